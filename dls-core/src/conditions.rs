@@ -1,0 +1,503 @@
+//! Typed conditions on case attributes: ranges and sets over a few enumerations and one number.
+//!
+//! Rules and service eligibility both use [`Conditions`]. They are deliberately not a
+//! general-purpose language: every condition compiles to a [`ConditionMask`] of bit sets and one
+//! interval, so a rule set can be analysed (overlap, containment, emptiness) exactly.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::cases::CaseAttributes;
+
+/// An enumerated case attribute that conditions can test.
+pub trait Attribute: Copy + Ord + fmt::Debug + Serialize + 'static {
+    /// Every value, in order.
+    const ALL: &'static [Self];
+    /// The attribute's field name in files and traces.
+    const FIELD: &'static str;
+    /// Position of the value in [`Attribute::ALL`].
+    fn index(self) -> u32;
+    /// The value's name as written in files.
+    fn name(self) -> &'static str;
+}
+
+macro_rules! attribute_enum {
+    ($(#[$meta:meta])* $name:ident, $field:literal, [$($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)?]) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+        pub enum $name {
+            $($(#[$vm])* #[serde(rename = $text)] $variant),+
+        }
+
+        impl Attribute for $name {
+            const ALL: &'static [Self] = &[$($name::$variant),+];
+            const FIELD: &'static str = $field;
+            fn index(self) -> u32 {
+                self as u32
+            }
+            fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+
+attribute_enum!(
+    /// Age band of the person the need concerns (ordered from young to old).
+    AgeBand, "age_band", [
+        /// 0 to 11 years.
+        Child = "child",
+        /// 12 to 17 years.
+        Youth = "youth",
+        /// 18 to 22 years (the Jeugdwet can extend up to 23).
+        YoungAdult = "young_adult",
+        /// 23 to 66 years.
+        Adult = "adult",
+        /// 67 years and older (state pension age).
+        Senior = "senior",
+    ]
+);
+
+attribute_enum!(
+    /// Composition of the household.
+    HouseholdType, "household", [
+        /// One adult.
+        Single = "single",
+        /// Two adults, no children at home.
+        Couple = "couple",
+        /// One adult with children at home.
+        SingleParent = "single_parent",
+        /// Two adults with children at home.
+        Family = "family",
+        /// Several generations or another composition.
+        Other = "other",
+    ]
+);
+
+attribute_enum!(
+    /// How urgent the case is (ordered).
+    Urgency, "urgency", [
+        /// No particular hurry.
+        Normal = "normal",
+        /// Needs attention within days.
+        Urgent = "urgent",
+        /// Crisis: threatened eviction, energy or water cut-off, safety.
+        Crisis = "crisis",
+    ]
+);
+
+attribute_enum!(
+    /// The law under which the need falls, where known.
+    LegalFramework, "framework", [
+        /// Wet maatschappelijke ondersteuning 2015 (municipal social support).
+        Wmo = "wmo",
+        /// Jeugdwet (youth care).
+        Jeugdwet = "jeugdwet",
+        /// Participatiewet (social assistance, work).
+        Participatiewet = "participatiewet",
+        /// Wet gemeentelijke schuldhulpverlening (debt assistance).
+        Wgs = "wgs",
+        /// Zorgverzekeringswet (health insurance care).
+        Zvw = "zvw",
+        /// Wet langdurige zorg (long-term care).
+        Wlz = "wlz",
+    ]
+);
+
+attribute_enum!(
+    /// Early signals (vroegsignalering) of payment arrears and threats.
+    Signal, "signals", [
+        /// Rent arrears.
+        RentArrears = "rent_arrears",
+        /// Energy bill arrears.
+        EnergyDebt = "energy_debt",
+        /// Water bill arrears.
+        WaterDebt = "water_debt",
+        /// Unpaid health insurance premium.
+        HealthInsuranceArrears = "health_insurance_arrears",
+        /// An eviction is threatened.
+        ThreatenedEviction = "threatened_eviction",
+        /// Energy or water will be cut off.
+        CutOff = "cut_off",
+    ]
+);
+
+/// A condition on an enumerated attribute: values allowed by `in`, within `min`..=`max`, and
+/// not in `not_in`. All parts are optional; present parts must all hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, bound(deserialize = "T: Deserialize<'de>"))]
+#[schemars(bound = "T: JsonSchema")]
+pub struct EnumCondition<T> {
+    /// The allowed values.
+    #[serde(default, rename = "in", skip_serializing_if = "Option::is_none")]
+    pub one_of: Option<Vec<T>>,
+    /// The lowest allowed value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<T>,
+    /// The highest allowed value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<T>,
+    /// Values excluded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_in: Option<Vec<T>>,
+}
+
+/// A condition on the household's income as a percentage of the social minimum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RangeCondition {
+    /// The lowest allowed value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<u16>,
+    /// The highest allowed value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u16>,
+}
+
+/// A condition on early signals: at least one of `any` must be present.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignalCondition {
+    /// Signals of which at least one must be present.
+    pub any: Vec<Signal>,
+}
+
+/// Conditions on case attributes. An absent field is no condition; every present field must
+/// hold. A condition on an attribute the case does not state does not hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Conditions {
+    /// Age band of the person concerned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_band: Option<EnumCondition<AgeBand>>,
+    /// Household type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub household: Option<EnumCondition<HouseholdType>>,
+    /// Urgency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<EnumCondition<Urgency>>,
+    /// Legal framework.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework: Option<EnumCondition<LegalFramework>>,
+    /// Early signals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signals: Option<SignalCondition>,
+    /// Income as a percentage of the social minimum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub income_pct: Option<RangeCondition>,
+}
+
+impl Conditions {
+    /// True when no condition is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Conditions::default()
+    }
+}
+
+/// What is wrong with a condition.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConditionError {
+    /// `min` lies above `max`.
+    #[error("`{field}`: minimum lies above maximum")]
+    Inverted {
+        /// The attribute.
+        field: &'static str,
+    },
+    /// No value satisfies the condition.
+    #[error("`{field}`: no value satisfies the condition")]
+    Empty {
+        /// The attribute.
+        field: &'static str,
+    },
+}
+
+/// Bit that stands for "the case does not state this attribute".
+const UNKNOWN_BIT: u16 = 1 << 15;
+/// Mask of an attribute without a condition: every value, and unknown too.
+const ANY: u16 = u16::MAX;
+
+/// The attribute that made a condition fail, for traces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttributeName {
+    /// Age band.
+    AgeBand,
+    /// Household type.
+    Household,
+    /// Urgency.
+    Urgency,
+    /// Legal framework.
+    Framework,
+    /// Early signals.
+    Signals,
+    /// Income as a percentage of the social minimum.
+    IncomePct,
+}
+
+impl fmt::Display for AttributeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AttributeName::AgeBand => "age_band",
+            AttributeName::Household => "household",
+            AttributeName::Urgency => "urgency",
+            AttributeName::Framework => "framework",
+            AttributeName::Signals => "signals",
+            AttributeName::IncomePct => "income_pct",
+        })
+    }
+}
+
+/// Compiled conditions: a bit set per enumerated attribute and an interval for income.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ConditionMask {
+    age_band: u16,
+    household: u16,
+    urgency: u16,
+    framework: u16,
+    /// `ANY` when unconstrained, else the signals of which one must be present.
+    signals: u16,
+    /// `None` when unconstrained.
+    income: Option<(u16, u16)>,
+}
+
+impl Default for ConditionMask {
+    fn default() -> Self {
+        ConditionMask::ALL
+    }
+}
+
+fn bit<T: Attribute>(v: T) -> u16 {
+    1 << v.index()
+}
+
+fn enum_mask<T: Attribute>(c: &Option<EnumCondition<T>>) -> Result<u16, ConditionError> {
+    let Some(c) = c else { return Ok(ANY) };
+    if let (Some(lo), Some(hi)) = (c.min, c.max) {
+        if lo > hi {
+            return Err(ConditionError::Inverted { field: T::FIELD });
+        }
+    }
+    let mut mask = 0u16;
+    for &v in T::ALL {
+        let ok = c.one_of.as_ref().is_none_or(|s| s.contains(&v))
+            && c.min.is_none_or(|m| v >= m)
+            && c.max.is_none_or(|m| v <= m)
+            && !c.not_in.as_ref().is_some_and(|s| s.contains(&v));
+        if ok {
+            mask |= bit(v);
+        }
+    }
+    if mask == 0 {
+        return Err(ConditionError::Empty { field: T::FIELD });
+    }
+    Ok(mask)
+}
+
+impl ConditionMask {
+    /// The mask that admits every case.
+    pub const ALL: ConditionMask = ConditionMask {
+        age_band: ANY,
+        household: ANY,
+        urgency: ANY,
+        framework: ANY,
+        signals: ANY,
+        income: None,
+    };
+
+    /// Compiles conditions, reporting every problem.
+    pub fn compile(c: &Conditions) -> Result<ConditionMask, Vec<ConditionError>> {
+        let mut errors = Vec::new();
+        let mut take = |r: Result<u16, ConditionError>| {
+            r.unwrap_or_else(|e| {
+                errors.push(e);
+                ANY
+            })
+        };
+        let age_band = take(enum_mask(&c.age_band));
+        let household = take(enum_mask(&c.household));
+        let urgency = take(enum_mask(&c.urgency));
+        let framework = take(enum_mask(&c.framework));
+        let signals = match &c.signals {
+            None => ANY,
+            Some(s) if s.any.is_empty() => {
+                errors.push(ConditionError::Empty { field: "signals" });
+                ANY
+            }
+            Some(s) => s.any.iter().fold(0, |m, &v| m | bit(v)),
+        };
+        let income = match &c.income_pct {
+            None => None,
+            Some(r) => {
+                let (lo, hi) = (r.min.unwrap_or(0), r.max.unwrap_or(u16::MAX));
+                if lo > hi {
+                    errors.push(ConditionError::Inverted {
+                        field: "income_pct",
+                    });
+                }
+                Some((lo, hi))
+            }
+        };
+        if errors.is_empty() {
+            Ok(ConditionMask {
+                age_band,
+                household,
+                urgency,
+                framework,
+                signals,
+                income,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Checks a case; on failure, the first attribute (in declaration order) that fails.
+    #[inline]
+    pub fn check(&self, a: &CaseAttributes) -> Result<(), AttributeName> {
+        fn opt<T: Attribute>(v: Option<T>) -> u16 {
+            v.map_or(UNKNOWN_BIT, bit)
+        }
+        if self.age_band & opt(a.age_band) == 0 {
+            return Err(AttributeName::AgeBand);
+        }
+        if self.household & opt(a.household) == 0 {
+            return Err(AttributeName::Household);
+        }
+        if self.urgency & bit(a.urgency) == 0 {
+            return Err(AttributeName::Urgency);
+        }
+        if self.framework & opt(a.framework) == 0 {
+            return Err(AttributeName::Framework);
+        }
+        if self.signals != ANY && a.signals.iter().all(|&s| self.signals & bit(s) == 0) {
+            return Err(AttributeName::Signals);
+        }
+        if let Some((lo, hi)) = self.income {
+            match a.income_pct {
+                Some(v) if v >= lo && v <= hi => {}
+                _ => return Err(AttributeName::IncomePct),
+            }
+        }
+        Ok(())
+    }
+
+    /// True when every case this mask admits is admitted by `other`.
+    pub fn within(&self, other: &ConditionMask) -> bool {
+        let sub = |a: u16, b: u16| a & !b == 0;
+        sub(self.age_band, other.age_band)
+            && sub(self.household, other.household)
+            && sub(self.urgency, other.urgency)
+            && sub(self.framework, other.framework)
+            && (other.signals == ANY || (self.signals != ANY && sub(self.signals, other.signals)))
+            && match (self.income, other.income) {
+                (_, None) => true,
+                (None, Some(_)) => false,
+                (Some((a, b)), Some((c, d))) => a >= c && b <= d,
+            }
+    }
+
+    /// True when some case is admitted by both masks.
+    pub fn overlaps(&self, other: &ConditionMask) -> bool {
+        self.age_band & other.age_band != 0
+            && self.household & other.household != 0
+            && self.urgency & other.urgency != 0
+            && self.framework & other.framework != 0
+            && (self.signals == ANY || other.signals == ANY || self.signals & other.signals != 0)
+            && match (self.income, other.income) {
+                (Some((a, b)), Some((c, d))) => a.max(c) <= b.min(d),
+                _ => true,
+            }
+    }
+
+    /// True when the mask could admit a case of this age band (other attributes free).
+    pub fn admits_age_band(&self, band: AgeBand) -> bool {
+        self.age_band & bit(band) != 0
+    }
+
+    /// True when the mask admits every case regardless of attributes.
+    pub fn is_all(&self) -> bool {
+        *self == ConditionMask::ALL
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cond(toml_text: &str) -> Conditions {
+        toml::from_str(toml_text).unwrap()
+    }
+
+    #[test]
+    fn ranges_and_sets() {
+        let m = ConditionMask::compile(&cond("age_band = { min = \"young_adult\", max = \"adult\" }\nhousehold = { in = [\"single_parent\"] }")).unwrap();
+        let mut a = CaseAttributes {
+            age_band: Some(AgeBand::Adult),
+            household: Some(HouseholdType::SingleParent),
+            ..Default::default()
+        };
+        assert_eq!(m.check(&a), Ok(()));
+        a.age_band = Some(AgeBand::Senior);
+        assert_eq!(m.check(&a), Err(AttributeName::AgeBand));
+        a.age_band = None;
+        assert_eq!(
+            m.check(&a),
+            Err(AttributeName::AgeBand),
+            "unknown attribute fails a condition"
+        );
+        a.age_band = Some(AgeBand::Adult);
+        a.household = Some(HouseholdType::Single);
+        assert_eq!(m.check(&a), Err(AttributeName::Household));
+    }
+
+    #[test]
+    fn empty_and_inverted() {
+        let e = ConditionMask::compile(&cond("age_band = { min = \"senior\", max = \"child\" }\nurgency = { in = [\"crisis\"], not_in = [\"crisis\"] }\nincome_pct = { min = 130, max = 110 }")).unwrap_err();
+        assert_eq!(
+            e,
+            vec![
+                ConditionError::Inverted { field: "age_band" },
+                ConditionError::Empty { field: "urgency" },
+                ConditionError::Inverted {
+                    field: "income_pct"
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn containment_and_overlap() {
+        let wide = ConditionMask::compile(&cond("income_pct = { max = 150 }")).unwrap();
+        let narrow = ConditionMask::compile(&cond(
+            "income_pct = { max = 120 }\nurgency = { min = \"urgent\" }",
+        ))
+        .unwrap();
+        assert!(narrow.within(&wide));
+        assert!(!wide.within(&narrow));
+        assert!(narrow.within(&ConditionMask::ALL));
+        assert!(wide.overlaps(&narrow));
+        let high = ConditionMask::compile(&cond("income_pct = { min = 151 }")).unwrap();
+        assert!(!high.overlaps(&wide));
+    }
+
+    #[test]
+    fn signals_any() {
+        let m =
+            ConditionMask::compile(&cond("signals = { any = [\"rent_arrears\", \"cut_off\"] }"))
+                .unwrap();
+        let mut a = CaseAttributes::default();
+        assert_eq!(m.check(&a), Err(AttributeName::Signals));
+        a.signals = vec![Signal::EnergyDebt, Signal::CutOff];
+        assert_eq!(m.check(&a), Ok(()));
+    }
+}

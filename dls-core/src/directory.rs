@@ -1,0 +1,591 @@
+//! The directory: areas, the need taxonomy, organisations and the services they offer — which
+//! needs, where, for whom, with what capacity, valid when, in what role.
+//!
+//! [`DirectoryData`] is what files hold; [`Directory`] is the validated, indexed form that rule
+//! sets and routers are built on. A `Directory` can only be made by [`Directory::new`], which
+//! checks every reference and reports every problem at once.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::areas::{AreaRef, Areas, AreasData, Kern, Municipality, Region};
+use crate::conditions::{ConditionMask, Conditions};
+use crate::ids::{OrganisationId, ServiceId};
+use crate::source::{self, Format};
+use crate::taxonomy::{Domain, NeedDef, NeedMatcher, Taxonomy, TaxonomyData};
+use crate::validation::{Location, ProblemKind, ValidationReport};
+use crate::validity::Validity;
+use crate::Error;
+
+/// What kind of organisation this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganisationKind {
+    /// The municipality itself (e.g. its Wmo-loket).
+    Municipality,
+    /// A welfare organisation (welzijn), including the sociaal wijkteam.
+    Welfare,
+    /// Health care: GGD, general practitioners, home care, mental health.
+    Health,
+    /// Youth and family support.
+    Youth,
+    /// Debt assistance and income support.
+    Debt,
+    /// Housing corporation.
+    Housing,
+    /// Volunteer-run support point (Uw Lokale Steunpilaar).
+    Volunteer,
+    /// Complaints officer or ombudsman.
+    Complaints,
+    /// Anything else.
+    Other,
+}
+
+/// An organisation that offers services.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    /// Stable id.
+    pub id: OrganisationId,
+    /// Name (fictional in the embedded pilot).
+    pub name: String,
+    /// Kind of organisation.
+    pub kind: OrganisationKind,
+}
+
+/// The role a service plays in routing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceRole {
+    /// Provides help for needs.
+    #[default]
+    Provider,
+    /// A steunpilaar front door: takes anyone who does not know where to go.
+    Steunpilaar,
+    /// Coordinates households with several needs (e.g. the sociaal wijkteam); may also provide.
+    Coordinator,
+    /// An escalation body: klachtenfunctionaris, ombudsman, a municipal escalation desk.
+    Escalation,
+}
+
+impl fmt::Display for ServiceRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ServiceRole::Provider => "provider",
+            ServiceRole::Steunpilaar => "steunpilaar",
+            ServiceRole::Coordinator => "coordinator",
+            ServiceRole::Escalation => "escalation",
+        })
+    }
+}
+
+/// Capacity of a service, where known.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Capacity {
+    /// Open places now; `0` means full.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_places: Option<u32>,
+    /// Current waiting time in weeks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting_weeks: Option<u32>,
+}
+
+impl Capacity {
+    /// True when the service reports no open places.
+    pub fn is_full(&self) -> bool {
+        self.open_places == Some(0)
+    }
+}
+
+/// How a citizen reaches a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelKind {
+    /// Telephone.
+    Phone,
+    /// Walk-in desk.
+    WalkIn,
+    /// Web form or site.
+    Web,
+    /// E-mail.
+    Email,
+    /// Through a referral by a professional only.
+    Referral,
+}
+
+/// A contact channel of a service (organisational contact data, never a citizen's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    /// Kind of channel.
+    pub kind: ChannelKind,
+    /// Address, number or URL.
+    pub address: String,
+}
+
+/// A service of an organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Stable id, unique in the directory.
+    pub id: ServiceId,
+    /// The organisation offering it.
+    pub organisation: OrganisationId,
+    /// Name.
+    pub name: String,
+    /// Role in routing.
+    #[serde(default)]
+    pub role: ServiceRole,
+    /// Needs it takes.
+    #[serde(default)]
+    pub needs: Vec<NeedMatcher>,
+    /// Areas it serves.
+    pub areas: Vec<AreaRef>,
+    /// Who is eligible (empty: everyone).
+    #[serde(default, skip_serializing_if = "Conditions::is_empty")]
+    pub eligibility: Conditions,
+    /// Capacity, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<Capacity>,
+    /// Contract or service period.
+    #[serde(default, skip_serializing_if = "is_always")]
+    pub valid: Validity,
+    /// Contact channels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<Channel>,
+}
+
+fn is_always(v: &Validity) -> bool {
+    *v == Validity::ALWAYS
+}
+
+impl Service {
+    /// True when the service takes `need`.
+    pub fn offers(&self, need: &crate::ids::NeedCode) -> bool {
+        self.needs.iter().any(|m| m.matches(need))
+    }
+}
+
+/// Which file each item came from; ignored by equality (provenance is not content).
+#[derive(Debug, Clone, Default)]
+pub struct Origins(BTreeMap<(String, String), Arc<str>>);
+
+impl PartialEq for Origins {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for Origins {}
+
+impl Origins {
+    /// Records that the item `kind`/`id` came from `file`.
+    pub fn record(&mut self, kind: &str, id: &str, file: &Arc<str>) {
+        self.0
+            .entry((kind.to_string(), id.to_string()))
+            .or_insert_with(|| file.clone());
+    }
+
+    /// Every recorded item and its file.
+    pub fn entries(&self) -> Vec<((String, String), Arc<str>)> {
+        self.0.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
+    /// The file the item came from.
+    pub fn file_of(&self, kind: &str, id: &str) -> Option<String> {
+        self.0
+            .get(&(kind.to_string(), id.to_string()))
+            .map(|f| f.to_string())
+    }
+}
+
+/// A directory as files hold it: any of its sections may be split over several files.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryData {
+    /// Municipalities.
+    #[serde(
+        default,
+        rename = "municipality",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub municipalities: Vec<Municipality>,
+    /// Kernen.
+    #[serde(default, rename = "kern", skip_serializing_if = "Vec::is_empty")]
+    pub kernen: Vec<Kern>,
+    /// Regions.
+    #[serde(default, rename = "region", skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<Region>,
+    /// Domains.
+    #[serde(default, rename = "domain", skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<Domain>,
+    /// Needs.
+    #[serde(default, rename = "need", skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<NeedDef>,
+    /// Organisations.
+    #[serde(
+        default,
+        rename = "organisation",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub organisations: Vec<Organisation>,
+    /// Services.
+    #[serde(default, rename = "service", skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<Service>,
+    /// Where each item came from.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origins: Origins,
+}
+
+impl DirectoryData {
+    /// Parses one file's text; `file` names it in errors.
+    pub fn parse(text: &str, format: Format, file: &str) -> Result<DirectoryData, Error> {
+        let mut d: DirectoryData = source::parse(text, format, file)?;
+        let f: Arc<str> = file.into();
+        let DirectoryData {
+            municipalities,
+            kernen,
+            regions,
+            domains,
+            needs,
+            organisations,
+            services,
+            origins,
+        } = &mut d;
+        municipalities
+            .iter()
+            .for_each(|x| origins.record("municipality", x.code.as_str(), &f));
+        kernen
+            .iter()
+            .for_each(|x| origins.record("kern", x.id.as_str(), &f));
+        regions
+            .iter()
+            .for_each(|x| origins.record("region", x.id.as_str(), &f));
+        domains
+            .iter()
+            .for_each(|x| origins.record("domain", x.code.as_str(), &f));
+        needs
+            .iter()
+            .for_each(|x| origins.record("need", x.code.as_str(), &f));
+        organisations
+            .iter()
+            .for_each(|x| origins.record("organisation", x.id.as_str(), &f));
+        services
+            .iter()
+            .for_each(|x| origins.record("service", x.id.as_str(), &f));
+        Ok(d)
+    }
+
+    /// Reads one file (`.toml` or `.json`).
+    pub fn from_file(path: &Path) -> Result<DirectoryData, Error> {
+        let (text, format, name) = source::read_file(path)?;
+        Self::parse(&text, format, &name)
+    }
+
+    /// Appends another file's content.
+    pub fn merge(&mut self, other: DirectoryData) {
+        self.municipalities.extend(other.municipalities);
+        self.kernen.extend(other.kernen);
+        self.regions.extend(other.regions);
+        self.domains.extend(other.domains);
+        self.needs.extend(other.needs);
+        self.organisations.extend(other.organisations);
+        self.services.extend(other.services);
+        for (k, v) in other.origins.0 {
+            self.origins.0.entry(k).or_insert(v);
+        }
+    }
+}
+
+/// A validated directory: every reference resolves. Cheap to share (`Arc` inside).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Directory(Arc<DirectoryInner>);
+
+#[derive(Debug, PartialEq)]
+struct DirectoryInner {
+    areas: Areas,
+    taxonomy: Taxonomy,
+    organisations: Vec<Organisation>,
+    services: Vec<Service>,
+    eligibility: Vec<ConditionMask>,
+    origins: Origins,
+    organisation_index: HashMap<OrganisationId, usize>,
+    service_index: HashMap<ServiceId, usize>,
+    service_organisation: Vec<usize>,
+}
+
+impl Serialize for Directory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_data().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Directory {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let data = DirectoryData::deserialize(d)?;
+        Directory::new(data)
+            .map(|(dir, _)| dir)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl Directory {
+    /// Validates directory data. On success returns the directory and its warnings; on failure
+    /// a report with every problem found.
+    pub fn new(
+        data: DirectoryData,
+    ) -> Result<(Directory, Vec<crate::validation::Problem>), ValidationReport> {
+        let mut report = ValidationReport::default();
+        let DirectoryData {
+            municipalities,
+            kernen,
+            regions,
+            domains,
+            needs,
+            organisations,
+            services,
+            origins,
+        } = data;
+        let file_of = |kind: &str, id: &str| origins.file_of(kind, id);
+        let areas = Areas::build(
+            AreasData {
+                municipalities,
+                kernen,
+                regions,
+            },
+            &file_of,
+            &mut report,
+        );
+        let taxonomy = Taxonomy::build(TaxonomyData { domains, needs }, &file_of, &mut report);
+
+        let mut organisation_index = HashMap::new();
+        for (i, o) in organisations.iter().enumerate() {
+            if organisation_index.insert(o.id.clone(), i).is_some() {
+                report.error(
+                    ProblemKind::DuplicateId,
+                    Location::item(
+                        file_of("organisation", o.id.as_str()).as_deref(),
+                        "organisation",
+                        o.id.as_str(),
+                    )
+                    .field("id"),
+                    format!("organisation `{}` is declared twice", o.id),
+                );
+            }
+        }
+        let mut service_index = HashMap::new();
+        let mut service_organisation = Vec::with_capacity(services.len());
+        let mut eligibility = Vec::with_capacity(services.len());
+        for (i, s) in services.iter().enumerate() {
+            let loc = Location::item(
+                file_of("service", s.id.as_str()).as_deref(),
+                "service",
+                s.id.as_str(),
+            );
+            if service_index.insert(s.id.clone(), i).is_some() {
+                report.error(
+                    ProblemKind::DuplicateId,
+                    loc.clone().field("id"),
+                    format!("service `{}` is declared twice", s.id),
+                );
+            }
+            match organisation_index.get(&s.organisation) {
+                Some(&o) => service_organisation.push(o),
+                None => {
+                    service_organisation.push(usize::MAX);
+                    report.error(
+                        ProblemKind::UnknownOrganisation,
+                        loc.clone().field("organisation"),
+                        format!("unknown organisation `{}`", s.organisation),
+                    );
+                }
+            }
+            if s.needs.is_empty() && matches!(s.role, ServiceRole::Provider) {
+                report.error(
+                    ProblemKind::EmptyList,
+                    loc.clone().field("needs"),
+                    "a provider service needs at least one need",
+                );
+            }
+            for m in &s.needs {
+                if !taxonomy.knows(m.code()) {
+                    report.error(
+                        ProblemKind::UnknownNeed,
+                        loc.clone().field("needs"),
+                        format!("unknown need `{m}`"),
+                    );
+                }
+            }
+            if s.areas.is_empty() {
+                report.error(
+                    ProblemKind::EmptyList,
+                    loc.clone().field("areas"),
+                    "a service needs at least one area",
+                );
+            }
+            for a in &s.areas {
+                if !areas.knows(a) {
+                    report.error(
+                        unknown_area_kind(a),
+                        loc.clone().field("areas"),
+                        format!("unknown area `{a}`"),
+                    );
+                }
+            }
+            if s.valid.is_inverted() {
+                report.error(
+                    ProblemKind::InvertedRange,
+                    loc.clone().field("valid"),
+                    "validity starts after it ends",
+                );
+            }
+            match ConditionMask::compile(&s.eligibility) {
+                Ok(m) => eligibility.push(m),
+                Err(errs) => {
+                    eligibility.push(ConditionMask::ALL);
+                    for e in errs {
+                        let kind = match e {
+                            crate::conditions::ConditionError::Inverted { .. } => {
+                                ProblemKind::InvertedRange
+                            }
+                            crate::conditions::ConditionError::Empty { .. } => {
+                                ProblemKind::EmptyRange
+                            }
+                        };
+                        report.error(kind, loc.clone().field("eligibility"), e.to_string());
+                    }
+                }
+            }
+        }
+        let warnings = report.into_result()?;
+        Ok((
+            Directory(Arc::new(DirectoryInner {
+                areas,
+                taxonomy,
+                organisations,
+                services,
+                eligibility,
+                origins,
+                organisation_index,
+                service_index,
+                service_organisation,
+            })),
+            warnings,
+        ))
+    }
+
+    /// Reads and validates a directory from files (each `.toml` or `.json`, merged in order).
+    pub fn from_files<P: AsRef<Path>>(paths: &[P]) -> Result<Directory, Error> {
+        let mut data = DirectoryData::default();
+        for p in paths {
+            data.merge(DirectoryData::from_file(p.as_ref())?);
+        }
+        Ok(Directory::new(data)?.0)
+    }
+
+    /// Parses and validates a directory from one text.
+    pub fn from_str(text: &str, format: Format, file: &str) -> Result<Directory, Error> {
+        Ok(Directory::new(DirectoryData::parse(text, format, file)?)?.0)
+    }
+
+    /// The directory as data (for saving or editing).
+    pub fn to_data(&self) -> DirectoryData {
+        let a = self.0.areas.data();
+        let t = self.0.taxonomy.data();
+        DirectoryData {
+            municipalities: a.municipalities.clone(),
+            kernen: a.kernen.clone(),
+            regions: a.regions.clone(),
+            domains: t.domains.clone(),
+            needs: t.needs.clone(),
+            organisations: self.0.organisations.clone(),
+            services: self.0.services.clone(),
+            origins: self.0.origins.clone(),
+        }
+    }
+
+    /// The areas.
+    pub fn areas(&self) -> &Areas {
+        &self.0.areas
+    }
+
+    /// The need taxonomy.
+    pub fn taxonomy(&self) -> &Taxonomy {
+        &self.0.taxonomy
+    }
+
+    /// All organisations, in file order.
+    pub fn organisations(&self) -> &[Organisation] {
+        &self.0.organisations
+    }
+
+    /// All services, in file order.
+    pub fn services(&self) -> &[Service] {
+        &self.0.services
+    }
+
+    /// A service by id.
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        self.service_index(id).map(|i| &self.0.services[i])
+    }
+
+    /// Index of a service in [`Directory::services`].
+    pub fn service_index(&self, id: &str) -> Option<usize> {
+        self.0.service_index.get(id).copied()
+    }
+
+    /// An organisation by id.
+    pub fn organisation(&self, id: &str) -> Option<&Organisation> {
+        self.0
+            .organisation_index
+            .get(id)
+            .map(|&i| &self.0.organisations[i])
+    }
+
+    /// Index of the organisation of the service with index `service`.
+    pub fn organisation_of(&self, service: usize) -> usize {
+        self.0.service_organisation[service]
+    }
+
+    /// Compiled eligibility of the service with index `service`.
+    pub fn eligibility(&self, service: usize) -> &ConditionMask {
+        &self.0.eligibility[service]
+    }
+
+    /// The file an item came from, if it was loaded from a named source.
+    pub fn origin(&self, kind: &str, id: &str) -> Option<String> {
+        self.0.origins.file_of(kind, id)
+    }
+
+    /// True when the service with index `service` serves the kern with index `kern`.
+    pub fn serves_kern(&self, service: usize, kern: usize) -> bool {
+        self.0.services[service]
+            .areas
+            .iter()
+            .any(|a| self.0.areas.contains_kern(a, kern))
+    }
+
+    /// True when the service with index `service` serves every kern of `area`.
+    pub fn serves_area(&self, service: usize, area: &AreaRef) -> bool {
+        let s = &self.0.services[service];
+        if s.areas.iter().any(|a| self.0.areas.area_within(area, a)) {
+            return true;
+        }
+        let kernen = self.0.areas.kernen_in(area);
+        !kernen.is_empty() && kernen.iter().all(|&k| self.serves_kern(service, k))
+    }
+}
+
+pub(crate) fn unknown_area_kind(a: &AreaRef) -> ProblemKind {
+    match a {
+        AreaRef::Region(_) => ProblemKind::UnknownRegion,
+        AreaRef::Municipality(_) => ProblemKind::UnknownMunicipality,
+        _ => ProblemKind::UnknownKern,
+    }
+}

@@ -1,0 +1,262 @@
+//! Validated identifiers: every id in dls is a newtype that can only hold a well-formed value.
+//!
+//! Ids are constructed through [`FromStr`] or [`TryFrom<String>`] and (de)serialise as plain
+//! strings, so a file with a malformed id fails to load with an [`IdError`] naming the field.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// A malformed identifier.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {kind} `{value}`: {reason}")]
+pub struct IdError {
+    /// What kind of id was expected (e.g. `service id`).
+    pub kind: &'static str,
+    /// The rejected text (ids are never personal data).
+    pub value: String,
+    /// Why it was rejected.
+    pub reason: &'static str,
+}
+
+/// The longest id accepted, in bytes.
+pub const MAX_ID_LEN: usize = 64;
+
+fn plain_id(kind: &'static str, s: &str) -> Result<(), IdError> {
+    let err = |reason| {
+        Err(IdError {
+            kind,
+            value: s.chars().take(MAX_ID_LEN + 8).collect(),
+            reason,
+        })
+    };
+    if s.is_empty() {
+        return err("must not be empty");
+    }
+    if s.len() > MAX_ID_LEN {
+        return err("must be at most 64 characters");
+    }
+    if !s.as_bytes()[0].is_ascii_alphanumeric() {
+        return err("must start with a letter or digit");
+    }
+    if !s
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+    {
+        return err("may only contain letters, digits and `-_.:`");
+    }
+    Ok(())
+}
+
+fn need_code(kind: &'static str, s: &str) -> Result<(), IdError> {
+    let err = |reason| {
+        Err(IdError {
+            kind,
+            value: s.chars().take(MAX_ID_LEN + 8).collect(),
+            reason,
+        })
+    };
+    if s.is_empty() || s.len() > MAX_ID_LEN {
+        return err("must be 1 to 64 characters");
+    }
+    for seg in s.split('.') {
+        if seg.is_empty() {
+            return err("segments separated by `.` must not be empty");
+        }
+        if !seg
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            return err("segments may only contain lowercase letters, digits and `_`");
+        }
+    }
+    Ok(())
+}
+
+fn municipality_code(kind: &'static str, s: &str) -> Result<(), IdError> {
+    let b = s.as_bytes();
+    if b.len() == 6 && &b[..2] == b"GM" && b[2..].iter().all(u8::is_ascii_digit) {
+        Ok(())
+    } else {
+        Err(IdError {
+            kind,
+            value: s.chars().take(16).collect(),
+            reason: "must be `GM` followed by four digits (CBS code)",
+        })
+    }
+}
+
+macro_rules! string_id {
+    ($(#[$meta:meta])* $name:ident, $kind:literal, $check:ident, $pattern:literal) => {
+        $(#[$meta])*
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(Box<str>);
+
+        impl $name {
+            /// The id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = IdError;
+            fn from_str(s: &str) -> Result<Self, IdError> {
+                $check($kind, s)?;
+                Ok(Self(s.into()))
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = IdError;
+            fn try_from(s: String) -> Result<Self, IdError> {
+                $check($kind, &s)?;
+                Ok(Self(s.into_boxed_str()))
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = IdError;
+            fn try_from(s: &str) -> Result<Self, IdError> {
+                s.parse()
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0.into()
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({:?})", stringify!($name), &*self.0)
+            }
+        }
+
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "type": "string",
+                    "pattern": $pattern,
+                    "description": concat!("A ", $kind, ".")
+                })
+            }
+        }
+    };
+}
+
+string_id!(
+    /// Pseudonymous case id. Never a BSN or a name: the case model holds no direct identifiers.
+    CaseId, "case id", plain_id, "^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+);
+string_id!(
+    /// Id of an organisation in the directory.
+    OrganisationId, "organisation id", plain_id, "^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+);
+string_id!(
+    /// Id of a service offered by an organisation.
+    ServiceId, "service id", plain_id, "^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+);
+string_id!(
+    /// Id of a routing rule; unique across all layers of a rule set.
+    RuleId, "rule id", plain_id, "^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+);
+string_id!(
+    /// Stable id of a kern (village or town) inside one municipality, e.g. `hoofddorp`.
+    KernId, "kern id", plain_id, "^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+);
+string_id!(
+    /// Id of a region: a named set of municipalities.
+    RegionId, "region id", plain_id, "^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+);
+string_id!(
+    /// A need code: dotted lowercase segments whose first segment is the domain,
+    /// e.g. `zorg.wmo.huishouden`.
+    NeedCode, "need code", need_code, "^[a-z0-9_]+(\\.[a-z0-9_]+)*$"
+);
+string_id!(
+    /// A CBS municipality code: `GM` followed by four digits (GM0394 is Haarlemmermeer).
+    MunicipalityCode, "municipality code", municipality_code, "^GM[0-9]{4}$"
+);
+
+impl NeedCode {
+    /// The domain: the first segment of the code.
+    pub fn domain(&self) -> &str {
+        self.0.split('.').next().unwrap_or(&self.0)
+    }
+
+    /// The parent code, or `None` for a one-segment code.
+    pub fn parent(&self) -> Option<NeedCode> {
+        self.0.rfind('.').map(|i| NeedCode(self.0[..i].into()))
+    }
+
+    /// True when `self` equals `other` or lies below it in the hierarchy.
+    pub fn is_within(&self, other: &NeedCode) -> bool {
+        self.0.len() >= other.0.len()
+            && self.0.starts_with(&*other.0)
+            && (self.0.len() == other.0.len() || self.0.as_bytes()[other.0.len()] == b'.')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn municipality_codes_are_checked() {
+        assert!("GM0394".parse::<MunicipalityCode>().is_ok());
+        for bad in ["gm0394", "GM394", "GM03945", "0394", ""] {
+            let e = bad.parse::<MunicipalityCode>().unwrap_err();
+            assert_eq!(e.kind, "municipality code");
+        }
+    }
+
+    #[test]
+    fn need_codes_nest() {
+        let a: NeedCode = "zorg.wmo.huishouden".parse().unwrap();
+        let b: NeedCode = "zorg.wmo".parse().unwrap();
+        let c: NeedCode = "zorg.wm".parse().unwrap();
+        assert!(a.is_within(&b));
+        assert!(!a.is_within(&c));
+        assert_eq!(a.domain(), "zorg");
+        assert_eq!(a.parent(), Some(b));
+        assert!("Zorg.x".parse::<NeedCode>().is_err());
+        assert!("zorg..x".parse::<NeedCode>().is_err());
+    }
+
+    #[test]
+    fn ids_reject_odd_text() {
+        assert!("".parse::<ServiceId>().is_err());
+        assert!("a b".parse::<ServiceId>().is_err());
+        assert!("-a".parse::<ServiceId>().is_err());
+        assert!("x".repeat(65).parse::<ServiceId>().is_err());
+        let id: ServiceId = serde_json::from_str("\"wmo-loket\"").unwrap();
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"wmo-loket\"");
+        assert!(serde_json::from_str::<ServiceId>("\"a b\"").is_err());
+    }
+}

@@ -1,0 +1,50 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod areas;
+pub mod cases;
+pub mod conditions;
+pub mod coverage;
+pub mod directory;
+pub mod events;
+pub mod ids;
+pub mod pilot;
+pub mod rules;
+pub mod schema;
+pub mod source;
+pub mod taxonomy;
+pub mod validation;
+pub mod validity;
+
+pub use areas::{AreaRef, Areas, Layer};
+pub use cases::{Case, CaseData, CaseError};
+pub use directory::{Directory, DirectoryData};
+pub use events::{Activity, Event};
+pub use ids::{
+    CaseId, KernId, MunicipalityCode, NeedCode, OrganisationId, RegionId, RuleId, ServiceId,
+};
+pub use rules::{RuleSet, RuleSetData, Target};
+pub use source::{Format, ParseError};
+pub use validation::{Problem, ProblemKind, Severity, ValidationReport};
+
+/// The crate version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Any error of the crate. Each module has its own error type; this wraps them.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Input could not be read or parsed.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// Input was read but failed validation.
+    #[error(transparent)]
+    Validation(#[from] ValidationReport),
+    /// A case breaks the case invariants or does not fit the directory.
+    #[error(transparent)]
+    Case(#[from] CaseError),
+    /// A malformed id.
+    #[error(transparent)]
+    Id(#[from] ids::IdError),
+}

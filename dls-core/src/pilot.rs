@@ -1,0 +1,1 @@
+//! pilot (in progress)

@@ -1,0 +1,268 @@
+//! Reading TOML and JSON input with typed errors that say which file and where.
+//!
+//! Every loader in dls goes through [`parse`], so malformed, oversized or deeply nested input
+//! gives a [`ParseError`] and never a panic. Messages never quote the input text itself.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// The largest input accepted by the loaders, in bytes (64 MiB).
+pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// The deepest nesting of arrays and tables accepted in JSON input.
+pub const MAX_JSON_DEPTH: usize = 64;
+
+/// A text format dls reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// TOML, the format for hand-written rule sets and directories.
+    Toml,
+    /// JSON, for machine-written files and other stacks.
+    Json,
+}
+
+impl Format {
+    /// The format a file name suggests (`.toml` or `.json`), if any.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "toml" => Some(Format::Toml),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Toml => "TOML",
+            Format::Json => "JSON",
+        })
+    }
+}
+
+/// Input that could not be read into the expected model.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The file could not be read.
+    #[error("cannot read `{file}`: {reason}")]
+    Io {
+        /// The file.
+        file: String,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// The file name gives no known format.
+    #[error("cannot tell the format of `{file}`: use a `.toml` or `.json` file")]
+    UnknownFormat {
+        /// The file.
+        file: String,
+    },
+    /// The input is empty or only white space.
+    #[error("`{file}` is empty")]
+    Empty {
+        /// The file.
+        file: String,
+    },
+    /// The input is larger than [`MAX_INPUT_BYTES`].
+    #[error("`{file}` is {bytes} bytes, more than the {limit} bytes accepted")]
+    TooLarge {
+        /// The file.
+        file: String,
+        /// Its size.
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The input nests deeper than accepted.
+    #[error("`{file}` nests deeper than {limit} levels at line {line}")]
+    TooDeep {
+        /// The file.
+        file: String,
+        /// The line where the limit was passed.
+        line: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The text is not valid for the format or the model (syntax, types, unknown fields, bad ids).
+    #[error("{format} error in `{file}` at line {line}, column {column}: {message}")]
+    Syntax {
+        /// The file.
+        file: String,
+        /// TOML or JSON.
+        format: Format,
+        /// 1-based line, 0 when unknown.
+        line: usize,
+        /// 1-based column, 0 when unknown.
+        column: usize,
+        /// What is wrong, without quoting the input.
+        message: String,
+    },
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = offset
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1)
+        + 1;
+    (line, col)
+}
+
+/// Checks JSON nesting depth before serde sees it (serde_json's own limit is 128).
+fn json_depth_check(file: &str, text: &str) -> Result<(), ParseError> {
+    let (mut depth, mut in_str, mut esc, mut line) = (0usize, false, false, 1usize);
+    for b in text.bytes() {
+        if b == b'\n' {
+            line += 1;
+        }
+        if in_str {
+            match (esc, b) {
+                (true, _) => esc = false,
+                (false, b'\\') => esc = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Err(ParseError::TooDeep {
+                        file: file.into(),
+                        line,
+                        limit: MAX_JSON_DEPTH,
+                    });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Parses `text` (named `file` in errors) as `format` into `T`.
+pub fn parse<T: DeserializeOwned>(text: &str, format: Format, file: &str) -> Result<T, ParseError> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(ParseError::TooLarge {
+            file: file.into(),
+            bytes: text.len(),
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    if text.trim().is_empty() {
+        return Err(ParseError::Empty { file: file.into() });
+    }
+    match format {
+        Format::Json => {
+            json_depth_check(file, text)?;
+            serde_json::from_str(text).map_err(|e| ParseError::Syntax {
+                file: file.into(),
+                format,
+                line: e.line(),
+                column: e.column(),
+                message: strip_position(&e.to_string()),
+            })
+        }
+        Format::Toml => toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((0, 0), |s| line_col(text, s.start));
+            ParseError::Syntax {
+                file: file.into(),
+                format,
+                line,
+                column,
+                message: e.message().trim().replace('\n', " "),
+            }
+        }),
+    }
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Reads a file and parses it, taking the format from its extension.
+pub fn parse_file<T: DeserializeOwned>(path: &Path) -> Result<T, ParseError> {
+    let (text, format, name) = read_file(path)?;
+    parse(&text, format, &name)
+}
+
+/// Reads a file's text and its format, with the errors of [`parse_file`].
+pub fn read_file(path: &Path) -> Result<(String, Format, String), ParseError> {
+    let name = path.display().to_string();
+    let format =
+        Format::from_path(path).ok_or_else(|| ParseError::UnknownFormat { file: name.clone() })?;
+    let meta = std::fs::metadata(path).map_err(|e| ParseError::Io {
+        file: name.clone(),
+        reason: e.kind().to_string(),
+    })?;
+    if meta.len() > MAX_INPUT_BYTES as u64 {
+        return Err(ParseError::TooLarge {
+            file: name,
+            bytes: meta.len() as usize,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| ParseError::Io {
+        file: name.clone(),
+        reason: e.kind().to_string(),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| ParseError::Syntax {
+        file: name.clone(),
+        format,
+        line: 0,
+        column: 0,
+        message: format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
+    })?;
+    Ok((text, format, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct T {
+        a: u32,
+    }
+
+    #[test]
+    fn positions_are_reported() {
+        let e = parse::<T>("a = 1\nb = 2\n", Format::Toml, "f.toml").unwrap_err();
+        match e {
+            ParseError::Syntax { line, .. } => assert_eq!(line, 2),
+            other => panic!("{other:?}"),
+        }
+        let e = parse::<T>("{\n\"a\": \"x\"}", Format::Json, "f.json").unwrap_err();
+        assert!(matches!(e, ParseError::Syntax { line: 2, .. }), "{e:?}");
+    }
+
+    #[test]
+    fn deep_json_is_refused() {
+        let text = "[".repeat(10_000);
+        assert!(matches!(
+            parse::<T>(&text, Format::Json, "deep.json"),
+            Err(ParseError::TooDeep { .. })
+        ));
+    }
+}
