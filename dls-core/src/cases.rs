@@ -36,6 +36,7 @@ pub struct CaseAttributes {
     pub income_pct: Option<u16>,
 }
 
+#[allow(clippy::derivable_impls)] // the variants come from a macro
 impl Default for Urgency {
     fn default() -> Self {
         Urgency::Normal

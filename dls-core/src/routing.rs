@@ -1,0 +1,1 @@
+//! Routing engine (issue 3, in progress).

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test of dls: Rust (fmt, clippy, doc, unit, integration, doc tests), Python, JVM.
+# Installs what it needs from the package registries. Ends with one summary line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+logs=$(mktemp -d)
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n==== %s\n' "$*"; }
+
+step "cargo fmt"
+cargo fmt --all -- --check
+step "cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+step "cargo doc"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+step "cargo test"
+cargo test --workspace --locked 2>&1 | tee "$logs/cargo.log"
+rust_passed=$(awk '/^test result:/ { for (i = 1; i < NF; i++) if ($(i + 1) ~ /^passed/) s += $i } END { print s + 0 }' "$logs/cargo.log")
+rust_failed=$(awk '/^test result:/ { for (i = 1; i < NF; i++) if ($(i + 1) ~ /^failed/) s += $i } END { print s + 0 }' "$logs/cargo.log")
+
+py_passed=0; py_failed=0
+if [ -f tests/python/run.sh ]; then
+  step "python"
+  bash tests/python/run.sh "$logs/pytest.xml"
+  read -r py_passed py_failed < <(python3 "$root/tests/junit_counts.py" "$logs/pytest.xml")
+fi
+
+jvm_passed=0; jvm_failed=0
+if [ -f tests/jvm/run.sh ]; then
+  step "jvm"
+  bash tests/jvm/run.sh
+  read -r jvm_passed jvm_failed < <(python3 "$root/tests/junit_counts.py" tests/jvm/target/surefire-reports/*.xml)
+fi
+
+step "summary"
+echo "rust: $rust_passed passed, $rust_failed failed"
+echo "python: $py_passed passed, $py_failed failed"
+echo "jvm: $jvm_passed passed, $jvm_failed failed"
+echo "total: $((rust_passed + py_passed + jvm_passed)) passed, $((rust_failed + py_failed + jvm_failed)) failed"
