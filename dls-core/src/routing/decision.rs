@@ -123,7 +123,7 @@ impl fmt::Display for Outcome {
 
 /// Why a candidate rule did or did not decide, in the trace.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "verdict", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Verdict {
     /// This rule decided.
     Decided,
@@ -179,7 +179,7 @@ pub enum Verdict {
     /// wait or a later id) and was not reached.
     LostTo {
         /// The rule that decided.
-        rule: RuleId,
+        winner: RuleId,
     },
 }
 
@@ -227,7 +227,7 @@ impl fmt::Display for Verdict {
                 write!(f, "`{service}` tried already ({what})")
             }
             Verdict::NoSteunpilaar => f.write_str("no steunpilaar named for this kern"),
-            Verdict::LostTo { rule } => write!(f, "lost to `{rule}`"),
+            Verdict::LostTo { winner } => write!(f, "lost to `{winner}`"),
         }
     }
 }
@@ -244,7 +244,6 @@ pub struct CandidateTrace {
     /// Where it would send the need.
     pub target: Target,
     /// Why it won or lost.
-    #[serde(flatten)]
     pub verdict: Verdict,
 }
 
@@ -391,8 +390,9 @@ pub struct JointPlan {
     pub open_needs: Vec<NeedCode>,
 }
 
-/// The decision for a whole household: every need (primary first), one coordinator when
-/// several organisations are involved, and the joint-plan skeleton.
+/// The decision for a whole household: every need (primary first), and one coordinator when
+/// several organisations are involved. The joint-plan skeleton follows from these
+/// ([`HouseholdDecision::plan`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct HouseholdDecision {
     /// The case.
@@ -407,8 +407,6 @@ pub struct HouseholdDecision {
     /// The coordinator, when the needs go to two or more organisations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coordinator: Option<Coordinator>,
-    /// The joint plan.
-    pub plan: JointPlan,
     /// Services not to send the citizen to: tried without success (from the case's situation
     /// and from re-routing).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -424,6 +422,47 @@ impl HouseholdDecision {
     /// The decision for one need, if the case has it.
     pub fn need(&self, need: &str) -> Option<&NeedDecision> {
         self.needs.iter().find(|n| n.need.as_str() == need)
+    }
+
+    /// The joint-plan skeleton: the single first point of contact (the coordinator, else the
+    /// service of the first need that has one, primary first), who does what per organisation
+    /// in order of first appearance, and the needs still open (gaps).
+    pub fn plan(&self) -> JointPlan {
+        let mut parts: Vec<PlanPart> = Vec::new();
+        let mut open_needs = Vec::new();
+        let mut first_contact = self.coordinator.as_ref().map(|c| c.contact.clone());
+        for n in &self.needs {
+            let (Some(service), Some(organisation)) =
+                (n.outcome.service(), n.outcome.organisation())
+            else {
+                open_needs.push(n.need.clone());
+                continue;
+            };
+            if first_contact.is_none() {
+                first_contact = Some(Contact {
+                    service: service.clone(),
+                    organisation: organisation.clone(),
+                });
+            }
+            match parts.iter_mut().find(|p| &p.organisation == organisation) {
+                Some(part) => {
+                    if !part.services.contains(service) {
+                        part.services.push(service.clone());
+                    }
+                    part.needs.push(n.need.clone());
+                }
+                None => parts.push(PlanPart {
+                    organisation: organisation.clone(),
+                    services: vec![service.clone()],
+                    needs: vec![n.need.clone()],
+                }),
+            }
+        }
+        JointPlan {
+            first_contact,
+            parts,
+            open_needs,
+        }
     }
 
     /// A short readable explanation: one line per need, the coordinator and first contact,
@@ -468,7 +507,7 @@ impl HouseholdDecision {
                 c.contact.service, c.contact.organisation
             );
         }
-        match &self.plan.first_contact {
+        match &self.plan().first_contact {
             Some(c) => {
                 let _ = writeln!(s, "  first contact: `{}`", c.service);
             }

@@ -60,7 +60,8 @@
 mod decision;
 mod what_if;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -217,9 +218,45 @@ struct HotService {
     organisation: u32,
 }
 
+/// FxHash: a fast hasher for the router's own lookup tables. Their keys come from the
+/// validated directory; callers only look up, so a weak hash cannot be used to slow it down.
+#[derive(Debug, Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<V> = HashMap<Box<str>, V, BuildHasherDefault<Fx>>;
+
 #[derive(Debug)]
 struct Inner {
     rules: RuleSet,
+    kern_lookup: FxMap<u32>,
+    need_lookup: FxMap<u32>,
     n_needs: usize,
     kern_municipality: Vec<u32>,
     municipality_regions: Vec<Vec<u32>>,
@@ -465,8 +502,22 @@ impl Router {
         let steunpilaar = per_kern(&|k| rules.steunpilaar_for(k));
         let coordinator = per_kern(&|k| rules.coordinator_for(k));
 
+        let kern_lookup = areas
+            .kernen()
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (Box::from(k.id.as_str()), i as u32))
+            .collect();
+        let need_lookup = tax
+            .needs()
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (Box::from(n.code.as_str()), i as u32))
+            .collect();
         Router(Arc::new(Inner {
             rules: rules.clone(),
+            kern_lookup,
+            need_lookup,
             n_needs,
             kern_municipality,
             municipality_regions,
@@ -576,9 +627,10 @@ impl Router {
     ) -> Result<HouseholdDecision, RoutingError> {
         let inner = &*self.0;
         let dir = inner.rules.directory();
-        let kern = dir
-            .areas()
-            .kern_index(case.kern().as_str())
+        let kern = inner
+            .kern_lookup
+            .get(case.kern().as_str())
+            .map(|&k| k as usize)
             .ok_or_else(|| RoutingError::UnknownKern {
                 case: case.id().clone(),
                 kern: case.kern().clone(),
@@ -608,20 +660,25 @@ impl Router {
         };
 
         let mut needs = Vec::with_capacity(case.needs().len());
-        let mut picks = Vec::with_capacity(case.needs().len());
+        let mut household = Household::new();
         for (i, n) in case.needs().iter().enumerate() {
-            let ni = dir.taxonomy().need_index(n.need.as_str()).ok_or_else(|| {
+            let ni = *inner.need_lookup.get(n.need.as_str()).ok_or_else(|| {
                 RoutingError::UnknownNeed {
                     case: case.id().clone(),
                     need: n.need.clone(),
                 }
             })?;
             let (pick, rule, cgt, trace) = if options.trace {
-                self.route_need::<true>(&ctx, ni as u32)
+                self.route_need::<true>(&ctx, ni)
             } else {
-                self.route_need::<false>(&ctx, ni as u32)
+                self.route_need::<false>(&ctx, ni)
             };
-            picks.push(pick);
+            let service = match pick {
+                Pick::Service(s) | Pick::Escalation(s) | Pick::Steunpilaar(s, _) => Some(s),
+                Pick::Gap(_) => None,
+            };
+            let organisation = service.map_or(NONE, |s| inner.services[s as usize].organisation);
+            household.add(i, service, organisation);
             needs.push(NeedDecision {
                 need: n.need.clone(),
                 primary: i == 0,
@@ -632,14 +689,13 @@ impl Router {
                 trace,
             });
         }
-        let (coordinator, plan) = self.household(&ctx, &picks, &needs);
+        let coordinator = self.coordinator(&ctx, &household);
         Ok(HouseholdDecision {
             case: case.id().clone(),
             kern: case.kern().clone(),
             date,
             needs,
             coordinator,
-            plan,
             avoided: avoided_list,
         })
     }
@@ -782,7 +838,7 @@ impl Router {
                         let v = match self.candidate(later, ctx) {
                             Err(skip) => self.verdict(later.rule, skip),
                             Ok(_) => Verdict::LostTo {
-                                rule: winner.clone(),
+                                winner: winner.clone(),
                             },
                         };
                         trace.push(self.candidate_trace(later.rule, v));
@@ -895,84 +951,73 @@ impl Router {
         }
     }
 
-    fn household(
-        &self,
-        ctx: &Ctx<'_>,
-        picks: &[Pick],
-        needs: &[NeedDecision],
-    ) -> (Option<Coordinator>, JointPlan) {
+    /// The coordinator, from the organisations of the chosen services (`orgs` counts at most
+    /// two distinct ones), the primary need's service and the first routed service.
+    fn coordinator(&self, ctx: &Ctx<'_>, household: &Household) -> Option<Coordinator> {
         let inner = &*self.0;
+        if household.organisations < 2 {
+            return None;
+        }
         let dir = inner.rules.directory();
-        let service_of = |p: &Pick| match *p {
-            Pick::Service(s) | Pick::Escalation(s) | Pick::Steunpilaar(s, _) => Some(s),
-            Pick::Gap(_) => None,
-        };
         let contact = |s: u32| Contact {
             service: dir.services()[s as usize].id.clone(),
             organisation: dir.services()[s as usize].organisation.clone(),
         };
-        // organisations in order of first appearance, with their services and needs
-        let mut parts: Vec<(u32, PlanPart)> = Vec::new();
-        let mut open_needs = Vec::new();
-        for (p, n) in picks.iter().zip(needs) {
-            let Some(s) = service_of(p) else {
-                open_needs.push(n.need.clone());
-                continue;
-            };
-            let org = inner.services[s as usize].organisation;
-            let sid = &dir.services()[s as usize].id;
-            match parts.iter_mut().find(|(o, _)| *o == org) {
-                Some((_, part)) => {
-                    if !part.services.contains(sid) {
-                        part.services.push(sid.clone());
-                    }
-                    part.needs.push(n.need.clone());
-                }
-                None => parts.push((
-                    org,
-                    PlanPart {
-                        organisation: dir.services()[s as usize].organisation.clone(),
-                        services: vec![sid.clone()],
-                        needs: vec![n.need.clone()],
-                    },
-                )),
-            }
+        let named = inner.coordinator[ctx.kern as usize];
+        if named != NONE && inner.services[named as usize].valid.contains(ctx.date) {
+            return Some(Coordinator {
+                contact: contact(named),
+                basis: CoordinatorBasis::RuleSet,
+            });
         }
-        let first_routed = picks.iter().find_map(service_of);
-        let coordinator = if parts.len() >= 2 {
-            let named = inner.coordinator[ctx.kern as usize];
-            if named != NONE && inner.services[named as usize].valid.contains(ctx.date) {
-                Some(Coordinator {
-                    contact: contact(named),
-                    basis: CoordinatorBasis::RuleSet,
-                })
-            } else {
-                let (s, basis) = match service_of(&picks[0]) {
-                    Some(s) => (s, CoordinatorBasis::PrimaryNeed),
-                    // two organisations means some need has a service
-                    None => (
-                        first_routed.unwrap_or(NONE),
-                        CoordinatorBasis::FirstRoutedNeed,
-                    ),
-                };
-                (s != NONE).then(|| Coordinator {
-                    contact: contact(s),
-                    basis,
-                })
-            }
+        let (s, basis) = if household.primary != NONE {
+            (household.primary, CoordinatorBasis::PrimaryNeed)
         } else {
-            None
+            (household.first, CoordinatorBasis::FirstRoutedNeed)
         };
-        let first_contact = match &coordinator {
-            Some(c) => Some(c.contact.clone()),
-            None => first_routed.map(contact),
-        };
-        let plan = JointPlan {
-            first_contact,
-            parts: parts.into_iter().map(|(_, p)| p).collect(),
-            open_needs,
-        };
-        (coordinator, plan)
+        // two organisations means some need has a service
+        (s != NONE).then(|| Coordinator {
+            contact: contact(s),
+            basis,
+        })
+    }
+}
+
+/// What the coordinator choice needs to know about a household's picks.
+struct Household {
+    /// Distinct organisations seen, counted up to 2.
+    organisations: u8,
+    first_organisation: u32,
+    /// The primary need's service, or `NONE`.
+    primary: u32,
+    /// The first need's service that has one, or `NONE`.
+    first: u32,
+}
+
+impl Household {
+    fn new() -> Household {
+        Household {
+            organisations: 0,
+            first_organisation: NONE,
+            primary: NONE,
+            first: NONE,
+        }
+    }
+
+    fn add(&mut self, index: usize, service: Option<u32>, organisation: u32) {
+        let Some(s) = service else { return };
+        if index == 0 {
+            self.primary = s;
+        }
+        if self.first == NONE {
+            self.first = s;
+        }
+        if self.organisations == 0 {
+            self.organisations = 1;
+            self.first_organisation = organisation;
+        } else if organisation != self.first_organisation {
+            self.organisations = 2;
+        }
     }
 }
 
