@@ -37,7 +37,8 @@
 //! organisations, one [`Coordinator`] is named: the service [`RuleSet::coordinator_for`] the kern
 //! when the rule set names one and it is valid on the date; otherwise the organisation (and
 //! service) of the primary need; when the primary need is a gap, of the first need that has a
-//! service. The [`JointPlan`] lists who does what and the single first point of contact.
+//! service. [`HouseholdDecision::plan`] derives the [`JointPlan`] from these: who does what, and
+//! the household's single first point of contact.
 //!
 //! # Performance and determinism
 //!
@@ -252,7 +253,6 @@ impl Hasher for Fx {
 
 type FxMap<V> = HashMap<Box<str>, V, BuildHasherDefault<Fx>>;
 
-#[derive(Debug)]
 struct Inner {
     rules: RuleSet,
     kern_lookup: FxMap<u32>,
@@ -271,8 +271,20 @@ struct Inner {
 }
 
 /// A compiled, indexed rule set that routes cases. `Send + Sync`; cloning is cheap.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Router(Arc<Inner>);
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router")
+            .field("rules", &self.0.hot_rules.len())
+            .field("services", &self.0.services.len())
+            .field("kernen", &self.0.kern_municipality.len())
+            .field("needs", &self.0.n_needs)
+            .field("index_entries", &self.0.entries.len())
+            .finish()
+    }
+}
 
 /// Why a candidate was skipped, by index (turned into a [`Verdict`] only when tracing).
 #[derive(Debug, Clone, Copy)]
