@@ -204,14 +204,10 @@ pub struct RuleSetData {
     /// Switch-offs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub switch_off: Vec<SwitchOff>,
-    /// Where each item came from.
+    /// Where each item (and each file's `capacity` setting) came from.
     #[serde(skip)]
     #[schemars(skip)]
     pub origins: Origins,
-    /// Capacity settings per file, to detect conflicts.
-    #[serde(skip)]
-    #[schemars(skip)]
-    capacity_sources: Vec<(String, CapacityPolicy)>,
 }
 
 impl RuleSetData {
@@ -232,7 +228,7 @@ impl RuleSetData {
             d.origins.record("coordinator", &s.area.to_string(), &f);
         }
         if let Some(c) = d.capacity {
-            d.capacity_sources.push((file.to_string(), c));
+            d.origins.record("capacity", policy_name(c), &f);
         }
         Ok(d)
     }
@@ -248,22 +244,15 @@ impl RuleSetData {
         if self.capacity.is_none() {
             self.capacity = other.capacity;
         }
-        self.capacity_sources.extend(other.capacity_sources);
         self.steunpilaar.extend(other.steunpilaar);
         self.coordinator.extend(other.coordinator);
         self.rules.extend(other.rules);
         self.switch_off.extend(other.switch_off);
-        let mut origins = other.origins;
-        std::mem::swap(&mut self.origins, &mut origins);
         // keep the first file an item was seen in
-        for ((k, id), f) in origins_entries(&origins) {
-            self.origins.record(&k, &id, &f);
+        for ((kind, id), file) in other.origins.entries() {
+            self.origins.record(&kind, &id, &file);
         }
     }
-}
-
-fn origins_entries(o: &Origins) -> Vec<((String, String), Arc<str>)> {
-    o.entries()
 }
 
 /// A rule target resolved to directory indexes.
@@ -525,24 +514,21 @@ fn validate(
     };
 
     // settings
-    let mut seen: Option<(String, CapacityPolicy)> = None;
-    for (file, c) in &data.capacity_sources {
-        match &seen {
-            Some((f0, c0)) if c0 != c => report.error(
-                ProblemKind::ConflictingSetting,
-                Location {
-                    file: Some(file.clone()),
-                    field: Some("capacity".into()),
-                    ..Default::default()
-                },
-                format!(
-                    "`capacity` is set to `{}` here but to `{}` in `{f0}`",
-                    policy_name(*c),
-                    policy_name(*c0)
-                ),
-            ),
-            Some(_) => {}
-            None => seen = Some((file.clone(), *c)),
+    if let Some(first) = data.capacity {
+        let v0 = policy_name(first);
+        let f0 = data.origins.file_of("capacity", v0).unwrap_or_default();
+        for ((kind, v), f) in data.origins.entries() {
+            if kind == "capacity" && v != v0 {
+                report.error(
+                    ProblemKind::ConflictingSetting,
+                    Location {
+                        file: Some(f.to_string()),
+                        field: Some("capacity".into()),
+                        ..Default::default()
+                    },
+                    format!("`capacity` is set to `{v}` here but to `{v0}` in `{f0}`"),
+                );
+            }
         }
     }
 
