@@ -305,6 +305,14 @@ pub struct CompiledOverride {
 }
 
 /// A validated rule set, bound to the directory it was validated against.
+///
+/// The only way to get one is [`RuleSet::new`] (or the loaders that call it), so a rule set that
+/// failed validation cannot reach a router:
+///
+/// ```compile_fail
+/// // no public constructor or fields: this does not compile
+/// let unchecked = dls_core::RuleSet { };
+/// ```
 #[derive(Debug, Clone)]
 pub struct RuleSet(Arc<RuleSetInner>);
 
