@@ -613,6 +613,7 @@ fn validate(
     }
 
     // rules
+    let mut steunpilaar_kernen: Option<Vec<bool>> = None;
     let mut compiled = Vec::with_capacity(data.rules.len());
     for (i, r) in data.rules.iter().enumerate() {
         let loc = loc_of("rule", r.id.as_str());
@@ -661,10 +662,16 @@ fn validate(
             Target::NotCovered => CompiledTarget::NotCovered,
             Target::Steunpilaar => {
                 if area_known {
-                    let uncovered = areas
-                        .kernen_in(&r.area)
-                        .into_iter()
-                        .find(|&k| steunpilaar_of(data, dir, k).is_none());
+                    let covered = steunpilaar_kernen.get_or_insert_with(|| {
+                        let mut v = vec![false; areas.kernen().len()];
+                        for e in &data.steunpilaar {
+                            for k in areas.kernen_in(&e.area) {
+                                v[k] = true;
+                            }
+                        }
+                        v
+                    });
+                    let uncovered = areas.kernen_in(&r.area).into_iter().find(|&k| !covered[k]);
                     if let Some(k) = uncovered {
                         report.error(
                             ProblemKind::TargetOutsideCoverage,
@@ -854,12 +861,8 @@ fn policy_name(c: CapacityPolicy) -> &'static str {
     }
 }
 
-fn steunpilaar_of(data: &RuleSetData, dir: &Directory, kern: usize) -> Option<()> {
-    data.steunpilaar
-        .iter()
-        .find(|e| dir.areas().contains_kern(&e.area, kern))
-        .map(|_| ())
-}
+/// Layer, area and domain of a group of rules compared pairwise.
+type BucketKey = (Layer, String, String);
 
 /// Ambiguity (error) and shadowing (warning), checked pairwise within buckets of equal layer
 /// and priority whose areas can overlap.
@@ -878,77 +881,101 @@ fn analyse_pairs(
         }
         v
     };
-    // bucket by (layer, domain of first need); region and national buckets compare across areas
-    let mut buckets: BTreeMap<(Layer, String, String), Vec<usize>> = BTreeMap::new();
+    // Bucket by layer, area and domain: rules of one layer only compete where their areas
+    // overlap, and within one layer two different kernen or municipalities never do. Regions
+    // can share municipalities, so region buckets are also compared with those of every
+    // overlapping region.
+    let mut buckets: BTreeMap<BucketKey, Vec<usize>> = BTreeMap::new();
     for (i, r) in rules.iter().enumerate() {
-        let area_key = match r.layer {
-            Layer::Kern | Layer::Municipality => r.area.to_string(),
-            _ => String::new(),
-        };
         let mut domains: Vec<&str> = r.needs.iter().map(|m| m.code().domain()).collect();
         domains.sort_unstable();
         domains.dedup();
         for d in domains {
             buckets
-                .entry((r.layer, area_key.clone(), d.to_string()))
+                .entry((r.layer, r.area.to_string(), d.to_string()))
                 .or_default()
                 .push(i);
         }
     }
-    let mut reported = std::collections::HashSet::new();
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
     for members in buckets.values() {
         for (x, &a) in members.iter().enumerate() {
             for &b in &members[x + 1..] {
-                let (ra, rb) = (&rules[a], &rules[b]);
-                if !reported.insert((a.min(b), a.max(b))) {
-                    continue;
-                }
-                let needs_overlap = ra
-                    .needs
-                    .iter()
-                    .any(|m| rb.needs.iter().any(|n| m.overlaps(n)));
-                if !needs_overlap
-                    || !ra.valid.overlaps(&rb.valid)
-                    || !ra.when.overlaps(&rb.when)
-                    || !areas.overlap(&ra.area, &rb.area)
-                {
-                    continue;
-                }
-                let (first, second) = if rule_order(data, rules, a, b).is_lt() {
-                    (a, b)
-                } else {
-                    (b, a)
-                };
-                let (r1, r2) = (&rules[first], &rules[second]);
-                let covers = areas.area_within(&r2.area, &r1.area)
-                    && r2
-                        .needs
-                        .iter()
-                        .all(|n| r1.needs.iter().any(|m| n.within(m)))
-                    && r2.when.within(&r1.when)
-                    && r2.valid.within(&r1.valid);
-                if covers
-                    && !overridden[first]
-                    && (r1.target == CompiledTarget::NotCovered || r1.target == r2.target)
-                {
-                    let (id1, id2) = (&data.rules[first].id, &data.rules[second].id);
-                    report.warning(
-                        ProblemKind::Shadowed,
-                        Location::item(data.origins.file_of("rule", id2.as_str()).as_deref(), "rule", id2.as_str()),
-                        format!("rule `{id2}` can never decide: rule `{id1}` comes first and covers every case it covers"),
-                    );
-                } else if r1.priority == r2.priority && r1.target != r2.target {
-                    let (id1, id2) = (&data.rules[first].id, &data.rules[second].id);
-                    report.error(
-                        ProblemKind::Ambiguous,
-                        Location::item(data.origins.file_of("rule", id2.as_str()).as_deref(), "rule", id2.as_str()).field("priority"),
-                        format!(
-                            "rules `{id1}` and `{id2}` overlap in need, area, conditions and validity at equal priority {}: give one a higher priority",
-                            r1.priority
-                        ),
-                    );
+                pairs.push((a, b));
+            }
+        }
+    }
+    let region_buckets: Vec<(&BucketKey, &Vec<usize>)> = buckets
+        .iter()
+        .filter(|((l, ..), _)| *l == Layer::Region)
+        .collect();
+    for (x, ((_, area_a, dom_a), ma)) in region_buckets.iter().enumerate() {
+        for ((_, area_b, dom_b), mb) in &region_buckets[x + 1..] {
+            if dom_a != dom_b || area_a == area_b {
+                continue;
+            }
+            let (Ok(ra), Ok(rb)) = (area_a.parse::<AreaRef>(), area_b.parse::<AreaRef>()) else {
+                continue;
+            };
+            if areas.overlap(&ra, &rb) {
+                for &a in ma.iter() {
+                    for &b in mb.iter() {
+                        pairs.push((a, b));
+                    }
                 }
             }
+        }
+    }
+    let mut reported = std::collections::HashSet::new();
+    for (a, b) in pairs {
+        let (ra, rb) = (&rules[a], &rules[b]);
+        if !reported.insert((a.min(b), a.max(b))) {
+            continue;
+        }
+        let needs_overlap = ra
+            .needs
+            .iter()
+            .any(|m| rb.needs.iter().any(|n| m.overlaps(n)));
+        if !needs_overlap
+            || !ra.valid.overlaps(&rb.valid)
+            || !ra.when.overlaps(&rb.when)
+            || !areas.overlap(&ra.area, &rb.area)
+        {
+            continue;
+        }
+        let (first, second) = if rule_order(data, rules, a, b).is_lt() {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let (r1, r2) = (&rules[first], &rules[second]);
+        let covers = areas.area_within(&r2.area, &r1.area)
+            && r2
+                .needs
+                .iter()
+                .all(|n| r1.needs.iter().any(|m| n.within(m)))
+            && r2.when.within(&r1.when)
+            && r2.valid.within(&r1.valid);
+        if covers
+            && !overridden[first]
+            && (r1.target == CompiledTarget::NotCovered || r1.target == r2.target)
+        {
+            let (id1, id2) = (&data.rules[first].id, &data.rules[second].id);
+            report.warning(
+                ProblemKind::Shadowed,
+                Location::item(data.origins.file_of("rule", id2.as_str()).as_deref(), "rule", id2.as_str()),
+                format!("rule `{id2}` can never decide: rule `{id1}` comes first and covers every case it covers"),
+            );
+        } else if r1.priority == r2.priority && r1.target != r2.target {
+            let (id1, id2) = (&data.rules[first].id, &data.rules[second].id);
+            report.error(
+                ProblemKind::Ambiguous,
+                Location::item(data.origins.file_of("rule", id2.as_str()).as_deref(), "rule", id2.as_str()).field("priority"),
+                format!(
+                    "rules `{id1}` and `{id2}` overlap in need, area, conditions and validity at equal priority {}: give one a higher priority",
+                    r1.priority
+                ),
+            );
         }
     }
 }

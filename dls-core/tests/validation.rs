@@ -566,3 +566,30 @@ fn a_report_renders_every_problem_on_one_line() {
     );
     assert!(!text.contains('\n'));
 }
+
+#[test]
+fn rules_of_overlapping_regions_can_be_ambiguous() {
+    let extra = "[[municipality]]\ncode = \"GM0473\"\nname = \"Zandvoort\"\n[[region]]\nid = \"meer\"\nname = \"Meer\"\nmunicipalities = [\"GM0394\"]\n[[region]]\nid = \"kust\"\nname = \"Kust\"\nmunicipalities = [\"GM0473\"]\n";
+    let dir = Directory::from_str(&format!("{BASE}{extra}"), Format::Toml, "base.toml").unwrap();
+    let rules = |a: &str, b: &str| {
+        let text = format!(
+            "[[rule]]\nid = \"a\"\nneeds = [\"zorg.wmo.huishouden\"]\narea = \"region:{a}\"\ntarget = \"escalation:ombudsman\"\n\
+             [[rule]]\nid = \"b\"\nneeds = [\"zorg.wmo.*\"]\narea = \"region:{b}\"\ntarget = \"not_covered\"\n"
+        );
+        match RuleSet::new(
+            &dir,
+            RuleSetData::parse(&text, Format::Toml, "bad.toml").unwrap(),
+        ) {
+            Ok(r) => ValidationReport {
+                problems: r.warnings().to_vec(),
+            },
+            Err(e) => e,
+        }
+    };
+    // zk and meer share GM0394: the two rules compete there at equal priority
+    let r = rules("zk", "meer");
+    assert_eq!(r.of_kind(ProblemKind::Ambiguous).count(), 1, "{r}");
+    // meer and kust share no municipality: no competition
+    let r = rules("meer", "kust");
+    assert_eq!(r.of_kind(ProblemKind::Ambiguous).count(), 0, "{r}");
+}
