@@ -212,15 +212,11 @@ impl Areas {
         let mut municipality_index = HashMap::new();
         for (i, m) in data.municipalities.iter().enumerate() {
             if municipality_index.insert(m.code.clone(), i).is_some() {
-                report.error(
-                    ProblemKind::DuplicateId,
-                    Location::item(
-                        file_of("municipality", m.code.as_str()).as_deref(),
-                        "municipality",
-                        m.code.as_str(),
-                    )
-                    .field("code"),
-                    format!("municipality `{}` is declared twice", m.code),
+                report.duplicate(
+                    file_of("municipality", m.code.as_str()),
+                    "municipality",
+                    m.code.as_str(),
+                    "code",
                 );
             }
         }

@@ -221,6 +221,16 @@ pub enum ConditionError {
     },
 }
 
+impl ConditionError {
+    /// The validation problem kind this error reports as.
+    pub fn problem_kind(&self) -> crate::validation::ProblemKind {
+        match self {
+            ConditionError::Inverted { .. } => crate::validation::ProblemKind::InvertedRange,
+            ConditionError::Empty { .. } => crate::validation::ProblemKind::EmptyRange,
+        }
+    }
+}
+
 /// Bit that stands for "the case does not state this attribute".
 const UNKNOWN_BIT: u16 = 1 << 15;
 /// Mask of an attribute without a condition: every value, and unknown too.

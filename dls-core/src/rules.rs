@@ -20,7 +20,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::areas::{AreaRef, Layer};
-use crate::conditions::{ConditionError, ConditionMask, Conditions};
+use crate::conditions::{ConditionMask, Conditions};
 use crate::directory::{unknown_area_kind, Directory, Origins, ServiceRole};
 use crate::ids::{IdError, RuleId, ServiceId};
 use crate::source::{self, Format};
@@ -499,13 +499,6 @@ fn rule_order(
         .then_with(|| data.rules[a].id.cmp(&data.rules[b].id))
 }
 
-fn condition_problem(e: &ConditionError) -> ProblemKind {
-    match e {
-        ConditionError::Inverted { .. } => ProblemKind::InvertedRange,
-        ConditionError::Empty { .. } => ProblemKind::EmptyRange,
-    }
-}
-
 fn validate(
     dir: &Directory,
     data: &RuleSetData,
@@ -650,11 +643,7 @@ fn validate(
         }
         let when = ConditionMask::compile(&r.when).unwrap_or_else(|errs| {
             for e in &errs {
-                report.error(
-                    condition_problem(e),
-                    loc.clone().field("when"),
-                    e.to_string(),
-                );
+                report.error(e.problem_kind(), loc.clone().field("when"), e.to_string());
             }
             ConditionMask::ALL
         });

@@ -256,15 +256,11 @@ impl Taxonomy {
         let mut index = HashMap::new();
         for (i, n) in data.needs.iter().enumerate() {
             if index.insert(n.code.clone(), i).is_some() {
-                report.error(
-                    ProblemKind::DuplicateId,
-                    Location::item(
-                        file_of("need", n.code.as_str()).as_deref(),
-                        "need",
-                        n.code.as_str(),
-                    )
-                    .field("code"),
-                    format!("need `{}` is declared twice", n.code),
+                report.duplicate(
+                    file_of("need", n.code.as_str()),
+                    "need",
+                    n.code.as_str(),
+                    "code",
                 );
             }
         }
