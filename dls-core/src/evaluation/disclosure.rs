@@ -222,6 +222,8 @@ pub(crate) fn figures(c: &Cell, d: &Disclosure) -> Figures {
     }
 }
 
+type Key = Vec<Option<String>>;
+
 /// Which cells to suppress: `None` for published, else why. `cases[i]` is the size of cell i,
 /// `keys[i]` its key; `parent_of_kern` lines kernen up per municipality.
 pub fn suppress(
@@ -242,8 +244,7 @@ pub fn suppress(
     // municipality).
     let mut lines: Vec<Vec<usize>> = Vec::new();
     for (di, dim) in group_by.iter().enumerate() {
-        let mut groups: BTreeMap<(Vec<Option<String>>, Option<String>), Vec<usize>> =
-            BTreeMap::new();
+        let mut groups: BTreeMap<(Key, Option<String>), Vec<usize>> = BTreeMap::new();
         for (i, k) in keys.iter().enumerate() {
             let mut rest = k.clone();
             let v = rest.remove(di);
