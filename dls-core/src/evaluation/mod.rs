@@ -24,7 +24,7 @@
 //! The pieces: [`ingest`] (reading, row accounting), [`metrics`] (per-case definitions),
 //! [`clocks`] (legal terms), [`time`] (Europe/Amsterdam days, holidays, Algemene
 //! termijnenwet), [`sketch`] (quantiles with an error bound), [`state`] (mergeable
-//! aggregates), [`disclosure`] (suppression and rounding), [`compare`] (bootstrap).
+//! aggregates), [`disclosure`] (suppression and rounding), [`compare`](mod@compare) (bootstrap).
 
 pub mod clocks;
 pub mod compare;
