@@ -33,8 +33,16 @@ fn routing(c: &mut Criterion) {
     let (nat_dir, nat_rules) = synthetic::national(1);
     let (pil_dir, pil_rules) = synthetic::pilot(1);
     let sets = [
-        ("national", Router::new(&nat_rules), synthetic::cases(&nat_dir, CASES, 2)),
-        ("pilot", Router::new(&pil_rules), synthetic::cases(&pil_dir, CASES, 2)),
+        (
+            "national",
+            Router::new(&nat_rules),
+            synthetic::cases(&nat_dir, CASES, 2),
+        ),
+        (
+            "pilot",
+            Router::new(&pil_rules),
+            synthetic::cases(&pil_dir, CASES, 2),
+        ),
     ];
 
     let mut g = c.benchmark_group("route");
@@ -43,7 +51,10 @@ fn routing(c: &mut Criterion) {
         .sample_size(20);
     for (name, router, cases) in &sets {
         g.throughput(Throughput::Elements(needs(cases)));
-        for (mode, options) in [("no_trace", RouteOptions::FAST), ("trace", RouteOptions::TRACE)] {
+        for (mode, options) in [
+            ("no_trace", RouteOptions::FAST),
+            ("trace", RouteOptions::TRACE),
+        ] {
             g.bench_with_input(BenchmarkId::new(mode, name), cases, |b, cases| {
                 b.iter(|| black_box(route_all(router, cases, options)))
             });

@@ -372,12 +372,14 @@ pub fn data(scale: &Scale, seed: u64) -> (DirectoryData, RuleSetData) {
             code: id(&group.code),
             label: format!("Need group {g}"),
             iwmo: None,
+            ages: None,
         });
         for j in 0..LEAVES_PER_GROUP {
             b.dir.needs.push(NeedDef {
                 code: id(&format!("{}.n{j}", group.code)),
                 label: format!("Need {g}.{j}"),
                 iwmo: None,
+                ages: None,
             });
         }
     }

@@ -254,6 +254,16 @@ fn rules_data() -> RuleSetData {
     RuleSetData::parse(RULES, Format::Toml, "world/rules.toml").unwrap()
 }
 
+/// The world under another capacity policy (set in the file, as an author would).
+fn world_with_capacity(policy: &str) -> Router {
+    let text = RULES.replace(
+        "capacity = \"skip_full\"",
+        &format!("capacity = \"{policy}\""),
+    );
+    let data = RuleSetData::parse(&text, Format::Toml, "world/rules.toml").unwrap();
+    Router::new(&RuleSet::new(&directory(), data).unwrap_or_else(|e| panic!("{e}")))
+}
+
 fn world_with(edit: impl FnOnce(&mut RuleSetData)) -> Router {
     let dir = directory();
     let mut data = rules_data();
@@ -388,7 +398,7 @@ fn full_services_are_skipped_when_capacity_counts_and_taken_when_it_does_not() {
         }
     );
     assert_eq!(service_of(&n), Some("loket"));
-    let ignore = world_with(|d| d.capacity = Some(CapacityPolicy::Ignore));
+    let ignore = world_with_capacity("ignore");
     let n = ignore.route(&c, d(SPRING_2026)).unwrap().needs.remove(0);
     assert_eq!(service_of(&n), Some("welzijn-hulp"));
 }
@@ -564,7 +574,7 @@ fn prefer_shorter_wait_orders_equal_layer_and_priority_by_waiting_time() {
             .collect()
     };
     assert_eq!(order(&world()), ["gm-wacht-a", "gm-wacht-z"], "by id");
-    let prefer = world_with(|d| d.capacity = Some(CapacityPolicy::PreferShorterWait));
+    let prefer = world_with_capacity("prefer_shorter_wait");
     assert_eq!(order(&prefer), ["gm-wacht-z", "gm-wacht-a"], "1 week first");
     // the decision itself follows the conditions
     let n = prefer.route(&c, d(SPRING_2026)).unwrap().needs.remove(0);
