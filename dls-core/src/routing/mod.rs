@@ -75,12 +75,12 @@ pub use decision::{
 };
 pub use what_if::{what_if, DecisionChange, GapChange, ServiceLoad, WhatIf, WhatIfError};
 
-use crate::areas::AreaRef;
+use crate::areas::{AreaRef, Layer};
 use crate::cases::{Case, CaseAttributes, TriedService, TryOutcome};
 use crate::conditions::{AttributeName, ConditionMask};
 use crate::directory::Directory;
 use crate::events::{Activity, Event};
-use crate::ids::{CaseId, KernId, NeedCode, ServiceId};
+use crate::ids::{CaseId, KernId, NeedCode, OrganisationId, RuleId, ServiceId};
 use crate::rules::{CapacityPolicy, CompiledTarget, RuleSet};
 use crate::validity::Validity;
 
@@ -168,12 +168,14 @@ impl RouteOptions {
 
 const NONE: u32 = u32::MAX;
 
-/// One rule in a (municipality, need) bucket.
+/// One rule in a (municipality, need) bucket, with everything routing tests inline, so a walk
+/// over a bucket reads consecutive memory.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     rule: u32,
     /// The only kern the rule applies in (kern layer), or `NONE`.
     kern: u32,
+    hot: HotRule,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -184,8 +186,9 @@ enum HotTarget {
     NotCovered,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct HotRule {
+    layer: Layer,
     valid: Validity,
     when: ConditionMask,
     target: HotTarget,
@@ -228,6 +231,8 @@ impl Hasher for Fx {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
         const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        // the length first, so zero padding of the last word cannot collide
+        self.0 = (self.0.rotate_left(5) ^ bytes.len() as u64).wrapping_mul(K);
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
             let mut w = [0u8; 8];
@@ -263,7 +268,9 @@ struct Inner {
     /// Bucket `m * n_needs + n` is `entries[offsets[b]..offsets[b + 1]]`, in routing order.
     offsets: Vec<u32>,
     entries: Vec<Entry>,
-    hot_rules: Vec<HotRule>,
+    /// Rule ids by rule index, and (service, organisation) ids by service index, compact.
+    rule_ids: Vec<RuleId>,
+    service_ids: Vec<(ServiceId, OrganisationId)>,
     overrides: Vec<HotOverride>,
     services: Vec<HotService>,
     steunpilaar: Vec<u32>,
@@ -277,7 +284,7 @@ pub struct Router(Arc<Inner>);
 impl std::fmt::Debug for Router {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Router")
-            .field("rules", &self.0.hot_rules.len())
+            .field("rules", &self.0.rule_ids.len())
             .field("services", &self.0.services.len())
             .field("kernen", &self.0.kern_municipality.len())
             .field("needs", &self.0.n_needs)
@@ -411,51 +418,6 @@ impl Router {
             rank[r] = pos as u32;
         }
 
-        // (bucket, rank, entry)
-        let mut all: Vec<(u32, u32, Entry)> = Vec::new();
-        for (r, rule) in compiled.iter().enumerate() {
-            let needs = needs_of(&rule.needs);
-            if needs.is_empty() {
-                continue;
-            }
-            let mut push = |m: usize, kern: u32| {
-                for &n in &needs {
-                    let b = (m * n_needs + n as usize) as u32;
-                    all.push((
-                        b,
-                        rank[r],
-                        Entry {
-                            rule: r as u32,
-                            kern,
-                        },
-                    ));
-                }
-            };
-            match hot_area(&rule.area) {
-                HotArea::National => (0..n_munis).for_each(|m| push(m, NONE)),
-                HotArea::Region(ri) => {
-                    for m in &areas.regions()[ri as usize].municipalities {
-                        if let Some(mi) = areas.municipality_index(m.as_str()) {
-                            push(mi, NONE);
-                        }
-                    }
-                }
-                HotArea::Municipality(mi) => push(mi as usize, NONE),
-                HotArea::Kern(k) => push(kern_municipality[k as usize] as usize, k),
-                HotArea::Nowhere => {}
-            }
-        }
-        all.sort_unstable_by_key(|&(b, rank, _)| (b, rank));
-        let n_buckets = n_munis * n_needs;
-        let mut offsets = vec![0u32; n_buckets + 1];
-        for &(b, _, _) in &all {
-            offsets[b as usize + 1] += 1;
-        }
-        for i in 0..n_buckets {
-            offsets[i + 1] += offsets[i];
-        }
-        let entries: Vec<Entry> = all.into_iter().map(|(_, _, e)| e).collect();
-
         // overrides per rule, most specific layer first, then by id: deterministic
         let mut by_rule: Vec<Vec<usize>> = vec![Vec::new(); compiled.len()];
         for (i, o) in rules.overrides().iter().enumerate() {
@@ -482,6 +444,7 @@ impl Router {
                 });
             }
             hot_rules.push(HotRule {
+                layer: rule.layer,
                 valid: rule.valid,
                 when: rule.when,
                 target: match rule.target {
@@ -493,6 +456,51 @@ impl Router {
                 overrides: (start, overrides.len() as u32),
             });
         }
+
+        // (bucket, rank, rule, kern)
+        let mut all: Vec<(u32, u32, u32, u32)> = Vec::new();
+        for (r, rule) in compiled.iter().enumerate() {
+            let needs = needs_of(&rule.needs);
+            if needs.is_empty() {
+                continue;
+            }
+            let mut push = |m: usize, kern: u32| {
+                for &n in &needs {
+                    let b = (m * n_needs + n as usize) as u32;
+                    all.push((b, rank[r], r as u32, kern));
+                }
+            };
+            match hot_area(&rule.area) {
+                HotArea::National => (0..n_munis).for_each(|m| push(m, NONE)),
+                HotArea::Region(ri) => {
+                    for m in &areas.regions()[ri as usize].municipalities {
+                        if let Some(mi) = areas.municipality_index(m.as_str()) {
+                            push(mi, NONE);
+                        }
+                    }
+                }
+                HotArea::Municipality(mi) => push(mi as usize, NONE),
+                HotArea::Kern(k) => push(kern_municipality[k as usize] as usize, k),
+                HotArea::Nowhere => {}
+            }
+        }
+        all.sort_unstable_by_key(|&(b, rank, _, _)| (b, rank));
+        let n_buckets = n_munis * n_needs;
+        let mut offsets = vec![0u32; n_buckets + 1];
+        for &(b, _, _, _) in &all {
+            offsets[b as usize + 1] += 1;
+        }
+        for i in 0..n_buckets {
+            offsets[i + 1] += offsets[i];
+        }
+        let entries: Vec<Entry> = all
+            .into_iter()
+            .map(|(_, _, rule, kern)| Entry {
+                rule,
+                kern,
+                hot: hot_rules[rule as usize],
+            })
+            .collect();
 
         let counts = policy != CapacityPolicy::Ignore;
         let services = dir
@@ -535,7 +543,14 @@ impl Router {
             municipality_regions,
             offsets,
             entries,
-            hot_rules,
+            rule_ids: (0..compiled.len())
+                .map(|r| rules.rule_id(r).clone())
+                .collect(),
+            service_ids: dir
+                .services()
+                .iter()
+                .map(|s| (s.id.clone(), s.organisation.clone()))
+                .collect(),
             overrides,
             services,
             steunpilaar,
@@ -680,7 +695,7 @@ impl Router {
                     need: n.need.clone(),
                 }
             })?;
-            let (pick, rule, cgt, trace) = if options.trace {
+            let (pick, rule, layer, cgt, trace) = if options.trace {
                 self.route_need::<true>(&ctx, ni)
             } else {
                 self.route_need::<false>(&ctx, ni)
@@ -695,8 +710,8 @@ impl Router {
                 need: n.need.clone(),
                 primary: i == 0,
                 outcome: self.outcome(pick),
-                rule: (rule != NONE).then(|| inner.rules.rule_id(rule as usize).clone()),
-                layer: (rule != NONE).then(|| inner.rules.rules()[rule as usize].layer),
+                rule: (rule != NONE).then(|| inner.rule_ids[rule as usize].clone()),
+                layer,
                 cannot_get_through: cgt,
                 trace,
             });
@@ -713,11 +728,7 @@ impl Router {
     }
 
     fn outcome(&self, pick: Pick) -> Outcome {
-        let dir = self.directory();
-        let ids = |s: u32| {
-            let svc = &dir.services()[s as usize];
-            (svc.id.clone(), svc.organisation.clone())
-        };
+        let ids = |s: u32| self.0.service_ids[s as usize].clone();
         match pick {
             Pick::Service(s) => {
                 let (service, organisation) = ids(s);
@@ -788,11 +799,11 @@ impl Router {
 
     /// Step 1 only: is the entry a candidate at all?
     #[inline]
-    fn candidate(&self, e: Entry, ctx: &Ctx<'_>) -> Result<&HotRule, Skip> {
+    fn candidate<'e>(&self, e: &'e Entry, ctx: &Ctx<'_>) -> Result<&'e HotRule, Skip> {
         if e.kern != NONE && e.kern != ctx.kern {
             return Err(Skip::OutOfArea);
         }
-        let r = &self.0.hot_rules[e.rule as usize];
+        let r = &e.hot;
         if !r.valid.contains(ctx.date) {
             return Err(Skip::NotValid);
         }
@@ -805,7 +816,7 @@ impl Router {
     }
 
     #[inline]
-    fn judge(&self, e: Entry, ctx: &Ctx<'_>) -> Result<Pick, Skip> {
+    fn judge(&self, e: &Entry, ctx: &Ctx<'_>) -> Result<Pick, Skip> {
         let r = self.candidate(e, ctx)?;
         r.when.check(ctx.attributes).map_err(Skip::Condition)?;
         match r.target {
@@ -828,7 +839,7 @@ impl Router {
         &self,
         ctx: &Ctx<'_>,
         need: u32,
-    ) -> (Pick, u32, bool, Option<NeedTrace>) {
+    ) -> (Pick, u32, Option<Layer>, bool, Option<NeedTrace>) {
         let inner = &*self.0;
         let b = ctx.municipality as usize * inner.n_needs + need as usize;
         let list = &inner.entries[inner.offsets[b] as usize..inner.offsets[b + 1] as usize];
@@ -838,15 +849,15 @@ impl Router {
         if TRACE {
             trace.reserve_exact(list.len());
         }
-        for (pos, &e) in list.iter().enumerate() {
+        for (pos, e) in list.iter().enumerate() {
             match self.judge(e, ctx) {
                 Ok(pick) => {
                     if !TRACE {
-                        return (pick, e.rule, cgt, None);
+                        return (pick, e.rule, Some(e.hot.layer), cgt, None);
                     }
                     trace.push(self.candidate_trace(e.rule, Verdict::Decided));
-                    let winner = inner.rules.rule_id(e.rule as usize);
-                    for &later in &list[pos + 1..] {
+                    let winner = &inner.rule_ids[e.rule as usize];
+                    for later in &list[pos + 1..] {
                         let v = match self.candidate(later, ctx) {
                             Err(skip) => self.verdict(later.rule, skip),
                             Ok(_) => Verdict::LostTo {
@@ -859,7 +870,7 @@ impl Router {
                         candidates: trace,
                         fallback: None,
                     };
-                    return (pick, e.rule, cgt, Some(t));
+                    return (pick, e.rule, Some(e.hot.layer), cgt, Some(t));
                 }
                 Err(skip) => {
                     any_candidate |= !skip.structural();
@@ -906,11 +917,11 @@ impl Router {
             candidates: trace,
             fallback,
         });
-        (pick, NONE, cgt, t)
+        (pick, NONE, None, cgt, t)
     }
 
     fn service_id(&self, s: u32) -> ServiceId {
-        self.directory().services()[s as usize].id.clone()
+        self.0.service_ids[s as usize].0.clone()
     }
 
     fn candidate_trace(&self, rule: u32, verdict: Verdict) -> CandidateTrace {
@@ -918,7 +929,7 @@ impl Router {
         let r = rule as usize;
         let c = &rules.rules()[r];
         CandidateTrace {
-            rule: rules.rule_id(r).clone(),
+            rule: self.0.rule_ids[r].clone(),
             layer: c.layer,
             priority: c.priority,
             target: rules.data().rules[r].target.clone(),
@@ -970,10 +981,12 @@ impl Router {
         if household.organisations < 2 {
             return None;
         }
-        let dir = inner.rules.directory();
-        let contact = |s: u32| Contact {
-            service: dir.services()[s as usize].id.clone(),
-            organisation: dir.services()[s as usize].organisation.clone(),
+        let contact = |s: u32| {
+            let (service, organisation) = inner.service_ids[s as usize].clone();
+            Contact {
+                service,
+                organisation,
+            }
         };
         let named = inner.coordinator[ctx.kern as usize];
         if named != NONE && inner.services[named as usize].valid.contains(ctx.date) {
