@@ -196,6 +196,13 @@ struct HotRule {
     overrides: (u32, u32),
 }
 
+#[derive(Debug, Clone)]
+struct RuleMeta {
+    area: AreaRef,
+    target: crate::rules::Target,
+    priority: i32,
+}
+
 #[derive(Debug, Clone, Copy)]
 enum HotArea {
     National,
@@ -265,12 +272,22 @@ struct Inner {
     n_needs: usize,
     kern_municipality: Vec<u32>,
     municipality_regions: Vec<Vec<u32>>,
-    /// Bucket `m * n_needs + n` is `entries[offsets[b]..offsets[b + 1]]`, in routing order.
+    /// The region group of each municipality: municipalities in the same regions share one.
+    municipality_group: Vec<u32>,
+    n_municipalities: usize,
+    n_groups: usize,
+    /// Bucket `b` is `entries[offsets[b]..offsets[b + 1]]`, in routing order. Per need `n`, three
+    /// rows: the kern and municipality layers of municipality `m` at `m * n_needs + n`, the
+    /// region layer of region group `g` at `(n_municipalities + g) * n_needs + n`, and the
+    /// national layer at `(n_municipalities + n_groups) * n_needs + n`. Layers come first in
+    /// routing order, so walking the three in turn walks the rules in routing order.
     offsets: Vec<u32>,
     entries: Vec<Entry>,
     /// Rule ids by rule index, and (service, organisation) ids by service index, compact.
     rule_ids: Vec<RuleId>,
     service_ids: Vec<(ServiceId, OrganisationId)>,
+    /// What traces show of each rule, compact.
+    rule_meta: Vec<RuleMeta>,
     overrides: Vec<HotOverride>,
     services: Vec<HotService>,
     steunpilaar: Vec<u32>,
@@ -354,6 +371,22 @@ impl Router {
                     .collect()
             })
             .collect();
+        // municipalities with the same set of regions share their region-layer buckets
+        let mut group_of_set: BTreeMap<&[u32], u32> = BTreeMap::new();
+        let municipality_group: Vec<u32> = municipality_regions
+            .iter()
+            .map(|set| {
+                let next = group_of_set.len() as u32;
+                *group_of_set.entry(set.as_slice()).or_insert(next)
+            })
+            .collect();
+        let n_groups = group_of_set.len();
+        let mut groups_of_region: Vec<Vec<u32>> = vec![Vec::new(); areas.regions().len()];
+        for (set, &g) in &group_of_set {
+            for &r in set.iter() {
+                groups_of_region[r as usize].push(g);
+            }
+        }
         let hot_area = |a: &AreaRef| -> HotArea {
             let idx = match a {
                 AreaRef::National => return HotArea::National,
@@ -464,19 +497,18 @@ impl Router {
             if needs.is_empty() {
                 continue;
             }
-            let mut push = |m: usize, kern: u32| {
+            // `level` is the bucket row: a municipality, a region group, or the nation
+            let mut push = |level: usize, kern: u32| {
                 for &n in &needs {
-                    let b = (m * n_needs + n as usize) as u32;
+                    let b = (level * n_needs + n as usize) as u32;
                     all.push((b, rank[r], r as u32, kern));
                 }
             };
             match hot_area(&rule.area) {
-                HotArea::National => (0..n_munis).for_each(|m| push(m, NONE)),
+                HotArea::National => push(n_munis + n_groups, NONE),
                 HotArea::Region(ri) => {
-                    for m in &areas.regions()[ri as usize].municipalities {
-                        if let Some(mi) = areas.municipality_index(m.as_str()) {
-                            push(mi, NONE);
-                        }
+                    for &g in &groups_of_region[ri as usize] {
+                        push(n_munis + g as usize, NONE);
                     }
                 }
                 HotArea::Municipality(mi) => push(mi as usize, NONE),
@@ -485,7 +517,7 @@ impl Router {
             }
         }
         all.sort_unstable_by_key(|&(b, rank, _, _)| (b, rank));
-        let n_buckets = n_munis * n_needs;
+        let n_buckets = (n_munis + n_groups + 1) * n_needs;
         let mut offsets = vec![0u32; n_buckets + 1];
         for &(b, _, _, _) in &all {
             offsets[b as usize + 1] += 1;
@@ -541,6 +573,9 @@ impl Router {
             n_needs,
             kern_municipality,
             municipality_regions,
+            municipality_group,
+            n_municipalities: n_munis,
+            n_groups,
             offsets,
             entries,
             rule_ids: (0..compiled.len())
@@ -550,6 +585,16 @@ impl Router {
                 .services()
                 .iter()
                 .map(|s| (s.id.clone(), s.organisation.clone()))
+                .collect(),
+            rule_meta: rules
+                .data()
+                .rules
+                .iter()
+                .map(|r| RuleMeta {
+                    area: r.area.clone(),
+                    target: r.target.clone(),
+                    priority: r.priority,
+                })
                 .collect(),
             overrides,
             services,
@@ -834,49 +879,72 @@ impl Router {
         }
     }
 
-    /// Routes one need: (pick, deciding rule or NONE, cannot-get-through, trace).
+    /// The three buckets of a need in a municipality: kern and municipality layers, region
+    /// layer, national layer.
+    #[inline]
+    fn buckets(&self, municipality: u32, need: u32) -> (&[Entry], &[Entry], &[Entry]) {
+        let inner = &*self.0;
+        let n = need as usize;
+        let slice = |row: usize| {
+            let b = row * inner.n_needs + n;
+            &inner.entries[inner.offsets[b] as usize..inner.offsets[b + 1] as usize]
+        };
+        let m = municipality as usize;
+        (
+            slice(m),
+            slice(inner.n_municipalities + inner.municipality_group[m] as usize),
+            slice(inner.n_municipalities + inner.n_groups),
+        )
+    }
+
+    /// Routes one need: (pick, deciding rule or NONE, its layer, cannot-get-through, trace).
     fn route_need<const TRACE: bool>(
         &self,
         ctx: &Ctx<'_>,
         need: u32,
     ) -> (Pick, u32, Option<Layer>, bool, Option<NeedTrace>) {
         let inner = &*self.0;
-        let b = ctx.municipality as usize * inner.n_needs + need as usize;
-        let list = &inner.entries[inner.offsets[b] as usize..inner.offsets[b + 1] as usize];
+        let (local, regional, national) = self.buckets(ctx.municipality, need);
         let mut cgt = false;
         let mut any_candidate = false;
         let mut trace: Vec<CandidateTrace> = Vec::new();
         if TRACE {
-            trace.reserve_exact(list.len());
+            trace.reserve_exact(local.len() + regional.len() + national.len());
         }
-        for (pos, e) in list.iter().enumerate() {
-            match self.judge(e, ctx) {
-                Ok(pick) => {
-                    if !TRACE {
-                        return (pick, e.rule, Some(e.hot.layer), cgt, None);
-                    }
-                    trace.push(self.candidate_trace(e.rule, Verdict::Decided));
-                    let winner = &inner.rule_ids[e.rule as usize];
-                    for later in &list[pos + 1..] {
-                        let v = match self.candidate(later, ctx) {
-                            Err(skip) => self.verdict(later.rule, skip),
-                            Ok(_) => Verdict::LostTo {
-                                winner: winner.clone(),
-                            },
+        let lists = [local, regional, national];
+        for (li, list) in lists.iter().enumerate() {
+            for (pos, e) in list.iter().enumerate() {
+                match self.judge(e, ctx) {
+                    Ok(pick) => {
+                        if !TRACE {
+                            return (pick, e.rule, Some(e.hot.layer), cgt, None);
+                        }
+                        trace.push(self.candidate_trace(e.rule, Verdict::Decided));
+                        let winner = &inner.rule_ids[e.rule as usize];
+                        let rest = list[pos + 1..]
+                            .iter()
+                            .chain(lists[li + 1..].iter().flat_map(|l| l.iter()));
+                        for later in rest {
+                            let v = match self.candidate(later, ctx) {
+                                Err(skip) => self.verdict(later.rule, skip),
+                                Ok(_) => Verdict::LostTo {
+                                    winner: winner.clone(),
+                                },
+                            };
+                            trace.push(self.candidate_trace(later.rule, v));
+                        }
+                        let t = NeedTrace {
+                            candidates: trace,
+                            fallback: None,
                         };
-                        trace.push(self.candidate_trace(later.rule, v));
+                        return (pick, e.rule, Some(e.hot.layer), cgt, Some(t));
                     }
-                    let t = NeedTrace {
-                        candidates: trace,
-                        fallback: None,
-                    };
-                    return (pick, e.rule, Some(e.hot.layer), cgt, Some(t));
-                }
-                Err(skip) => {
-                    any_candidate |= !skip.structural();
-                    cgt |= matches!(skip, Skip::Tried(..));
-                    if TRACE {
-                        trace.push(self.candidate_trace(e.rule, self.verdict(e.rule, skip)));
+                    Err(skip) => {
+                        any_candidate |= !skip.structural();
+                        cgt |= matches!(skip, Skip::Tried(..));
+                        if TRACE {
+                            trace.push(self.candidate_trace(e.rule, self.verdict(e.rule, skip)));
+                        }
                     }
                 }
             }
@@ -925,14 +993,13 @@ impl Router {
     }
 
     fn candidate_trace(&self, rule: u32, verdict: Verdict) -> CandidateTrace {
-        let rules = &self.0.rules;
         let r = rule as usize;
-        let c = &rules.rules()[r];
+        let meta = &self.0.rule_meta[r];
         CandidateTrace {
             rule: self.0.rule_ids[r].clone(),
-            layer: c.layer,
-            priority: c.priority,
-            target: rules.data().rules[r].target.clone(),
+            layer: meta.area.layer(),
+            priority: meta.priority,
+            target: meta.target.clone(),
             verdict,
         }
     }
@@ -941,10 +1008,11 @@ impl Router {
         let rules = &self.0.rules;
         match skip {
             Skip::OutOfArea => Verdict::OutOfArea {
-                area: rules
-                    .rules()
+                area: self
+                    .0
+                    .rule_meta
                     .get(rule as usize)
-                    .map_or(AreaRef::National, |r| r.area.clone()),
+                    .map_or(AreaRef::National, |m| m.area.clone()),
             },
             Skip::Overridden(o) => {
                 let o = &rules.overrides()[o as usize];

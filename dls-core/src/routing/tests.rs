@@ -16,9 +16,41 @@ fn router_is_send_sync_and_cheap_to_clone() {
 /// somewhere in the municipality, in routing order — for every declared need, leaf or not.
 #[test]
 fn buckets_hold_exactly_the_applicable_rules_in_routing_order() {
-    for rules in [pilot::rules(), crate::synthetic::pilot(3).1] {
+    let several_regions = crate::synthetic::Scale {
+        municipalities: 7,
+        min_kernen: 1,
+        max_kernen: 4,
+        regions: 3,
+        capacity: crate::rules::CapacityPolicy::PreferShorterWait,
+    };
+    // and a municipality in two regions, with region rules of both for one need
+    let (mut d, mut r) = crate::synthetic::data(&several_regions, 5);
+    d.regions.push(crate::areas::Region {
+        id: "extra".parse().unwrap(),
+        name: "Extra".into(),
+        municipalities: vec!["GM0001".parse().unwrap(), "GM0006".parse().unwrap()],
+    });
+    let extra: crate::rules::RuleSetData = toml::from_str(
+        r#"
+        [[rule]]
+        id = "extra-g08"
+        needs = ["zorg.g08.*"]
+        area = "region:extra"
+        target = "service:nat-g08"
+        priority = 5
+        "#,
+    )
+    .unwrap();
+    r.merge(extra);
+    let dir = crate::directory::Directory::new(d).unwrap().0;
+    let overlapping = crate::rules::RuleSet::new(&dir, r).unwrap_or_else(|e| panic!("{e}"));
+    for rules in [
+        pilot::rules(),
+        crate::synthetic::pilot(3).1,
+        crate::synthetic::generate(&several_regions, 5).1,
+        overlapping,
+    ] {
         let router = Router::new(&rules);
-        let inner = &*router.0;
         let dir = rules.directory();
         let areas = dir.areas();
         for (m, muni) in areas.municipalities().iter().enumerate() {
@@ -26,13 +58,14 @@ fn buckets_hold_exactly_the_applicable_rules_in_routing_order() {
                 .filter(|&k| areas.municipality_of_kern(k) == m)
                 .collect();
             for (n, need) in dir.taxonomy().needs().iter().enumerate() {
-                let b = m * inner.n_needs + n;
-                let got: Vec<(usize, u32)> = inner.entries
-                    [inner.offsets[b] as usize..inner.offsets[b + 1] as usize]
+                let (a, b, c) = router.buckets(m as u32, n as u32);
+                let got: Vec<(usize, u32)> = a
                     .iter()
+                    .chain(b)
+                    .chain(c)
                     .map(|e| (e.rule as usize, e.kern))
                     .collect();
-                let want: Vec<(usize, u32)> = rules
+                let mut want: Vec<usize> = rules
                     .order()
                     .iter()
                     .copied()
@@ -41,6 +74,27 @@ fn buckets_hold_exactly_the_applicable_rules_in_routing_order() {
                         c.needs.iter().any(|x| x.matches(&need.code))
                             && kernen.iter().any(|&k| areas.contains_kern(&c.area, k))
                     })
+                    .collect();
+                if rules.capacity_policy() == crate::rules::CapacityPolicy::PreferShorterWait {
+                    let wait = |r: usize| match rules.rules()[r].target {
+                        crate::rules::CompiledTarget::Service(s)
+                        | crate::rules::CompiledTarget::Escalation(s) => dir.services()[s]
+                            .capacity
+                            .and_then(|c| c.waiting_weeks)
+                            .unwrap_or(u32::MAX),
+                        _ => u32::MAX,
+                    };
+                    want.sort_by_key(|&r| {
+                        let c = &rules.rules()[r];
+                        (
+                            std::cmp::Reverse(c.layer),
+                            std::cmp::Reverse(c.priority),
+                            wait(r),
+                        )
+                    });
+                }
+                let want: Vec<(usize, u32)> = want
+                    .into_iter()
                     .map(|r| {
                         let kern = match &rules.rules()[r].area {
                             AreaRef::Kern(k) => areas.kern_index(k.as_str()).unwrap() as u32,
