@@ -42,10 +42,12 @@
 //!
 //! # Performance and determinism
 //!
-//! Rules are indexed per (municipality, need): routing a need walks only the handful of rules
-//! that could apply to it, never the whole rule set, so the cost per case does not grow with
-//! the number of municipalities. Decisions hold ids, not indexes, and every order is fixed by
-//! ids, so results are byte-identical regardless of thread count, file order or hash seeds.
+//! Rules are compiled into buckets per need: one per municipality (its kern and municipality
+//! rules), one per group of municipalities that lie in the same regions (region rules), and one
+//! national. Routing a need walks those three short lists, never the whole rule set, so the
+//! work per case does not grow with the number of municipalities. Decisions hold ids, not
+//! indexes, and every order is fixed by ids, so results are byte-identical regardless of thread
+//! count, file order or hash seeds.
 //!
 //! ```
 //! use dls_core::{pilot, routing::{Router, RouteOptions}};
