@@ -802,3 +802,76 @@ fn states_with_different_groupings_do_not_merge() {
     let b = EvalState::new(vec![Dim::Month]);
     assert!(a.merge(&b).is_err());
 }
+
+#[test]
+fn pilot_timelines_fit_the_pilot() {
+    let ing = evaluation::ingest_csv_str(dls_core::pilot::EVENTS_CSV).unwrap();
+    assert!(ing.rejected.is_empty(), "{:?}", ing.rejected);
+    assert!(ing.log.case_count() >= 300);
+    let dir = dls_core::pilot::directory();
+    let events = dls_core::pilot::events();
+    assert_eq!(events.len() as u64, ing.rows_used);
+    for e in &events {
+        if let Some(k) = &e.kern {
+            assert!(dir.areas().kern(k.as_str()).is_some(), "{k}");
+        }
+        if let Some(s) = &e.service {
+            let svc = dir.service(s.as_str()).unwrap_or_else(|| panic!("{s}"));
+            assert_eq!(Some(&svc.organisation), e.organisation.as_ref());
+        }
+        if let Some(o) = &e.organisation {
+            assert!(dir.organisation(o.as_str()).is_some(), "{o}");
+        }
+        if let Some(n) = &e.need {
+            assert!(dir.taxonomy().knows(n), "{n}");
+        }
+    }
+    for c in dls_core::pilot::cases() {
+        assert!(events.iter().any(|e| &e.case == c.id()), "{}", c.id());
+    }
+
+    // The pilot helps faster than the baseline: first contact and right place.
+    let opts = EvalOptions {
+        directory: Some(dir),
+        group_by: vec![Dim::Phase],
+        ..EvalOptions::default()
+    };
+    let ev = evaluation::evaluate(&ing.log, &opts);
+    let phase = |p: &str| Selection {
+        phase: Some(p.into()),
+        ..Selection::default()
+    };
+    let c = compare_metric(
+        &ev.per_case,
+        &phase("pilot"),
+        &phase("baseline"),
+        Metric::FirstContactDays,
+        &CompareOptions::default(),
+    );
+    assert!(c.ci_high.unwrap() < 0.0, "{c:?}");
+    let c = compare_metric(
+        &ev.per_case,
+        &phase("pilot"),
+        &phase("baseline"),
+        Metric::Bounces,
+        &CompareOptions::default(),
+    );
+    assert!(c.difference.unwrap() < 0.0, "{c:?}");
+    // Every legal clock occurs.
+    let kinds: std::collections::BTreeSet<_> = ev
+        .per_case
+        .iter()
+        .flat_map(|m| m.clocks.iter().map(|c| c.clock))
+        .collect();
+    for k in [
+        ClockKind::WmoInvestigation,
+        ClockKind::WmoDecision,
+        ClockKind::JeugdwetDecision,
+        ClockKind::WgsFirstConversation,
+    ] {
+        assert!(kinds.contains(&k), "{k:?}");
+    }
+    assert!(ev.per_case.iter().any(|m| m.loops > 0));
+    assert!(ev.per_case.iter().any(|m| m.escalations > 0));
+    assert!(ev.per_case.iter().any(|m| m.reopened));
+}
