@@ -427,8 +427,10 @@ fn every_rejection_reason_with_its_row() {
     .into_bytes();
     // Row 18: not UTF-8.
     text.extend_from_slice(b"c1,2026-02-06T09:00:00+01:00,resolved,gem\xffeente,,,,,,,,\n");
+    // Row 19: a quoted field never closed (runs to the end of the input).
+    text.extend_from_slice(b"c1,2026-02-07T09:00:00+01:00,closed,\"gemeente,,,,,,,,\n");
     let ing = evaluation::ingest_csv(&text[..]).unwrap();
-    assert_eq!(ing.rows_read, 17);
+    assert_eq!(ing.rows_read, 18);
     assert_eq!(ing.rows_used, 3);
     assert_eq!(ing.rows_used + ing.rejected.len() as u64, ing.rows_read);
     let got: Vec<(u64, RejectReason, Option<&str>)> = ing
@@ -454,6 +456,7 @@ fn every_rejection_reason_with_its_row() {
             (15, AlreadyOpened, Some("activity")),
             (16, BadId, Some("organisation")),
             (18, BadEncoding, None),
+            (19, UnclosedQuote, None),
         ]
     );
     // Rejections name fields, never values: no personal data leaks.

@@ -162,6 +162,8 @@ pub enum RejectReason {
     MissingValue,
     /// The row is not valid UTF-8.
     BadEncoding,
+    /// A quoted CSV field is not closed before the end of the input.
+    UnclosedQuote,
     /// The line is not a JSON object of strings.
     BadJson,
     /// The timestamp is not ISO 8601 with an offset.
@@ -193,6 +195,7 @@ impl RejectReason {
             RejectReason::ExtraColumns => "extra_columns",
             RejectReason::MissingValue => "missing_value",
             RejectReason::BadEncoding => "bad_encoding",
+            RejectReason::UnclosedQuote => "unclosed_quote",
             RejectReason::BadJson => "bad_json",
             RejectReason::BadTimestamp => "bad_timestamp",
             RejectReason::UnknownActivity => "unknown_activity",
@@ -853,15 +856,21 @@ pub fn ingest_csv<R: Read>(reader: R) -> Result<Ingested, EvalError> {
         line_no += 1;
         let row = line_no;
         // A quoted field may span lines.
+        let mut complete = true;
         while !split_record(strip_eol(&line), &mut rec, &mut ends) {
             let before = line.len();
             if rd.read_until(b'\n', &mut line).map_err(io_err)? == 0 || line.len() == before {
+                complete = false;
                 break;
             }
             line_no += 1;
         }
         let l = strip_eol(&line);
         if l.is_empty() {
+            continue;
+        }
+        if !complete {
+            b.reject(row, RejectReason::UnclosedQuote, None);
             continue;
         }
         if ends.len() < width {
