@@ -878,3 +878,54 @@ fn pilot_timelines_fit_the_pilot() {
     assert!(ev.per_case.iter().any(|m| m.escalations > 0));
     assert!(ev.per_case.iter().any(|m| m.reopened));
 }
+
+#[test]
+fn every_dimension_has_a_readable_key() {
+    let text = "case_id,timestamp,activity,organisation,kern,need,municipality,region,phase\n\
+        c1,2026-01-01T00:30:00+01:00,opened,,hoofddorp,zorg.wmo.huishouden,GM0394,zuid-kennemerland,pilot\n\
+        c1,2026-01-02T09:00:00+01:00,referred,gemeente,,,,,\n\
+        c1,2026-01-03T09:00:00+01:00,accepted,gemeente,,zorg.wmo.huishouden,,,\n";
+    let ing = evaluation::ingest_csv_str(text).unwrap();
+    let dims: Vec<Dim> = [
+        "kern",
+        "municipality",
+        "region",
+        "domain",
+        "need",
+        "organisation",
+        "phase",
+        "month",
+        "week",
+    ]
+    .iter()
+    .map(|s| s.parse().unwrap())
+    .collect();
+    assert!("county".parse::<Dim>().is_err());
+    let ev = evaluation::evaluate(
+        &ing.log,
+        &EvalOptions {
+            group_by: dims,
+            ..raw()
+        },
+    );
+    let key: Vec<&str> = ev.summary.aggregates.rows[0]
+        .key
+        .iter()
+        .map(|k| k.as_deref().unwrap())
+        .collect();
+    // 00:30 on 1 January in Amsterdam is still 31 December in UTC: the local day decides.
+    assert_eq!(
+        key,
+        [
+            "hoofddorp",
+            "GM0394",
+            "zuid-kennemerland",
+            "zorg",
+            "zorg.wmo.huishouden",
+            "gemeente",
+            "pilot",
+            "2026-01",
+            "2026-W01"
+        ]
+    );
+}
