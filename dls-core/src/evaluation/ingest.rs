@@ -1091,6 +1091,22 @@ mod tests {
     }
 
     #[test]
+    fn crlf_bom_blank_lines_and_multiline_quotes() {
+        let text = "\u{feff}case_id,timestamp,activity,organisation\r\n\
+                    c1,2026-01-05T09:00:00Z,opened,\r\n\
+                    \r\n\
+                    c1,2026-01-05T10:00:00Z,referred,\"gemeente\"\r\n\
+                    c1,2026-01-05T11:00:00Z,referred,\"gem\neente\"\r\n\
+                    c1,2026-01-05T12:00:00Z,accepted,gemeente\r\n";
+        let ing = ingest_csv_str(text).unwrap();
+        assert_eq!((ing.rows_read, ing.rows_used), (4, 3));
+        // The multi-line record is one row, numbered by its first line.
+        assert_eq!(ing.rejected[0].row, 5);
+        assert_eq!(ing.rejected[0].reason, RejectReason::BadId);
+        assert_eq!(ing.log.len(), 3);
+    }
+
+    #[test]
     fn csv_quotes() {
         let mut out = Vec::new();
         let mut ends = Vec::new();
