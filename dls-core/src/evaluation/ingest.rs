@@ -88,6 +88,8 @@ pub(crate) const NONE: u32 = u32::MAX;
 pub(crate) struct Interner {
     map: FxMap<Arc<str>, u32>,
     values: Vec<Arc<str>>,
+    /// The value interned last: rows of one case usually follow each other.
+    last: Option<u32>,
 }
 
 impl Interner {
@@ -97,7 +99,13 @@ impl Interner {
 
     /// Interns `s`, validating it with `check` the first time it is seen.
     fn intern(&mut self, s: &str, check: fn(&str) -> bool) -> Option<u32> {
+        if let Some(l) = self.last {
+            if *self.values[l as usize] == *s {
+                return Some(l);
+            }
+        }
         if let Some(&i) = self.map.get(s) {
+            self.last = Some(i);
             return Some(i);
         }
         if !check(s) {
@@ -107,6 +115,7 @@ impl Interner {
         let a: Arc<str> = s.into();
         self.values.push(a.clone());
         self.map.insert(a, i);
+        self.last = Some(i);
         Some(i)
     }
 
