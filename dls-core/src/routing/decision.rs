@@ -123,7 +123,7 @@ impl fmt::Display for Outcome {
 
 /// Why a candidate rule did or did not decide, in the trace.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum Verdict {
     /// This rule decided.
     Decided,
@@ -138,7 +138,7 @@ pub enum Verdict {
         /// The rule or switch-off that did it.
         by: RuleId,
         /// Its layer.
-        layer: Layer,
+        by_layer: Layer,
         /// True for a replacement, false for a switch-off.
         replaced: bool,
     },
@@ -197,7 +197,7 @@ impl fmt::Display for Verdict {
             Verdict::OutOfArea { area } => write!(f, "out of area (applies in `{area}`)"),
             Verdict::Overridden {
                 by,
-                layer,
+                by_layer,
                 replaced,
             } => {
                 let how = if *replaced {
@@ -205,7 +205,7 @@ impl fmt::Display for Verdict {
                 } else {
                     "switched off"
                 };
-                write!(f, "{how} here by `{by}` ({layer} layer)")
+                write!(f, "{how} here by `{by}` ({by_layer} layer)")
             }
             Verdict::NotValidOnDate => f.write_str("rule not valid on this date"),
             Verdict::ConditionFailed { attribute } => {
@@ -243,7 +243,8 @@ pub struct CandidateTrace {
     pub priority: i32,
     /// Where it would send the need.
     pub target: Target,
-    /// Why it won or lost.
+    /// Why it won or lost (flattened in JSON: `"verdict": "lost_to", "winner": …`).
+    #[serde(flatten)]
     pub verdict: Verdict,
 }
 
@@ -390,48 +391,16 @@ pub struct JointPlan {
     pub open_needs: Vec<NeedCode>,
 }
 
-/// The decision for a whole household: every need (primary first), and one coordinator when
-/// several organisations are involved. The joint-plan skeleton follows from these
-/// ([`HouseholdDecision::plan`]).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-pub struct HouseholdDecision {
-    /// The case.
-    pub case: CaseId,
-    /// The kern it was routed in.
-    pub kern: KernId,
-    /// The date it was routed on (rules and contracts valid on this date).
-    pub date: NaiveDate,
-    /// One decision per need, primary first, then in the case's order. Never fewer than the
-    /// case's needs.
-    pub needs: Vec<NeedDecision>,
-    /// The coordinator, when the needs go to two or more organisations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coordinator: Option<Coordinator>,
-    /// Services not to send the citizen to: tried without success (from the case's situation
-    /// and from re-routing).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub avoided: Vec<TriedService>,
-}
-
-impl HouseholdDecision {
-    /// The decision for the primary need.
-    pub fn primary(&self) -> &NeedDecision {
-        &self.needs[0]
-    }
-
-    /// The decision for one need, if the case has it.
-    pub fn need(&self, need: &str) -> Option<&NeedDecision> {
-        self.needs.iter().find(|n| n.need.as_str() == need)
-    }
-
-    /// The joint-plan skeleton: the single first point of contact (the coordinator, else the
-    /// service of the first need that has one, primary first), who does what per organisation
-    /// in order of first appearance, and the needs still open (gaps).
-    pub fn plan(&self) -> JointPlan {
+impl JointPlan {
+    /// The plan that follows from a household's need decisions and coordinator: the single
+    /// first point of contact (the coordinator, else the service of the first need that has
+    /// one, primary first), who does what per organisation in order of first appearance, and
+    /// the needs still open (gaps).
+    pub fn of(needs: &[NeedDecision], coordinator: Option<&Coordinator>) -> JointPlan {
         let mut parts: Vec<PlanPart> = Vec::new();
         let mut open_needs = Vec::new();
-        let mut first_contact = self.coordinator.as_ref().map(|c| c.contact.clone());
-        for n in &self.needs {
+        let mut first_contact = coordinator.map(|c| c.contact.clone());
+        for n in needs {
             let (Some(service), Some(organisation)) =
                 (n.outcome.service(), n.outcome.organisation())
             else {
@@ -463,6 +432,42 @@ impl HouseholdDecision {
             parts,
             open_needs,
         }
+    }
+}
+
+/// The decision for a whole household: every need (primary first), one coordinator when
+/// several organisations are involved, and the joint-plan skeleton.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct HouseholdDecision {
+    /// The case.
+    pub case: CaseId,
+    /// The kern it was routed in.
+    pub kern: KernId,
+    /// The date it was routed on (rules and contracts valid on this date).
+    pub date: NaiveDate,
+    /// One decision per need, primary first, then in the case's order. Never fewer than the
+    /// case's needs.
+    pub needs: Vec<NeedDecision>,
+    /// The coordinator, when the needs go to two or more organisations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coordinator: Option<Coordinator>,
+    /// The joint-plan skeleton: who does what, and the single first point of contact.
+    pub plan: JointPlan,
+    /// Services not to send the citizen to: tried without success (from the case's situation
+    /// and from re-routing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub avoided: Vec<TriedService>,
+}
+
+impl HouseholdDecision {
+    /// The decision for the primary need.
+    pub fn primary(&self) -> &NeedDecision {
+        &self.needs[0]
+    }
+
+    /// The decision for one need, if the case has it.
+    pub fn need(&self, need: &str) -> Option<&NeedDecision> {
+        self.needs.iter().find(|n| n.need.as_str() == need)
     }
 
     /// A short readable explanation: one line per need, the coordinator and first contact,
@@ -507,7 +512,7 @@ impl HouseholdDecision {
                 c.contact.service, c.contact.organisation
             );
         }
-        match &self.plan().first_contact {
+        match &self.plan.first_contact {
             Some(c) => {
                 let _ = writeln!(s, "  first contact: `{}`", c.service);
             }

@@ -37,8 +37,8 @@
 //! organisations, one [`Coordinator`] is named: the service [`RuleSet::coordinator_for`] the kern
 //! when the rule set names one and it is valid on the date; otherwise the organisation (and
 //! service) of the primary need; when the primary need is a gap, of the first need that has a
-//! service. [`HouseholdDecision::plan`] derives the [`JointPlan`] from these: who does what, and
-//! the household's single first point of contact.
+//! service. The [`JointPlan`] follows from these: who does what, and the household's single
+//! first point of contact.
 //!
 //! # Performance and determinism
 //!
@@ -764,12 +764,14 @@ impl Router {
             });
         }
         let coordinator = self.coordinator(&ctx, &household);
+        let plan = JointPlan::of(&needs, coordinator.as_ref());
         Ok(HouseholdDecision {
             case: case.id().clone(),
             kern: case.kern().clone(),
             date,
             needs,
             coordinator,
+            plan,
             avoided: avoided_list,
         })
     }
@@ -1020,7 +1022,7 @@ impl Router {
                 let o = &rules.overrides()[o as usize];
                 Verdict::Overridden {
                     by: o.by.clone(),
-                    layer: o.area.layer(),
+                    by_layer: o.area.layer(),
                     replaced: o.replaced,
                 }
             }
