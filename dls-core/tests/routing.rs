@@ -872,6 +872,10 @@ fn one_organisation_needs_no_coordinator_but_has_one_first_contact() {
     let c = case("dorp-b", &["zorg.hulp", "zorg.klacht"], adult(), &[]);
     let dec = world().route(&c, d(SPRING_2026)).unwrap();
     assert!(dec.coordinator.is_none());
+    assert!(
+        dec.plan.parts.is_empty(),
+        "no joint plan for one organisation"
+    );
     assert_eq!(dec.plan.first_contact.unwrap().service.as_str(), "loket");
 }
 

@@ -376,8 +376,9 @@ pub struct PlanPart {
     pub needs: Vec<NeedCode>,
 }
 
-/// The skeleton of the household's joint plan: one first point of contact, who does what, and
-/// what is still open.
+/// The skeleton of the household's plan: always one first point of contact; and when the needs
+/// go to two or more organisations (a joint plan, with a coordinator), who does what and what is
+/// still open.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct JointPlan {
     /// The household's single first point of contact: the coordinator when there is one, else
@@ -385,8 +386,11 @@ pub struct JointPlan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_contact: Option<Contact>,
     /// Who does what, per organisation, in order of first appearance (primary need first).
+    /// Filled for a joint plan (two or more organisations); empty when one organisation takes
+    /// everything, as each need's outcome already says.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<PlanPart>,
-    /// Needs nobody takes (gaps), for the coordinator to follow up.
+    /// Needs nobody takes (gaps), for the coordinator to follow up; filled for a joint plan.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub open_needs: Vec<NeedCode>,
 }
@@ -394,9 +398,22 @@ pub struct JointPlan {
 impl JointPlan {
     /// The plan that follows from a household's need decisions and coordinator: the single
     /// first point of contact (the coordinator, else the service of the first need that has
-    /// one, primary first), who does what per organisation in order of first appearance, and
-    /// the needs still open (gaps).
+    /// one, primary first); with a coordinator, also who does what per organisation in order of
+    /// first appearance, and the needs still open (gaps).
     pub fn of(needs: &[NeedDecision], coordinator: Option<&Coordinator>) -> JointPlan {
+        let Some(coordinator) = coordinator else {
+            let first_contact = needs.iter().find_map(|n| {
+                Some(Contact {
+                    service: n.outcome.service()?.clone(),
+                    organisation: n.outcome.organisation()?.clone(),
+                })
+            });
+            return JointPlan {
+                first_contact,
+                ..JointPlan::default()
+            };
+        };
+        let coordinator = Some(coordinator);
         let mut parts: Vec<PlanPart> = Vec::new();
         let mut open_needs = Vec::new();
         let mut first_contact = coordinator.map(|c| c.contact.clone());
