@@ -1,2 +1,22 @@
-//! Placeholder until the binding issue lands: re-exports the core version.
-pub use dls_core::VERSION;
+//! Python bindings of dls: the native module `dls._dls` under the pure-Python package `dls`.
+//!
+//! This crate converts types, calls `dls-core`, releases the GIL for long calls and maps errors
+//! to the exceptions of `dls.errors` (see [`errors`]). It holds no rule of the domain.
+
+use pyo3::prelude::*;
+
+pub mod errors;
+pub mod model;
+pub mod pilot;
+
+/// The native module.
+#[pymodule]
+fn _dls(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", dls_core::VERSION)?;
+    m.add_class::<model::PyDirectory>()?;
+    m.add_class::<model::PyRuleSet>()?;
+    m.add_function(wrap_pyfunction!(pilot::pilot_directory, m)?)?;
+    m.add_function(wrap_pyfunction!(pilot::pilot_rules, m)?)?;
+    m.add_function(wrap_pyfunction!(pilot::pilot_cases, m)?)?;
+    Ok(())
+}

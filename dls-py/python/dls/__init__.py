@@ -1,0 +1,42 @@
+"""dls: De Lokale Steunpilaar for Python.
+
+Route a household's care needs to the right local service and evaluate whether citizens are
+helped faster. The work is done by the Rust core (``dls-core``); this package converts types,
+releases the GIL for long calls and raises the exceptions of :mod:`dls.errors`.
+
+>>> import dls
+>>> pilot = dls.demo.haarlemmermeer()
+>>> "hoofddorp" in pilot.directory.kernen
+True
+"""
+
+from dls import demo, errors
+from dls._dls import Directory, RuleSet, __version__
+from dls.errors import (
+    BadInputError,
+    DlsError,
+    EvaluationError,
+    InternalError,
+    Location,
+    ParseError,
+    Problem,
+    RoutingError,
+    ValidationError,
+)
+
+__all__ = [
+    "BadInputError",
+    "Directory",
+    "DlsError",
+    "EvaluationError",
+    "InternalError",
+    "Location",
+    "ParseError",
+    "Problem",
+    "RoutingError",
+    "RuleSet",
+    "ValidationError",
+    "__version__",
+    "demo",
+    "errors",
+]
