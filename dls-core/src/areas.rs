@@ -191,6 +191,8 @@ pub struct Areas {
     kern_municipality: Vec<usize>,
     /// For each municipality (by index), the sorted region indexes it belongs to.
     municipality_regions: Vec<Vec<usize>>,
+    /// For each municipality (by index), its kern indexes.
+    municipality_kernen: Vec<Vec<usize>>,
 }
 
 impl Serialize for Areas {
@@ -210,15 +212,11 @@ impl Areas {
         let mut municipality_index = HashMap::new();
         for (i, m) in data.municipalities.iter().enumerate() {
             if municipality_index.insert(m.code.clone(), i).is_some() {
-                report.error(
-                    ProblemKind::DuplicateId,
-                    Location::item(
-                        file_of("municipality", m.code.as_str()).as_deref(),
-                        "municipality",
-                        m.code.as_str(),
-                    )
-                    .field("code"),
-                    format!("municipality `{}` is declared twice", m.code),
+                report.duplicate(
+                    file_of("municipality", m.code.as_str()),
+                    "municipality",
+                    m.code.as_str(),
+                    "code",
                 );
             }
         }
@@ -291,6 +289,15 @@ impl Areas {
             municipality_index,
             kern_index,
             region_index,
+            municipality_kernen: {
+                let mut mk = vec![Vec::new(); municipality_regions.len()];
+                for (k, &m) in kern_municipality.iter().enumerate() {
+                    if m != usize::MAX {
+                        mk[m].push(k);
+                    }
+                }
+                mk
+            },
             kern_municipality,
             municipality_regions,
         }
@@ -379,9 +386,24 @@ impl Areas {
 
     /// The kern indexes inside an area.
     pub fn kernen_in(&self, area: &AreaRef) -> BTreeSet<usize> {
-        (0..self.data.kernen.len())
-            .filter(|&k| self.contains_kern(area, k))
-            .collect()
+        match area {
+            AreaRef::National => (0..self.data.kernen.len()).collect(),
+            AreaRef::Kern(k) => self.kern_index.get(k).copied().into_iter().collect(),
+            AreaRef::Municipality(m) => self
+                .municipality_index
+                .get(m)
+                .map(|&mi| self.municipality_kernen[mi].iter().copied().collect())
+                .unwrap_or_default(),
+            AreaRef::Region(r) => match self.region_index.get(r) {
+                Some(&ri) => self.data.regions[ri]
+                    .municipalities
+                    .iter()
+                    .filter_map(|m| self.municipality_index.get(m))
+                    .flat_map(|&mi| self.municipality_kernen[mi].iter().copied())
+                    .collect(),
+                None => BTreeSet::new(),
+            },
+        }
     }
 
     /// True when every kern of `inner` lies in `outer` (an area without kernen is inside any area

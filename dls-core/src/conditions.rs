@@ -221,6 +221,16 @@ pub enum ConditionError {
     },
 }
 
+impl ConditionError {
+    /// The validation problem kind this error reports as.
+    pub fn problem_kind(&self) -> crate::validation::ProblemKind {
+        match self {
+            ConditionError::Inverted { .. } => crate::validation::ProblemKind::InvertedRange,
+            ConditionError::Empty { .. } => crate::validation::ProblemKind::EmptyRange,
+        }
+    }
+}
+
 /// Bit that stands for "the case does not state this attribute".
 const UNKNOWN_BIT: u16 = 1 << 15;
 /// Mask of an attribute without a condition: every value, and unknown too.
@@ -412,7 +422,7 @@ impl ConditionMask {
             && self.household & other.household != 0
             && self.urgency & other.urgency != 0
             && self.framework & other.framework != 0
-            && (self.signals == ANY || other.signals == ANY || self.signals & other.signals != 0)
+            // two "any of" signal conditions always overlap: one case may carry both signals
             && match (self.income, other.income) {
                 (Some((a, b)), Some((c, d))) => a.max(c) <= b.min(d),
                 _ => true,
@@ -499,5 +509,105 @@ mod tests {
         assert_eq!(m.check(&a), Err(AttributeName::Signals));
         a.signals = vec![Signal::EnergyDebt, Signal::CutOff];
         assert_eq!(m.check(&a), Ok(()));
+        // regression: disjoint "any of" sets still overlap (a case may carry both signals)
+        let other = ConditionMask::compile(&cond("signals = { any = [\"water_debt\"] }")).unwrap();
+        assert!(m.overlaps(&other));
+        assert!(!m.within(&other));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pick<T: Attribute>(bits: u8) -> Option<Vec<T>> {
+        let v: Vec<T> = T::ALL
+            .iter()
+            .copied()
+            .filter(|a| bits & (1 << a.index()) != 0)
+            .collect();
+        Some(v)
+    }
+
+    fn conditions() -> impl Strategy<Value = Conditions> {
+        (
+            proptest::option::of((0u8..32, 0usize..5, 0usize..5)),
+            proptest::option::of(1u8..32),
+            proptest::option::of(0usize..3),
+            proptest::option::of(1u8..64),
+            proptest::option::of(1u8..64),
+            proptest::option::of((0u16..200, 0u16..200)),
+        )
+            .prop_map(|(age, hh, urg, fw, sig, inc)| Conditions {
+                age_band: age.map(|(bits, lo, hi)| EnumCondition {
+                    one_of: if bits == 0 { None } else { pick(bits) },
+                    min: Some(AgeBand::ALL[lo.min(hi)]),
+                    max: Some(AgeBand::ALL[lo.max(hi)]),
+                    not_in: None,
+                }),
+                household: hh.map(|bits| EnumCondition {
+                    one_of: pick(bits),
+                    min: None,
+                    max: None,
+                    not_in: None,
+                }),
+                urgency: urg.map(|i| EnumCondition {
+                    one_of: None,
+                    min: Some(Urgency::ALL[i]),
+                    max: None,
+                    not_in: None,
+                }),
+                framework: fw.map(|bits| EnumCondition {
+                    one_of: None,
+                    min: None,
+                    max: None,
+                    not_in: pick::<LegalFramework>(!bits & 63),
+                }),
+                signals: sig.map(|bits| SignalCondition {
+                    any: pick(bits).unwrap_or_default(),
+                }),
+                income_pct: inc.map(|(a, b)| RangeCondition {
+                    min: Some(a.min(b)),
+                    max: Some(a.max(b)),
+                }),
+            })
+    }
+
+    fn attributes() -> impl Strategy<Value = CaseAttributes> {
+        (
+            proptest::option::of(0usize..5),
+            proptest::option::of(0usize..5),
+            0usize..3,
+            proptest::option::of(0usize..6),
+            0u8..64,
+            proptest::option::of(0u16..220),
+        )
+            .prop_map(|(a, h, u, f, s, i)| CaseAttributes {
+                age_band: a.map(|i| AgeBand::ALL[i]),
+                household: h.map(|i| HouseholdType::ALL[i]),
+                urgency: Urgency::ALL[u],
+                framework: f.map(|i| LegalFramework::ALL[i]),
+                signals: pick(s).unwrap_or_default(),
+                income_pct: i,
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn analysis_agrees_with_checking_cases(a in conditions(), b in conditions(), xs in proptest::collection::vec(attributes(), 64)) {
+            let (Ok(ma), Ok(mb)) = (ConditionMask::compile(&a), ConditionMask::compile(&b)) else { return Ok(()) };
+            for x in &xs {
+                let (in_a, in_b) = (ma.check(x).is_ok(), mb.check(x).is_ok());
+                if ma.within(&mb) && in_a {
+                    prop_assert!(in_b, "within() promised b admits what a admits");
+                }
+                if in_a && in_b {
+                    prop_assert!(ma.overlaps(&mb), "overlaps() denied a case admitted by both");
+                }
+            }
+            prop_assert!(ma.within(&ConditionMask::ALL));
+            prop_assert!(ma.within(&ma));
+        }
     }
 }

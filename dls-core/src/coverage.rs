@@ -1,1 +1,375 @@
-//! coverage (in progress)
+//! Coverage analysis: without any cases, where does each need go in each kern, for each age
+//! band — and where is nobody (a gap, lacune) or more than one organisation (an overlap)?
+//!
+//! This is DLS's first front: find the local gaps. For every kern × leaf need × age band it
+//! walks the rule set as routing would (layers, priorities, overrides, validity, eligibility
+//! on age band, capacity when the rule set counts it) with the other case attributes left open,
+//! and it lists the organisations whose services could take the need there.
+//!
+//! - **Gap**: no rule leads to a provider — the steunpilaar catches it, a rule says
+//!   `not_covered` on purpose, or nobody at all.
+//! - **Overlap**: two or more organisations offer the need in the kern for the age band, valid on
+//!   the date, at equal standing: work possibly done twice, whichever of them the rules choose.
+//!   Standing is the tier of the service's most specific area containing the kern — local (kern
+//!   or municipality), regional or national — so a national helpline behind a local service is
+//!   a fallback, not an overlap.
+//!
+//! Age bands a need does not apply to (see [`crate::taxonomy::NeedDef::ages`]) are left out.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::conditions::{AgeBand, Attribute};
+use crate::directory::ServiceRole;
+use crate::ids::{KernId, MunicipalityCode, NeedCode, OrganisationId, RuleId, ServiceId};
+use crate::rules::{CapacityPolicy, CompiledTarget, RuleSet};
+
+/// Where a kern × need × age band ends up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageStatus {
+    /// A provider service takes it.
+    Covered,
+    /// It goes to an escalation body.
+    Escalation,
+    /// No provider: the local steunpilaar catches it (a gap in local services).
+    Steunpilaar,
+    /// A rule says nobody covers it here, on purpose.
+    NotCovered,
+    /// Nobody at all, not even a steunpilaar.
+    Gap,
+}
+
+impl CoverageStatus {
+    /// True for every status where no provider takes the need.
+    pub fn is_gap(self) -> bool {
+        matches!(
+            self,
+            CoverageStatus::Steunpilaar | CoverageStatus::NotCovered | CoverageStatus::Gap
+        )
+    }
+}
+
+/// One kern × leaf need × age band.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageRow {
+    /// The kern.
+    pub kern: KernId,
+    /// The kern's name.
+    pub kern_name: String,
+    /// Its municipality.
+    pub municipality: MunicipalityCode,
+    /// The leaf need.
+    pub need: NeedCode,
+    /// The age band.
+    pub age_band: AgeBand,
+    /// Where it ends up.
+    pub status: CoverageStatus,
+    /// The service it reaches (provider, escalation body or steunpilaar), if any.
+    pub service: Option<ServiceId>,
+    /// That service's organisation.
+    pub organisation: Option<OrganisationId>,
+    /// The rule that decides, if any.
+    pub rule: Option<RuleId>,
+    /// Every organisation offering the need here for this age band, sorted.
+    pub providers: Vec<OrganisationId>,
+    /// The organisations offering it at equal standing when there are two or more, else empty.
+    pub overlap: Vec<OrganisationId>,
+}
+
+impl CoverageRow {
+    /// True when two or more organisations offer the need here at equal standing.
+    pub fn is_overlap(&self) -> bool {
+        self.overlap.len() >= 2
+    }
+}
+
+/// The standing of a service in a kern: the tier of its most specific area containing the kern.
+fn tier(dir: &crate::directory::Directory, service: usize, kern: usize) -> u8 {
+    use crate::areas::AreaRef;
+    dir.services()[service]
+        .areas
+        .iter()
+        .filter(|a| dir.areas().contains_kern(a, kern))
+        .map(|a| match a {
+            AreaRef::Kern(_) | AreaRef::Municipality(_) => 2,
+            AreaRef::Region(_) => 1,
+            AreaRef::National => 0,
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// What to analyse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoverageOptions {
+    /// The date rules and contracts must be valid on.
+    pub date: NaiveDate,
+    /// Only kernen of this municipality (all kernen when `None`).
+    pub municipality: Option<MunicipalityCode>,
+}
+
+impl CoverageOptions {
+    /// All kernen on `date`.
+    pub fn on(date: NaiveDate) -> CoverageOptions {
+        CoverageOptions {
+            date,
+            municipality: None,
+        }
+    }
+}
+
+/// The result of a coverage analysis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageReport {
+    /// The date analysed.
+    pub date: NaiveDate,
+    /// One row per kern × leaf need × age band, in kern, need and age-band order.
+    pub rows: Vec<CoverageRow>,
+}
+
+/// Analyses coverage of a rule set on a date.
+pub fn analyse(rules: &RuleSet, options: &CoverageOptions) -> CoverageReport {
+    let dir = rules.directory();
+    let areas = dir.areas();
+    let leaf_defs: Vec<_> = dir.taxonomy().leaves().collect();
+    let leaves: Vec<&NeedCode> = leaf_defs.iter().map(|n| &n.code).collect();
+    // per leaf: candidate rules in routing order, and services offering it
+    let rule_lists: Vec<Vec<usize>> = leaves
+        .iter()
+        .map(|need| {
+            rules
+                .order()
+                .iter()
+                .copied()
+                .filter(|&r| {
+                    let cr = &rules.rules()[r];
+                    cr.valid.contains(options.date) && cr.needs.iter().any(|m| m.matches(need))
+                })
+                .collect()
+        })
+        .collect();
+    let service_lists: Vec<Vec<usize>> = leaves
+        .iter()
+        .map(|need| {
+            (0..dir.services().len())
+                .filter(|&s| {
+                    let svc = &dir.services()[s];
+                    matches!(svc.role, ServiceRole::Provider | ServiceRole::Coordinator)
+                        && svc.valid.contains(options.date)
+                        && svc.offers(need)
+                })
+                .collect()
+        })
+        .collect();
+    let counts = rules.capacity_policy() != CapacityPolicy::Ignore;
+    let mut rows = Vec::new();
+    for (k, kern) in areas.kernen().iter().enumerate() {
+        if options
+            .municipality
+            .as_ref()
+            .is_some_and(|m| *m != kern.municipality)
+        {
+            continue;
+        }
+        for (n, need) in leaves.iter().enumerate() {
+            for &band in AgeBand::ALL {
+                if !dir.taxonomy().applies_to(leaf_defs[n], band) {
+                    continue;
+                }
+                let mut decided: Option<(CoverageStatus, Option<usize>, Option<usize>)> = None;
+                for &r in &rule_lists[n] {
+                    let cr = &rules.rules()[r];
+                    if !areas.contains_kern(&cr.area, k)
+                        || !cr.when.admits_age_band(band)
+                        || rules.overridden(r, k, options.date).is_some()
+                    {
+                        continue;
+                    }
+                    let usable = |s: usize| {
+                        let svc = &dir.services()[s];
+                        svc.valid.contains(options.date)
+                            && dir.eligibility(s).admits_age_band(band)
+                            && !(counts && svc.capacity.is_some_and(|c| c.is_full()))
+                    };
+                    decided = match cr.target {
+                        CompiledTarget::NotCovered => {
+                            Some((CoverageStatus::NotCovered, None, Some(r)))
+                        }
+                        CompiledTarget::Steunpilaar => Some((
+                            CoverageStatus::Steunpilaar,
+                            rules.steunpilaar_for(k),
+                            Some(r),
+                        )),
+                        CompiledTarget::Service(s) if usable(s) => {
+                            Some((CoverageStatus::Covered, Some(s), Some(r)))
+                        }
+                        CompiledTarget::Escalation(s) if usable(s) => {
+                            Some((CoverageStatus::Escalation, Some(s), Some(r)))
+                        }
+                        _ => None,
+                    };
+                    if decided.is_some() {
+                        break;
+                    }
+                }
+                let (status, service, rule) =
+                    decided.unwrap_or_else(|| match rules.steunpilaar_for(k) {
+                        Some(s) => (CoverageStatus::Steunpilaar, Some(s), None),
+                        None => (CoverageStatus::Gap, None, None),
+                    });
+                let able: Vec<(u8, OrganisationId)> = service_lists[n]
+                    .iter()
+                    .filter(|&&s| dir.serves_kern(s, k) && dir.eligibility(s).admits_age_band(band))
+                    .map(|&s| {
+                        (
+                            tier(dir, s, k),
+                            dir.organisations()[dir.organisation_of(s)].id.clone(),
+                        )
+                    })
+                    .collect();
+                let mut providers: Vec<OrganisationId> =
+                    able.iter().map(|(_, o)| o.clone()).collect();
+                providers.sort();
+                providers.dedup();
+                let mut overlap = Vec::new();
+                for t in [2u8, 1, 0] {
+                    let mut at: Vec<OrganisationId> = able
+                        .iter()
+                        .filter(|(x, _)| *x == t)
+                        .map(|(_, o)| o.clone())
+                        .collect();
+                    at.sort();
+                    at.dedup();
+                    if at.len() >= 2 {
+                        overlap = at;
+                        break;
+                    }
+                }
+                rows.push(CoverageRow {
+                    kern: kern.id.clone(),
+                    kern_name: kern.name.clone(),
+                    municipality: kern.municipality.clone(),
+                    need: (*need).clone(),
+                    age_band: band,
+                    status,
+                    service: service.map(|s| dir.services()[s].id.clone()),
+                    organisation: service
+                        .map(|s| dir.organisations()[dir.organisation_of(s)].id.clone()),
+                    rule: rule.map(|r| rules.rule_id(r).clone()),
+                    providers,
+                    overlap,
+                });
+            }
+        }
+    }
+    CoverageReport {
+        date: options.date,
+        rows,
+    }
+}
+
+impl CoverageReport {
+    /// Rows where no provider takes the need.
+    pub fn gaps(&self) -> impl Iterator<Item = &CoverageRow> {
+        self.rows.iter().filter(|r| r.status.is_gap())
+    }
+
+    /// Rows where two or more organisations offer the need.
+    pub fn overlaps(&self) -> impl Iterator<Item = &CoverageRow> {
+        self.rows.iter().filter(|r| r.is_overlap())
+    }
+
+    /// The row for a kern, need and age band.
+    pub fn row(&self, kern: &str, need: &str, band: AgeBand) -> Option<&CoverageRow> {
+        self.rows
+            .iter()
+            .find(|r| r.kern.as_str() == kern && r.need.as_str() == need && r.age_band == band)
+    }
+
+    /// A readable table: per kern, its gaps and overlaps, age bands merged.
+    pub fn render_table(&self) -> String {
+        // group: kern -> (kind, need, detail) -> bands
+        let mut kern_order: Vec<&KernId> = Vec::new();
+        let mut groups: BTreeMap<(&KernId, u8, &NeedCode, String), Vec<AgeBand>> = BTreeMap::new();
+        for r in &self.rows {
+            if kern_order.last() != Some(&&r.kern) && !kern_order.contains(&&r.kern) {
+                kern_order.push(&r.kern);
+            }
+            if r.status.is_gap() {
+                let detail = match r.status {
+                    CoverageStatus::NotCovered => format!(
+                        "not covered here on purpose (rule {})",
+                        r.rule.as_ref().map_or("-", |x| x.as_str())
+                    ),
+                    CoverageStatus::Steunpilaar => format!(
+                        "only the steunpilaar ({})",
+                        r.service.as_ref().map_or("-", |x| x.as_str())
+                    ),
+                    _ => "nobody".to_string(),
+                };
+                groups
+                    .entry((&r.kern, 0, &r.need, detail))
+                    .or_default()
+                    .push(r.age_band);
+            }
+            if r.is_overlap() {
+                let orgs: Vec<&str> = r.overlap.iter().map(|o| o.as_str()).collect();
+                let detail = format!(
+                    "{} (routed to {})",
+                    orgs.join(", "),
+                    r.organisation.as_ref().map_or("-", |x| x.as_str())
+                );
+                groups
+                    .entry((&r.kern, 1, &r.need, detail))
+                    .or_default()
+                    .push(r.age_band);
+            }
+        }
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "Coverage on {}: {} kernen, {} gaps and {} overlaps (kern x need x age band)",
+            self.date,
+            kern_order.len(),
+            self.gaps().count(),
+            self.overlaps().count()
+        );
+        for kern in kern_order {
+            let entries: Vec<_> = groups.iter().filter(|((k, ..), _)| *k == kern).collect();
+            let gaps = entries.iter().filter(|((_, t, ..), _)| *t == 0).count();
+            let overlaps = entries.len() - gaps;
+            let (name, municipality) = self
+                .rows
+                .iter()
+                .find(|r| &r.kern == kern)
+                .map(|r| (r.kern_name.as_str(), r.municipality.as_str()))
+                .unwrap_or(("", ""));
+            let _ = writeln!(
+                out,
+                "\n{name} ({municipality}): {gaps} gap(s), {overlaps} overlap(s)"
+            );
+            for ((_, t, need, detail), bands) in entries {
+                let bands = if bands.len() == AgeBand::ALL.len() {
+                    "all ages".to_string()
+                } else {
+                    bands
+                        .iter()
+                        .map(|b| b.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let kind = if *t == 0 { "gap" } else { "overlap" };
+                let _ = writeln!(
+                    out,
+                    "  {kind:<8} {:<38} {bands:<26} {detail}",
+                    need.as_str()
+                );
+            }
+        }
+        out
+    }
+}

@@ -367,15 +367,11 @@ impl Directory {
         let mut organisation_index = HashMap::new();
         for (i, o) in organisations.iter().enumerate() {
             if organisation_index.insert(o.id.clone(), i).is_some() {
-                report.error(
-                    ProblemKind::DuplicateId,
-                    Location::item(
-                        file_of("organisation", o.id.as_str()).as_deref(),
-                        "organisation",
-                        o.id.as_str(),
-                    )
-                    .field("id"),
-                    format!("organisation `{}` is declared twice", o.id),
+                report.duplicate(
+                    file_of("organisation", o.id.as_str()),
+                    "organisation",
+                    o.id.as_str(),
+                    "id",
                 );
             }
         }

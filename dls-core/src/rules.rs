@@ -20,7 +20,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::areas::{AreaRef, Layer};
-use crate::conditions::{ConditionError, ConditionMask, Conditions};
+use crate::conditions::{ConditionMask, Conditions};
 use crate::directory::{unknown_area_kind, Directory, Origins, ServiceRole};
 use crate::ids::{IdError, RuleId, ServiceId};
 use crate::source::{self, Format};
@@ -204,14 +204,10 @@ pub struct RuleSetData {
     /// Switch-offs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub switch_off: Vec<SwitchOff>,
-    /// Where each item came from.
+    /// Where each item (and each file's `capacity` setting) came from.
     #[serde(skip)]
     #[schemars(skip)]
     pub origins: Origins,
-    /// Capacity settings per file, to detect conflicts.
-    #[serde(skip)]
-    #[schemars(skip)]
-    capacity_sources: Vec<(String, CapacityPolicy)>,
 }
 
 impl RuleSetData {
@@ -232,7 +228,7 @@ impl RuleSetData {
             d.origins.record("coordinator", &s.area.to_string(), &f);
         }
         if let Some(c) = d.capacity {
-            d.capacity_sources.push((file.to_string(), c));
+            d.origins.record("capacity", policy_name(c), &f);
         }
         Ok(d)
     }
@@ -248,22 +244,15 @@ impl RuleSetData {
         if self.capacity.is_none() {
             self.capacity = other.capacity;
         }
-        self.capacity_sources.extend(other.capacity_sources);
         self.steunpilaar.extend(other.steunpilaar);
         self.coordinator.extend(other.coordinator);
         self.rules.extend(other.rules);
         self.switch_off.extend(other.switch_off);
-        let mut origins = other.origins;
-        std::mem::swap(&mut self.origins, &mut origins);
         // keep the first file an item was seen in
-        for ((k, id), f) in origins_entries(&origins) {
-            self.origins.record(&k, &id, &f);
+        for ((kind, id), file) in other.origins.entries() {
+            self.origins.record(&kind, &id, &file);
         }
     }
-}
-
-fn origins_entries(o: &Origins) -> Vec<((String, String), Arc<str>)> {
-    o.entries()
 }
 
 /// A rule target resolved to directory indexes.
@@ -316,6 +305,14 @@ pub struct CompiledOverride {
 }
 
 /// A validated rule set, bound to the directory it was validated against.
+///
+/// The only way to get one is [`RuleSet::new`] (or the loaders that call it), so a rule set that
+/// failed validation cannot reach a router:
+///
+/// ```compile_fail
+/// // no public constructor or fields: this does not compile
+/// let unchecked = dls_core::RuleSet { };
+/// ```
 #[derive(Debug, Clone)]
 pub struct RuleSet(Arc<RuleSetInner>);
 
@@ -502,13 +499,6 @@ fn rule_order(
         .then_with(|| data.rules[a].id.cmp(&data.rules[b].id))
 }
 
-fn condition_problem(e: &ConditionError) -> ProblemKind {
-    match e {
-        ConditionError::Inverted { .. } => ProblemKind::InvertedRange,
-        ConditionError::Empty { .. } => ProblemKind::EmptyRange,
-    }
-}
-
 fn validate(
     dir: &Directory,
     data: &RuleSetData,
@@ -525,24 +515,21 @@ fn validate(
     };
 
     // settings
-    let mut seen: Option<(String, CapacityPolicy)> = None;
-    for (file, c) in &data.capacity_sources {
-        match &seen {
-            Some((f0, c0)) if c0 != c => report.error(
-                ProblemKind::ConflictingSetting,
-                Location {
-                    file: Some(file.clone()),
-                    field: Some("capacity".into()),
-                    ..Default::default()
-                },
-                format!(
-                    "`capacity` is set to `{}` here but to `{}` in `{f0}`",
-                    policy_name(*c),
-                    policy_name(*c0)
-                ),
-            ),
-            Some(_) => {}
-            None => seen = Some((file.clone(), *c)),
+    if let Some(first) = data.capacity {
+        let v0 = policy_name(first);
+        let f0 = data.origins.file_of("capacity", v0).unwrap_or_default();
+        for ((kind, v), f) in data.origins.entries() {
+            if kind == "capacity" && v != v0 {
+                report.error(
+                    ProblemKind::ConflictingSetting,
+                    Location {
+                        file: Some(f.to_string()),
+                        field: Some("capacity".into()),
+                        ..Default::default()
+                    },
+                    format!("`capacity` is set to `{v}` here but to `{v0}` in `{f0}`"),
+                );
+            }
         }
     }
 
@@ -619,6 +606,7 @@ fn validate(
     }
 
     // rules
+    let mut steunpilaar_kernen: Option<Vec<bool>> = None;
     let mut compiled = Vec::with_capacity(data.rules.len());
     for (i, r) in data.rules.iter().enumerate() {
         let loc = loc_of("rule", r.id.as_str());
@@ -655,11 +643,7 @@ fn validate(
         }
         let when = ConditionMask::compile(&r.when).unwrap_or_else(|errs| {
             for e in &errs {
-                report.error(
-                    condition_problem(e),
-                    loc.clone().field("when"),
-                    e.to_string(),
-                );
+                report.error(e.problem_kind(), loc.clone().field("when"), e.to_string());
             }
             ConditionMask::ALL
         });
@@ -667,10 +651,16 @@ fn validate(
             Target::NotCovered => CompiledTarget::NotCovered,
             Target::Steunpilaar => {
                 if area_known {
-                    let uncovered = areas
-                        .kernen_in(&r.area)
-                        .into_iter()
-                        .find(|&k| steunpilaar_of(data, dir, k).is_none());
+                    let covered = steunpilaar_kernen.get_or_insert_with(|| {
+                        let mut v = vec![false; areas.kernen().len()];
+                        for e in &data.steunpilaar {
+                            for k in areas.kernen_in(&e.area) {
+                                v[k] = true;
+                            }
+                        }
+                        v
+                    });
+                    let uncovered = areas.kernen_in(&r.area).into_iter().find(|&k| !covered[k]);
                     if let Some(k) = uncovered {
                         report.error(
                             ProblemKind::TargetOutsideCoverage,
@@ -860,12 +850,8 @@ fn policy_name(c: CapacityPolicy) -> &'static str {
     }
 }
 
-fn steunpilaar_of(data: &RuleSetData, dir: &Directory, kern: usize) -> Option<()> {
-    data.steunpilaar
-        .iter()
-        .find(|e| dir.areas().contains_kern(&e.area, kern))
-        .map(|_| ())
-}
+/// Layer, area and domain of a group of rules compared pairwise.
+type BucketKey = (Layer, String, String);
 
 /// Ambiguity (error) and shadowing (warning), checked pairwise within buckets of equal layer
 /// and priority whose areas can overlap.
@@ -884,77 +870,101 @@ fn analyse_pairs(
         }
         v
     };
-    // bucket by (layer, domain of first need); region and national buckets compare across areas
-    let mut buckets: BTreeMap<(Layer, String, String), Vec<usize>> = BTreeMap::new();
+    // Bucket by layer, area and domain: rules of one layer only compete where their areas
+    // overlap, and within one layer two different kernen or municipalities never do. Regions
+    // can share municipalities, so region buckets are also compared with those of every
+    // overlapping region.
+    let mut buckets: BTreeMap<BucketKey, Vec<usize>> = BTreeMap::new();
     for (i, r) in rules.iter().enumerate() {
-        let area_key = match r.layer {
-            Layer::Kern | Layer::Municipality => r.area.to_string(),
-            _ => String::new(),
-        };
         let mut domains: Vec<&str> = r.needs.iter().map(|m| m.code().domain()).collect();
         domains.sort_unstable();
         domains.dedup();
         for d in domains {
             buckets
-                .entry((r.layer, area_key.clone(), d.to_string()))
+                .entry((r.layer, r.area.to_string(), d.to_string()))
                 .or_default()
                 .push(i);
         }
     }
-    let mut reported = std::collections::HashSet::new();
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
     for members in buckets.values() {
         for (x, &a) in members.iter().enumerate() {
             for &b in &members[x + 1..] {
-                let (ra, rb) = (&rules[a], &rules[b]);
-                if !reported.insert((a.min(b), a.max(b))) {
-                    continue;
-                }
-                let needs_overlap = ra
-                    .needs
-                    .iter()
-                    .any(|m| rb.needs.iter().any(|n| m.overlaps(n)));
-                if !needs_overlap
-                    || !ra.valid.overlaps(&rb.valid)
-                    || !ra.when.overlaps(&rb.when)
-                    || !areas.overlap(&ra.area, &rb.area)
-                {
-                    continue;
-                }
-                let (first, second) = if rule_order(data, rules, a, b).is_lt() {
-                    (a, b)
-                } else {
-                    (b, a)
-                };
-                let (r1, r2) = (&rules[first], &rules[second]);
-                let covers = areas.area_within(&r2.area, &r1.area)
-                    && r2
-                        .needs
-                        .iter()
-                        .all(|n| r1.needs.iter().any(|m| n.within(m)))
-                    && r2.when.within(&r1.when)
-                    && r2.valid.within(&r1.valid);
-                if covers
-                    && !overridden[first]
-                    && (r1.target == CompiledTarget::NotCovered || r1.target == r2.target)
-                {
-                    let (id1, id2) = (&data.rules[first].id, &data.rules[second].id);
-                    report.warning(
-                        ProblemKind::Shadowed,
-                        Location::item(data.origins.file_of("rule", id2.as_str()).as_deref(), "rule", id2.as_str()),
-                        format!("rule `{id2}` can never decide: rule `{id1}` comes first and covers every case it covers"),
-                    );
-                } else if r1.priority == r2.priority && r1.target != r2.target {
-                    let (id1, id2) = (&data.rules[first].id, &data.rules[second].id);
-                    report.error(
-                        ProblemKind::Ambiguous,
-                        Location::item(data.origins.file_of("rule", id2.as_str()).as_deref(), "rule", id2.as_str()).field("priority"),
-                        format!(
-                            "rules `{id1}` and `{id2}` overlap in need, area, conditions and validity at equal priority {}: give one a higher priority",
-                            r1.priority
-                        ),
-                    );
+                pairs.push((a, b));
+            }
+        }
+    }
+    let region_buckets: Vec<(&BucketKey, &Vec<usize>)> = buckets
+        .iter()
+        .filter(|((l, ..), _)| *l == Layer::Region)
+        .collect();
+    for (x, ((_, area_a, dom_a), ma)) in region_buckets.iter().enumerate() {
+        for ((_, area_b, dom_b), mb) in &region_buckets[x + 1..] {
+            if dom_a != dom_b || area_a == area_b {
+                continue;
+            }
+            let (Ok(ra), Ok(rb)) = (area_a.parse::<AreaRef>(), area_b.parse::<AreaRef>()) else {
+                continue;
+            };
+            if areas.overlap(&ra, &rb) {
+                for &a in ma.iter() {
+                    for &b in mb.iter() {
+                        pairs.push((a, b));
+                    }
                 }
             }
+        }
+    }
+    let mut reported = std::collections::HashSet::new();
+    for (a, b) in pairs {
+        let (ra, rb) = (&rules[a], &rules[b]);
+        if !reported.insert((a.min(b), a.max(b))) {
+            continue;
+        }
+        let needs_overlap = ra
+            .needs
+            .iter()
+            .any(|m| rb.needs.iter().any(|n| m.overlaps(n)));
+        if !needs_overlap
+            || !ra.valid.overlaps(&rb.valid)
+            || !ra.when.overlaps(&rb.when)
+            || !areas.overlap(&ra.area, &rb.area)
+        {
+            continue;
+        }
+        let (first, second) = if rule_order(data, rules, a, b).is_lt() {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let (r1, r2) = (&rules[first], &rules[second]);
+        let covers = areas.area_within(&r2.area, &r1.area)
+            && r2
+                .needs
+                .iter()
+                .all(|n| r1.needs.iter().any(|m| n.within(m)))
+            && r2.when.within(&r1.when)
+            && r2.valid.within(&r1.valid);
+        if covers
+            && !overridden[first]
+            && (r1.target == CompiledTarget::NotCovered || r1.target == r2.target)
+        {
+            let (id1, id2) = (&data.rules[first].id, &data.rules[second].id);
+            report.warning(
+                ProblemKind::Shadowed,
+                Location::item(data.origins.file_of("rule", id2.as_str()).as_deref(), "rule", id2.as_str()),
+                format!("rule `{id2}` can never decide: rule `{id1}` comes first and covers every case it covers"),
+            );
+        } else if r1.priority == r2.priority && r1.target != r2.target {
+            let (id1, id2) = (&data.rules[first].id, &data.rules[second].id);
+            report.error(
+                ProblemKind::Ambiguous,
+                Location::item(data.origins.file_of("rule", id2.as_str()).as_deref(), "rule", id2.as_str()).field("priority"),
+                format!(
+                    "rules `{id1}` and `{id2}` overlap in need, area, conditions and validity at equal priority {}: give one a higher priority",
+                    r1.priority
+                ),
+            );
         }
     }
 }

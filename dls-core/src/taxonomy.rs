@@ -8,6 +8,7 @@ use std::str::FromStr;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::conditions::{AgeBand, EnumCondition};
 use crate::ids::{IdError, NeedCode};
 use crate::validation::{Location, ProblemKind, ValidationReport};
 
@@ -93,6 +94,10 @@ pub struct NeedDef {
     /// The iWmo product category, for Wmo needs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iwmo: Option<IwmoCategory>,
+    /// The age bands the need applies to (all when absent); coverage analysis looks for gaps
+    /// only there. Children have no Wmo needs, for instance: their help runs under the Jeugdwet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ages: Option<EnumCondition<AgeBand>>,
 }
 
 /// Matches one need code (`zorg.wmo.huishouden`) or a whole subtree (`zorg.wmo.*`, or `zorg.*`
@@ -251,15 +256,11 @@ impl Taxonomy {
         let mut index = HashMap::new();
         for (i, n) in data.needs.iter().enumerate() {
             if index.insert(n.code.clone(), i).is_some() {
-                report.error(
-                    ProblemKind::DuplicateId,
-                    Location::item(
-                        file_of("need", n.code.as_str()).as_deref(),
-                        "need",
-                        n.code.as_str(),
-                    )
-                    .field("code"),
-                    format!("need `{}` is declared twice", n.code),
+                report.duplicate(
+                    file_of("need", n.code.as_str()),
+                    "need",
+                    n.code.as_str(),
+                    "code",
                 );
             }
         }
@@ -283,6 +284,36 @@ impl Taxonomy {
                         loc,
                         format!("parent need `{p}` is not declared"),
                     );
+                }
+            }
+        }
+        for n in &data.needs {
+            if let Some(ages) = &n.ages {
+                let probe = crate::conditions::Conditions {
+                    age_band: Some(ages.clone()),
+                    ..Default::default()
+                };
+                if let Err(errs) = crate::conditions::ConditionMask::compile(&probe) {
+                    for e in errs {
+                        let kind = match e {
+                            crate::conditions::ConditionError::Inverted { .. } => {
+                                ProblemKind::InvertedRange
+                            }
+                            crate::conditions::ConditionError::Empty { .. } => {
+                                ProblemKind::EmptyRange
+                            }
+                        };
+                        report.error(
+                            kind,
+                            Location::item(
+                                file_of("need", n.code.as_str()).as_deref(),
+                                "need",
+                                n.code.as_str(),
+                            )
+                            .field("ages"),
+                            e.to_string(),
+                        );
+                    }
                 }
             }
         }
@@ -336,6 +367,15 @@ impl Taxonomy {
     /// The leaf needs (those with no declared need below them), in file order.
     pub fn leaves(&self) -> impl Iterator<Item = &NeedDef> {
         self.leaves.iter().map(|&i| &self.data.needs[i])
+    }
+
+    /// True when the need applies to people of this age band (see [`NeedDef::ages`]).
+    pub fn applies_to(&self, need: &NeedDef, band: AgeBand) -> bool {
+        let Some(a) = &need.ages else { return true };
+        a.one_of.as_ref().is_none_or(|s| s.contains(&band))
+            && a.min.is_none_or(|m| band >= m)
+            && a.max.is_none_or(|m| band <= m)
+            && !a.not_in.as_ref().is_some_and(|s| s.contains(&band))
     }
 
     /// The needs a matcher covers, in file order.

@@ -172,6 +172,15 @@ impl ValidationReport {
         });
     }
 
+    /// Adds the error for an item declared twice.
+    pub(crate) fn duplicate(&mut self, file: Option<String>, kind: &str, id: &str, field: &str) {
+        self.error(
+            ProblemKind::DuplicateId,
+            Location::item(file.as_deref(), kind, id).field(field),
+            format!("{kind} `{id}` is declared twice"),
+        );
+    }
+
     /// The errors.
     pub fn errors(&self) -> impl Iterator<Item = &Problem> {
         self.problems

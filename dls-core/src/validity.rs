@@ -98,3 +98,38 @@ mod tests {
         .is_inverted());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn validity() -> impl Strategy<Value = Validity> {
+        (
+            proptest::option::of(0i64..60),
+            proptest::option::of(0i64..60),
+        )
+            .prop_map(|(a, b)| {
+                let base = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+                Validity {
+                    from: a.map(|d| base + chrono::Days::new(d as u64)),
+                    until: b.map(|d| base + chrono::Days::new(d as u64)),
+                }
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn overlap_and_containment_agree_with_dates(a in validity(), b in validity()) {
+            let base = NaiveDate::from_ymd_opt(2025, 12, 25).unwrap_or_default();
+            let days: Vec<NaiveDate> = (0..75).map(|d| base + chrono::Days::new(d)).collect();
+            let both = days.iter().any(|&d| a.contains(d) && b.contains(d));
+            if !a.is_inverted() && !b.is_inverted() {
+                prop_assert_eq!(a.overlaps(&b), both);
+            }
+            if a.within(&b) {
+                prop_assert!(days.iter().all(|&d| !a.contains(d) || b.contains(d)));
+            }
+        }
+    }
+}
