@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 pub mod errors;
 pub mod model;
 pub mod pilot;
+pub mod table;
 
 /// The native module.
 #[pymodule]
@@ -18,5 +19,6 @@ fn _dls(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pilot::pilot_directory, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_rules, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_cases, m)?)?;
+    m.add_function(wrap_pyfunction!(pilot::_panic_for_tests, m)?)?;
     Ok(())
 }

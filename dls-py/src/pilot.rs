@@ -29,3 +29,12 @@ pub fn pilot_cases(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyAny>>> {
     let cases = call(py, || Ok(dls_core::pilot::cases()))?;
     cases.iter().map(|c| to_python(py, c)).collect()
 }
+
+/// Panics inside the binding's guard, so tests can check that a panic reaches Python as
+/// `dls.InternalError` and never as `PanicException`.
+#[pyfunction]
+pub fn _panic_for_tests(py: Python<'_>) -> PyResult<()> {
+    call(py, || -> Result<(), crate::errors::Failure> {
+        panic!("deliberate panic for the tests")
+    })
+}
