@@ -5,7 +5,9 @@
 
 use pyo3::prelude::*;
 
+pub mod cases;
 pub mod errors;
+pub mod events;
 pub mod model;
 pub mod pilot;
 pub mod table;

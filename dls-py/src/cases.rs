@@ -1,0 +1,228 @@
+//! Cases from Python: a dict in the JSON form of a case, or an Arrow table with one row per case.
+//!
+//! Table columns: `id`, `kern` and `needs` are required; `needs` holds a list of need codes (or
+//! one `;`-separated string), the first being the primary need (prio-vraag). Optional:
+//! `age_band`, `household`, `urgency`, `framework`, `signals` (list or `;`-separated),
+//! `income_pct`, `opened` (date), `tried` (services the citizen already tried without success:
+//! `service` or `service:outcome`, outcome `rejected` when left out) and
+//! `share_with_organisations` (bool).
+
+use std::str::FromStr;
+
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::DataType;
+use dls_core::cases::{CaseAttributes, CaseNeed, Consent, Situation, TriedService, TryOutcome};
+use dls_core::{Case, CaseData};
+use pyo3::prelude::*;
+
+use crate::errors::Failure;
+use crate::events::{clip, parse_name};
+use crate::table::{self, batches, date_at, int_at, list_at, str_at};
+
+/// The columns a case table may have.
+pub const CASE_COLUMNS: &[&str] = &[
+    "id",
+    "kern",
+    "needs",
+    "age_band",
+    "household",
+    "urgency",
+    "framework",
+    "signals",
+    "income_pct",
+    "opened",
+    "tried",
+    "share_with_organisations",
+];
+
+/// A case from a dict (the JSON form of a case).
+pub fn from_dict(obj: &Bound<'_, PyAny>) -> Result<Case, Failure> {
+    pythonize::depythonize::<Case>(obj)
+        .map_err(|e| Failure::bad_input(format!("not a valid case: {e}"), None))
+}
+
+struct Columns {
+    id: ArrayRef,
+    kern: ArrayRef,
+    needs: ArrayRef,
+    age_band: Option<ArrayRef>,
+    household: Option<ArrayRef>,
+    urgency: Option<ArrayRef>,
+    framework: Option<ArrayRef>,
+    signals: Option<ArrayRef>,
+    income_pct: Option<ArrayRef>,
+    opened: Option<ArrayRef>,
+    tried: Option<ArrayRef>,
+    share: Option<ArrayRef>,
+}
+
+fn opt(
+    batch: &RecordBatch,
+    name: &str,
+    f: fn(&ArrayRef, &str) -> Result<ArrayRef, Failure>,
+) -> Result<Option<ArrayRef>, Failure> {
+    table::column(batch, name).map(|a| f(a, name)).transpose()
+}
+
+impl Columns {
+    fn of(batch: &RecordBatch) -> Result<Columns, Failure> {
+        let share = match table::column(batch, "share_with_organisations") {
+            Some(a) if a.data_type() == &DataType::Boolean => Some(a.clone()),
+            Some(a) => {
+                return Err(Failure::bad_input(
+                    format!(
+                        "column `share_with_organisations` has type {} where Boolean is expected",
+                        a.data_type()
+                    ),
+                    Some("share_with_organisations"),
+                ))
+            }
+            None => None,
+        };
+        Ok(Columns {
+            id: table::strings(table::required(batch, "id")?, "id")?,
+            kern: table::strings(table::required(batch, "kern")?, "kern")?,
+            needs: table::string_lists(table::required(batch, "needs")?, "needs")?,
+            age_band: opt(batch, "age_band", table::strings)?,
+            household: opt(batch, "household", table::strings)?,
+            urgency: opt(batch, "urgency", table::strings)?,
+            framework: opt(batch, "framework", table::strings)?,
+            signals: opt(batch, "signals", table::string_lists)?,
+            income_pct: opt(batch, "income_pct", table::ints)?,
+            opened: opt(batch, "opened", table::dates)?,
+            tried: opt(batch, "tried", table::string_lists)?,
+            share,
+        })
+    }
+}
+
+fn named<T: serde::de::DeserializeOwned>(
+    col: &Option<ArrayRef>,
+    i: usize,
+    row: usize,
+    field: &str,
+) -> Result<Option<T>, Failure> {
+    match col.as_ref().and_then(|a| str_at(a, i)) {
+        None | Some("") => Ok(None),
+        Some(s) => parse_name(s).map(Some).ok_or_else(|| {
+            Failure::bad_row(
+                format!("row {row}: unknown {field} `{}`", clip(s)),
+                row,
+                field,
+            )
+        }),
+    }
+}
+
+fn id<T: FromStr<Err = dls_core::ids::IdError>>(
+    text: Option<&str>,
+    row: usize,
+    field: &str,
+) -> Result<T, Failure> {
+    let text =
+        text.ok_or_else(|| Failure::bad_row(format!("row {row}: no `{field}`"), row, field))?;
+    T::from_str(text).map_err(|e| Failure::bad_row(format!("row {row}: {e}"), row, field))
+}
+
+fn row_case(c: &Columns, i: usize, row: usize) -> Result<Case, Failure> {
+    let needs = list_at(&c.needs, i)
+        .iter()
+        .enumerate()
+        .map(|(k, n)| {
+            Ok(CaseNeed {
+                need: id(Some(n), row, "needs")?,
+                primary: k == 0,
+            })
+        })
+        .collect::<Result<Vec<_>, Failure>>()?;
+    let signals = match &c.signals {
+        Some(a) => list_at(a, i)
+            .iter()
+            .map(|s| {
+                parse_name(s).ok_or_else(|| {
+                    Failure::bad_row(
+                        format!("row {row}: unknown signal `{}`", clip(s)),
+                        row,
+                        "signals",
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, Failure>>()?,
+        None => Vec::new(),
+    };
+    let income_pct = match c.income_pct.as_ref().and_then(|a| int_at(a, i)) {
+        None => None,
+        Some(v) => Some(u16::try_from(v).map_err(|_| {
+            Failure::bad_row(
+                format!("row {row}: `income_pct` {v} is out of range"),
+                row,
+                "income_pct",
+            )
+        })?),
+    };
+    let tried = match &c.tried {
+        Some(a) => list_at(a, i)
+            .iter()
+            .map(|t| {
+                let (service, outcome) = match t.split_once(':') {
+                    Some((s, o)) => {
+                        let o: TryOutcome = parse_name(o).ok_or_else(|| {
+                            Failure::bad_row(
+                                format!("row {row}: unknown outcome `{}`", clip(o)),
+                                row,
+                                "tried",
+                            )
+                        })?;
+                        (s, o)
+                    }
+                    None => (t.as_str(), TryOutcome::Rejected),
+                };
+                Ok(TriedService {
+                    service: id(Some(service), row, "tried")?,
+                    outcome,
+                })
+            })
+            .collect::<Result<Vec<_>, Failure>>()?,
+        None => Vec::new(),
+    };
+    let data = CaseData {
+        id: id(str_at(&c.id, i), row, "id")?,
+        kern: id(str_at(&c.kern, i), row, "kern")?,
+        needs,
+        attributes: CaseAttributes {
+            age_band: named(&c.age_band, i, row, "age_band")?,
+            household: named(&c.household, i, row, "household")?,
+            urgency: named(&c.urgency, i, row, "urgency")?.unwrap_or_default(),
+            framework: named(&c.framework, i, row, "framework")?,
+            signals,
+            income_pct,
+        },
+        situation: if tried.is_empty() {
+            Situation::DoesNotKnowWhere
+        } else {
+            Situation::CannotGetThrough { tried }
+        },
+        consent: Consent {
+            share_with_organisations: c
+                .share
+                .as_ref()
+                .map(|a| a.is_valid(i) && a.as_boolean().value(i))
+                .unwrap_or(false),
+        },
+        opened: c.opened.as_ref().and_then(|a| date_at(a, i)),
+    };
+    Case::new(data).map_err(|e| Failure::bad_row(format!("row {row}: {e}"), row, "needs"))
+}
+
+/// Reads cases from an Arrow table, in row order. Errors name the 1-based row and the column.
+pub fn from_table(t: &pyo3_arrow::PyTable) -> Result<Vec<Case>, Failure> {
+    let mut out = Vec::with_capacity(t.batches().iter().map(|b| b.num_rows()).sum());
+    for (start, batch) in batches(t) {
+        let cols = Columns::of(batch)?;
+        for i in 0..batch.num_rows() {
+            out.push(row_case(&cols, i, start + i + 1)?);
+        }
+    }
+    Ok(out)
+}
