@@ -15,6 +15,7 @@ pub mod routing;
 pub mod rules;
 pub mod schema;
 pub mod source;
+pub mod synthetic;
 pub mod taxonomy;
 pub mod validation;
 pub mod validity;
@@ -49,4 +50,7 @@ pub enum Error {
     /// A malformed id.
     #[error(transparent)]
     Id(#[from] ids::IdError),
+    /// A case could not be routed.
+    #[error(transparent)]
+    Routing(#[from] routing::RoutingError),
 }

@@ -1,1 +1,0 @@
-//! Evaluation (issue 4, in progress).

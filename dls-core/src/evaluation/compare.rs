@@ -1,0 +1,284 @@
+//! Pilot versus baseline: compare two selections of cases (two periods, or pilot kernen against
+//! control kernen) on each metric, with a seeded percentile-bootstrap confidence interval.
+//!
+//! Statistics: the **median** of ended durations for time to first contact and time to the
+//! right place (open durations are resampled with their cases but do not enter the median);
+//! the **mean** per case for counts; the **share** of cases for yes/no metrics. The interval
+//! resamples the cases of each selection independently, with replacement, `iterations` times,
+//! and takes the percentiles of the difference `a − b`. The same seed gives the same interval.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::disclosure::Disclosure;
+use super::metrics::CaseMetrics;
+use super::time::{date_to_day, local_day};
+
+/// A metric that can be compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Median days to first contact.
+    FirstContactDays,
+    /// Median days to the right place.
+    RightPlaceDays,
+    /// Share of cases that reached the right place.
+    ReachedRightPlace,
+    /// Mean handoffs.
+    Handoffs,
+    /// Mean bounces.
+    Bounces,
+    /// Mean loops.
+    Loops,
+    /// Mean organisations touched.
+    Organisations,
+    /// Mean escalations.
+    Escalations,
+    /// Share resolved.
+    Resolved,
+    /// Share reopened within 90 days.
+    Reopened,
+}
+
+impl Metric {
+    /// Every metric.
+    pub const ALL: [Metric; 10] = [
+        Metric::FirstContactDays,
+        Metric::RightPlaceDays,
+        Metric::ReachedRightPlace,
+        Metric::Handoffs,
+        Metric::Bounces,
+        Metric::Loops,
+        Metric::Organisations,
+        Metric::Escalations,
+        Metric::Resolved,
+        Metric::Reopened,
+    ];
+
+    fn is_median(self) -> bool {
+        matches!(self, Metric::FirstContactDays | Metric::RightPlaceDays)
+    }
+
+    /// The value of one case: `None` for a duration still open.
+    fn value(self, m: &CaseMetrics) -> Option<f64> {
+        let days = |s: Option<i64>| s.map(|s| s as f64 / 86_400.0);
+        match self {
+            Metric::FirstContactDays => days(m.first_contact_secs),
+            Metric::RightPlaceDays => days(m.right_place_secs),
+            Metric::ReachedRightPlace => Some(m.right_place_secs.is_some() as u8 as f64),
+            Metric::Handoffs => Some(m.handoffs as f64),
+            Metric::Bounces => Some(m.bounces as f64),
+            Metric::Loops => Some(m.loops as f64),
+            Metric::Organisations => Some(m.organisations as f64),
+            Metric::Escalations => Some(m.escalations as f64),
+            Metric::Resolved => Some(m.resolved as u8 as f64),
+            Metric::Reopened => Some(m.reopened as u8 as f64),
+        }
+    }
+}
+
+/// Which cases form one side of a comparison; every stated filter must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Selection {
+    /// Opened on or after this local date.
+    pub from: Option<NaiveDate>,
+    /// Opened before this local date.
+    pub until: Option<NaiveDate>,
+    /// In one of these kernen.
+    pub kernen: Option<Vec<String>>,
+    /// In this pilot phase.
+    pub phase: Option<String>,
+}
+
+impl Selection {
+    /// True when the case belongs to the selection.
+    pub fn contains(&self, m: &CaseMetrics) -> bool {
+        let day = local_day(m.opened.timestamp());
+        self.from.is_none_or(|f| day >= date_to_day(f))
+            && self.until.is_none_or(|u| day < date_to_day(u))
+            && self.kernen.as_ref().is_none_or(|ks| {
+                m.kern
+                    .as_ref()
+                    .is_some_and(|k| ks.iter().any(|x| x.as_str() == &**k))
+            })
+            && self
+                .phase
+                .as_ref()
+                .is_none_or(|p| m.phase.as_deref() == Some(p.as_str()))
+    }
+}
+
+/// Bootstrap settings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CompareOptions {
+    /// Resamples (2 000).
+    pub iterations: u32,
+    /// Confidence level (0.95).
+    pub confidence: f64,
+    /// Random seed (the same seed gives the same interval).
+    pub seed: u64,
+    /// Disclosure control: a side with fewer cases than `min_cases` shows no figures.
+    pub disclosure: Disclosure,
+}
+
+impl Default for CompareOptions {
+    fn default() -> Self {
+        CompareOptions {
+            iterations: 2000,
+            confidence: 0.95,
+            seed: 0x5EED,
+            disclosure: Disclosure::default(),
+        }
+    }
+}
+
+/// One side's estimate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    /// Cases in the selection (rounded under disclosure control).
+    pub cases: u64,
+    /// The statistic, if it exists and is not suppressed.
+    pub value: Option<f64>,
+}
+
+/// The comparison of one metric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// The metric.
+    pub metric: Metric,
+    /// Side a (e.g. the pilot).
+    pub a: Estimate,
+    /// Side b (e.g. the baseline).
+    pub b: Estimate,
+    /// a − b.
+    pub difference: Option<f64>,
+    /// Lower bound of the confidence interval of the difference.
+    pub ci_low: Option<f64>,
+    /// Upper bound.
+    pub ci_high: Option<f64>,
+    /// True when a side has too few cases to publish.
+    pub suppressed: bool,
+}
+
+/// SplitMix64: small, fast, and reproducible on every platform.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        ((self.next() as u128 * n as u128) >> 64) as usize
+    }
+}
+
+fn statistic(median: bool, vals: &mut [f64]) -> Option<f64> {
+    if vals.is_empty() {
+        return None;
+    }
+    if median {
+        vals.sort_by(f64::total_cmp);
+        let n = vals.len();
+        Some(if n % 2 == 1 {
+            vals[n / 2]
+        } else {
+            (vals[n / 2 - 1] + vals[n / 2]) / 2.0
+        })
+    } else {
+        Some(vals.iter().sum::<f64>() / vals.len() as f64)
+    }
+}
+
+fn resample(rng: &mut Rng, src: &[Option<f64>], out: &mut Vec<f64>) {
+    out.clear();
+    for _ in 0..src.len() {
+        if let Some(v) = src[rng.below(src.len())] {
+            out.push(v);
+        }
+    }
+}
+
+/// Compares selections `a` and `b` of `cases` on one metric.
+pub fn compare_metric(
+    cases: &[CaseMetrics],
+    a: &Selection,
+    b: &Selection,
+    metric: Metric,
+    opts: &CompareOptions,
+) -> Comparison {
+    let va: Vec<Option<f64>> = cases
+        .iter()
+        .filter(|m| a.contains(m))
+        .map(|m| metric.value(m))
+        .collect();
+    let vb: Vec<Option<f64>> = cases
+        .iter()
+        .filter(|m| b.contains(m))
+        .map(|m| metric.value(m))
+        .collect();
+    let d = &opts.disclosure;
+    let suppressed = (va.len() as u64) < d.min_cases || (vb.len() as u64) < d.min_cases;
+    let med = metric.is_median();
+    let mut buf: Vec<f64> = va.iter().flatten().copied().collect();
+    let ea = statistic(med, &mut buf);
+    buf = vb.iter().flatten().copied().collect();
+    let eb = statistic(med, &mut buf);
+    let difference = ea.zip(eb).map(|(x, y)| x - y);
+    let (mut ci_low, mut ci_high) = (None, None);
+    if difference.is_some() && !suppressed && opts.iterations > 0 {
+        // Seed per metric, so adding metrics does not change another metric's interval.
+        let mut rng = Rng(opts.seed ^ (metric as u64).wrapping_mul(0xA24B_AED4_963E_E407));
+        let mut diffs = Vec::with_capacity(opts.iterations as usize);
+        let mut ra = Vec::with_capacity(va.len());
+        let mut rb = Vec::with_capacity(vb.len());
+        for _ in 0..opts.iterations {
+            resample(&mut rng, &va, &mut ra);
+            resample(&mut rng, &vb, &mut rb);
+            if let (Some(x), Some(y)) = (statistic(med, &mut ra), statistic(med, &mut rb)) {
+                diffs.push(x - y);
+            }
+        }
+        if !diffs.is_empty() {
+            diffs.sort_by(f64::total_cmp);
+            let alpha = (1.0 - opts.confidence.clamp(0.0, 1.0)) / 2.0;
+            let last = (diffs.len() - 1) as f64;
+            ci_low = Some(diffs[(alpha * last).floor() as usize]);
+            ci_high = Some(diffs[((1.0 - alpha) * last).ceil() as usize]);
+        }
+    }
+    let hide = |v: Option<f64>| if suppressed { None } else { v };
+    Comparison {
+        metric,
+        a: Estimate {
+            cases: d.count(va.len() as u64),
+            value: hide(ea),
+        },
+        b: Estimate {
+            cases: d.count(vb.len() as u64),
+            value: hide(eb),
+        },
+        difference: hide(difference),
+        ci_low,
+        ci_high,
+        suppressed,
+    }
+}
+
+/// Compares selections `a` and `b` on every [`Metric`].
+pub fn compare(
+    cases: &[CaseMetrics],
+    a: &Selection,
+    b: &Selection,
+    opts: &CompareOptions,
+) -> Vec<Comparison> {
+    Metric::ALL
+        .iter()
+        .map(|&m| compare_metric(cases, a, b, m, opts))
+        .collect()
+}

@@ -1,0 +1,1086 @@
+//! Reading event logs (CSV, JSON lines, or [`Event`] values) into a compact, checked
+//! [`EventLog`], accounting for every input row.
+//!
+//! # Input
+//!
+//! Columns (CSV header names, JSON keys): `case_id`, `timestamp` (ISO 8601 with an offset, e.g.
+//! `2026-03-02T09:15:00+01:00` or `…Z`), `activity` (see [`Activity`]), and optionally
+//! `organisation`, `service`, `kern`, `need`, `reason` (a [`RejectionReason`]), `municipality`,
+//! `region`, `domain`, `phase`, `framework` (`wmo`, `jeugdwet`, `wgs`, …) and `signals`
+//! (`;`-separated, e.g. `threatened_eviction;cut_off`). Other columns are ignored. Empty means
+//! absent. JSON lines also accept the [`Event`] names `case` and `at`.
+//!
+//! Case attributes (kern, municipality, region, domain, phase, framework, signals, need) are
+//! taken from the first row of the case that states them, normally its `opened` row.
+//!
+//! # Checks
+//!
+//! Each row is used or rejected with a [`RejectReason`] and its row number (the line number in
+//! the file: the CSV header is row 1). Rows of one case must come in time order: a row earlier
+//! than the case's previous used row is [`RejectReason::OutOfOrder`]. A case starts with
+//! `opened`; rows of a case before its `opened` are [`RejectReason::NotOpened`]. An exact repeat
+//! of an earlier row of the case (same instant, activity, organisation, service, need and
+//! reason) is [`RejectReason::DuplicateEvent`]. `rows_read == rows_used + rejected.len()`
+//! always holds. Rejections name a field, never its value, so no personal data leaks.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::{BufRead, BufReader, Read};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::EvalError;
+use crate::conditions::{Attribute, LegalFramework, Signal};
+use crate::events::{Activity, Event, RejectionReason};
+use crate::ids::{CaseId, KernId, MunicipalityCode, NeedCode, OrganisationId, RegionId, ServiceId};
+
+/// A fast, non-cryptographic hasher for interning (ids are not attacker-chosen keys here; a
+/// pathological input only costs time).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+const FX_K: u64 = 0x517c_c1b7_2722_0a95;
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(FX_K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(FX_K);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(FX_K);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(FX_K);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(FX_K);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// No value (absent id).
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// Interned strings of one kind of id.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Interner {
+    map: FxMap<Arc<str>, u32>,
+    values: Vec<Arc<str>>,
+}
+
+impl Interner {
+    pub(crate) fn get(&self, s: &str) -> Option<u32> {
+        self.map.get(s).copied()
+    }
+
+    /// Interns `s`, validating it with `check` the first time it is seen.
+    fn intern(&mut self, s: &str, check: fn(&str) -> bool) -> Option<u32> {
+        if let Some(&i) = self.map.get(s) {
+            return Some(i);
+        }
+        if !check(s) {
+            return None;
+        }
+        let i = self.values.len() as u32;
+        let a: Arc<str> = s.into();
+        self.values.push(a.clone());
+        self.map.insert(a, i);
+        Some(i)
+    }
+
+    pub(crate) fn value(&self, i: u32) -> Option<&Arc<str>> {
+        if i == NONE {
+            None
+        } else {
+            self.values.get(i as usize)
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.values.len()
+    }
+}
+
+fn ok_case(s: &str) -> bool {
+    s.parse::<CaseId>().is_ok()
+}
+fn ok_org(s: &str) -> bool {
+    s.parse::<OrganisationId>().is_ok()
+}
+fn ok_service(s: &str) -> bool {
+    s.parse::<ServiceId>().is_ok()
+}
+fn ok_kern(s: &str) -> bool {
+    s.parse::<KernId>().is_ok()
+}
+fn ok_need(s: &str) -> bool {
+    s.parse::<NeedCode>().is_ok()
+}
+fn ok_municipality(s: &str) -> bool {
+    s.parse::<MunicipalityCode>().is_ok()
+}
+fn ok_region(s: &str) -> bool {
+    s.parse::<RegionId>().is_ok()
+}
+fn ok_label(s: &str) -> bool {
+    // Domains and phases are short labels like ids.
+    s.parse::<RegionId>().is_ok()
+}
+
+/// Why a row was not used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RejectReason {
+    /// The row has fewer fields than the header (CSV), or lacks a required key (JSON).
+    MissingColumn,
+    /// The row has more fields than the header.
+    ExtraColumns,
+    /// A required field (`case_id`, `timestamp`, `activity`) is empty.
+    MissingValue,
+    /// The row is not valid UTF-8.
+    BadEncoding,
+    /// The line is not a JSON object of strings.
+    BadJson,
+    /// The timestamp is not ISO 8601 with an offset.
+    BadTimestamp,
+    /// The activity is not one of the known activities.
+    UnknownActivity,
+    /// An id (case, organisation, service, kern, need, municipality, region, domain, phase) is
+    /// malformed; the field is named.
+    BadId,
+    /// The rejection reason is not one of the known reasons.
+    UnknownReason,
+    /// A framework or signal is not one of the known values.
+    BadAttribute,
+    /// The same event of the case appeared before.
+    DuplicateEvent,
+    /// The row is earlier than the case's previous row.
+    OutOfOrder,
+    /// The case has no `opened` before this row.
+    NotOpened,
+    /// A second `opened` for a case that is already open.
+    AlreadyOpened,
+}
+
+impl RejectReason {
+    /// The code as written in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectReason::MissingColumn => "missing_column",
+            RejectReason::ExtraColumns => "extra_columns",
+            RejectReason::MissingValue => "missing_value",
+            RejectReason::BadEncoding => "bad_encoding",
+            RejectReason::BadJson => "bad_json",
+            RejectReason::BadTimestamp => "bad_timestamp",
+            RejectReason::UnknownActivity => "unknown_activity",
+            RejectReason::BadId => "bad_id",
+            RejectReason::UnknownReason => "unknown_reason",
+            RejectReason::BadAttribute => "bad_attribute",
+            RejectReason::DuplicateEvent => "duplicate_event",
+            RejectReason::OutOfOrder => "out_of_order",
+            RejectReason::NotOpened => "not_opened",
+            RejectReason::AlreadyOpened => "already_opened",
+        }
+    }
+}
+
+/// One row not used, with why and where. Never carries the row's content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectedRow {
+    /// The row number: the line in the file (CSV header = 1), or the 1-based index of an event.
+    pub row: u64,
+    /// Why.
+    pub reason: RejectReason,
+    /// The field concerned, where one is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// The result of reading an event log.
+#[derive(Debug, Clone)]
+pub struct Ingested {
+    /// The events used, checked and indexed by case.
+    pub log: EventLog,
+    /// The rows not used.
+    pub rejected: Vec<RejectedRow>,
+    /// Rows read (excluding a CSV header and blank lines).
+    pub rows_read: u64,
+    /// Rows used: `rows_read - rejected.len()`.
+    pub rows_used: u64,
+}
+
+impl Ingested {
+    /// Number of rejected rows per reason.
+    pub fn rejected_by_reason(&self) -> BTreeMap<RejectReason, u64> {
+        let mut m = BTreeMap::new();
+        for r in &self.rejected {
+            *m.entry(r.reason).or_insert(0) += 1;
+        }
+        m
+    }
+}
+
+/// Framework codes stored per case.
+pub(crate) const FW_NONE: u8 = 0;
+pub(crate) const FW_WMO: u8 = 1;
+pub(crate) const FW_JEUGD: u8 = 2;
+pub(crate) const FW_WGS: u8 = 3;
+pub(crate) const FW_OTHER: u8 = 4;
+
+/// Per-case facts gathered while reading.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CaseInfo {
+    pub opened_at: i64,
+    pub opened: bool,
+    pub last_at: i64,
+    /// Index of the case's last used event.
+    pub last: u32,
+    pub kern: u32,
+    pub municipality: u32,
+    pub region: u32,
+    pub domain: u32,
+    pub phase: u32,
+    pub need: u32,
+    /// One of the `FW_*` codes.
+    pub framework: u8,
+    /// 0 unknown, 1 no threat, 2 eviction or cut-off threatens.
+    pub urgent: u8,
+}
+
+/// A checked event log in columnar form, with ids interned. Build it with [`ingest_csv`],
+/// [`ingest_jsonl`] or [`ingest_events`]; turn it back into [`Event`]s with
+/// [`EventLog::events`].
+#[derive(Debug, Clone, Default)]
+pub struct EventLog {
+    pub(crate) case_ids: Interner,
+    pub(crate) orgs: Interner,
+    pub(crate) services: Interner,
+    pub(crate) kernen: Interner,
+    pub(crate) needs: Interner,
+    /// Municipalities, regions, domains and phases share one pool.
+    pub(crate) labels: Interner,
+    pub(crate) cases: Vec<CaseInfo>,
+    pub(crate) ev_case: Vec<u32>,
+    pub(crate) ev_at: Vec<i64>,
+    pub(crate) ev_act: Vec<Activity>,
+    pub(crate) ev_org: Vec<u32>,
+    pub(crate) ev_service: Vec<u32>,
+    pub(crate) ev_need: Vec<u32>,
+    pub(crate) ev_reason: Vec<Option<RejectionReason>>,
+    /// Previous event of the same case, or [`NONE`]; used while reading.
+    prev: Vec<u32>,
+    /// Event indexes grouped by case (case order, time order within a case).
+    pub(crate) order: Vec<u32>,
+    /// `order[case_start[c]..case_start[c + 1]]` are the events of case `c`.
+    pub(crate) case_start: Vec<u32>,
+}
+
+impl EventLog {
+    /// Number of events.
+    pub fn len(&self) -> usize {
+        self.ev_at.len()
+    }
+
+    /// True when there are no events.
+    pub fn is_empty(&self) -> bool {
+        self.ev_at.is_empty()
+    }
+
+    /// Number of cases.
+    pub fn case_count(&self) -> usize {
+        self.cases.len()
+    }
+
+    /// The events of one case index, in time order.
+    pub(crate) fn case_events(&self, c: usize) -> &[u32] {
+        &self.order[self.case_start[c] as usize..self.case_start[c + 1] as usize]
+    }
+
+    /// The events as core [`Event`] values, grouped by case, in time order.
+    pub fn events(&self) -> Vec<Event> {
+        let mut out = Vec::with_capacity(self.len());
+        for c in 0..self.cases.len() {
+            let info = &self.cases[c];
+            for &e in self.case_events(c) {
+                let e = e as usize;
+                let id = |i: &Interner, v: u32| i.value(v).map(|s| s.to_string());
+                out.push(Event {
+                    case: parse_known(self.case_ids.value(c as u32)),
+                    at: DateTime::<Utc>::from_timestamp(self.ev_at[e], 0).unwrap_or_default(),
+                    activity: self.ev_act[e],
+                    organisation: id(&self.orgs, self.ev_org[e]).and_then(|s| s.parse().ok()),
+                    service: id(&self.services, self.ev_service[e]).and_then(|s| s.parse().ok()),
+                    kern: id(&self.kernen, info.kern).and_then(|s| s.parse().ok()),
+                    need: id(&self.needs, self.ev_need[e]).and_then(|s| s.parse().ok()),
+                    reason: self.ev_reason[e],
+                });
+            }
+        }
+        out
+    }
+
+    fn finish(&mut self) {
+        let n = self.cases.len();
+        let mut counts = vec![0u32; n + 1];
+        for &c in &self.ev_case {
+            counts[c as usize + 1] += 1;
+        }
+        for i in 0..n {
+            counts[i + 1] += counts[i];
+        }
+        let mut pos = counts.clone();
+        let mut order = vec![0u32; self.ev_case.len()];
+        for (e, &c) in self.ev_case.iter().enumerate() {
+            order[pos[c as usize] as usize] = e as u32;
+            pos[c as usize] += 1;
+        }
+        self.order = order;
+        self.case_start = counts;
+        self.prev = Vec::new();
+    }
+}
+
+fn parse_known(s: Option<&Arc<str>>) -> CaseId {
+    match s.map(|s| s.parse::<CaseId>()) {
+        Some(Ok(id)) => id,
+        _ => unreachable!("case ids are validated when interned"),
+    }
+}
+
+/// One row's fields, borrowed.
+#[derive(Default)]
+pub(crate) struct RawRow<'a> {
+    pub case_id: Option<&'a str>,
+    pub timestamp: Option<&'a str>,
+    pub activity: Option<&'a str>,
+    pub organisation: &'a str,
+    pub service: &'a str,
+    pub kern: &'a str,
+    pub need: &'a str,
+    pub reason: &'a str,
+    pub municipality: &'a str,
+    pub region: &'a str,
+    pub domain: &'a str,
+    pub phase: &'a str,
+    pub framework: &'a str,
+    pub signals: &'a str,
+}
+
+/// Builds an [`EventLog`] row by row.
+#[derive(Default)]
+pub(crate) struct Builder {
+    log: EventLog,
+    rejected: Vec<RejectedRow>,
+    rows_read: u64,
+}
+
+fn reject(reason: RejectReason, field: Option<&str>) -> (RejectReason, Option<String>) {
+    (reason, field.map(str::to_string))
+}
+
+fn opt_id(
+    interner: &mut Interner,
+    s: &str,
+    check: fn(&str) -> bool,
+    field: &'static str,
+) -> Result<u32, (RejectReason, Option<String>)> {
+    if s.is_empty() {
+        Ok(NONE)
+    } else {
+        interner
+            .intern(s, check)
+            .ok_or_else(|| reject(RejectReason::BadId, Some(field)))
+    }
+}
+
+impl Builder {
+    pub(crate) fn reject(&mut self, row: u64, reason: RejectReason, field: Option<&str>) {
+        self.rows_read += 1;
+        self.rejected.push(RejectedRow {
+            row,
+            reason,
+            field: field.map(str::to_string),
+        });
+    }
+
+    pub(crate) fn push_raw(&mut self, row: u64, r: &RawRow<'_>) {
+        self.rows_read += 1;
+        if let Err((reason, field)) = self.try_push(r) {
+            self.rejected.push(RejectedRow { row, reason, field });
+        }
+    }
+
+    fn try_push(&mut self, r: &RawRow<'_>) -> Result<(), (RejectReason, Option<String>)> {
+        fn req<'b>(
+            v: Option<&'b str>,
+            name: &str,
+        ) -> Result<&'b str, (RejectReason, Option<String>)> {
+            match v {
+                None => Err(reject(RejectReason::MissingColumn, Some(name))),
+                Some("") => Err(reject(RejectReason::MissingValue, Some(name))),
+                Some(s) => Ok(s),
+            }
+        }
+        let case_s = req(r.case_id, "case_id")?;
+        let ts = req(r.timestamp, "timestamp")?;
+        let act = req(r.activity, "activity")?;
+        let at = parse_timestamp(ts.as_bytes())
+            .ok_or_else(|| reject(RejectReason::BadTimestamp, Some("timestamp")))?;
+        let activity = parse_activity(act)
+            .ok_or_else(|| reject(RejectReason::UnknownActivity, Some("activity")))?;
+        let reason = if r.reason.is_empty() {
+            None
+        } else {
+            Some(
+                parse_reason(r.reason)
+                    .ok_or_else(|| reject(RejectReason::UnknownReason, Some("reason")))?,
+            )
+        };
+        let framework = match r.framework {
+            "" => FW_NONE,
+            s => match attribute::<LegalFramework>(s) {
+                Some(LegalFramework::Wmo) => FW_WMO,
+                Some(LegalFramework::Jeugdwet) => FW_JEUGD,
+                Some(LegalFramework::Wgs) => FW_WGS,
+                Some(_) => FW_OTHER,
+                None => return Err(reject(RejectReason::BadAttribute, Some("framework"))),
+            },
+        };
+        let urgent = if r.signals.is_empty() {
+            0
+        } else {
+            let mut u = 1;
+            for s in r
+                .signals
+                .split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                match attribute::<Signal>(s) {
+                    Some(Signal::ThreatenedEviction | Signal::CutOff) => u = 2,
+                    Some(_) => {}
+                    None => return Err(reject(RejectReason::BadAttribute, Some("signals"))),
+                }
+            }
+            u
+        };
+        let log = &mut self.log;
+        let org = opt_id(&mut log.orgs, r.organisation, ok_org, "organisation")?;
+        let service = opt_id(&mut log.services, r.service, ok_service, "service")?;
+        let kern = opt_id(&mut log.kernen, r.kern, ok_kern, "kern")?;
+        let need = opt_id(&mut log.needs, r.need, ok_need, "need")?;
+        let municipality = opt_id(
+            &mut log.labels,
+            r.municipality,
+            ok_municipality,
+            "municipality",
+        )?;
+        let region = opt_id(&mut log.labels, r.region, ok_region, "region")?;
+        let domain = opt_id(&mut log.labels, r.domain, ok_label, "domain")?;
+        let phase = opt_id(&mut log.labels, r.phase, ok_label, "phase")?;
+
+        let before = log.case_ids.len();
+        let c = log
+            .case_ids
+            .intern(case_s, ok_case)
+            .ok_or_else(|| reject(RejectReason::BadId, Some("case_id")))?;
+        if c as usize == before {
+            log.cases.push(CaseInfo {
+                opened_at: 0,
+                opened: false,
+                last_at: i64::MIN,
+                last: NONE,
+                kern: NONE,
+                municipality: NONE,
+                region: NONE,
+                domain: NONE,
+                phase: NONE,
+                need: NONE,
+                framework: FW_NONE,
+                urgent: 0,
+            });
+        }
+        let info = &mut log.cases[c as usize];
+        if !info.opened {
+            if activity != Activity::Opened {
+                return Err(reject(RejectReason::NotOpened, None));
+            }
+            if at < info.last_at {
+                return Err(reject(RejectReason::OutOfOrder, Some("timestamp")));
+            }
+            info.opened = true;
+            info.opened_at = at;
+        } else {
+            if at < info.last_at {
+                return Err(reject(RejectReason::OutOfOrder, Some("timestamp")));
+            }
+            if at == info.last_at {
+                let mut e = info.last;
+                while e != NONE && log.ev_at[e as usize] == at {
+                    let i = e as usize;
+                    if log.ev_act[i] == activity
+                        && log.ev_org[i] == org
+                        && log.ev_service[i] == service
+                        && log.ev_need[i] == need
+                        && log.ev_reason[i] == reason
+                    {
+                        return Err(reject(RejectReason::DuplicateEvent, None));
+                    }
+                    e = log.prev[i];
+                }
+            }
+            if activity == Activity::Opened {
+                return Err(reject(RejectReason::AlreadyOpened, Some("activity")));
+            }
+        }
+        let set = |slot: &mut u32, v: u32| {
+            if *slot == NONE {
+                *slot = v
+            }
+        };
+        set(&mut info.kern, kern);
+        set(&mut info.municipality, municipality);
+        set(&mut info.region, region);
+        set(&mut info.domain, domain);
+        set(&mut info.phase, phase);
+        set(&mut info.need, need);
+        if info.framework == FW_NONE {
+            info.framework = framework;
+        }
+        if info.urgent == 0 {
+            info.urgent = urgent;
+        }
+        let e = log.ev_at.len() as u32;
+        log.prev.push(info.last);
+        info.last = e;
+        info.last_at = at;
+        log.ev_case.push(c);
+        log.ev_at.push(at);
+        log.ev_act.push(activity);
+        log.ev_org.push(org);
+        log.ev_service.push(service);
+        log.ev_need.push(need);
+        log.ev_reason.push(reason);
+        Ok(())
+    }
+
+    pub(crate) fn finish(mut self) -> Ingested {
+        self.log.finish();
+        let rows_used = self.log.len() as u64;
+        debug_assert_eq!(rows_used + self.rejected.len() as u64, self.rows_read);
+        Ingested {
+            log: self.log,
+            rejected: self.rejected,
+            rows_read: self.rows_read,
+            rows_used,
+        }
+    }
+}
+
+fn attribute<T: Attribute>(s: &str) -> Option<T> {
+    T::ALL.iter().copied().find(|v| v.name() == s)
+}
+
+fn parse_activity(s: &str) -> Option<Activity> {
+    Some(match s {
+        "opened" => Activity::Opened,
+        "first_contact" => Activity::FirstContact,
+        "referred" => Activity::Referred,
+        "accepted" => Activity::Accepted,
+        "rejected" => Activity::Rejected,
+        "no_response" => Activity::NoResponse,
+        "escalated" => Activity::Escalated,
+        "resolved" => Activity::Resolved,
+        "closed" => Activity::Closed,
+        "reopened" => Activity::Reopened,
+        _ => return s.parse().ok(),
+    })
+}
+
+fn parse_reason(s: &str) -> Option<RejectionReason> {
+    Some(match s {
+        "wrong_service" => RejectionReason::WrongService,
+        "not_eligible" => RejectionReason::NotEligible,
+        "out_of_area" => RejectionReason::OutOfArea,
+        "full" => RejectionReason::Full,
+        "other_organisation_first" => RejectionReason::OtherOrganisationFirst,
+        "incomplete_information" => RejectionReason::IncompleteInformation,
+        "other" => RejectionReason::Other,
+        _ => return None,
+    })
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    let mut v = 0u32;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + (c - b'0') as u32;
+    }
+    Some(v)
+}
+
+/// Parses `YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM|±HHMM|±HH)` to UTC seconds (fractions dropped).
+/// A space may replace the `T`. An offset is required.
+pub(crate) fn parse_timestamp(b: &[u8]) -> Option<i64> {
+    if b.len() < 17 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    let y = digits(&b[0..4])? as i64;
+    let mo = digits(&b[5..7])?;
+    let d = digits(&b[8..10])?;
+    if b[13] != b':' {
+        return None;
+    }
+    let h = digits(&b[11..13])?;
+    let mi = digits(&b[14..16])?;
+    let mut i = 16;
+    let mut s = 0;
+    if b.get(i) == Some(&b':') {
+        s = digits(b.get(i + 1..i + 3)?)?;
+        i += 3;
+        if b.get(i) == Some(&b'.') || b.get(i) == Some(&b',') {
+            i += 1;
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i == start {
+                return None;
+            }
+        }
+    }
+    let offset: i64 = match b.get(i)? {
+        b'Z' | b'z' if i + 1 == b.len() => 0,
+        &sign @ (b'+' | b'-') => {
+            let rest = &b[i + 1..];
+            let (oh, om) = match rest.len() {
+                2 => (digits(rest)?, 0),
+                4 => (digits(&rest[..2])?, digits(&rest[2..])?),
+                5 if rest[2] == b':' => (digits(&rest[..2])?, digits(&rest[3..])?),
+                _ => return None,
+            };
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let o = (oh * 3600 + om * 60) as i64;
+            if sign == b'-' {
+                -o
+            } else {
+                o
+            }
+        }
+        _ => return None,
+    };
+    let dim = match mo {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if d == 0 || d > dim || h > 23 || mi > 59 || s > 59 {
+        return None;
+    }
+    let days = super::time::days_from_civil(y, mo, d);
+    Some(days * 86_400 + (h * 3600 + mi * 60 + s) as i64 - offset)
+}
+
+/// Column positions of a CSV header.
+#[derive(Default)]
+struct Columns {
+    case_id: Option<usize>,
+    timestamp: Option<usize>,
+    activity: Option<usize>,
+    organisation: Option<usize>,
+    service: Option<usize>,
+    kern: Option<usize>,
+    need: Option<usize>,
+    reason: Option<usize>,
+    municipality: Option<usize>,
+    region: Option<usize>,
+    domain: Option<usize>,
+    phase: Option<usize>,
+    framework: Option<usize>,
+    signals: Option<usize>,
+}
+
+/// Splits one CSV record (RFC 4180 quoting) into `out`, recording field ends in `ends`.
+/// Returns false when a quoted field is not closed (the record continues on the next line).
+fn split_record(line: &[u8], out: &mut Vec<u8>, ends: &mut Vec<usize>) -> bool {
+    out.clear();
+    ends.clear();
+    let mut i = 0;
+    let n = line.len();
+    loop {
+        if i < n && line[i] == b'"' {
+            i += 1;
+            loop {
+                if i >= n {
+                    return false;
+                }
+                if line[i] == b'"' {
+                    if i + 1 < n && line[i + 1] == b'"' {
+                        out.push(b'"');
+                        i += 2;
+                    } else {
+                        i += 1;
+                        break;
+                    }
+                } else {
+                    out.push(line[i]);
+                    i += 1;
+                }
+            }
+            // Anything between the closing quote and the separator is kept as is.
+            while i < n && line[i] != b',' {
+                out.push(line[i]);
+                i += 1;
+            }
+        } else {
+            let start = i;
+            while i < n && line[i] != b',' {
+                i += 1;
+            }
+            out.extend_from_slice(&line[start..i]);
+        }
+        ends.push(out.len());
+        if i >= n {
+            return true;
+        }
+        i += 1; // the comma
+    }
+}
+
+/// Reads a CSV event log (comma-separated, header row, RFC 4180 quotes, `\n` or `\r\n`).
+///
+/// Fails only when the input cannot be read or the header lacks `case_id`, `timestamp` or
+/// `activity`; every other problem rejects one row.
+pub fn ingest_csv<R: Read>(reader: R) -> Result<Ingested, EvalError> {
+    let mut rd = BufReader::with_capacity(1 << 20, reader);
+    let mut line = Vec::with_capacity(256);
+    let mut rec = Vec::with_capacity(256);
+    let mut ends = Vec::with_capacity(16);
+    let mut b = Builder::default();
+    let mut line_no = 0u64;
+    // Header.
+    let cols = loop {
+        line.clear();
+        if rd.read_until(b'\n', &mut line).map_err(io_err)? == 0 {
+            return Ok(b.finish());
+        }
+        line_no += 1;
+        trim_eol(&mut line);
+        if line.is_empty() {
+            continue;
+        }
+        let mut l: &[u8] = &line;
+        if l.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            l = &l[3..];
+        }
+        split_record(l, &mut rec, &mut ends);
+        let mut cols = Columns::default();
+        let mut start = 0;
+        for (i, &end) in ends.iter().enumerate() {
+            let name = String::from_utf8_lossy(&rec[start..end])
+                .trim()
+                .to_ascii_lowercase();
+            start = end;
+            let slot = match name.as_str() {
+                "case_id" | "case" => &mut cols.case_id,
+                "timestamp" | "at" => &mut cols.timestamp,
+                "activity" => &mut cols.activity,
+                "organisation" | "organization" => &mut cols.organisation,
+                "service" => &mut cols.service,
+                "kern" => &mut cols.kern,
+                "need" => &mut cols.need,
+                "reason" => &mut cols.reason,
+                "municipality" => &mut cols.municipality,
+                "region" => &mut cols.region,
+                "domain" => &mut cols.domain,
+                "phase" => &mut cols.phase,
+                "framework" => &mut cols.framework,
+                "signals" => &mut cols.signals,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(i);
+            }
+        }
+        for (c, name) in [
+            (cols.case_id, "case_id"),
+            (cols.timestamp, "timestamp"),
+            (cols.activity, "activity"),
+        ] {
+            if c.is_none() {
+                return Err(EvalError::MissingColumn {
+                    column: name.to_string(),
+                });
+            }
+        }
+        break cols;
+    };
+    let width = ends.len();
+    loop {
+        line.clear();
+        if rd.read_until(b'\n', &mut line).map_err(io_err)? == 0 {
+            break;
+        }
+        line_no += 1;
+        let row = line_no;
+        // A quoted field may span lines.
+        while !split_record(strip_eol(&line), &mut rec, &mut ends) {
+            let before = line.len();
+            if rd.read_until(b'\n', &mut line).map_err(io_err)? == 0 || line.len() == before {
+                break;
+            }
+            line_no += 1;
+        }
+        let l = strip_eol(&line);
+        if l.is_empty() {
+            continue;
+        }
+        if ends.len() < width {
+            b.reject(row, RejectReason::MissingColumn, None);
+            continue;
+        }
+        if ends.len() > width {
+            b.reject(row, RejectReason::ExtraColumns, None);
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(&rec) else {
+            b.reject(row, RejectReason::BadEncoding, None);
+            continue;
+        };
+        let f = |c: Option<usize>| -> &str {
+            match c {
+                Some(i) => {
+                    let start = if i == 0 { 0 } else { ends[i - 1] };
+                    text[start..ends[i]].trim()
+                }
+                None => "",
+            }
+        };
+        let raw = RawRow {
+            case_id: Some(f(cols.case_id)),
+            timestamp: Some(f(cols.timestamp)),
+            activity: Some(f(cols.activity)),
+            organisation: f(cols.organisation),
+            service: f(cols.service),
+            kern: f(cols.kern),
+            need: f(cols.need),
+            reason: f(cols.reason),
+            municipality: f(cols.municipality),
+            region: f(cols.region),
+            domain: f(cols.domain),
+            phase: f(cols.phase),
+            framework: f(cols.framework),
+            signals: f(cols.signals),
+        };
+        b.push_raw(row, &raw);
+    }
+    Ok(b.finish())
+}
+
+/// Reads a CSV event log from text.
+pub fn ingest_csv_str(text: &str) -> Result<Ingested, EvalError> {
+    ingest_csv(text.as_bytes())
+}
+
+fn io_err(e: std::io::Error) -> EvalError {
+    EvalError::Io(e.kind().to_string())
+}
+
+fn trim_eol(line: &mut Vec<u8>) {
+    while matches!(line.last(), Some(b'\n' | b'\r')) {
+        line.pop();
+    }
+}
+
+fn strip_eol(line: &[u8]) -> &[u8] {
+    let mut l = line;
+    while let [rest @ .., b'\n' | b'\r'] = l {
+        l = rest;
+    }
+    l
+}
+
+#[derive(Deserialize)]
+struct JsonRow<'a> {
+    #[serde(borrow, default, alias = "case")]
+    case_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default, alias = "at")]
+    timestamp: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    activity: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default, alias = "organization")]
+    organisation: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    service: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    kern: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    need: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    reason: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    municipality: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    region: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    domain: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    phase: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    framework: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    signals: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// Reads a JSON-lines event log: one object per line with the CSV column names as keys and
+/// string values (`null` or absent means empty). Blank lines are skipped.
+pub fn ingest_jsonl<R: Read>(reader: R) -> Result<Ingested, EvalError> {
+    let mut rd = BufReader::new(reader);
+    let mut line = Vec::new();
+    let mut b = Builder::default();
+    let mut row = 0u64;
+    loop {
+        line.clear();
+        if rd.read_until(b'\n', &mut line).map_err(io_err)? == 0 {
+            break;
+        }
+        row += 1;
+        let l = strip_eol(&line);
+        if l.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(l) else {
+            b.reject(row, RejectReason::BadEncoding, None);
+            continue;
+        };
+        let j: JsonRow<'_> = match serde_json::from_str(text) {
+            Ok(j) => j,
+            Err(_) => {
+                b.reject(row, RejectReason::BadJson, None);
+                continue;
+            }
+        };
+        fn s<'b>(v: &'b Option<std::borrow::Cow<'_, str>>) -> &'b str {
+            v.as_deref().map(str::trim).unwrap_or("")
+        }
+        let raw = RawRow {
+            case_id: j.case_id.as_deref().map(str::trim),
+            timestamp: j.timestamp.as_deref().map(str::trim),
+            activity: j.activity.as_deref().map(str::trim),
+            organisation: s(&j.organisation),
+            service: s(&j.service),
+            kern: s(&j.kern),
+            need: s(&j.need),
+            reason: s(&j.reason),
+            municipality: s(&j.municipality),
+            region: s(&j.region),
+            domain: s(&j.domain),
+            phase: s(&j.phase),
+            framework: s(&j.framework),
+            signals: s(&j.signals),
+        };
+        b.push_raw(row, &raw);
+    }
+    Ok(b.finish())
+}
+
+/// Reads a JSON-lines event log from text.
+pub fn ingest_jsonl_str(text: &str) -> Result<Ingested, EvalError> {
+    ingest_jsonl(text.as_bytes())
+}
+
+/// Checks and indexes core [`Event`] values (row = 1-based position) with the same rules as the
+/// file readers.
+pub fn ingest_events<'a, I: IntoIterator<Item = &'a Event>>(events: I) -> Ingested {
+    let mut b = Builder::default();
+    for (i, e) in events.into_iter().enumerate() {
+        let ts = e.at.to_rfc3339();
+        let reason = e.reason.map(reason_str).unwrap_or("");
+        let raw = RawRow {
+            case_id: Some(e.case.as_str()),
+            timestamp: Some(&ts),
+            activity: Some(e.activity.as_str()),
+            organisation: e.organisation.as_ref().map_or("", |v| v.as_str()),
+            service: e.service.as_ref().map_or("", |v| v.as_str()),
+            kern: e.kern.as_ref().map_or("", |v| v.as_str()),
+            need: e.need.as_ref().map_or("", |v| v.as_str()),
+            reason,
+            ..RawRow::default()
+        };
+        b.push_raw(i as u64 + 1, &raw);
+    }
+    b.finish()
+}
+
+pub(crate) fn reason_str(r: RejectionReason) -> &'static str {
+    match r {
+        RejectionReason::WrongService => "wrong_service",
+        RejectionReason::NotEligible => "not_eligible",
+        RejectionReason::OutOfArea => "out_of_area",
+        RejectionReason::Full => "full",
+        RejectionReason::OtherOrganisationFirst => "other_organisation_first",
+        RejectionReason::IncompleteInformation => "incomplete_information",
+        RejectionReason::Other => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps() {
+        let t = |s: &str| parse_timestamp(s.as_bytes());
+        let want = chrono::DateTime::parse_from_rfc3339("2026-03-29T03:30:00+02:00")
+            .unwrap()
+            .timestamp();
+        assert_eq!(t("2026-03-29T03:30:00+02:00"), Some(want));
+        assert_eq!(t("2026-03-29T01:30:00Z"), Some(want));
+        assert_eq!(t("2026-03-29 01:30:00.123Z"), Some(want));
+        assert_eq!(t("2026-03-29T03:30:00+0200"), Some(want));
+        assert_eq!(t("2026-03-29T03:30+02:00"), Some(want));
+        for bad in [
+            "2026-03-29T03:30:00",
+            "2026-02-30T03:30:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-03-29T24:00:00Z",
+            "29-03-2026T03:30:00Z",
+            "2026-03-29T03:30:00+2",
+            "",
+        ] {
+            assert_eq!(t(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn csv_quotes() {
+        let mut out = Vec::new();
+        let mut ends = Vec::new();
+        assert!(split_record(b"a,\"b,\"\"c\"\"\",,d", &mut out, &mut ends));
+        assert_eq!(out, b"ab,\"c\"d");
+        assert_eq!(ends, vec![1, 6, 6, 7]);
+        assert!(!split_record(b"a,\"b", &mut out, &mut ends));
+    }
+}

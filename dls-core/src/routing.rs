@@ -1,1 +1,0 @@
-//! Routing engine (issue 3, in progress).
