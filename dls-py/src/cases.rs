@@ -226,3 +226,99 @@ pub fn from_table(t: &pyo3_arrow::PyTable) -> Result<Vec<Case>, Failure> {
     }
     Ok(out)
 }
+
+fn name_of<T: serde::Serialize>(v: &T) -> Option<String> {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// Cases as a table with the columns [`CASE_COLUMNS`] (the inverse of [`from_table`]).
+pub fn to_table(cases: &[Case]) -> Result<pyo3_arrow::PyTable, Failure> {
+    use arrow_array::builder::{
+        BooleanBuilder, Date32Builder, ListBuilder, StringBuilder, UInt16Builder,
+    };
+    use std::sync::Arc;
+    let n = cases.len();
+    let mut id = StringBuilder::with_capacity(n, n * 16);
+    let mut kern = StringBuilder::with_capacity(n, n * 12);
+    let mut needs = ListBuilder::new(StringBuilder::new());
+    let mut age_band = StringBuilder::new();
+    let mut household = StringBuilder::new();
+    let mut urgency = StringBuilder::new();
+    let mut framework = StringBuilder::new();
+    let mut signals = ListBuilder::new(StringBuilder::new());
+    let mut income = UInt16Builder::with_capacity(n);
+    let mut opened = Date32Builder::with_capacity(n);
+    let mut tried = ListBuilder::new(StringBuilder::new());
+    let mut share = BooleanBuilder::with_capacity(n);
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    for c in cases {
+        let d = c.data();
+        id.append_value(d.id.as_str());
+        kern.append_value(d.kern.as_str());
+        // Primary need first, then the others in their order.
+        let primary = c.primary();
+        needs.values().append_value(primary.as_str());
+        for x in d.needs.iter().filter(|x| &x.need != primary) {
+            needs.values().append_value(x.need.as_str());
+        }
+        needs.append(true);
+        let a = &d.attributes;
+        age_band.append_option(a.age_band.as_ref().and_then(name_of));
+        household.append_option(a.household.as_ref().and_then(name_of));
+        urgency.append_option(name_of(&a.urgency));
+        framework.append_option(a.framework.as_ref().and_then(name_of));
+        for s in &a.signals {
+            signals.values().append_option(name_of(s));
+        }
+        signals.append(true);
+        income.append_option(a.income_pct);
+        opened.append_option(d.opened.map(|o| (o - epoch).num_days() as i32));
+        for t in d.situation.tried() {
+            let outcome = name_of(&t.outcome).unwrap_or_default();
+            tried
+                .values()
+                .append_value(format!("{}:{outcome}", t.service));
+        }
+        tried.append(true);
+        share.append_value(d.consent.share_with_organisations);
+    }
+    let cols: Vec<(&str, ArrayRef)> = vec![
+        ("id", Arc::new(id.finish())),
+        ("kern", Arc::new(kern.finish())),
+        ("needs", Arc::new(needs.finish())),
+        ("age_band", Arc::new(age_band.finish())),
+        ("household", Arc::new(household.finish())),
+        ("urgency", Arc::new(urgency.finish())),
+        ("framework", Arc::new(framework.finish())),
+        ("signals", Arc::new(signals.finish())),
+        ("income_pct", Arc::new(income.finish())),
+        ("opened", Arc::new(opened.finish())),
+        ("tried", Arc::new(tried.finish())),
+        ("share_with_organisations", Arc::new(share.finish())),
+    ];
+    table::table(cols)
+}
+
+/// Turns cases (dicts in the JSON form of a case) into a case table (pyarrow-compatible Arrow
+/// stream) with the columns a router's batch reads.
+#[pyfunction]
+pub fn cases_table(
+    py: Python<'_>,
+    cases: &Bound<'_, pyo3::types::PyAny>,
+) -> PyResult<pyo3_arrow::PyTable> {
+    let cases = crate::errors::call(py, || {
+        cases
+            .try_iter()?
+            .enumerate()
+            .map(|(i, c)| {
+                let c = c?;
+                pythonize::depythonize::<Case>(&c)
+                    .map_err(|e| Failure::bad_row(format!("case {}: {e}", i + 1), i + 1, "case"))
+            })
+            .collect::<Result<Vec<_>, Failure>>()
+    })?;
+    crate::errors::detached(py, move || to_table(&cases))
+}

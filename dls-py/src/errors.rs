@@ -26,8 +26,13 @@ pub enum Failure {
         /// The field or column.
         field: Option<String>,
     },
-    /// A failure while routing.
-    Routing(String),
+    /// A failure while routing a case of a table, at a 1-based row.
+    Routing {
+        /// What is wrong.
+        message: String,
+        /// The row.
+        row: Option<usize>,
+    },
     /// A failure while evaluating.
     Evaluation(String),
     /// A panic caught at the boundary.
@@ -70,7 +75,8 @@ from_core!(
     ParseError,
     ValidationReport,
     dls_core::CaseError,
-    dls_core::ids::IdError
+    dls_core::ids::IdError,
+    dls_core::routing::RoutingError
 );
 
 impl From<PyErr> for Failure {
@@ -178,6 +184,7 @@ fn convert(py: Python<'_>, f: Failure) -> PyResult<PyErr> {
             dls_core::Error::Case(_) | dls_core::Error::Id(_) => {
                 simple("BadInputError", e.to_string())
             }
+            dls_core::Error::Routing(_) => simple("RoutingError", e.to_string()),
             _ => simple("DlsError", e.to_string()),
         },
         Failure::BadInput {
@@ -190,7 +197,12 @@ fn convert(py: Python<'_>, f: Failure) -> PyResult<PyErr> {
             (message, row, field),
             None,
         )?)),
-        Failure::Routing(m) => simple("RoutingError", m),
+        Failure::Routing { message, row } => Ok(PyErr::from_value(make(
+            py,
+            "RoutingError",
+            (message, row),
+            None,
+        )?)),
         Failure::Evaluation(m) => simple("EvaluationError", m),
         Failure::Internal(m) => simple(
             "InternalError",

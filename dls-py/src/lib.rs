@@ -10,6 +10,7 @@ pub mod errors;
 pub mod events;
 pub mod model;
 pub mod pilot;
+pub mod routing;
 pub mod table;
 
 /// The native module.
@@ -18,6 +19,9 @@ fn _dls(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", dls_core::VERSION)?;
     m.add_class::<model::PyDirectory>()?;
     m.add_class::<model::PyRuleSet>()?;
+    m.add_class::<routing::PyRouter>()?;
+    m.add_class::<routing::PyDecision>()?;
+    m.add_function(wrap_pyfunction!(cases::cases_table, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_directory, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_rules, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_cases, m)?)?;

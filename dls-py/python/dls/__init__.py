@@ -10,8 +10,9 @@ releases the GIL for long calls and raises the exceptions of :mod:`dls.errors`.
 True
 """
 
-from dls import demo, errors
+from dls import demo, errors, routing
 from dls._dls import Directory, RuleSet, __version__
+from dls.routing import Decision, Router, cases_table
 from dls.errors import (
     BadInputError,
     DlsError,
@@ -26,6 +27,10 @@ from dls.errors import (
 
 __all__ = [
     "BadInputError",
+    "Decision",
+    "Router",
+    "cases_table",
+    "routing",
     "Directory",
     "DlsError",
     "EvaluationError",

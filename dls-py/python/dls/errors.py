@@ -125,7 +125,16 @@ class ValidationError(BadInputError):
 
 
 class RoutingError(DlsError):
-    """A case could not be routed."""
+    """A case could not be routed (e.g. its kern or need is not in the directory, or it has no
+    date). ``row`` is the 1-based row for a case of a table, else ``None``."""
+
+    def __init__(self, message: str, row: Optional[int] = None):
+        super().__init__(message, row)
+        self.message = message
+        self.row = row
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class EvaluationError(DlsError):
