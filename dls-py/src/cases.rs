@@ -227,7 +227,7 @@ pub fn from_table(t: &pyo3_arrow::PyTable) -> Result<Vec<Case>, Failure> {
     Ok(out)
 }
 
-fn name_of<T: serde::Serialize>(v: &T) -> Option<String> {
+pub fn name_of<T: serde::Serialize>(v: &T) -> Option<String> {
     match serde_json::to_value(v) {
         Ok(serde_json::Value::String(s)) => Some(s),
         _ => None,

@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 
 pub mod cases;
 pub mod errors;
+pub mod evaluation;
 pub mod events;
 pub mod model;
 pub mod pilot;
@@ -21,6 +22,8 @@ fn _dls(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<model::PyRuleSet>()?;
     m.add_class::<routing::PyRouter>()?;
     m.add_class::<routing::PyDecision>()?;
+    m.add_class::<evaluation::PyEvaluation>()?;
+    m.add_class::<evaluation::PyEvalState>()?;
     m.add_function(wrap_pyfunction!(cases::cases_table, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_directory, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_rules, m)?)?;

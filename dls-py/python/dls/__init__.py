@@ -10,8 +10,9 @@ releases the GIL for long calls and raises the exceptions of :mod:`dls.errors`.
 True
 """
 
-from dls import demo, errors, routing
+from dls import demo, errors, evaluation, routing
 from dls._dls import Directory, RuleSet, __version__
+from dls.evaluation import Evaluation, EvaluationState, evaluate
 from dls.routing import Decision, Router, cases_table
 from dls.errors import (
     BadInputError,
@@ -28,6 +29,10 @@ from dls.errors import (
 __all__ = [
     "BadInputError",
     "Decision",
+    "Evaluation",
+    "EvaluationState",
+    "evaluate",
+    "evaluation",
     "Router",
     "cases_table",
     "routing",
