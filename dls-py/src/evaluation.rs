@@ -151,23 +151,30 @@ fn ingest_table(t: &PyTable) -> Result<Ingested, Failure> {
 
 fn ingest_path(path: PathBuf) -> Result<Ingested, Failure> {
     let name = path.display().to_string();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let jsonl = match ext.as_deref() {
+        Some("csv") => false,
+        Some("jsonl") | Some("ndjson") => true,
+        _ => {
+            return Err(Failure::bad_input(
+                format!("cannot tell the format of `{name}`: use a `.csv` or `.jsonl` file"),
+                Some("events"),
+            ))
+        }
+    };
     let file = std::fs::File::open(&path).map_err(|e| {
         Failure::Core(dls_core::Error::Parse(dls_core::ParseError::Io {
             file: name.clone(),
             reason: e.kind().to_string(),
         }))
     })?;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("csv") => Ok(evaluation::ingest_csv(file)?),
-        Some("jsonl") | Some("ndjson") => Ok(evaluation::ingest_jsonl(file)?),
-        _ => Err(Failure::bad_input(
-            format!("cannot tell the format of `{name}`: use a `.csv` or `.jsonl` file"),
-            Some("events"),
-        )),
+    if jsonl {
+        Ok(evaluation::ingest_jsonl(file)?)
+    } else {
+        Ok(evaluation::ingest_csv(file)?)
     }
 }
 
