@@ -36,13 +36,73 @@ pub const CASE_COLUMNS: &[&str] = &[
     "share_with_organisations",
 ];
 
-/// A case from a dict (the JSON form of a case).
+/// A case from a dict (the JSON form of a case; dates may be `datetime.date` values).
 pub fn from_dict(obj: &Bound<'_, PyAny>) -> Result<Case, Failure> {
-    pythonize::depythonize::<Case>(obj)
+    let value = to_json(obj, 0)?;
+    serde_json::from_value::<Case>(value)
         .map_err(|e| Failure::bad_input(format!("not a valid case: {e}"), None))
 }
 
-struct Columns {
+/// Plain Python data (dict, list, tuple, str, int, float, bool, None, date) as a JSON value.
+/// Faster than a generic serde bridge for the small dicts of a case, and raises nothing on
+/// the way.
+pub fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> Result<serde_json::Value, Failure> {
+    use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+    use serde_json::Value;
+    if depth > dls_core::source::MAX_JSON_DEPTH {
+        return Err(Failure::bad_input("input nests too deep", None));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Value::String(s.to_str()?.to_string()));
+    }
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = serde_json::Map::with_capacity(d.len());
+        for (k, v) in d.iter() {
+            let key = k
+                .cast::<PyString>()
+                .map_err(|_| Failure::bad_input("dict keys must be strings", None))?;
+            map.insert(key.to_str()?.to_string(), to_json(&v, depth + 1)?);
+        }
+        return Ok(Value::Object(map));
+    }
+    if let Ok(l) = obj.cast::<PyList>() {
+        return l.iter().map(|v| to_json(&v, depth + 1)).collect();
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if obj.cast::<PyInt>().is_ok() {
+        if let Ok(i) = obj.extract::<i64>() {
+            return Ok(Value::from(i));
+        }
+        return Ok(Value::from(obj.extract::<u64>()?));
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return Ok(Value::from(f.value()));
+    }
+    if let Ok(t) = obj.cast::<PyTuple>() {
+        return t.iter().map(|v| to_json(&v, depth + 1)).collect();
+    }
+    if obj.cast::<PyDate>().is_ok() {
+        return Ok(Value::String(obj.call_method0("isoformat")?.extract()?));
+    }
+    Err(Failure::bad_input(
+        format!(
+            "cannot read a value of type `{}`",
+            obj.get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        ),
+        None,
+    ))
+}
+
+/// The case columns of one batch, converted to the types the rows are read from.
+pub struct Columns {
     id: ArrayRef,
     kern: ArrayRef,
     needs: ArrayRef,
@@ -66,7 +126,8 @@ fn opt(
 }
 
 impl Columns {
-    fn of(batch: &RecordBatch) -> Result<Columns, Failure> {
+    /// Finds and converts the columns of `batch`.
+    pub fn of(batch: &RecordBatch) -> Result<Columns, Failure> {
         let share = match table::column(batch, "share_with_organisations") {
             Some(a) if a.data_type() == &DataType::Boolean => Some(a.clone()),
             Some(a) => {
@@ -125,7 +186,8 @@ fn id<T: FromStr<Err = dls_core::ids::IdError>>(
     T::from_str(text).map_err(|e| Failure::bad_row(format!("row {row}: {e}"), row, field))
 }
 
-fn row_case(c: &Columns, i: usize, row: usize) -> Result<Case, Failure> {
+/// The case of row `i` of the batch, named `row` (1-based, of the whole table) in errors.
+pub fn row_case(c: &Columns, i: usize, row: usize) -> Result<Case, Failure> {
     let needs = list_at(&c.needs, i)
         .iter()
         .enumerate()
@@ -176,7 +238,7 @@ fn row_case(c: &Columns, i: usize, row: usize) -> Result<Case, Failure> {
                         })?;
                         (s, o)
                     }
-                    None => (t.as_str(), TryOutcome::Rejected),
+                    None => (*t, TryOutcome::Rejected),
                 };
                 Ok(TriedService {
                     service: id(Some(service), row, "tried")?,

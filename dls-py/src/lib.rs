@@ -5,7 +5,14 @@
 
 use pyo3::prelude::*;
 
+/// Rust allocations of the module (not Python's) use mimalloc: routing and evaluating large
+/// tables allocate many small ids from several threads, where it is much faster than the
+/// system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod cases;
+pub mod coverage;
 pub mod errors;
 pub mod evaluation;
 pub mod events;
@@ -25,6 +32,7 @@ fn _dls(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<evaluation::PyEvaluation>()?;
     m.add_class::<evaluation::PyEvalState>()?;
     m.add_function(wrap_pyfunction!(cases::cases_table, m)?)?;
+    m.add_function(wrap_pyfunction!(coverage::coverage, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_directory, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_rules, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_cases, m)?)?;

@@ -134,12 +134,7 @@ impl PyRouter {
     ) -> PyResult<PyTable> {
         let (input, date) = call(py, || Ok((table::read_table(table)?, date_arg(date)?)))?;
         let router = self.inner.clone();
-        detached(py, move || {
-            let cases = cases::from_table(&input)?;
-            drop(input);
-            let results = router.route_batch(&cases, date, RouteOptions::FAST);
-            decisions_table(&results)
-        })
+        detached(py, move || route_table(&router, &input, date))
     }
 
     fn __reduce__<'py>(
@@ -179,10 +174,57 @@ fn gap_reason(o: &Outcome) -> Option<String> {
     }
 }
 
-/// One row per need: the columns of `Router.route_batch`.
-fn decisions_table(
-    results: &[Result<HouseholdDecision, dls_core::routing::RoutingError>],
+/// Rows per chunk: each chunk is converted, routed and written on its own, in parallel.
+const CHUNK: usize = 8192;
+
+/// Routes every row of `input`: the table is cut into chunks that are converted, routed (as
+/// [`Router::route_batch`] does: on `date`, or each case's `opened` date, without trace) and
+/// written in parallel; the result has one batch per chunk, in input order. The first error
+/// in row order is returned.
+fn route_table(
+    router: &Router,
+    input: &PyTable,
+    date: Option<NaiveDate>,
 ) -> Result<PyTable, Failure> {
+    use rayon::prelude::*;
+    let mut batches = Vec::new();
+    for (start, batch) in table::batches(input) {
+        // Columns are converted once per input batch (a cast of a slice may copy the whole
+        // buffer), then rows are read in parallel chunks.
+        let cols = cases::Columns::of(batch)?;
+        let ranges: Vec<(usize, usize)> = (0..batch.num_rows())
+            .step_by(CHUNK)
+            .map(|from| (from, CHUNK.min(batch.num_rows() - from)))
+            .collect();
+        let out = ranges
+            .par_iter()
+            .map(|&(from, len)| {
+                let mut results = Vec::with_capacity(len);
+                for i in from..from + len {
+                    let case = cases::row_case(&cols, i, start + i + 1)?;
+                    results.push(
+                        dls_core::routing::date_for(&case, date)
+                            .and_then(|d| router.route_with(&case, d, RouteOptions::FAST)),
+                    );
+                }
+                decisions_batch(&results, start + from)
+            })
+            .collect::<Result<Vec<_>, Failure>>()?;
+        batches.extend(out);
+    }
+    let schema = match batches.first() {
+        Some(b) => b.schema(),
+        None => decisions_batch(&[], 0)?.schema(),
+    };
+    PyTable::try_new(batches, schema).map_err(Failure::Python)
+}
+
+/// One row per need: the columns of `Router.route_batch`. `start` is the 0-based row of the
+/// first result in the input table, for errors.
+fn decisions_batch(
+    results: &[Result<HouseholdDecision, dls_core::routing::RoutingError>],
+    start: usize,
+) -> Result<arrow_array::RecordBatch, Failure> {
     let n: usize = results
         .iter()
         .map(|r| r.as_ref().map_or(1, |d| d.needs.len()))
@@ -201,7 +243,7 @@ fn decisions_table(
     let mut first_contact = StringBuilder::with_capacity(n, n * 16);
     for (i, r) in results.iter().enumerate() {
         let d = r.as_ref().map_err(|e| {
-            let row = i + 1;
+            let row = start + i + 1;
             Failure::Routing {
                 message: format!("row {row}: {e}"),
                 row: Some(row),
@@ -241,7 +283,7 @@ fn decisions_table(
         ("coordinator", Arc::new(coordinator.finish())),
         ("first_contact", Arc::new(first_contact.finish())),
     ];
-    table::table(cols)
+    table::batch(cols)
 }
 
 /// The decision for one household: per need an outcome, one coordinator, a trace.

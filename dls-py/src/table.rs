@@ -81,7 +81,7 @@ pub fn string_lists(array: &ArrayRef, name: &str) -> Result<ArrayRef, Failure> {
 }
 
 /// Row `i` of a string-or-list column (from [`string_lists`]) as a list of strings.
-pub fn list_at(array: &ArrayRef, i: usize) -> Vec<String> {
+pub fn list_at(array: &ArrayRef, i: usize) -> Vec<&str> {
     if array.is_null(i) {
         return Vec::new();
     }
@@ -92,14 +92,14 @@ pub fn list_at(array: &ArrayRef, i: usize) -> Vec<String> {
             .split(';')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(str::to_string)
             .collect(),
         _ => {
-            let list = array.as_list::<i32>().value(i);
-            let s = list.as_string::<i32>();
-            (0..s.len())
-                .filter(|&j| s.is_valid(j))
-                .map(|j| s.value(j).to_string())
+            let list = array.as_list::<i32>();
+            let offsets = list.value_offsets();
+            let values = list.values().as_string::<i32>();
+            (offsets[i] as usize..offsets[i + 1] as usize)
+                .filter(|&j| values.is_valid(j))
+                .map(|j| values.value(j))
                 .collect()
         }
     }
@@ -165,17 +165,20 @@ pub fn instant_at(array: &ArrayRef, i: usize) -> Option<chrono::DateTime<chrono:
     }
 }
 
-/// Builds a one-batch table from named columns.
-pub fn table(columns: Vec<(&str, ArrayRef)>) -> Result<PyTable, Failure> {
+/// Builds a record batch from named columns (all nullable).
+pub fn batch(columns: Vec<(&str, ArrayRef)>) -> Result<RecordBatch, Failure> {
     let fields: Vec<Field> = columns
         .iter()
         .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
         .collect();
     let schema = Arc::new(Schema::new(fields));
-    let batch = RecordBatch::try_new(
-        schema.clone(),
-        columns.into_iter().map(|(_, a)| a).collect(),
-    )
-    .map_err(|e| Failure::Internal(e.to_string()))?;
+    RecordBatch::try_new(schema, columns.into_iter().map(|(_, a)| a).collect())
+        .map_err(|e| Failure::Internal(e.to_string()))
+}
+
+/// Builds a one-batch table from named columns.
+pub fn table(columns: Vec<(&str, ArrayRef)>) -> Result<PyTable, Failure> {
+    let batch = batch(columns)?;
+    let schema = batch.schema();
     PyTable::try_new(vec![batch], schema).map_err(Failure::Python)
 }

@@ -76,6 +76,19 @@ def test_routing_errors(router, pilot):
         router.route(pilot.cases[0], date="2026-13-01")
 
 
+def test_case_dict_accepts_dates_and_tuples(router, pilot):
+    case = copy.deepcopy(pilot.cases[0])
+    reference = router.route(case)
+    case["opened"] = datetime.date.fromisoformat(case["opened"])
+    case["needs"] = tuple(case["needs"])
+    assert router.route(case) == reference
+    case["attributes"]["income_pct"] = 1.5
+    with pytest.raises(dls.BadInputError, match="not a valid case"):
+        router.route(case)
+    with pytest.raises(dls.BadInputError, match="cannot read a value of type `object`"):
+        router.route({"id": object()})
+
+
 def test_router_from_directory_and_rules(pilot, fixtures):
     r = dls.Router(pilot.directory, pilot.rules)
     assert r.route(pilot.cases[0]) == dls.Router(pilot.rules).route(pilot.cases[0])

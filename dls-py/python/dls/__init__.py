@@ -11,6 +11,7 @@ True
 """
 
 from dls import demo, errors, evaluation, routing
+from dls._coverage import coverage
 from dls._dls import Directory, RuleSet, __version__
 from dls.evaluation import Evaluation, EvaluationState, evaluate
 from dls.routing import Decision, Router, cases_table
@@ -29,6 +30,7 @@ from dls.errors import (
 __all__ = [
     "BadInputError",
     "Decision",
+    "coverage",
     "Evaluation",
     "EvaluationState",
     "evaluate",

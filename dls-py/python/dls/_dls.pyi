@@ -19,6 +19,7 @@ __all__ = [
     "Evaluation",
     "EvaluationState",
     "cases_table",
+    "coverage",
     "pilot_directory",
     "pilot_rules",
     "pilot_cases",
@@ -173,6 +174,12 @@ class Evaluation:
     def rows_used(self) -> int: ...
 
 def cases_table(cases: Iterable[Mapping[str, Any]]) -> Any: ...
+def coverage(
+    rules: RuleSet,
+    date: Union[datetime.date, str],
+    municipality: Optional[str] = None,
+    only: str = "all",
+) -> Any: ...
 def pilot_directory() -> Directory: ...
 def pilot_rules() -> RuleSet: ...
 def pilot_cases() -> List[Dict[str, Any]]: ...
