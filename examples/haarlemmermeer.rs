@@ -1,11 +1,15 @@
-//! The Haarlemmermeer care pilot, end to end, on the data embedded in dls-core:
-//! coverage (gaps and overlaps per kern), then routing and evaluation as they land.
+//! The Haarlemmermeer care pilot, end to end, on the data embedded in dls-core: the coverage
+//! of the pilot municipality (gaps and overlaps per kern), the routing of the pilot's sample
+//! cases with their explanations, and an evaluation of the pilot's timelines against the
+//! baseline year.
 //!
 //! Run: `cargo run -p dls-examples --bin haarlemmermeer`
 
 use chrono::NaiveDate;
 use dls_core::coverage::{self, CoverageOptions};
+use dls_core::evaluation::{self, CompareOptions, Dim, Disclosure, EvalOptions, Selection};
 use dls_core::pilot;
+use dls_core::routing::Router;
 
 fn main() {
     let rules = pilot::rules();
@@ -23,12 +27,142 @@ fn main() {
         rules.data().rules.len()
     );
 
-    let date = NaiveDate::from_ymd_opt(2026, 6, 1).expect("a valid date");
+    section("Coverage of the pilot municipality on 2026-06-01");
     let options = CoverageOptions {
-        date,
+        date: NaiveDate::from_ymd_opt(2026, 6, 1).expect("a valid date"),
         municipality: Some("GM0394".parse().expect("a valid municipality code")),
     };
-    let report = coverage::analyse(&rules, &options);
-    println!("\n== Coverage of the pilot municipality\n");
-    print!("{}", report.render_table());
+    print!("{}", coverage::analyse(&rules, &options).render_table());
+
+    section("Routing the pilot's sample cases");
+    let router = Router::new(&rules);
+    for case in pilot::cases() {
+        let date = case
+            .opened()
+            .expect("sample cases carry their opening date");
+        match router.route(&case, date) {
+            Ok(decision) => println!("{}\n", decision.explain()),
+            Err(e) => println!("case `{}` cannot be routed: {e}\n", case.id()),
+        }
+    }
+
+    section("Evaluation of the pilot timelines: baseline 2025 against pilot 2026");
+    evaluate();
+}
+
+fn section(title: &str) {
+    println!("\n== {title}\n");
+}
+
+fn evaluate() {
+    let ingested = evaluation::ingest_csv_str(pilot::EVENTS_CSV)
+        .expect("the embedded timelines have a valid header");
+    println!(
+        "{} rows read, {} used, {} rejected; {} cases",
+        ingested.rows_read,
+        ingested.rows_used,
+        ingested.rejected.len(),
+        ingested.log.case_count()
+    );
+    let opts = EvalOptions {
+        directory: Some(pilot::directory()),
+        group_by: vec![Dim::Phase, Dim::Kern],
+        as_of: Some("2026-09-01T00:00:00Z".parse().expect("a valid instant")),
+        ..EvalOptions::default() // disclosure control on: cells under 10 suppressed, counts rounded to 5
+    };
+    let ev = evaluation::evaluate(&ingested.log, &opts);
+    println!("\nPer phase and kern, as published (small cells suppressed, counts rounded to 5):");
+    let mut suppressed = 0;
+    for row in &ev.summary.aggregates.rows {
+        let key: Vec<&str> = row
+            .key
+            .iter()
+            .map(|k| k.as_deref().unwrap_or("-"))
+            .collect();
+        match &row.figures {
+            Some(f) => println!(
+                "  {:<24} cases {:>4}  first contact median {:>5.1} d  right place median {:>5.1} d (open {})  bounces {:>3.0}%  loops {:>3.0}%",
+                key.join(" / "),
+                f.cases,
+                f.first_contact.median_days.unwrap_or(f64::NAN),
+                f.right_place.median_days.unwrap_or(f64::NAN),
+                f.right_place.open,
+                100.0 * f.bounce_rate,
+                100.0 * f.loop_rate
+            ),
+            None => suppressed += 1,
+        }
+    }
+    println!("  ({suppressed} cells suppressed: fewer than 10 cases, or protecting one that is)");
+
+    println!("\nLegal deadlines per phase (raw figures, for internal use):");
+    let by_phase = evaluation::evaluate(
+        &ingested.log,
+        &EvalOptions {
+            group_by: vec![Dim::Phase],
+            disclosure: Disclosure::raw(),
+            ..opts.clone()
+        },
+    );
+    for row in &by_phase.summary.aggregates.rows {
+        let Some(f) = row.figures.as_ref() else {
+            continue;
+        };
+        for c in &f.clocks {
+            println!(
+                "  {:<8} {:<24} met {:>3}  missed {:>3}  running {:>3}  overdue {:>3}  compliance {:>4.0}%",
+                row.key[0].as_deref().unwrap_or("-"),
+                c.clock.as_str(),
+                c.met,
+                c.missed,
+                c.running,
+                c.overdue,
+                100.0 * c.compliance.unwrap_or(f64::NAN)
+            );
+        }
+    }
+
+    let phase = |p: &str| Selection {
+        phase: Some(p.into()),
+        ..Selection::default()
+    };
+    println!("\nPilot against baseline (difference, 95% bootstrap interval, seeded):");
+    for c in evaluation::compare(
+        &ev.per_case,
+        &phase("pilot"),
+        &phase("baseline"),
+        &CompareOptions::default(),
+    ) {
+        if let (Some(d), Some(lo), Some(hi)) = (c.difference, c.ci_low, c.ci_high) {
+            println!(
+                "  {:<22} {:>+7.2}  [{:+.2}, {:+.2}]",
+                format!("{:?}", c.metric),
+                d,
+                lo,
+                hi
+            );
+        }
+    }
+
+    let p = &ev.summary.problems;
+    println!("\nFrequent problems:");
+    for b in p.bounce_paths.iter().take(3) {
+        println!(
+            "  bounce path {} -> {} -> {}: {}",
+            b.from, b.via, b.from, b.count
+        );
+    }
+    for (reason, n) in p.rejection_reasons.iter().take(3) {
+        println!("  rejected: {reason}: {n}");
+    }
+    println!("  ({} entries under 10 left out)", p.suppressed_entries);
+    for w in p.waits.iter().take(3) {
+        println!(
+            "  waiting at {}: median {:.1} d, p90 {:.1} d ({} never answered)",
+            w.organisation,
+            w.median_days.unwrap_or(f64::NAN),
+            w.p90_days.unwrap_or(f64::NAN),
+            w.unanswered
+        );
+    }
 }

@@ -53,4 +53,7 @@ pub enum Error {
     /// A case could not be routed.
     #[error(transparent)]
     Routing(#[from] routing::RoutingError),
+    /// An event log or evaluation setting could not be used.
+    #[error(transparent)]
+    Evaluation(#[from] evaluation::EvalError),
 }

@@ -97,3 +97,23 @@ pub fn cases() -> Vec<Case> {
         Err(e) => unreachable!("embedded pilot cases do not parse: {e}"),
     }
 }
+
+/// The pilot's sample timelines (CSV, written by `data/haarlemmermeer/make_events.py`): a
+/// baseline period (phase `baseline`, March–August 2025) and the pilot (phase `pilot`,
+/// March–August 2026), including the sample cases of [`CASES_JSON`].
+pub const EVENTS_CSV: &str = include_str!("../data/haarlemmermeer/events.csv");
+
+/// The pilot's sample timelines, checked and indexed for evaluation.
+///
+/// Every row of the embedded file is used; this crate's tests check that.
+pub fn event_log() -> crate::evaluation::EventLog {
+    match crate::evaluation::ingest_csv_str(EVENTS_CSV) {
+        Ok(i) => i.log,
+        Err(e) => unreachable!("embedded pilot timelines do not parse: {e}"),
+    }
+}
+
+/// The pilot's sample timelines as events, grouped by case, in time order.
+pub fn events() -> Vec<crate::events::Event> {
+    event_log().events()
+}

@@ -427,8 +427,10 @@ fn every_rejection_reason_with_its_row() {
     .into_bytes();
     // Row 18: not UTF-8.
     text.extend_from_slice(b"c1,2026-02-06T09:00:00+01:00,resolved,gem\xffeente,,,,,,,,\n");
+    // Row 19: a quoted field never closed (runs to the end of the input).
+    text.extend_from_slice(b"c1,2026-02-07T09:00:00+01:00,closed,\"gemeente,,,,,,,,\n");
     let ing = evaluation::ingest_csv(&text[..]).unwrap();
-    assert_eq!(ing.rows_read, 17);
+    assert_eq!(ing.rows_read, 18);
     assert_eq!(ing.rows_used, 3);
     assert_eq!(ing.rows_used + ing.rejected.len() as u64, ing.rows_read);
     let got: Vec<(u64, RejectReason, Option<&str>)> = ing
@@ -454,6 +456,7 @@ fn every_rejection_reason_with_its_row() {
             (15, AlreadyOpened, Some("activity")),
             (16, BadId, Some("organisation")),
             (18, BadEncoding, None),
+            (19, UnclosedQuote, None),
         ]
     );
     // Rejections name fields, never values: no personal data leaks.
@@ -801,4 +804,128 @@ fn states_with_different_groupings_do_not_merge() {
     let mut a = EvalState::new(vec![Dim::Kern]);
     let b = EvalState::new(vec![Dim::Month]);
     assert!(a.merge(&b).is_err());
+}
+
+#[test]
+fn pilot_timelines_fit_the_pilot() {
+    let ing = evaluation::ingest_csv_str(dls_core::pilot::EVENTS_CSV).unwrap();
+    assert!(ing.rejected.is_empty(), "{:?}", ing.rejected);
+    assert!(ing.log.case_count() >= 300);
+    let dir = dls_core::pilot::directory();
+    let events = dls_core::pilot::events();
+    assert_eq!(events.len() as u64, ing.rows_used);
+    for e in &events {
+        if let Some(k) = &e.kern {
+            assert!(dir.areas().kern(k.as_str()).is_some(), "{k}");
+        }
+        if let Some(s) = &e.service {
+            let svc = dir.service(s.as_str()).unwrap_or_else(|| panic!("{s}"));
+            assert_eq!(Some(&svc.organisation), e.organisation.as_ref());
+        }
+        if let Some(o) = &e.organisation {
+            assert!(dir.organisation(o.as_str()).is_some(), "{o}");
+        }
+        if let Some(n) = &e.need {
+            assert!(dir.taxonomy().knows(n), "{n}");
+        }
+    }
+    for c in dls_core::pilot::cases() {
+        assert!(events.iter().any(|e| &e.case == c.id()), "{}", c.id());
+    }
+
+    // The pilot helps faster than the baseline: first contact and right place.
+    let opts = EvalOptions {
+        directory: Some(dir),
+        group_by: vec![Dim::Phase],
+        ..EvalOptions::default()
+    };
+    let ev = evaluation::evaluate(&ing.log, &opts);
+    let phase = |p: &str| Selection {
+        phase: Some(p.into()),
+        ..Selection::default()
+    };
+    let c = compare_metric(
+        &ev.per_case,
+        &phase("pilot"),
+        &phase("baseline"),
+        Metric::FirstContactDays,
+        &CompareOptions::default(),
+    );
+    assert!(c.ci_high.unwrap() < 0.0, "{c:?}");
+    let c = compare_metric(
+        &ev.per_case,
+        &phase("pilot"),
+        &phase("baseline"),
+        Metric::Bounces,
+        &CompareOptions::default(),
+    );
+    assert!(c.difference.unwrap() < 0.0, "{c:?}");
+    // Every legal clock occurs.
+    let kinds: std::collections::BTreeSet<_> = ev
+        .per_case
+        .iter()
+        .flat_map(|m| m.clocks.iter().map(|c| c.clock))
+        .collect();
+    for k in [
+        ClockKind::WmoInvestigation,
+        ClockKind::WmoDecision,
+        ClockKind::JeugdwetDecision,
+        ClockKind::WgsFirstConversation,
+    ] {
+        assert!(kinds.contains(&k), "{k:?}");
+    }
+    assert!(ev.per_case.iter().any(|m| m.loops > 0));
+    assert!(ev.per_case.iter().any(|m| m.escalations > 0));
+    assert!(ev.per_case.iter().any(|m| m.reopened));
+}
+
+#[test]
+fn every_dimension_has_a_readable_key() {
+    let text = "case_id,timestamp,activity,organisation,kern,need,municipality,region,phase\n\
+        c1,2026-01-01T00:30:00+01:00,opened,,hoofddorp,zorg.wmo.huishouden,GM0394,zuid-kennemerland,pilot\n\
+        c1,2026-01-02T09:00:00+01:00,referred,gemeente,,,,,\n\
+        c1,2026-01-03T09:00:00+01:00,accepted,gemeente,,zorg.wmo.huishouden,,,\n";
+    let ing = evaluation::ingest_csv_str(text).unwrap();
+    let dims: Vec<Dim> = [
+        "kern",
+        "municipality",
+        "region",
+        "domain",
+        "need",
+        "organisation",
+        "phase",
+        "month",
+        "week",
+    ]
+    .iter()
+    .map(|s| s.parse().unwrap())
+    .collect();
+    assert!("county".parse::<Dim>().is_err());
+    let ev = evaluation::evaluate(
+        &ing.log,
+        &EvalOptions {
+            group_by: dims,
+            ..raw()
+        },
+    );
+    let key: Vec<&str> = ev.summary.aggregates.rows[0]
+        .key
+        .iter()
+        .map(|k| k.as_deref().unwrap())
+        .collect();
+    // 00:30 on 1 January in Amsterdam is still 31 December in UTC: the local day decides.
+    assert_eq!(
+        key,
+        [
+            "hoofddorp",
+            "GM0394",
+            "zuid-kennemerland",
+            "zorg",
+            "zorg.wmo.huishouden",
+            "gemeente",
+            "pilot",
+            "2026-01",
+            "2026-W01"
+        ]
+    );
 }

@@ -67,7 +67,14 @@ impl Hasher for FxHasher {
         self.write_u64(i as u64);
     }
     fn finish(&self) -> u64 {
-        self.0
+        // Final avalanche (MurmurHash3 fmix64): the multiply-rotate rounds leave the low bits,
+        // which pick the bucket, depending on the first bytes only.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 }
 
@@ -81,6 +88,8 @@ pub(crate) const NONE: u32 = u32::MAX;
 pub(crate) struct Interner {
     map: FxMap<Arc<str>, u32>,
     values: Vec<Arc<str>>,
+    /// The value interned last: rows of one case usually follow each other.
+    last: Option<u32>,
 }
 
 impl Interner {
@@ -90,7 +99,13 @@ impl Interner {
 
     /// Interns `s`, validating it with `check` the first time it is seen.
     fn intern(&mut self, s: &str, check: fn(&str) -> bool) -> Option<u32> {
+        if let Some(l) = self.last {
+            if *self.values[l as usize] == *s {
+                return Some(l);
+            }
+        }
         if let Some(&i) = self.map.get(s) {
+            self.last = Some(i);
             return Some(i);
         }
         if !check(s) {
@@ -100,6 +115,7 @@ impl Interner {
         let a: Arc<str> = s.into();
         self.values.push(a.clone());
         self.map.insert(a, i);
+        self.last = Some(i);
         Some(i)
     }
 
@@ -155,6 +171,8 @@ pub enum RejectReason {
     MissingValue,
     /// The row is not valid UTF-8.
     BadEncoding,
+    /// A quoted CSV field is not closed before the end of the input.
+    UnclosedQuote,
     /// The line is not a JSON object of strings.
     BadJson,
     /// The timestamp is not ISO 8601 with an offset.
@@ -186,6 +204,7 @@ impl RejectReason {
             RejectReason::ExtraColumns => "extra_columns",
             RejectReason::MissingValue => "missing_value",
             RejectReason::BadEncoding => "bad_encoding",
+            RejectReason::UnclosedQuote => "unclosed_quote",
             RejectReason::BadJson => "bad_json",
             RejectReason::BadTimestamp => "bad_timestamp",
             RejectReason::UnknownActivity => "unknown_activity",
@@ -846,15 +865,21 @@ pub fn ingest_csv<R: Read>(reader: R) -> Result<Ingested, EvalError> {
         line_no += 1;
         let row = line_no;
         // A quoted field may span lines.
+        let mut complete = true;
         while !split_record(strip_eol(&line), &mut rec, &mut ends) {
             let before = line.len();
             if rd.read_until(b'\n', &mut line).map_err(io_err)? == 0 || line.len() == before {
+                complete = false;
                 break;
             }
             line_no += 1;
         }
         let l = strip_eol(&line);
         if l.is_empty() {
+            continue;
+        }
+        if !complete {
+            b.reject(row, RejectReason::UnclosedQuote, None);
             continue;
         }
         if ends.len() < width {
@@ -1072,6 +1097,22 @@ mod tests {
         ] {
             assert_eq!(t(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn crlf_bom_blank_lines_and_multiline_quotes() {
+        let text = "\u{feff}case_id,timestamp,activity,organisation\r\n\
+                    c1,2026-01-05T09:00:00Z,opened,\r\n\
+                    \r\n\
+                    c1,2026-01-05T10:00:00Z,referred,\"gemeente\"\r\n\
+                    c1,2026-01-05T11:00:00Z,referred,\"gem\neente\"\r\n\
+                    c1,2026-01-05T12:00:00Z,accepted,gemeente\r\n";
+        let ing = ingest_csv_str(text).unwrap();
+        assert_eq!((ing.rows_read, ing.rows_used), (4, 3));
+        // The multi-line record is one row, numbered by its first line.
+        assert_eq!(ing.rejected[0].row, 5);
+        assert_eq!(ing.rejected[0].reason, RejectReason::BadId);
+        assert_eq!(ing.log.len(), 3);
     }
 
     #[test]

@@ -118,7 +118,7 @@ impl Default for EvalOptions {
 }
 
 /// The result of [`evaluate`].
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Evaluation {
     /// Metrics of every case, in log order. For internal use: not disclosure-controlled.
     pub per_case: Vec<CaseMetrics>,

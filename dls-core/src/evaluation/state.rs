@@ -346,7 +346,12 @@ impl EvalState {
                 });
             }
             if track_kern && info.kern != NONE && info.municipality != NONE {
-                kern_muni.entry(info.kern).or_insert(info.municipality);
+                let m = kern_muni.entry(info.kern).or_insert(info.municipality);
+                if *m != info.municipality
+                    && log.labels.value(info.municipality) < log.labels.value(*m)
+                {
+                    *m = info.municipality;
+                }
             }
             match local.get_mut(&key[..]) {
                 Some(cell) => cell.add_case(&m),
@@ -378,9 +383,7 @@ impl EvalState {
         }
         for (k, m) in kern_muni {
             if let (Some(k), Some(m)) = (log.kernen.value(k), log.labels.value(m)) {
-                self.kern_municipality
-                    .entry(k.to_string())
-                    .or_insert_with(|| m.to_string());
+                note_municipality(&mut self.kern_municipality, k, m);
             }
         }
         let name = |o: u32| {
@@ -432,9 +435,7 @@ impl EvalState {
             }
         }
         for (k, m) in &other.kern_municipality {
-            self.kern_municipality
-                .entry(k.clone())
-                .or_insert_with(|| m.clone());
+            note_municipality(&mut self.kern_municipality, k, m);
         }
         self.problems.merge(&other.problems);
         Ok(())
@@ -447,6 +448,18 @@ impl EvalState {
             events: disclosure.count(self.events),
             aggregates: disclosure::table(self, disclosure),
             problems: disclosure::problems(&self.problems, disclosure),
+        }
+    }
+}
+
+/// Records a kern's municipality; when data disagree, the smallest code wins, so the result does
+/// not depend on the order of cases or partitions.
+fn note_municipality(map: &mut BTreeMap<String, String>, kern: &str, municipality: &str) {
+    match map.get_mut(kern) {
+        Some(m) if &**m <= municipality => {}
+        Some(m) => *m = municipality.to_string(),
+        None => {
+            map.insert(kern.to_string(), municipality.to_string());
         }
     }
 }
