@@ -185,6 +185,7 @@ fn convert(py: Python<'_>, f: Failure) -> PyResult<PyErr> {
                 simple("BadInputError", e.to_string())
             }
             dls_core::Error::Routing(_) => simple("RoutingError", e.to_string()),
+            dls_core::Error::Evaluation(ev) => convert(py, Failure::from(ev.clone())),
             _ => simple("DlsError", e.to_string()),
         },
         Failure::BadInput {

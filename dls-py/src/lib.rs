@@ -36,6 +36,7 @@ fn _dls(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pilot::pilot_directory, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_rules, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_cases, m)?)?;
+    m.add_function(wrap_pyfunction!(pilot::pilot_events_csv, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::_panic_for_tests, m)?)?;
     Ok(())
 }

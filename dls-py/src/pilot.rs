@@ -30,6 +30,12 @@ pub fn pilot_cases(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyAny>>> {
     cases.iter().map(|c| to_python(py, c)).collect()
 }
 
+/// The pilot's event log (timelines of baseline and pilot cases) as CSV text.
+#[pyfunction]
+pub fn pilot_events_csv() -> &'static str {
+    dls_core::pilot::EVENTS_CSV
+}
+
 /// Panics inside the binding's guard, so tests can check that a panic reaches Python as
 /// `dls.InternalError` and never as `PanicException`.
 #[pyfunction]

@@ -164,3 +164,20 @@ def test_state_merges_across_partitions_and_pickles():
     assert again == merged and again.summary() == merged.summary()
     with pytest.raises(dls.EvaluationError, match="different dimensions"):
         whole.merge(dls.EvaluationState.empty(by=["kern"]))
+
+
+def test_pilot_events_from_the_demo_as_table_and_file(pilot, tmp_path):
+    table = pilot.events()
+    assert table.num_rows == pilot.events_csv.count("\n") - 1
+    ev = dls.evaluate(table, by=["phase"], directory=pilot.directory)
+    assert ev.rows_read == ev.rows_used == table.num_rows
+    path = tmp_path / "events.csv"
+    path.write_text(pilot.events_csv)
+    from_file = dls.evaluate(path, by=["phase"], directory=pilot.directory)
+    assert from_file.per_case().equals(ev.per_case())
+    assert from_file.aggregates().equals(ev.aggregates())
+    # The pilot reaches the right place faster than the baseline.
+    rows = {r["metric"]: r for r in ev.compare({"phase": "pilot"}, {"phase": "baseline"},
+                                                iterations=200).to_pylist()}
+    assert rows["right_place_days"]["difference"] < 0
+    assert isinstance(pilot.events(output="polars"), pl.DataFrame)
