@@ -5,6 +5,12 @@ evaluate against the Rust figure. Build in release mode first:
 
 Prints one line per figure; `--quick` for a smoke run. Figures go to BENCHMARKS.md by hand,
 with the command.
+
+Evaluate against Rust on the same file (`--events FILE --rust-bin BIN`): BIN is the core's
+evaluation bench binary (see BENCHMARKS.md, "Evaluation"); its `run FILE` and
+`dls.evaluate(FILE, by=["kern", "month"], disclosure="raw")` do the same work (read and check every row, every
+per-case metric, the kern x month table, frequent problems) and are timed back to back, in
+turns.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import argparse
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from typing import Callable, List
@@ -44,11 +51,21 @@ def report(name: str, count: int, times: List[float], unit: str = "cases/s") -> 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    ap.add_argument("--events", help="CSV event log for the evaluate benchmark")
+    ap.add_argument("--rust-bin", help="the core's evaluation bench binary, for the Rust figure")
+    ap.add_argument("--skip-routing", action="store_true")
     args = ap.parse_args()
     reps = 3 if args.quick else 7
     print(f"dls {dls.__version__}, Python {platform.python_version()}, polars {pl.__version__}, "
           f"pyarrow {pa.__version__}, {os.cpu_count()} CPUs")
 
+    if not args.skip_routing:
+        bench_routing(args, reps)
+    if args.events:
+        bench_evaluate(args, 3 if args.quick else 5)
+
+
+def bench_routing(args: argparse.Namespace, reps: int) -> None:
     pilot = dls.demo.haarlemmermeer()
     router = dls.Router(pilot.rules)
     cases = pilot.cases
@@ -84,15 +101,33 @@ def main() -> None:
     report("route_batch(polars DataFrame) -> pyarrow", df.height,
            best_of(reps, lambda: router.route_batch(df, output="pyarrow")))
 
-    evaluate = getattr(dls, "evaluate", None)
-    if evaluate is None:
-        print("evaluate: not bound yet (evaluation has not landed)")
-        return
-    bench_evaluate(evaluate, args, reps)
 
 
-def bench_evaluate(evaluate: Callable[..., object], args: argparse.Namespace, reps: int) -> None:
-    print("evaluate: see bench_evaluate")
+def bench_evaluate(args: argparse.Namespace, reps: int) -> None:
+    path = args.events
+    size = os.path.getsize(path)
+    py_times: List[float] = []
+    rust_times: List[float] = []
+    ev = None
+    for _ in range(reps):
+        if args.rust_bin:
+            start = time.perf_counter()
+            subprocess.run([args.rust_bin, "run", path], check=True, stdout=subprocess.DEVNULL)
+            rust_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        ev = dls.evaluate(path, by=["kern", "month"], disclosure="raw")
+        py_times.append(time.perf_counter() - start)
+        del ev
+    ev = dls.evaluate(path, by=["kern", "month"], disclosure="raw")
+    events = ev.rows_used
+    print(f"event log: {path}, {size / 1e6:.1f} MB, {events:,} events")
+    report("dls.evaluate(csv path), kern x month", events, py_times, "events/s")
+    print(f"  wall: best {min(py_times):.2f} s, median {statistics.median(py_times):.2f} s")
+    if rust_times:
+        report("Rust `run` (process, same file)", events, rust_times, "events/s")
+        print(f"  wall: best {min(rust_times):.2f} s, median {statistics.median(rust_times):.2f} s")
+        print(f"  Python / Rust: best {min(py_times) / min(rust_times):.2f}x, median "
+              f"{statistics.median(py_times) / statistics.median(rust_times):.2f}x")
 
 
 if __name__ == "__main__":
