@@ -1,0 +1,54 @@
+"""dls: De Lokale Steunpilaar for Python.
+
+Route a household's care needs to the right local service and evaluate whether citizens are
+helped faster. The work is done by the Rust core (``dls-core``); this package converts types,
+releases the GIL for long calls and raises the exceptions of :mod:`dls.errors`.
+
+>>> import dls
+>>> pilot = dls.demo.haarlemmermeer()
+>>> "hoofddorp" in pilot.directory.kernen
+True
+"""
+
+from dls import demo, errors, evaluation, routing
+from dls._coverage import coverage
+from dls._dls import Directory, RuleSet, __version__
+from dls.evaluation import Evaluation, EvaluationState, evaluate
+from dls.routing import Decision, Router, cases_table
+from dls.errors import (
+    BadInputError,
+    DlsError,
+    EvaluationError,
+    InternalError,
+    Location,
+    ParseError,
+    Problem,
+    RoutingError,
+    ValidationError,
+)
+
+__all__ = [
+    "BadInputError",
+    "Decision",
+    "coverage",
+    "Evaluation",
+    "EvaluationState",
+    "evaluate",
+    "evaluation",
+    "Router",
+    "cases_table",
+    "routing",
+    "Directory",
+    "DlsError",
+    "EvaluationError",
+    "InternalError",
+    "Location",
+    "ParseError",
+    "Problem",
+    "RoutingError",
+    "RuleSet",
+    "ValidationError",
+    "__version__",
+    "demo",
+    "errors",
+]

@@ -1,0 +1,80 @@
+"""Routing: a :class:`Router` compiled from a validated rule set routes one case (a dict) or a
+whole table of cases (polars, pandas or pyarrow)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Iterable, Mapping, Union
+
+from dls import _dls, _tables
+from dls._dls import Decision
+
+__all__ = ["CASE_COLUMNS", "DECISION_COLUMNS", "Decision", "Router", "cases_table"]
+
+#: Columns of a case table: ``id``, ``kern`` and ``needs`` (primary need first) are required.
+CASE_COLUMNS = (
+    "id",
+    "kern",
+    "needs",
+    "age_band",
+    "household",
+    "urgency",
+    "framework",
+    "signals",
+    "income_pct",
+    "opened",
+    "tried",
+    "share_with_organisations",
+)
+
+#: Columns of the table :meth:`Router.route_batch` returns, one row per need of each case.
+DECISION_COLUMNS = (
+    "case",
+    "need",
+    "primary",
+    "outcome",
+    "service",
+    "organisation",
+    "rule",
+    "layer",
+    "gap_reason",
+    "cannot_get_through",
+    "coordinator",
+    "first_contact",
+)
+
+
+class Router(_dls.Router):
+    """Routes cases with a validated rule set: ``Router(rules)`` or ``Router(directory, rules)``.
+
+    Safe to share between threads, and pickles (so it travels to Dask or Spark workers).
+    """
+
+    def route_batch(
+        self,
+        table: Any,
+        date: Union[datetime.date, str, None] = None,
+        *,
+        output: str = "auto",
+    ) -> Any:
+        """Routes every case of ``table`` (a polars or pandas DataFrame or a pyarrow Table, one
+        row per case, columns :data:`CASE_COLUMNS`) on ``date``, or on each case's ``opened``
+        date when ``date`` is None.
+
+        Returns one row per need (columns :data:`DECISION_COLUMNS`), as the same kind of table
+        as the input (``output="auto"``) or as ``"pyarrow"``, ``"polars"`` or ``"pandas"``. The
+        decisions are those :meth:`route` gives, without the trace. The GIL is released while
+        routing.
+        """
+        return _tables.convert(self._route_batch(table, date), table, output)
+
+    def __repr__(self) -> str:
+        return f"Router({len(self.rules.rules)} rules)"
+
+
+
+def cases_table(cases: Iterable[Mapping[str, Any]], *, output: str = "pyarrow") -> Any:
+    """Cases in their JSON form (dicts, e.g. ``dls.demo.haarlemmermeer().cases``) as a case table
+    with the columns :data:`CASE_COLUMNS`, as a ``"pyarrow"`` Table (default) or a ``"polars"``
+    or ``"pandas"`` DataFrame."""
+    return _tables.convert(_dls.cases_table(cases), None, output)

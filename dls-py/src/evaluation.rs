@@ -1,0 +1,810 @@
+//! Evaluation from Python: event logs (a CSV or JSON-lines file, an Arrow table, or a list of
+//! dicts) in; per-case metrics, disclosure-controlled aggregates, frequent problems, the
+//! pilot-versus-baseline comparison and a mergeable, picklable state out.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use arrow_array::builder::{
+    BooleanBuilder, Float64Builder, StringBuilder, TimestampMicrosecondBuilder, UInt64Builder,
+};
+use arrow_array::ArrayRef;
+use chrono::{DateTime, Utc};
+use dls_core::evaluation::{
+    self, compare::Estimate, CompareOptions, Comparison, Dim, Disclosure, EvalError, EvalOptions,
+    EvalState, Ingested, Selection, Summary,
+};
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyTuple};
+use pyo3_arrow::PyTable;
+
+use crate::errors::{call, detached, Failure};
+use crate::model::{to_python, PyDirectory};
+use crate::table::{self, batches, instant_at, str_at};
+
+impl From<EvalError> for Failure {
+    fn from(e: EvalError) -> Self {
+        match &e {
+            EvalError::UnknownDimension(_) => Failure::bad_input(e.to_string(), Some("by")),
+            EvalError::MissingColumn { column } => {
+                let column = column.clone();
+                Failure::bad_input(e.to_string(), Some(&column))
+            }
+            _ => Failure::Evaluation(e.to_string()),
+        }
+    }
+}
+
+/// The event table columns the core reads (the CSV header names); `case`/`at` are accepted
+/// for `case_id`/`timestamp`.
+const TEXT_COLUMNS: &[&str] = &[
+    "activity",
+    "organisation",
+    "service",
+    "kern",
+    "need",
+    "reason",
+    "municipality",
+    "region",
+    "domain",
+    "phase",
+    "framework",
+    "signals",
+];
+
+fn csv_field(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.push(b'"');
+        for b in s.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(s.as_bytes());
+    }
+}
+
+/// Reads an Arrow event table through the core's CSV reader (so every row is checked and
+/// accounted for exactly as in a file). Rejected rows keep the table's 1-based row number.
+fn ingest_table(t: &PyTable) -> Result<Ingested, Failure> {
+    let mut csv = Vec::with_capacity(t.batches().iter().map(|b| b.num_rows() * 96).sum());
+    csv.extend_from_slice(b"case_id,timestamp");
+    for c in TEXT_COLUMNS {
+        csv.push(b',');
+        csv.extend_from_slice(c.as_bytes());
+    }
+    csv.push(b'\n');
+    for (_, batch) in batches(t) {
+        let pick = |a: &str, b: &str| table::column(batch, a).or_else(|| table::column(batch, b));
+        let case = pick("case_id", "case").ok_or_else(|| {
+            Failure::bad_input(
+                "missing required column `case_id` (or `case`)",
+                Some("case_id"),
+            )
+        })?;
+        let case = table::strings(case, "case_id")?;
+        let at = pick("timestamp", "at").ok_or_else(|| {
+            Failure::bad_input(
+                "missing required column `timestamp` (or `at`)",
+                Some("timestamp"),
+            )
+        })?;
+        // Text timestamps pass through unchanged (the core checks them); others become UTC.
+        let at_text = matches!(
+            at.data_type(),
+            arrow_schema::DataType::Utf8
+                | arrow_schema::DataType::LargeUtf8
+                | arrow_schema::DataType::Utf8View
+        );
+        let at = if at_text {
+            table::strings(at, "timestamp")?
+        } else {
+            table::instants(at, "timestamp")?
+        };
+        table::required(batch, "activity")?;
+        let cols: Vec<Option<ArrayRef>> = TEXT_COLUMNS
+            .iter()
+            .map(|c| match table::column(batch, c) {
+                None => Ok(None),
+                Some(a) if *c == "signals" => table::string_lists(a, c).map(Some),
+                Some(a) => table::strings(a, c).map(Some),
+            })
+            .collect::<Result<_, Failure>>()?;
+        let mut ts = String::with_capacity(32);
+        for i in 0..batch.num_rows() {
+            csv_field(&mut csv, str_at(&case, i).unwrap_or(""));
+            csv.push(b',');
+            if at_text {
+                csv_field(&mut csv, str_at(&at, i).unwrap_or(""));
+            } else if let Some(t) = instant_at(&at, i) {
+                ts.clear();
+                let _ = std::fmt::Write::write_fmt(
+                    &mut ts,
+                    format_args!("{}", t.format("%Y-%m-%dT%H:%M:%SZ")),
+                );
+                csv.extend_from_slice(ts.as_bytes());
+            }
+            for (k, col) in cols.iter().enumerate() {
+                csv.push(b',');
+                if let Some(a) = col {
+                    if TEXT_COLUMNS[k] == "signals" {
+                        let joined = table::list_at(a, i).join(";");
+                        csv_field(&mut csv, &joined);
+                    } else if let Some(s) = str_at(a, i) {
+                        csv_field(&mut csv, s);
+                    }
+                }
+            }
+            csv.push(b'\n');
+        }
+    }
+    let mut ing = evaluation::ingest_csv(&csv[..])?;
+    // CSV line numbers count the header; the table's rows do not.
+    for r in &mut ing.rejected {
+        r.row = r.row.saturating_sub(1);
+    }
+    Ok(ing)
+}
+
+fn ingest_path(path: PathBuf) -> Result<Ingested, Failure> {
+    let name = path.display().to_string();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let jsonl = match ext.as_deref() {
+        Some("csv") => false,
+        Some("jsonl") | Some("ndjson") => true,
+        _ => {
+            return Err(Failure::bad_input(
+                format!("cannot tell the format of `{name}`: use a `.csv` or `.jsonl` file"),
+                Some("events"),
+            ))
+        }
+    };
+    let file = std::fs::File::open(&path).map_err(|e| {
+        Failure::Core(dls_core::Error::Parse(dls_core::ParseError::Io {
+            file: name.clone(),
+            reason: e.kind().to_string(),
+        }))
+    })?;
+    if jsonl {
+        Ok(evaluation::ingest_jsonl(file)?)
+    } else {
+        Ok(evaluation::ingest_csv(file)?)
+    }
+}
+
+/// Event input, read while the GIL is held (cheap), ingested later without it.
+pub enum Events {
+    /// A file.
+    Path(PathBuf),
+    /// An Arrow table.
+    Table(PyTable),
+    /// Core events.
+    List(Vec<dls_core::Event>),
+}
+
+impl Events {
+    /// Sorts out what `obj` is: a path, a table, or a list of event dicts.
+    pub fn extract(obj: &Bound<'_, PyAny>) -> Result<Events, Failure> {
+        if let Ok(p) = obj.extract::<PathBuf>() {
+            return Ok(Events::Path(p));
+        }
+        if let Ok(list) = obj.cast::<PyList>() {
+            return Ok(Events::List(crate::events::from_dicts(list)?));
+        }
+        Ok(Events::Table(table::read_table(obj)?))
+    }
+
+    /// Reads and checks the events.
+    pub fn ingest(self) -> Result<Ingested, Failure> {
+        match self {
+            Events::Path(p) => ingest_path(p),
+            Events::Table(t) => ingest_table(&t),
+            Events::List(events) => Ok(evaluation::ingest_events(&events)),
+        }
+    }
+}
+
+/// `"publish"` (the default: suppression and rounding), `"raw"` (internal use only), or a dict
+/// `{"min_cases", "round_to", "secondary"}`.
+pub fn disclosure_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<Disclosure, Failure> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(Disclosure::default());
+    };
+    if let Ok(s) = obj.extract::<String>() {
+        return match s.as_str() {
+            "publish" => Ok(Disclosure::default()),
+            "raw" => Ok(Disclosure::raw()),
+            other => Err(Failure::bad_input(
+                format!(
+                    "unknown disclosure `{}`: use `publish`, `raw` or a dict",
+                    crate::events::clip(other)
+                ),
+                Some("disclosure"),
+            )),
+        };
+    }
+    pythonize::depythonize::<Disclosure>(obj)
+        .map_err(|e| Failure::bad_input(format!("bad disclosure: {e}"), Some("disclosure")))
+}
+
+fn dims(by: &[String]) -> Result<Vec<Dim>, Failure> {
+    by.iter()
+        .map(|s| s.parse::<Dim>().map_err(Failure::from))
+        .collect()
+}
+
+fn options(
+    by: &[String],
+    directory: Option<&PyDirectory>,
+    as_of: Option<DateTime<Utc>>,
+    disclosure: Disclosure,
+) -> Result<EvalOptions, Failure> {
+    Ok(EvalOptions {
+        directory: directory.map(|d| d.inner.clone()),
+        as_of,
+        group_by: dims(by)?,
+        disclosure,
+        ..EvalOptions::default()
+    })
+}
+
+fn per_case_table(cases: &[evaluation::CaseMetrics]) -> Result<PyTable, Failure> {
+    let n = cases.len();
+    let mut case = StringBuilder::with_capacity(n, n * 16);
+    let mut texts: Vec<StringBuilder> = (0..7).map(|_| StringBuilder::new()).collect();
+    let mut opened = TimestampMicrosecondBuilder::with_capacity(n).with_timezone("UTC");
+    let mut fc = Float64Builder::with_capacity(n);
+    let mut rp = Float64Builder::with_capacity(n);
+    let mut reached = BooleanBuilder::with_capacity(n);
+    let mut counts: Vec<UInt64Builder> = (0..5).map(|_| UInt64Builder::with_capacity(n)).collect();
+    let mut resolved = BooleanBuilder::with_capacity(n);
+    let mut reopened = BooleanBuilder::with_capacity(n);
+    let days = |s: Option<i64>| s.map(|s| s as f64 / 86_400.0);
+    for m in cases {
+        case.append_value(m.case.as_str());
+        let t = [
+            &m.kern,
+            &m.municipality,
+            &m.region,
+            &m.domain,
+            &m.phase,
+            &m.need,
+            &m.organisation,
+        ];
+        for (b, v) in texts.iter_mut().zip(t) {
+            b.append_option(v.as_deref());
+        }
+        opened.append_value(m.opened.timestamp_micros());
+        fc.append_option(days(m.first_contact_secs));
+        rp.append_option(days(m.right_place_secs));
+        reached.append_value(m.right_place_secs.is_some());
+        let c = [
+            m.handoffs,
+            m.bounces,
+            m.loops,
+            m.organisations,
+            m.escalations,
+        ];
+        for (b, v) in counts.iter_mut().zip(c) {
+            b.append_value(u64::from(v));
+        }
+        resolved.append_value(m.resolved);
+        reopened.append_value(m.reopened);
+    }
+    let mut cols: Vec<(&str, ArrayRef)> = vec![("case", Arc::new(case.finish()))];
+    let names = [
+        "kern",
+        "municipality",
+        "region",
+        "domain",
+        "phase",
+        "need",
+        "organisation",
+    ];
+    for (name, mut b) in names.into_iter().zip(texts) {
+        cols.push((name, Arc::new(b.finish())));
+    }
+    cols.push(("opened", Arc::new(opened.finish())));
+    cols.push(("first_contact_days", Arc::new(fc.finish())));
+    cols.push(("right_place_days", Arc::new(rp.finish())));
+    cols.push(("reached_right_place", Arc::new(reached.finish())));
+    let names = [
+        "handoffs",
+        "bounces",
+        "loops",
+        "organisations",
+        "escalations",
+    ];
+    for (name, mut b) in names.into_iter().zip(counts) {
+        cols.push((name, Arc::new(b.finish())));
+    }
+    cols.push(("resolved", Arc::new(resolved.finish())));
+    cols.push(("reopened", Arc::new(reopened.finish())));
+    table::table(cols)
+}
+
+/// The aggregate table: one column per dimension, `suppressed`, then the figures (null where
+/// suppressed).
+fn aggregates_table(s: &Summary) -> Result<PyTable, Failure> {
+    let t = &s.aggregates;
+    let n = t.rows.len();
+    let mut keys: Vec<StringBuilder> = t.group_by.iter().map(|_| StringBuilder::new()).collect();
+    let mut suppressed = StringBuilder::new();
+    let mut ints: Vec<UInt64Builder> = (0..11).map(|_| UInt64Builder::with_capacity(n)).collect();
+    let mut floats: Vec<Float64Builder> =
+        (0..11).map(|_| Float64Builder::with_capacity(n)).collect();
+    for r in &t.rows {
+        for (b, k) in keys.iter_mut().zip(&r.key) {
+            b.append_option(k.as_deref());
+        }
+        suppressed.append_option(r.suppressed.as_ref().and_then(crate::cases::name_of));
+        let f = r.figures.as_ref();
+        let iv = f.map(|f| {
+            [
+                f.cases,
+                f.first_contact.ended,
+                f.first_contact.open,
+                f.right_place.ended,
+                f.right_place.open,
+                f.handoffs,
+                f.bounces,
+                f.loops,
+                f.escalations,
+                f.resolved,
+                f.reopened,
+            ]
+        });
+        for (k, b) in ints.iter_mut().enumerate() {
+            b.append_option(iv.map(|v| v[k]));
+        }
+        let fv = f.map(|f| {
+            [
+                f.first_contact.median_days,
+                f.first_contact.p90_days,
+                f.right_place.median_days,
+                f.right_place.p90_days,
+                Some(f.handoffs_per_case),
+                Some(f.bounce_rate),
+                Some(f.loop_rate),
+                Some(f.organisations_per_case),
+                Some(f.escalation_rate),
+                Some(f.resolved_rate),
+                Some(f.reopened_rate),
+            ]
+        });
+        for (k, b) in floats.iter_mut().enumerate() {
+            b.append_option(fv.and_then(|v| v[k]));
+        }
+    }
+    let mut cols: Vec<(&str, ArrayRef)> = Vec::new();
+    for (d, mut b) in t.group_by.iter().zip(keys) {
+        cols.push((d.as_str(), Arc::new(b.finish())));
+    }
+    cols.push(("suppressed", Arc::new(suppressed.finish())));
+    let names = [
+        "cases",
+        "first_contact_ended",
+        "first_contact_open",
+        "right_place_ended",
+        "right_place_open",
+        "handoffs",
+        "bounces",
+        "loops",
+        "escalations",
+        "resolved",
+        "reopened",
+    ];
+    for (name, mut b) in names.into_iter().zip(ints) {
+        cols.push((name, Arc::new(b.finish())));
+    }
+    let names = [
+        "first_contact_median_days",
+        "first_contact_p90_days",
+        "right_place_median_days",
+        "right_place_p90_days",
+        "handoffs_per_case",
+        "bounce_rate",
+        "loop_rate",
+        "organisations_per_case",
+        "escalation_rate",
+        "resolved_rate",
+        "reopened_rate",
+    ];
+    for (name, mut b) in names.into_iter().zip(floats) {
+        cols.push((name, Arc::new(b.finish())));
+    }
+    table::table(cols)
+}
+
+fn comparison_table(cs: &[Comparison]) -> Result<PyTable, Failure> {
+    let mut metric = StringBuilder::new();
+    let mut a_cases = UInt64Builder::new();
+    let mut a_value = Float64Builder::new();
+    let mut b_cases = UInt64Builder::new();
+    let mut b_value = Float64Builder::new();
+    let mut diff = Float64Builder::new();
+    let mut lo = Float64Builder::new();
+    let mut hi = Float64Builder::new();
+    let mut suppressed = BooleanBuilder::new();
+    for c in cs {
+        metric.append_option(crate::cases::name_of(&c.metric));
+        let est = |e: &Estimate| (e.cases, e.value);
+        let (ac, av) = est(&c.a);
+        let (bc, bv) = est(&c.b);
+        a_cases.append_value(ac);
+        a_value.append_option(av);
+        b_cases.append_value(bc);
+        b_value.append_option(bv);
+        diff.append_option(c.difference);
+        lo.append_option(c.ci_low);
+        hi.append_option(c.ci_high);
+        suppressed.append_value(c.suppressed);
+    }
+    table::table(vec![
+        ("metric", Arc::new(metric.finish())),
+        ("a_cases", Arc::new(a_cases.finish())),
+        ("a_value", Arc::new(a_value.finish())),
+        ("b_cases", Arc::new(b_cases.finish())),
+        ("b_value", Arc::new(b_value.finish())),
+        ("difference", Arc::new(diff.finish())),
+        ("ci_low", Arc::new(lo.finish())),
+        ("ci_high", Arc::new(hi.finish())),
+        ("suppressed", Arc::new(suppressed.finish())),
+    ])
+}
+
+fn rejected_table(ing: &Ingested) -> Result<PyTable, Failure> {
+    let mut row = UInt64Builder::new();
+    let mut reason = StringBuilder::new();
+    let mut field = StringBuilder::new();
+    for r in &ing.rejected {
+        row.append_value(r.row);
+        reason.append_value(r.reason.as_str());
+        field.append_option(r.field.as_deref());
+    }
+    table::table(vec![
+        ("row", Arc::new(row.finish()) as ArrayRef),
+        ("reason", Arc::new(reason.finish())),
+        ("field", Arc::new(field.finish())),
+    ])
+}
+
+fn tables(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
+    py.import("dls._tables")
+}
+
+/// `t` as the table kind `output` (`"auto"`: `kind`).
+fn convert<'py>(
+    py: Python<'py>,
+    t: PyTable,
+    kind: &str,
+    output: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let output = if output == "auto" { kind } else { output };
+    tables(py)?.call_method1("convert", (t, py.None(), output))
+}
+
+/// The mergeable state of an evaluation: counts and quantile sketches per group. Merge the
+/// states of partitions (any order) and finish once; pickles, so it travels between workers.
+#[pyclass(
+    frozen,
+    skip_from_py_object,
+    module = "dls._dls",
+    name = "EvaluationState"
+)]
+#[derive(Clone)]
+pub struct PyEvalState {
+    inner: Arc<EvalState>,
+}
+
+#[pymethods]
+impl PyEvalState {
+    /// Evaluates `events` into a state grouped `by` dimensions, without per-case metrics.
+    #[staticmethod]
+    #[pyo3(signature = (events, by = vec!["kern".to_string(), "month".to_string()], directory = None, as_of = None))]
+    fn from_events(
+        py: Python<'_>,
+        events: &Bound<'_, PyAny>,
+        by: Vec<String>,
+        directory: Option<PyRef<'_, PyDirectory>>,
+        as_of: Option<DateTime<Utc>>,
+    ) -> PyResult<Self> {
+        let events = call(py, || Events::extract(events))?;
+        let opts = call(py, || {
+            options(&by, directory.as_deref(), as_of, Disclosure::default())
+        })?;
+        detached(py, move || {
+            let ing = events.ingest()?;
+            Ok(PyEvalState {
+                inner: Arc::new(evaluation::evaluate_state(&ing.log, &opts)),
+            })
+        })
+    }
+
+    /// An empty state grouped `by` dimensions (the identity of `merge`).
+    #[staticmethod]
+    #[pyo3(signature = (by = vec!["kern".to_string(), "month".to_string()]))]
+    fn empty(py: Python<'_>, by: Vec<String>) -> PyResult<Self> {
+        call(py, || {
+            Ok(PyEvalState {
+                inner: Arc::new(EvalState::new(dims(&by)?)),
+            })
+        })
+    }
+
+    /// This state merged with others (a new state; the inputs are unchanged).
+    #[pyo3(signature = (*others))]
+    fn merge(&self, py: Python<'_>, others: &Bound<'_, PyTuple>) -> PyResult<Self> {
+        let mut states = Vec::with_capacity(others.len());
+        for o in others.iter() {
+            if let Ok(list) = o.extract::<Vec<PyRef<'_, PyEvalState>>>() {
+                states.extend(list.iter().map(|s| s.inner.clone()));
+            } else {
+                states.push(o.extract::<PyRef<'_, PyEvalState>>()?.inner.clone());
+            }
+        }
+        let mine = self.inner.clone();
+        detached(py, move || {
+            let mut s = (*mine).clone();
+            for o in &states {
+                s.merge(o)?;
+            }
+            Ok(PyEvalState { inner: Arc::new(s) })
+        })
+    }
+
+    /// The dimensions of the aggregates.
+    #[getter]
+    fn by(&self) -> Vec<&'static str> {
+        self.inner.group_by.iter().map(|d| d.as_str()).collect()
+    }
+
+    /// Cases counted (not rounded: this is the internal state).
+    #[getter]
+    fn cases(&self) -> u64 {
+        self.inner.cases
+    }
+
+    /// Events counted.
+    #[getter]
+    fn events(&self) -> u64 {
+        self.inner.events
+    }
+
+    /// The aggregate table under `disclosure` (published figures by default), as a
+    /// `"pyarrow"` Table (default) or a `"polars"` or `"pandas"` DataFrame.
+    #[pyo3(signature = (disclosure = None, output = "pyarrow"))]
+    fn aggregates<'py>(
+        &self,
+        py: Python<'py>,
+        disclosure: Option<&Bound<'py, PyAny>>,
+        output: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let d = call(py, || disclosure_arg(disclosure))?;
+        let s = self.inner.clone();
+        let t = detached(py, move || aggregates_table(&s.finish(&d)))?;
+        convert(py, t, "pyarrow", output)
+    }
+
+    /// Everything the state reports under `disclosure`: totals, aggregates, frequent problems.
+    #[pyo3(signature = (disclosure = None))]
+    fn summary<'py>(
+        &self,
+        py: Python<'py>,
+        disclosure: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let d = call(py, || disclosure_arg(disclosure))?;
+        to_python(py, &self.inner.finish(&d))
+    }
+
+    /// The state as JSON bytes (what pickling uses).
+    fn to_bytes(&self, py: Python<'_>) -> PyResult<Vec<u8>> {
+        let s = self.inner.clone();
+        detached(py, move || {
+            serde_json::to_vec(&*s).map_err(|e| Failure::Internal(e.to_string()))
+        })
+    }
+
+    /// A state from [`to_bytes`](Self::to_bytes).
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<Self> {
+        detached(py, move || {
+            let s: EvalState = serde_json::from_slice(&data)
+                .map_err(|e| Failure::bad_input(format!("not an evaluation state: {e}"), None))?;
+            Ok(PyEvalState { inner: Arc::new(s) })
+        })
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .extract::<PyRef<'_, PyEvalState>>()
+            .map(|o| *o.inner == *self.inner)
+            .unwrap_or(false)
+    }
+
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, pyo3::types::PyBytes>,))> {
+        let bytes = self.to_bytes(py)?;
+        Ok((
+            py.get_type::<PyEvalState>().getattr("from_bytes")?,
+            (pyo3::types::PyBytes::new(py, &bytes),),
+        ))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "EvaluationState(by={:?}, cases={}, events={})",
+            self.by(),
+            self.inner.cases,
+            self.inner.events
+        )
+    }
+}
+
+/// The result of evaluating one event log.
+#[pyclass(frozen, module = "dls._dls", name = "Evaluation")]
+pub struct PyEvaluation {
+    kind: String,
+    per_case: Arc<Vec<evaluation::CaseMetrics>>,
+    summary: Arc<Summary>,
+    state: PyEvalState,
+    ingested: Arc<Ingested>,
+}
+
+#[pymethods]
+impl PyEvaluation {
+    /// Evaluates `events` (a `.csv` or `.jsonl` path, an Arrow table, or a list of event dicts):
+    /// per-case metrics, aggregates grouped `by` dimensions under `disclosure`, frequent
+    /// problems. Runs with the GIL released.
+    #[new]
+    #[pyo3(signature = (events, by = vec!["kern".to_string(), "month".to_string()], directory = None, as_of = None, disclosure = None))]
+    fn new(
+        py: Python<'_>,
+        events: &Bound<'_, PyAny>,
+        by: Vec<String>,
+        directory: Option<PyRef<'_, PyDirectory>>,
+        as_of: Option<DateTime<Utc>>,
+        disclosure: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let kind = tables(py)?
+            .call_method1("kind_of", (events,))?
+            .extract::<String>()?;
+        let kind = if events.extract::<PathBuf>().is_ok() || events.cast::<PyList>().is_ok() {
+            "pyarrow".to_string()
+        } else {
+            kind
+        };
+        let events = call(py, || Events::extract(events))?;
+        let opts = call(py, || {
+            options(
+                &by,
+                directory.as_deref(),
+                as_of,
+                disclosure_arg(disclosure)?,
+            )
+        })?;
+        detached(py, move || {
+            let ing = events.ingest()?;
+            let ev = evaluation::evaluate(&ing.log, &opts);
+            Ok(PyEvaluation {
+                kind,
+                per_case: Arc::new(ev.per_case),
+                summary: Arc::new(ev.summary),
+                state: PyEvalState {
+                    inner: Arc::new(ev.state),
+                },
+                ingested: Arc::new(ing),
+            })
+        })
+    }
+
+    /// Per-case metrics, one row per case (internal use: not disclosure-controlled). A
+    /// duration that never ended is null (open), never zero. `output`: `"auto"` (the kind of
+    /// the input table; pyarrow for files and lists), `"pyarrow"`, `"polars"` or `"pandas"`.
+    #[pyo3(signature = (output = "auto"))]
+    fn per_case<'py>(&self, py: Python<'py>, output: &str) -> PyResult<Bound<'py, PyAny>> {
+        let m = self.per_case.clone();
+        let t = detached(py, move || per_case_table(&m))?;
+        convert(py, t, &self.kind, output)
+    }
+
+    /// Aggregates under the disclosure control given when evaluating: one row per group,
+    /// figures null where suppressed.
+    #[pyo3(signature = (output = "auto"))]
+    fn aggregates<'py>(&self, py: Python<'py>, output: &str) -> PyResult<Bound<'py, PyAny>> {
+        let s = self.summary.clone();
+        let t = detached(py, move || aggregates_table(&s))?;
+        convert(py, t, &self.kind, output)
+    }
+
+    /// Rows of the input that were not used: `row` (1-based), `reason`, `field`.
+    #[pyo3(signature = (output = "auto"))]
+    fn rejected<'py>(&self, py: Python<'py>, output: &str) -> PyResult<Bound<'py, PyAny>> {
+        let i = self.ingested.clone();
+        let t = detached(py, move || rejected_table(&i))?;
+        convert(py, t, &self.kind, output)
+    }
+
+    /// Compares selection `a` with selection `b` (dicts with `from`, `until`, `kernen`,
+    /// `phase`) on every metric, with bootstrap confidence intervals.
+    /// Published (suppressed) by default: `disclosure` as for evaluating.
+    #[pyo3(signature = (a, b, iterations = 2000, confidence = 0.95, seed = 0x5EED, disclosure = None, output = "auto"))]
+    #[allow(clippy::too_many_arguments)]
+    fn compare<'py>(
+        &self,
+        py: Python<'py>,
+        a: &Bound<'py, PyAny>,
+        b: &Bound<'py, PyAny>,
+        iterations: u32,
+        confidence: f64,
+        seed: u64,
+        disclosure: Option<&Bound<'py, PyAny>>,
+        output: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let sel = |o: &Bound<'_, PyAny>, name: &str| -> Result<Selection, Failure> {
+            pythonize::depythonize::<Selection>(o)
+                .map_err(|e| Failure::bad_input(format!("bad selection `{name}`: {e}"), Some(name)))
+        };
+        let (a, b, d) = call(py, || {
+            Ok((sel(a, "a")?, sel(b, "b")?, disclosure_arg(disclosure)?))
+        })?;
+        let opts = CompareOptions {
+            iterations,
+            confidence,
+            seed,
+            disclosure: d,
+        };
+        let m = self.per_case.clone();
+        let t = detached(py, move || {
+            comparison_table(&evaluation::compare(&m, &a, &b, &opts))
+        })?;
+        convert(py, t, &self.kind, output)
+    }
+
+    /// Totals, aggregates and frequent problems as plain data.
+    #[getter]
+    fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &*self.summary)
+    }
+
+    /// Frequent problems: bounce paths, rejection reasons, waits per organisation.
+    #[getter]
+    fn problems<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.summary.problems)
+    }
+
+    /// The mergeable state behind the aggregates.
+    #[getter]
+    fn state(&self) -> PyEvalState {
+        self.state.clone()
+    }
+
+    /// Input rows read.
+    #[getter]
+    fn rows_read(&self) -> u64 {
+        self.ingested.rows_read
+    }
+
+    /// Input rows used.
+    #[getter]
+    fn rows_used(&self) -> u64 {
+        self.ingested.rows_used
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Evaluation({} cases, {} rows used of {})",
+            self.per_case.len(),
+            self.ingested.rows_used,
+            self.ingested.rows_read
+        )
+    }
+}

@@ -1,0 +1,46 @@
+//! The embedded Haarlemmermeer pilot, as Python objects (used by `dls.demo`).
+
+use pyo3::prelude::*;
+
+use crate::errors::call;
+use crate::model::{to_python, PyDirectory, PyRuleSet};
+
+/// The pilot's validated directory.
+#[pyfunction]
+pub fn pilot_directory(py: Python<'_>) -> PyResult<PyDirectory> {
+    call(py, || {
+        Ok(PyDirectory::new(dls_core::pilot::directory(), Vec::new()))
+    })
+}
+
+/// The pilot's validated rule set.
+#[pyfunction]
+pub fn pilot_rules(py: Python<'_>) -> PyResult<PyRuleSet> {
+    call(py, || {
+        Ok(PyRuleSet {
+            inner: dls_core::pilot::rules(),
+        })
+    })
+}
+
+/// The pilot's sample cases, as dicts.
+#[pyfunction]
+pub fn pilot_cases(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyAny>>> {
+    let cases = call(py, || Ok(dls_core::pilot::cases()))?;
+    cases.iter().map(|c| to_python(py, c)).collect()
+}
+
+/// The pilot's event log (timelines of baseline and pilot cases) as CSV text.
+#[pyfunction]
+pub fn pilot_events_csv() -> &'static str {
+    dls_core::pilot::EVENTS_CSV
+}
+
+/// Panics inside the binding's guard, so tests can check that a panic reaches Python as
+/// `dls.InternalError` and never as `PanicException`.
+#[pyfunction]
+pub fn _panic_for_tests(py: Python<'_>) -> PyResult<()> {
+    call(py, || -> Result<(), crate::errors::Failure> {
+        panic!("deliberate panic for the tests")
+    })
+}

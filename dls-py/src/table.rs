@@ -1,0 +1,184 @@
+//! Reading Arrow tables (polars, pandas, pyarrow: anything with `__arrow_c_stream__`) column by
+//! column, and building result tables. Only type conversion: no rule of the domain.
+
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Int64Type, TimestampMicrosecondType};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use pyo3::prelude::*;
+use pyo3_arrow::PyTable;
+
+use crate::errors::Failure;
+
+/// Reads any Arrow-exporting table; a clear error when the object is not one.
+pub fn read_table(obj: &Bound<'_, PyAny>) -> Result<PyTable, Failure> {
+    obj.extract::<PyTable>().map_err(|e| {
+        Failure::bad_input(
+            format!(
+                "expected a polars or pandas DataFrame or a pyarrow Table (an object with \
+                 `__arrow_c_stream__`): {e}"
+            ),
+            None,
+        )
+    })
+}
+
+/// A table's batches with their first row number (0-based), for error rows.
+pub fn batches(table: &PyTable) -> impl Iterator<Item = (usize, &RecordBatch)> {
+    table.batches().iter().scan(0usize, |start, b| {
+        let s = *start;
+        *start += b.num_rows();
+        Some((s, b))
+    })
+}
+
+fn cast(array: &ArrayRef, to: &DataType, name: &str) -> Result<ArrayRef, Failure> {
+    if array.data_type() == to {
+        return Ok(array.clone());
+    }
+    arrow_cast::cast(array, to).map_err(|_| {
+        Failure::bad_input(
+            format!(
+                "column `{name}` has type {} where {to} is expected",
+                array.data_type()
+            ),
+            Some(name),
+        )
+    })
+}
+
+/// A column of a batch, if present.
+pub fn column<'a>(batch: &'a RecordBatch, name: &str) -> Option<&'a ArrayRef> {
+    batch.column_by_name(name)
+}
+
+/// A required column, or an error naming it.
+pub fn required<'a>(batch: &'a RecordBatch, name: &str) -> Result<&'a ArrayRef, Failure> {
+    column(batch, name)
+        .ok_or_else(|| Failure::bad_input(format!("missing required column `{name}`"), Some(name)))
+}
+
+/// A column as UTF-8 strings (accepts string, large string, string view and dictionary columns).
+pub fn strings(array: &ArrayRef, name: &str) -> Result<ArrayRef, Failure> {
+    cast(array, &DataType::Utf8, name)
+}
+
+/// A column as lists of UTF-8 strings (accepts list, large list and string view items).
+pub fn string_lists(array: &ArrayRef, name: &str) -> Result<ArrayRef, Failure> {
+    match array.data_type() {
+        // A plain string column holds `;`-separated values; the caller splits it.
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(..) => {
+            strings(array, name)
+        }
+        _ => cast(
+            array,
+            &DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true))),
+            name,
+        ),
+    }
+}
+
+/// Row `i` of a string-or-list column (from [`string_lists`]) as a list of strings.
+pub fn list_at(array: &ArrayRef, i: usize) -> Vec<&str> {
+    if array.is_null(i) {
+        return Vec::new();
+    }
+    match array.data_type() {
+        DataType::Utf8 => array
+            .as_string::<i32>()
+            .value(i)
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect(),
+        _ => {
+            let list = array.as_list::<i32>();
+            let offsets = list.value_offsets();
+            let values = list.values().as_string::<i32>();
+            (offsets[i] as usize..offsets[i + 1] as usize)
+                .filter(|&j| values.is_valid(j))
+                .map(|j| values.value(j))
+                .collect()
+        }
+    }
+}
+
+/// Row `i` of a string column (from [`strings`]), `None` when null.
+pub fn str_at(array: &ArrayRef, i: usize) -> Option<&str> {
+    let s = array.as_string::<i32>();
+    s.is_valid(i).then(|| s.value(i))
+}
+
+/// A column as 64-bit integers.
+pub fn ints(array: &ArrayRef, name: &str) -> Result<ArrayRef, Failure> {
+    cast(array, &DataType::Int64, name)
+}
+
+/// Row `i` of an integer column (from [`ints`]).
+pub fn int_at(array: &ArrayRef, i: usize) -> Option<i64> {
+    let a = array.as_primitive::<Int64Type>();
+    a.is_valid(i).then(|| a.value(i))
+}
+
+/// A column as calendar dates (accepts dates, timestamps and `YYYY-MM-DD` strings).
+pub fn dates(array: &ArrayRef, name: &str) -> Result<ArrayRef, Failure> {
+    cast(array, &DataType::Date32, name)
+}
+
+/// Row `i` of a date column (from [`dates`]).
+pub fn date_at(array: &ArrayRef, i: usize) -> Option<chrono::NaiveDate> {
+    let a = array.as_primitive::<Date32Type>();
+    if a.is_valid(i) {
+        arrow_array::temporal_conversions::as_date::<Date32Type>(a.value(i) as i64)
+    } else {
+        None
+    }
+}
+
+/// A column as UTC instants in microseconds (accepts timestamps with or without a time zone,
+/// naive ones taken as UTC, and RFC 3339 strings).
+pub fn instants(array: &ArrayRef, name: &str) -> Result<ArrayRef, Failure> {
+    let utc = DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()));
+    match array.data_type() {
+        DataType::Timestamp(_, None) => {
+            let naive = cast(
+                array,
+                &DataType::Timestamp(TimeUnit::Microsecond, None),
+                name,
+            )?;
+            let a = naive.as_primitive::<TimestampMicrosecondType>();
+            Ok(Arc::new(a.clone().with_timezone("UTC")))
+        }
+        _ => cast(array, &utc, name),
+    }
+}
+
+/// Row `i` of an instant column (from [`instants`]).
+pub fn instant_at(array: &ArrayRef, i: usize) -> Option<chrono::DateTime<chrono::Utc>> {
+    let a = array.as_primitive::<TimestampMicrosecondType>();
+    if a.is_valid(i) {
+        chrono::DateTime::from_timestamp_micros(a.value(i))
+    } else {
+        None
+    }
+}
+
+/// Builds a record batch from named columns (all nullable).
+pub fn batch(columns: Vec<(&str, ArrayRef)>) -> Result<RecordBatch, Failure> {
+    let fields: Vec<Field> = columns
+        .iter()
+        .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
+        .collect();
+    let schema = Arc::new(Schema::new(fields));
+    RecordBatch::try_new(schema, columns.into_iter().map(|(_, a)| a).collect())
+        .map_err(|e| Failure::Internal(e.to_string()))
+}
+
+/// Builds a one-batch table from named columns.
+pub fn table(columns: Vec<(&str, ArrayRef)>) -> Result<PyTable, Failure> {
+    let batch = batch(columns)?;
+    let schema = batch.schema();
+    PyTable::try_new(vec![batch], schema).map_err(Failure::Python)
+}
