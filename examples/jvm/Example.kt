@@ -1,0 +1,56 @@
+// How an existing municipal case system calls dls from the JVM (Kotlin; Java reads the same).
+//
+// Run it with the JVM tests (`bash tests/jvm/run.sh`, ExampleTest calls main), or on its own
+// once the bindings are generated: see tests/jvm/run.sh for the class path.
+package nl.delokalesteunpilaar.dls.example
+
+import nl.delokalesteunpilaar.dls.CaseNeedRecord
+import nl.delokalesteunpilaar.dls.CaseRecord
+import nl.delokalesteunpilaar.dls.DlsException
+import nl.delokalesteunpilaar.dls.OutcomeRecord
+import nl.delokalesteunpilaar.dls.RuleSet
+import nl.delokalesteunpilaar.dls.Router
+
+fun main() {
+    // 1. At start-up: load the municipality's rule set once (here the embedded pilot; in
+    //    production RuleSet.fromFiles(Directory.fromFiles(...), listOf(".../GM0394.toml", ...))).
+    //    A rule set that fails validation throws DlsException.Validation with every problem.
+    val router = Router(RuleSet.pilot())
+
+    // 2. Per intake: map your case record to a CaseRecord (no names, no BSN: a pseudonymous id).
+    val case = CaseRecord(
+        id = "intake-2026-000123",
+        kern = "hoofddorp",
+        needs = listOf(
+            CaseNeedRecord(need = "sociale_zaken.schulden.hulp", primary = true),
+            CaseNeedRecord(need = "zorg.wmo.huishouden", primary = false),
+        ),
+        ageBand = "adult",
+        household = "single",
+        urgency = "urgent",
+        framework = null,
+        signals = listOf("rent_arrears"),
+        incomePct = 110u.toUShort(),
+        tried = emptyList(),
+        shareWithOrganisations = true,
+        opened = "2026-06-01",
+    )
+
+    // 3. Route: one decision per need, one coordinator, a readable explanation.
+    try {
+        val decision = router.route(case, null, true)
+        for (need in decision.needs) {
+            val where = when (val o = need.outcome) {
+                is OutcomeRecord.Service -> "service ${o.service} (${o.organisation})"
+                is OutcomeRecord.Steunpilaar -> "steunpilaar ${o.service}"
+                is OutcomeRecord.Escalation -> "escalation ${o.service}"
+                is OutcomeRecord.Gap -> "gap (${o.reason})"
+            }
+            println("${need.need}: $where")
+        }
+        println("first point of contact: ${decision.firstContact?.service}")
+        println(decision.explanation)
+    } catch (e: DlsException.InvalidInput) {
+        println("the intake is incomplete: ${e.reason}")
+    }
+}

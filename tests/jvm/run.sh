@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# JVM tests of the uniffi bindings: builds the native library, generates Kotlin (and Swift and
+# Python, to prove they generate), compiles the generated code with Maven and runs JUnit 5 on a
+# plain JVM with JNA. Extra arguments go to Maven (e.g. -Dtest=RouteLatencyBench ...).
+# Needs: Rust, a JDK 17+ and Maven; Maven fetches its plugins and libraries from Maven Central.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+profile=${DLS_FFI_PROFILE:-debug}
+flag=(); [ "$profile" = release ] && flag=(--release)
+
+cargo build -p dls-ffi --locked "${flag[@]}"
+lib="$root/target/$profile/libdls_ffi.so"
+bindgen() { cargo run -q -p dls-ffi --locked --bin uniffi-bindgen -- generate --no-format --library "$lib" --config dls-ffi/uniffi.toml "$@"; }
+
+rm -rf tests/jvm/generated
+bindgen --language kotlin --out-dir tests/jvm/generated
+other=$(mktemp -d)
+bindgen --language swift --out-dir "$other/swift"
+bindgen --language python --out-dir "$other/python"
+for f in tests/jvm/generated/nl/delokalesteunpilaar/dls/dls_ffi.kt "$other/swift/Dls.swift" "$other/swift/dlsFFI.h" "$other/python/dls_ffi.py"; do
+  [ -s "$f" ] || { echo "uniffi-bindgen did not generate $f" >&2; exit 1; }
+done
+python3 -c "import ast, sys; ast.parse(open(sys.argv[1]).read())" "$other/python/dls_ffi.py"
+echo "generated Kotlin, Swift and Python bindings"
+
+cd tests/jvm
+mvn -B -q -Ddls.lib.dir="$root/target/$profile" "$@" test

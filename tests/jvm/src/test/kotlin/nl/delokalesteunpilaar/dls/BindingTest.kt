@@ -1,0 +1,162 @@
+package nl.delokalesteunpilaar.dls
+
+import java.io.File
+import java.util.concurrent.Callable
+import java.util.concurrent.Executors
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+
+/** The dls bindings on a plain JVM: loading, validation errors, routing, coverage, evaluation. */
+class BindingTest {
+    private val data = File("../../dls-core/data/haarlemmermeer")
+    private val router = Router(RuleSet.pilot())
+    private fun pilotCase(id: String) = pilotCases().first { it.id == id }
+
+    @Test
+    fun `loads the pilot embedded and from files`() {
+        val embedded = Directory.pilot()
+        val dir = Directory.fromFiles(listOf("areas.toml", "taxonomy.toml", "directory.toml").map { File(data, it).path })
+        assertEquals(embedded.kernCount(), dir.kernCount())
+        assertEquals(embedded.serviceCount(), dir.serviceCount())
+        assertEquals(37u, dir.kernCount())
+        val rules = RuleSet.fromFiles(dir, listOf("rules-national.toml", "rules-region.toml", "rules-GM0394.toml").map { File(data, it).path })
+        assertEquals(RuleSet.pilot().ruleCount(), rules.ruleCount())
+        assertTrue(rules.warnings().isEmpty())
+        // and from a string
+        val text = File(data, "rules-national.toml").readText()
+        assertEquals(3u, RuleSet.fromText(dir, text, "toml", "national.toml").ruleCount())
+    }
+
+    @Test
+    fun `routes a multi-need household to one coordinator with a trace`() {
+        val d = router.route(pilotCase("hlmr-2026-0001"), null, true)
+        assertEquals(4, d.needs.size)
+        val primary = d.needs[0]
+        assertTrue(primary.primary)
+        assertEquals("sociale_zaken.schulden.hulp", primary.need)
+        assertEquals(OutcomeRecord.Service("schuldhulp-spoed", "schuldhulp-meer"), primary.outcome)
+        assertEquals("gm-schulden-spoed", primary.rule)
+        val lost = primary.trace.first { it.rule == "gm-schulden" }
+        assertEquals("lost_to", lost.verdict)
+        assertTrue(lost.reason.contains("gm-schulden-spoed"), lost.reason)
+        val opvoed = d.needs.first { it.need == "jeugd.opvoedondersteuning" }
+        val ineligible = opvoed.trace.first { it.rule == "gm-opvoed-urgent" }
+        assertEquals("ineligible", ineligible.verdict)
+        assertEquals("swt-regie", d.coordinator!!.contact.service)
+        assertEquals("rule_set", d.coordinator!!.basis)
+        assertEquals("swt-regie", d.firstContact!!.service)
+        assertTrue(d.explanation.contains("coordinator: `swt-regie`"), d.explanation)
+        // without trace the decisions are the same
+        val fast = router.route(pilotCase("hlmr-2026-0001"), null, false)
+        assertEquals(d.needs.map { it.outcome }, fast.needs.map { it.outcome })
+        assertTrue(fast.needs.all { it.trace.isEmpty() })
+    }
+
+    @Test
+    fun `a citizen who cannot get through is not sent back`() {
+        val d = router.route(pilotCase("hlmr-2026-0005"), null, true)
+        val ggz = d.needs[0]
+        assertTrue(ggz.cannotGetThrough)
+        assertTrue(ggz.outcome is OutcomeRecord.Steunpilaar)
+        assertEquals("tried_already", ggz.trace.first { it.rule == "gm-ggz-basis" }.verdict)
+        // and a re-route after a rejection avoids the rejecting service
+        val first = router.route(pilotCase("hlmr-2026-0006"), null, false)
+        assertEquals(OutcomeRecord.Service("schuldhulp", "schuldhulp-meer"), first.needs[0].outcome)
+        val again = router.reroute(pilotCase("hlmr-2026-0006"), null, "schuldhulp", "rejected")
+        assertTrue(again.needs[0].cannotGetThrough)
+        assertFalse(again.needs[0].outcome == first.needs[0].outcome)
+    }
+
+    @Test
+    fun `a validation error says what and where`() {
+        val bad = "[[rule]]\nid = \"x\"\nneeds = [\"zorg.nope\"]\narea = \"GM0394\"\ntarget = \"service:wmo-loket\"\n"
+        val e = assertThrows<DlsException.Validation> { RuleSet.fromText(Directory.pilot(), bad, "toml", "bad.toml") }
+        val p = e.problems.first { it.kind == "unknown_need" }
+        assertEquals("error", p.severity)
+        assertEquals("bad.toml", p.file)
+        assertEquals("rule `x`", p.item)
+        assertEquals("needs", p.field)
+        assertTrue(e.reason.startsWith("validation found"), e.reason)
+    }
+
+    @Test
+    fun `bad input gives typed exceptions`() {
+        val parse = assertThrows<DlsException.Parse> { Directory.fromText("[[kern]\nid =", "toml", "d.toml") }
+        assertEquals("d.toml", parse.file)
+        assertEquals(1u, parse.line)
+        assertThrows<DlsException.InvalidInput> { Directory.fromText("x = 1", "yaml", "d.yaml") }
+        val twoPrimary = pilotCase("hlmr-2026-0001").copy(needs = listOf(CaseNeedRecord("zorg.wmo.huishouden", true), CaseNeedRecord("zorg.wmo.begeleiding", true)))
+        val e = assertThrows<DlsException.InvalidInput> { router.route(twoPrimary, null, true) }
+        assertTrue(e.reason.contains("2 primary needs"), e.reason)
+        val unknownKern = pilotCase("hlmr-2026-0001").copy(kern = "atlantis")
+        assertThrows<DlsException.Routing> { router.route(unknownKern, null, true) }
+        assertThrows<DlsException.InvalidInput> { router.route(pilotCase("hlmr-2026-0001"), "1 juni", true) }
+    }
+
+    @Test
+    fun `an internal failure arrives as a typed exception`() {
+        val e = assertThrows<DlsException.Internal> { diagnosticsInternalFailure() }
+        assertTrue(e.reason.startsWith("internal failure in dls"), e.reason)
+        // and the library still works afterwards
+        assertEquals(10, pilotCases().size)
+    }
+
+    @Test
+    fun `coverage finds the planted gaps`() {
+        val rows = RuleSet.pilot().coverage("2026-06-01", "GM0394")
+        val energy = rows.first { it.kern == "lisserbroek" && it.need == "wonen.energie" && it.ageBand == "adult" }
+        assertTrue(energy.isGap)
+        assertEquals("steunpilaar", energy.status)
+        val nursing = rows.first { it.kern == "hoofddorp" && it.need == "zorg.thuiszorg.wijkverpleging" && it.ageBand == "senior" }
+        assertEquals(listOf("polderzorg", "zorgcentrale-meerlanden"), nursing.overlap)
+    }
+
+    @Test
+    fun `evaluates the pilot timelines with every row accounted for`() {
+        val s = evaluateCsv(pilotEventsCsv(), listOf("phase"), false)
+        assertEquals(s.rowsRead, s.rowsUsed + s.rowsRejected)
+        assertEquals(350uL, s.cases)
+        assertTrue(s.aggregatesJson.contains("pilot"))
+        assertThrows<DlsException.InvalidInput> { evaluateCsv("a,b\n1,2\n", listOf("kern"), false) }
+    }
+
+    @Test
+    fun `routes 100000 cases from several threads exactly as from one`() {
+        val base = pilotCases()
+        val cases = (0 until 100_000).map { i -> base[i % base.size].let { it.copy(id = "${it.id}-$i") } }
+        val single = cases.map { router.route(it, null, false) }
+        val pool = Executors.newFixedThreadPool(8)
+        try {
+            val chunks = cases.chunked(5_000)
+            val parallel = pool.invokeAll(chunks.map { chunk -> Callable { chunk.map { router.route(it, null, false) } } }).flatMap { it.get() }
+            assertEquals(single.size, parallel.size)
+            assertEquals(single, parallel)
+        } finally {
+            pool.shutdown()
+        }
+        // the Rust-side batch agrees too
+        val batch = router.routeBatch(cases.take(10_000), null)
+        assertEquals(single.take(10_000), batch.map { it.decision })
+    }
+}
+
+/** The example a municipal system would copy runs. */
+class ExampleTest {
+    @Test
+    fun `the example runs`() {
+        val out = java.io.ByteArrayOutputStream()
+        val old = System.out
+        System.setOut(java.io.PrintStream(out, true))
+        try {
+            nl.delokalesteunpilaar.dls.example.main()
+        } finally {
+            System.setOut(old)
+        }
+        val text = out.toString()
+        assertTrue(text.contains("sociale_zaken.schulden.hulp: service"), text)
+        assertTrue(text.contains("first point of contact: swt-regie"), text)
+    }
+}
