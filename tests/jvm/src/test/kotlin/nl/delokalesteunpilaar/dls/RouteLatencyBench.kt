@@ -15,6 +15,16 @@ class RouteLatencyBench {
         val base = pilotCases()
         val cases = (0 until 200_000).map { i -> base[i % base.size].let { it.copy(id = "${it.id}-$i") } }
         repeat(20_000) { router.route(cases[it], null, false) } // warm-up
+        // The cost of crossing the boundary at all: a call with no arguments that returns a short string.
+        repeat(20_000) { version() }
+        val empty = LongArray(100_000)
+        for (i in empty.indices) {
+            val t0 = System.nanoTime()
+            version()
+            empty[i] = System.nanoTime() - t0
+        }
+        empty.sort()
+        println("BENCH version() (empty call): median ${empty[empty.size / 2] / 1000.0} us, p99 ${empty[empty.size * 99 / 100] / 1000.0} us")
         for (trace in listOf(false, true)) {
             val nanos = LongArray(100_000)
             for (i in nanos.indices) {
