@@ -12,10 +12,18 @@
 #![forbid(unsafe_code)]
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// The library's allocations use mimalloc: every call converts records into and out of many
+/// small strings, from as many host threads as call it, where mimalloc is much faster than the
+/// system allocator. Memory handed to the host is freed through the library, so it stays in one
+/// allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use dls_core::cases::{CaseAttributes, CaseData, CaseNeed, Consent, Situation, TriedService};
 use dls_core::routing::{self, HouseholdDecision, NeedDecision, Outcome, RouteOptions};
 use dls_core::{coverage, evaluation, pilot, Format};
 
@@ -538,42 +546,78 @@ pub struct CaseRecord {
 impl TryFrom<CaseRecord> for dls_core::Case {
     type Error = DlsError;
 
-    /// Through the case file format, so every check of the core applies unchanged.
+    /// Field by field into the core's case data, then through the core's own checks (one
+    /// primary need, …). Words (age band, urgency, …) are read as the case file format reads
+    /// them; an error names the field.
     fn try_from(c: CaseRecord) -> Result<Self, DlsError> {
-        let mut attributes = serde_json::Map::new();
-        let mut put = |k: &str, v: Option<serde_json::Value>| {
-            if let Some(v) = v {
-                attributes.insert(k.to_string(), v);
+        fn id<T: std::str::FromStr<Err = dls_core::ids::IdError>>(
+            field: &str,
+            text: &str,
+        ) -> Result<T, DlsError> {
+            text.parse()
+                .map_err(|e: dls_core::ids::IdError| invalid(format!("field `{field}`: {e}")))
+        }
+        fn word<T: serde::de::DeserializeOwned>(field: &str, text: &str) -> Result<T, DlsError> {
+            use serde::de::IntoDeserializer;
+            T::deserialize(text.into_deserializer())
+                .map_err(|e: serde::de::value::Error| invalid(format!("field `{field}`: {e}")))
+        }
+        fn opt<T: serde::de::DeserializeOwned>(
+            field: &str,
+            text: Option<&str>,
+        ) -> Result<Option<T>, DlsError> {
+            text.map(|t| word(field, t)).transpose()
+        }
+        let needs = c
+            .needs
+            .iter()
+            .map(|n| {
+                Ok(CaseNeed {
+                    need: id("needs.need", &n.need)?,
+                    primary: n.primary,
+                })
+            })
+            .collect::<Result<Vec<_>, DlsError>>()?;
+        let attributes = CaseAttributes {
+            age_band: opt("age_band", c.age_band.as_deref())?,
+            household: opt("household", c.household.as_deref())?,
+            urgency: opt("urgency", c.urgency.as_deref())?.unwrap_or_default(),
+            framework: opt("framework", c.framework.as_deref())?,
+            signals: c
+                .signals
+                .iter()
+                .map(|s| word("signals", s))
+                .collect::<Result<_, _>>()?,
+            income_pct: c.income_pct,
+        };
+        let situation = if c.tried.is_empty() {
+            Situation::DoesNotKnowWhere
+        } else {
+            Situation::CannotGetThrough {
+                tried: c
+                    .tried
+                    .iter()
+                    .map(|t| {
+                        Ok(TriedService {
+                            service: id("tried.service", &t.service)?,
+                            outcome: word("tried.outcome", &t.outcome)?,
+                        })
+                    })
+                    .collect::<Result<_, DlsError>>()?,
             }
         };
-        put("age_band", c.age_band.map(Into::into));
-        put("household", c.household.map(Into::into));
-        put("urgency", c.urgency.map(Into::into));
-        put("framework", c.framework.map(Into::into));
-        put("income_pct", c.income_pct.map(Into::into));
-        if !c.signals.is_empty() {
-            put("signals", Some(c.signals.into()));
-        }
-        let situation = if c.tried.is_empty() {
-            serde_json::json!({ "kind": "does_not_know_where" })
-        } else {
-            serde_json::json!({
-                "kind": "cannot_get_through",
-                "tried": c.tried.iter().map(|t| serde_json::json!({"service": t.service, "outcome": t.outcome})).collect::<Vec<_>>()
-            })
+        let data = CaseData {
+            id: id("id", &c.id)?,
+            kern: id("kern", &c.kern)?,
+            needs,
+            attributes,
+            situation,
+            consent: Consent {
+                share_with_organisations: c.share_with_organisations,
+            },
+            opened: c.opened.as_deref().map(parse_date).transpose()?,
         };
-        let mut value = serde_json::json!({
-            "id": c.id,
-            "kern": c.kern,
-            "needs": c.needs.iter().map(|n| serde_json::json!({"need": n.need, "primary": n.primary})).collect::<Vec<_>>(),
-            "attributes": attributes,
-            "situation": situation,
-            "consent": { "share_with_organisations": c.share_with_organisations },
-        });
-        if let Some(o) = c.opened {
-            value["opened"] = o.into();
-        }
-        serde_json::from_value(value).map_err(|e| invalid(e.to_string()))
+        dls_core::Case::try_from(data).map_err(|e| invalid(e.to_string()))
     }
 }
 
@@ -997,4 +1041,54 @@ pub fn diagnostics_internal_failure() -> Result<(), DlsError> {
 #[uniffi::export]
 pub fn version() -> String {
     dls_core::VERSION.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pilot_case_survives_the_trip_through_its_record() {
+        for case in pilot::cases() {
+            let back = dls_core::Case::try_from(CaseRecord::from(&case)).expect("converts");
+            assert_eq!(back, case);
+        }
+    }
+
+    fn reason(e: DlsError) -> String {
+        match e {
+            DlsError::InvalidInput { reason } => reason,
+            other => panic!("expected InvalidInput, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_bad_field_of_a_case_record_is_named() {
+        let good = CaseRecord::from(&pilot::cases()[0]);
+        let mut c = good.clone();
+        c.age_band = Some("elderly".into());
+        assert!(reason(dls_core::Case::try_from(c).unwrap_err()).contains("field `age_band`"));
+        let mut c = good.clone();
+        c.kern = "Hoofddorp centrum!".into();
+        assert!(reason(dls_core::Case::try_from(c).unwrap_err()).contains("field `kern`"));
+        let mut c = good.clone();
+        c.signals = vec!["loud".into()];
+        assert!(reason(dls_core::Case::try_from(c).unwrap_err()).contains("field `signals`"));
+        let mut c = good.clone();
+        c.opened = Some("1 March".into());
+        assert!(reason(dls_core::Case::try_from(c).unwrap_err()).contains("YYYY-MM-DD"));
+        let mut c = good;
+        for n in &mut c.needs {
+            n.primary = false;
+        }
+        assert!(reason(dls_core::Case::try_from(c).unwrap_err()).contains("primary"));
+    }
+
+    #[test]
+    fn a_panic_inside_a_call_becomes_an_internal_error() {
+        match diagnostics_internal_failure() {
+            Err(DlsError::Internal { reason }) => assert!(reason.contains("internal failure")),
+            other => panic!("expected Internal, got {other:?}"),
+        }
+    }
 }

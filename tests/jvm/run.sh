@@ -25,4 +25,5 @@ python3 -c "import ast, sys; ast.parse(open(sys.argv[1]).read())" "$other/python
 echo "generated Kotlin, Swift and Python bindings"
 
 cd tests/jvm
+rm -rf target/surefire-reports  # counts come from these reports: no stale ones from an earlier run
 mvn -B -q -Ddls.lib.dir="$root/target/$profile" "$@" test
