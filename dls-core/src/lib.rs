@@ -57,3 +57,9 @@ pub enum Error {
     #[error(transparent)]
     Evaluation(#[from] evaluation::EvalError),
 }
+
+/// The Rust examples of the repository's README, compiled and run as doc tests so the README
+/// stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

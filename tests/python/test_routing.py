@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 import dls
-from dls.routing import DECISION_COLUMNS
+from dls.routing import CASE_COLUMNS, DECISION_COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -214,6 +214,12 @@ def test_batch_errors_name_row_and_column(router, pilot):
     assert info2.value.row == 5 and "unknown kern `atlantis`" in str(info2.value)
     with pytest.raises(dls.BadInputError, match="__arrow_c_stream__"):
         router.route_batch([1, 2, 3])
+
+
+def test_case_table_columns_are_the_documented_ones(pilot):
+    # CASE_COLUMNS in Python documents what the native module reads and writes
+    t = dls.cases_table(pilot.cases)
+    assert tuple(t.column_names) == CASE_COLUMNS
 
 
 def test_router_and_decision_pickle(router, pilot):
