@@ -22,7 +22,10 @@ for f in tests/jvm/generated/nl/delokalesteunpilaar/dls/dls_ffi.kt "$other/swift
   [ -s "$f" ] || { echo "uniffi-bindgen did not generate $f" >&2; exit 1; }
 done
 python3 -c "import ast, sys; ast.parse(open(sys.argv[1]).read())" "$other/python/dls_ffi.py"
-echo "generated Kotlin, Swift and Python bindings"
+for f in tests/jvm/generated/nl/delokalesteunpilaar/dls/dls_ffi.kt "$other/swift/Dls.swift" "$other/python/dls_ffi.py"; do
+  grep -q "Routes one household" "$f" || { echo "the Rust doc comments did not carry into $f" >&2; exit 1; }
+done
+echo "generated Kotlin, Swift and Python bindings, with the Rust doc comments"
 
 cd tests/jvm
 rm -rf target/surefire-reports  # counts come from these reports: no stale ones from an earlier run
