@@ -26,6 +26,7 @@ use chrono::NaiveDate;
 use dls_core::cases::{CaseAttributes, CaseData, CaseNeed, Consent, Situation, TriedService};
 use dls_core::routing::{self, HouseholdDecision, NeedDecision, Outcome, RouteOptions};
 use dls_core::{coverage, evaluation, pilot, Format};
+use rayon::prelude::*;
 
 uniffi::setup_scaffolding!();
 
@@ -449,19 +450,36 @@ impl Router {
     ) -> Result<Vec<BatchResult>, DlsError> {
         guard(|| {
             let date = date.as_deref().map(parse_date).transpose()?;
-            let mut parsed = Vec::with_capacity(cases.len());
+            // Records in and out are converted on all cores, like the routing itself.
+            let converted: Vec<Result<dls_core::Case, String>> = cases
+                .into_par_iter()
+                .map(|c| dls_core::Case::try_from(c).map_err(|e| e.to_string()))
+                .collect();
+            let mut parsed = Vec::with_capacity(converted.len());
             let mut bad = Vec::new();
-            for (i, c) in cases.into_iter().enumerate() {
-                match dls_core::Case::try_from(c) {
+            for (i, c) in converted.into_iter().enumerate() {
+                match c {
                     Ok(c) => parsed.push(c),
-                    Err(e) => bad.push((i, e.to_string())),
+                    Err(reason) => bad.push((i, reason)),
                 }
             }
-            let mut routed = self
+            let routed: Vec<BatchResult> = self
                 .inner
                 .route_batch(&parsed, date, RouteOptions::FAST)
-                .into_iter();
-            let total = parsed.len() + bad.len();
+                .into_par_iter()
+                .map(|r| match r {
+                    Ok(d) => BatchResult {
+                        decision: Some(DecisionRecord::from(&d)),
+                        error: None,
+                    },
+                    Err(e) => BatchResult {
+                        decision: None,
+                        error: Some(e.to_string()),
+                    },
+                })
+                .collect();
+            let total = routed.len() + bad.len();
+            let mut routed = routed.into_iter();
             let mut bad = bad.into_iter().peekable();
             let mut out = Vec::with_capacity(total);
             for i in 0..total {
@@ -472,21 +490,9 @@ impl Router {
                         error: Some(reason),
                     });
                 } else {
-                    match routed.next() {
-                        Some(Ok(d)) => out.push(BatchResult {
-                            decision: Some(DecisionRecord::from(&d)),
-                            error: None,
-                        }),
-                        Some(Err(e)) => out.push(BatchResult {
-                            decision: None,
-                            error: Some(e.to_string()),
-                        }),
-                        None => {
-                            return Err(DlsError::Internal {
-                                reason: "batch lost a result".into(),
-                            })
-                        }
-                    }
+                    out.push(routed.next().ok_or_else(|| DlsError::Internal {
+                        reason: "batch lost a result".into(),
+                    })?);
                 }
             }
             Ok(out)
@@ -1082,6 +1088,31 @@ mod tests {
             n.primary = false;
         }
         assert!(reason(dls_core::Case::try_from(c).unwrap_err()).contains("primary"));
+    }
+
+    #[test]
+    fn a_batch_keeps_the_order_and_reports_bad_cases_in_their_place() {
+        let router = Router::new(RuleSet::pilot());
+        let mut cases = Vec::new();
+        for (i, c) in pilot_cases().into_iter().cycle().take(300).enumerate() {
+            let mut c = c;
+            c.id = format!("{}-{i}", c.id);
+            match i % 7 {
+                3 => c.needs.clear(),            // no needs: cannot become a case
+                5 => c.kern = "atlantis".into(), // a case, but no such kern: a routing error
+                _ => {}
+            }
+            cases.push(c);
+        }
+        let batch = router.route_batch(cases.clone(), None).expect("batch");
+        assert_eq!(batch.len(), cases.len());
+        for (i, (c, r)) in cases.into_iter().zip(batch).enumerate() {
+            match router.route(c, None, false) {
+                Ok(d) => assert_eq!(r.decision, Some(d), "case {i}"),
+                Err(_) => assert!(r.decision.is_none() && r.error.is_some(), "case {i}"),
+            }
+            assert_eq!(r.error.is_some(), i % 7 == 3 || i % 7 == 5, "case {i}");
+        }
     }
 
     #[test]
