@@ -15,6 +15,26 @@ class RouteLatencyBench {
         val base = pilotCases()
         val cases = (0 until 200_000).map { i -> base[i % base.size].let { it.copy(id = "${it.id}-$i") } }
         repeat(20_000) { router.route(cases[it], null, false) } // warm-up
+        // What JNA itself costs here: a direct-mapped libc call with no structures or buffers.
+        repeat(20_000) { LibC.getpid() }
+        val jna = LongArray(100_000)
+        for (i in jna.indices) {
+            val t0 = System.nanoTime()
+            LibC.getpid()
+            jna[i] = System.nanoTime() - t0
+        }
+        jna.sort()
+        println("BENCH JNA direct call to libc getpid(): median ${jna[jna.size / 2] / 1000.0} us, p99 ${jna[jna.size * 99 / 100] / 1000.0} us")
+        // What one JNA structure costs to create (uniffi makes several per call: call status, buffers).
+        repeat(20_000) { RustBuffer.ByValue() }
+        val st = LongArray(100_000)
+        for (i in st.indices) {
+            val t0 = System.nanoTime()
+            RustBuffer.ByValue()
+            st[i] = System.nanoTime() - t0
+        }
+        st.sort()
+        println("BENCH new JNA structure (RustBuffer.ByValue): median ${st[st.size / 2] / 1000.0} us, p99 ${st[st.size * 99 / 100] / 1000.0} us")
         // The cost of crossing the boundary at all: a call with no arguments that returns a short string.
         repeat(20_000) { version() }
         val empty = LongArray(100_000)
@@ -47,4 +67,14 @@ class RouteLatencyBench {
         pool.shutdown()
         println("BENCH route per call, $threads JVM threads: ${"%.0f".format(cases.size / secs2)} cases/s")
     }
+}
+
+/** libc through JNA direct mapping, as a baseline for the cost of a call. */
+private object LibC {
+    init {
+        com.sun.jna.Native.register("c")
+    }
+
+    @JvmStatic
+    external fun getpid(): Int
 }
