@@ -9,6 +9,14 @@ export CARGO_TERM_COLOR=never
 
 step() { printf '\n==== %s\n' "$*"; }
 
+# rustfmt and clippy come with rustup's default profile; add them where a minimal toolchain lacks them.
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+  rustup component add rustfmt clippy
+fi
+for tool in python3 java mvn; do
+  command -v "$tool" >/dev/null || { echo "run_all.sh needs $tool (Python 3.10+, a JDK 17+ and Maven)" >&2; exit 1; }
+done
+
 step "cargo fmt"
 cargo fmt --all -- --check
 step "cargo clippy"

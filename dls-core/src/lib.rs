@@ -11,6 +11,7 @@ pub mod evaluation;
 pub mod events;
 pub mod ids;
 pub mod pilot;
+mod rng;
 pub mod routing;
 pub mod rules;
 pub mod schema;

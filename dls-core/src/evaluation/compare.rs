@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::disclosure::Disclosure;
 use super::metrics::CaseMetrics;
 use super::time::{date_to_day, local_day};
+use crate::rng::SplitMix64;
 
 /// A metric that can be compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -162,19 +163,12 @@ pub struct Comparison {
     pub suppressed: bool,
 }
 
-/// SplitMix64: small, fast, and reproducible on every platform.
-struct Rng(u64);
+/// The bootstrap's generator: SplitMix64 bits, mapped to an index by multiply-and-shift.
+struct Rng(SplitMix64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
     fn below(&mut self, n: usize) -> usize {
-        ((self.next() as u128 * n as u128) >> 64) as usize
+        ((self.0.next_u64() as u128 * n as u128) >> 64) as usize
     }
 }
 
@@ -233,7 +227,9 @@ pub fn compare_metric(
     let (mut ci_low, mut ci_high) = (None, None);
     if difference.is_some() && !suppressed && opts.iterations > 0 {
         // Seed per metric, so adding metrics does not change another metric's interval.
-        let mut rng = Rng(opts.seed ^ (metric as u64).wrapping_mul(0xA24B_AED4_963E_E407));
+        let mut rng = Rng(SplitMix64(
+            opts.seed ^ (metric as u64).wrapping_mul(0xA24B_AED4_963E_E407),
+        ));
         let mut diffs = Vec::with_capacity(opts.iterations as usize);
         let mut ra = Vec::with_capacity(va.len());
         let mut rb = Vec::with_capacity(vb.len());
