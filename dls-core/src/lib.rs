@@ -9,6 +9,7 @@ pub mod coverage;
 pub mod directory;
 pub mod evaluation;
 pub mod events;
+mod hash;
 pub mod ids;
 pub mod pilot;
 mod rng;

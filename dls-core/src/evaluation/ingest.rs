@@ -23,8 +23,7 @@
 //! reason) is [`RejectReason::DuplicateEvent`]. `rows_read == rows_used + rejected.len()`
 //! always holds. Rejections name a field, never its value, so no personal data leaks.
 
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
 
@@ -36,49 +35,7 @@ use crate::conditions::{Attribute, LegalFramework, Signal};
 use crate::events::{Activity, Event, RejectionReason};
 use crate::ids::{CaseId, KernId, MunicipalityCode, NeedCode, OrganisationId, RegionId, ServiceId};
 
-/// A fast, non-cryptographic hasher for interning (ids are not attacker-chosen keys here; a
-/// pathological input only costs time).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-const FX_K: u64 = 0x517c_c1b7_2722_0a95;
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(FX_K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(FX_K);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(FX_K);
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(FX_K);
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(FX_K);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        // Final avalanche (MurmurHash3 fmix64): the multiply-rotate rounds leave the low bits,
-        // which pick the bucket, depending on the first bytes only.
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    }
-}
-
-pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub(crate) use crate::hash::FxMap;
 
 /// No value (absent id).
 pub(crate) const NONE: u32 = u32::MAX;

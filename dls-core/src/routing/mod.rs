@@ -63,8 +63,7 @@
 mod decision;
 mod what_if;
 
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -231,41 +230,8 @@ struct HotService {
     organisation: u32,
 }
 
-/// FxHash: a fast hasher for the router's own lookup tables. Their keys come from the
-/// validated directory; callers only look up, so a weak hash cannot be used to slow it down.
-#[derive(Debug, Default, Clone, Copy)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        // the length first, so zero padding of the last word cannot collide
-        self.0 = (self.0.rotate_left(5) ^ bytes.len() as u64).wrapping_mul(K);
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-    }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<V> = HashMap<Box<str>, V, BuildHasherDefault<Fx>>;
+/// The router's lookup tables: keys come from the validated directory; callers only look up.
+type FxMap<V> = crate::hash::FxMap<Box<str>, V>;
 
 struct Inner {
     rules: RuleSet,
