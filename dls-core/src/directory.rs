@@ -16,11 +16,10 @@ use serde::{Deserialize, Serialize};
 use crate::areas::{AreaRef, Areas, AreasData, Kern, Municipality, Region};
 use crate::conditions::{ConditionMask, Conditions};
 use crate::ids::{OrganisationId, ServiceId};
-use crate::source::{self, Format};
+use crate::source::{self, Format, ParseError};
 use crate::taxonomy::{Domain, NeedDef, NeedMatcher, Taxonomy, TaxonomyData};
-use crate::validation::{Location, ProblemKind, ValidationReport};
+use crate::validation::{LoadError, Location, ProblemKind, ValidationReport};
 use crate::validity::Validity;
-use crate::Error;
 
 /// What kind of organisation this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -245,7 +244,7 @@ pub struct DirectoryData {
 
 impl DirectoryData {
     /// Parses one file's text; `file` names it in errors.
-    pub fn parse(text: &str, format: Format, file: &str) -> Result<DirectoryData, Error> {
+    pub fn parse(text: &str, format: Format, file: &str) -> Result<DirectoryData, ParseError> {
         let mut d: DirectoryData = source::parse(text, format, file)?;
         let f: Arc<str> = file.into();
         let DirectoryData {
@@ -283,7 +282,7 @@ impl DirectoryData {
     }
 
     /// Reads one file (`.toml` or `.json`).
-    pub fn from_file(path: &Path) -> Result<DirectoryData, Error> {
+    pub fn from_file(path: &Path) -> Result<DirectoryData, ParseError> {
         let (text, format, name) = source::read_file(path)?;
         Self::parse(&text, format, &name)
     }
@@ -477,7 +476,7 @@ impl Directory {
     }
 
     /// Reads and validates a directory from files (each `.toml` or `.json`, merged in order).
-    pub fn from_files<P: AsRef<Path>>(paths: &[P]) -> Result<Directory, Error> {
+    pub fn from_files<P: AsRef<Path>>(paths: &[P]) -> Result<Directory, LoadError> {
         let mut data = DirectoryData::default();
         for p in paths {
             data.merge(DirectoryData::from_file(p.as_ref())?);
@@ -486,7 +485,7 @@ impl Directory {
     }
 
     /// Parses and validates a directory from one text.
-    pub fn from_str(text: &str, format: Format, file: &str) -> Result<Directory, Error> {
+    pub fn from_str(text: &str, format: Format, file: &str) -> Result<Directory, LoadError> {
         Ok(Directory::new(DirectoryData::parse(text, format, file)?)?.0)
     }
 

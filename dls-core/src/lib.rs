@@ -31,7 +31,7 @@ pub use ids::{
 };
 pub use rules::{RuleSet, RuleSetData, Target};
 pub use source::{Format, ParseError};
-pub use validation::{Problem, ProblemKind, Severity, ValidationReport};
+pub use validation::{LoadError, Problem, ProblemKind, Severity, ValidationReport};
 
 /// The crate version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -58,6 +58,15 @@ pub enum Error {
     /// An event log or evaluation setting could not be used.
     #[error(transparent)]
     Evaluation(#[from] evaluation::EvalError),
+}
+
+impl From<LoadError> for Error {
+    fn from(e: LoadError) -> Self {
+        match e {
+            LoadError::Parse(p) => Error::Parse(p),
+            LoadError::Invalid(r) => Error::Validation(r),
+        }
+    }
 }
 
 /// The Rust examples of the repository's README, compiled and run as doc tests so the README

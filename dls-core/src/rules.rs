@@ -23,11 +23,10 @@ use crate::areas::{AreaRef, Layer};
 use crate::conditions::{ConditionMask, Conditions};
 use crate::directory::{unknown_area_kind, Directory, Origins, ServiceRole};
 use crate::ids::{IdError, RuleId, ServiceId};
-use crate::source::{self, Format};
+use crate::source::{self, Format, ParseError};
 use crate::taxonomy::NeedMatcher;
-use crate::validation::{Location, Problem, ProblemKind, ValidationReport};
+use crate::validation::{LoadError, Location, Problem, ProblemKind, ValidationReport};
 use crate::validity::Validity;
-use crate::Error;
 
 /// Where a rule sends a need. Written as text: `service:<id>`, `steunpilaar`,
 /// `escalation:<id>` or `not_covered`.
@@ -212,7 +211,7 @@ pub struct RuleSetData {
 
 impl RuleSetData {
     /// Parses one file's text; `file` names it in errors.
-    pub fn parse(text: &str, format: Format, file: &str) -> Result<RuleSetData, Error> {
+    pub fn parse(text: &str, format: Format, file: &str) -> Result<RuleSetData, ParseError> {
         let mut d: RuleSetData = source::parse(text, format, file)?;
         let f: Arc<str> = file.into();
         for r in &d.rules {
@@ -234,7 +233,7 @@ impl RuleSetData {
     }
 
     /// Reads one file (`.toml` or `.json`).
-    pub fn from_file(path: &Path) -> Result<RuleSetData, Error> {
+    pub fn from_file(path: &Path) -> Result<RuleSetData, ParseError> {
         let (text, format, name) = source::read_file(path)?;
         Self::parse(&text, format, &name)
     }
@@ -376,7 +375,7 @@ impl RuleSet {
     pub fn from_files<P: AsRef<Path>>(
         directory: &Directory,
         paths: &[P],
-    ) -> Result<RuleSet, Error> {
+    ) -> Result<RuleSet, LoadError> {
         let mut data = RuleSetData::default();
         for p in paths {
             data.merge(RuleSetData::from_file(p.as_ref())?);
@@ -390,7 +389,7 @@ impl RuleSet {
         text: &str,
         format: Format,
         file: &str,
-    ) -> Result<RuleSet, Error> {
+    ) -> Result<RuleSet, LoadError> {
         Ok(RuleSet::new(
             directory,
             RuleSetData::parse(text, format, file)?,

@@ -7,6 +7,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::source::ParseError;
+
 /// How serious a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -235,3 +237,17 @@ impl fmt::Display for ValidationReport {
 }
 
 impl std::error::Error for ValidationReport {}
+
+/// What a loader (`Directory::from_files`, `RuleSet::from_files`, …) can fail with: the input
+/// could not be read or parsed, or it was read and failed validation. Each carries its own
+/// locations (file, line and column; file, item and field).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// A file could not be read or parsed.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// The input was read and failed validation.
+    #[error(transparent)]
+    Invalid(#[from] ValidationReport),
+}

@@ -4,7 +4,9 @@
 use dls_core::cases::Case;
 use dls_core::coverage::{self, CoverageOptions};
 use dls_core::events::Event;
-use dls_core::{pilot, Directory, DirectoryData, Error, Format, ParseError, RuleSet, RuleSetData};
+use dls_core::{
+    pilot, Directory, DirectoryData, Format, LoadError, ParseError, RuleSet, RuleSetData,
+};
 
 const RULES_TOML: &str = r#"
 capacity = "skip_full"
@@ -175,7 +177,7 @@ fn public_types_round_trip_through_serde() {
 
 fn parse_error(text: &str, format: Format) -> ParseError {
     match RuleSetData::parse(text, format, "input") {
-        Err(Error::Parse(e)) => e,
+        Err(e) => e,
         other => panic!("expected a parse error, got {other:?}"),
     }
 }
@@ -248,9 +250,7 @@ fn garbage_and_deep_nesting_never_panic() {
         ));
         assert!(matches!(
             DirectoryData::parse(&garbage, f, "g"),
-            Err(Error::Parse(
-                ParseError::Syntax { .. } | ParseError::TooDeep { .. }
-            ))
+            Err(ParseError::Syntax { .. } | ParseError::TooDeep { .. })
         ));
     }
     let deep_json = format!("{{\"rule\": {}", "[".repeat(100_000));
@@ -297,16 +297,16 @@ fn files_are_read_by_extension() {
     std::fs::write(&bad, "x").unwrap();
     assert!(matches!(
         RuleSet::from_files(&d, &[&bad]),
-        Err(Error::Parse(ParseError::UnknownFormat { .. }))
+        Err(LoadError::Parse(ParseError::UnknownFormat { .. }))
     ));
     assert!(matches!(
         RuleSet::from_files(&d, &[dir.join("missing.toml")]),
-        Err(Error::Parse(ParseError::Io { .. }))
+        Err(LoadError::Parse(ParseError::Io { .. }))
     ));
     std::fs::write(&t, [0xff, 0xfe, 0x00]).unwrap();
     assert!(matches!(
         RuleSet::from_files(&d, &[&t]),
-        Err(Error::Parse(ParseError::Syntax { .. }))
+        Err(LoadError::Parse(ParseError::Syntax { .. }))
     ));
     std::fs::remove_dir_all(&dir).ok();
 }

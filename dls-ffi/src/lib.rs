@@ -151,6 +151,12 @@ impl From<dls_core::Error> for DlsError {
     }
 }
 
+impl From<dls_core::LoadError> for DlsError {
+    fn from(e: dls_core::LoadError) -> Self {
+        dls_core::Error::from(e).into()
+    }
+}
+
 impl From<dls_core::ValidationReport> for DlsError {
     fn from(r: dls_core::ValidationReport) -> Self {
         dls_core::Error::from(r).into()

@@ -72,6 +72,7 @@ macro_rules! from_core {
 }
 from_core!(
     dls_core::Error,
+    dls_core::LoadError,
     ParseError,
     ValidationReport,
     dls_core::CaseError,
