@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod areas;
+pub mod attributes;
 pub mod cases;
 pub mod conditions;
 pub mod coverage;
