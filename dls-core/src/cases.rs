@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::attributes::CaseAttributes;
 use crate::directory::Directory;
-use crate::ids::{CaseId, KernId, NeedCode, ServiceId};
+use crate::ids::{wire_names, CaseId, KernId, NeedCode, ServiceId};
 
 /// One need of a case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -34,6 +34,16 @@ pub enum TryOutcome {
     /// The service put the citizen on a waiting list too long to bear.
     WaitedTooLong,
 }
+
+wire_names!(
+    TryOutcome,
+    "try outcome",
+    [
+        Rejected = "rejected",
+        NoResponse = "no_response",
+        WaitedTooLong = "waited_too_long",
+    ]
+);
 
 /// A service the citizen already tried without success.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -281,6 +291,11 @@ impl Case {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn try_outcome_wire_names() {
+        crate::ids::assert_wire_names!(TryOutcome);
+    }
 
     fn data(needs: &[(&str, bool)]) -> CaseData {
         CaseData {
