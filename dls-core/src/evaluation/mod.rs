@@ -44,8 +44,8 @@ pub use clocks::{ClockKind, ClockResult, ClockStatus, ClockTerms, LegalConfig};
 pub use compare::{compare, compare_metric, CompareOptions, Comparison, Metric, Selection};
 pub use disclosure::{Disclosure, Problems, Suppression, Table};
 pub use ingest::{
-    ingest_csv, ingest_csv_str, ingest_events, ingest_jsonl, ingest_jsonl_str, EventLog, Ingested,
-    RejectReason, RejectedRow,
+    ingest_csv, ingest_csv_str, ingest_events, ingest_jsonl, ingest_jsonl_str, EventFields,
+    EventLog, EventLogBuilder, Ingested, RejectReason, RejectedRow, Timestamp,
 };
 pub use metrics::CaseMetrics;
 pub use sketch::Sketch;

@@ -1,8 +1,8 @@
-//! The CSV reader: RFC 4180 records, header names to columns, one [`RawRow`] per record.
+//! The CSV reader: RFC 4180 records, header names to columns, one [`EventFields`] row per record.
 
 use std::io::{BufRead, BufReader, Read};
 
-use super::{io_err, strip_eol, Builder, Ingested, RawRow, RejectReason};
+use super::{io_err, strip_eol, EventFields, EventLogBuilder, Ingested, RejectReason, Timestamp};
 use crate::evaluation::EvalError;
 
 /// Column positions of a CSV header.
@@ -80,7 +80,7 @@ pub fn ingest_csv<R: Read>(reader: R) -> Result<Ingested, EvalError> {
     let mut line = Vec::with_capacity(256);
     let mut rec = Vec::with_capacity(256);
     let mut ends = Vec::with_capacity(16);
-    let mut b = Builder::default();
+    let mut b = EventLogBuilder::new();
     let mut line_no = 0u64;
     // Header.
     let cols = loop {
@@ -177,32 +177,32 @@ pub fn ingest_csv<R: Read>(reader: R) -> Result<Ingested, EvalError> {
             b.reject(row, RejectReason::BadEncoding, None);
             continue;
         };
-        let f = |c: Option<usize>| -> &str {
-            match c {
-                Some(i) => {
-                    let start = if i == 0 { 0 } else { ends[i - 1] };
-                    text[start..ends[i]].trim()
-                }
-                None => "",
-            }
+        let f = |c: Option<usize>| -> Option<&str> {
+            c.map(|i| {
+                let start = if i == 0 { 0 } else { ends[i - 1] };
+                &text[start..ends[i]]
+            })
         };
-        let raw = RawRow {
-            case_id: Some(f(cols.case_id)),
-            timestamp: Some(f(cols.timestamp)),
-            activity: Some(f(cols.activity)),
-            organisation: f(cols.organisation),
-            service: f(cols.service),
-            kern: f(cols.kern),
-            need: f(cols.need),
-            reason: f(cols.reason),
-            municipality: f(cols.municipality),
-            region: f(cols.region),
-            domain: f(cols.domain),
-            phase: f(cols.phase),
-            framework: f(cols.framework),
-            signals: f(cols.signals),
-        };
-        b.push_raw(row, &raw);
+        let signals = f(cols.signals);
+        b.push(
+            row,
+            EventFields {
+                case_id: f(cols.case_id),
+                timestamp: f(cols.timestamp).map(Timestamp::Text),
+                activity: f(cols.activity),
+                organisation: f(cols.organisation),
+                service: f(cols.service),
+                kern: f(cols.kern),
+                need: f(cols.need),
+                reason: f(cols.reason),
+                municipality: f(cols.municipality),
+                region: f(cols.region),
+                domain: f(cols.domain),
+                phase: f(cols.phase),
+                framework: f(cols.framework),
+                signals: signals.as_slice(),
+            },
+        );
     }
     Ok(b.finish())
 }

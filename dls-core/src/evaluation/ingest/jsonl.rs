@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader, Read};
 
 use serde::Deserialize;
 
-use super::{io_err, strip_eol, Builder, Ingested, RawRow, RejectReason};
+use super::{io_err, strip_eol, EventFields, EventLogBuilder, Ingested, RejectReason, Timestamp};
 use crate::evaluation::EvalError;
 
 #[derive(Deserialize)]
@@ -44,7 +44,7 @@ struct JsonRow<'a> {
 pub fn ingest_jsonl<R: Read>(reader: R) -> Result<Ingested, EvalError> {
     let mut rd = BufReader::new(reader);
     let mut line = Vec::new();
-    let mut b = Builder::default();
+    let mut b = EventLogBuilder::new();
     let mut row = 0u64;
     loop {
         line.clear();
@@ -67,26 +67,41 @@ pub fn ingest_jsonl<R: Read>(reader: R) -> Result<Ingested, EvalError> {
                 continue;
             }
         };
-        fn s<'b>(v: &'b Option<std::borrow::Cow<'_, str>>) -> &'b str {
-            v.as_deref().map(str::trim).unwrap_or("")
+        // An absent (or null) required key is a fault of the line, like a short CSV record;
+        // an empty one is left to the builder (the first required field at fault is named).
+        let required = [
+            (&j.case_id, "case_id"),
+            (&j.timestamp, "timestamp"),
+            (&j.activity, "activity"),
+        ];
+        if let Some((_, name)) = required
+            .iter()
+            .find(|(v, _)| v.as_deref().is_none_or(|s| s.trim().is_empty()))
+            .filter(|(v, _)| v.is_none())
+        {
+            b.reject(row, RejectReason::MissingColumn, Some(name));
+            continue;
         }
-        let raw = RawRow {
-            case_id: j.case_id.as_deref().map(str::trim),
-            timestamp: j.timestamp.as_deref().map(str::trim),
-            activity: j.activity.as_deref().map(str::trim),
-            organisation: s(&j.organisation),
-            service: s(&j.service),
-            kern: s(&j.kern),
-            need: s(&j.need),
-            reason: s(&j.reason),
-            municipality: s(&j.municipality),
-            region: s(&j.region),
-            domain: s(&j.domain),
-            phase: s(&j.phase),
-            framework: s(&j.framework),
-            signals: s(&j.signals),
-        };
-        b.push_raw(row, &raw);
+        let signals = j.signals.as_deref();
+        b.push(
+            row,
+            EventFields {
+                case_id: j.case_id.as_deref(),
+                timestamp: j.timestamp.as_deref().map(Timestamp::Text),
+                activity: j.activity.as_deref(),
+                organisation: j.organisation.as_deref(),
+                service: j.service.as_deref(),
+                kern: j.kern.as_deref(),
+                need: j.need.as_deref(),
+                reason: j.reason.as_deref(),
+                municipality: j.municipality.as_deref(),
+                region: j.region.as_deref(),
+                domain: j.domain.as_deref(),
+                phase: j.phase.as_deref(),
+                framework: j.framework.as_deref(),
+                signals: signals.as_slice(),
+            },
+        );
     }
     Ok(b.finish())
 }

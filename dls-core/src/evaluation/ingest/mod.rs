@@ -1,5 +1,6 @@
-//! Reading event logs (CSV, JSON lines, or [`Event`] values) into a compact, checked
-//! [`EventLog`], accounting for every input row.
+//! Reading event logs (CSV, JSON lines, [`Event`] values, or a host's columns) into a compact,
+//! checked [`EventLog`], accounting for every input row. Every reader hands its rows to one
+//! [`EventLogBuilder`], so the checks below and the rejection reasons exist once.
 //!
 //! # Input
 //!
@@ -16,7 +17,7 @@
 //! # Checks
 //!
 //! Each row is used or rejected with a [`RejectReason`] and its row number (the line number in
-//! the file: the CSV header is row 1). Rows of one case must come in time order: a row earlier
+//! the file: the CSV header is row 1; with [`EventLogBuilder::push`], the caller's number). Rows of one case must come in time order: a row earlier
 //! than the case's previous used row is [`RejectReason::OutOfOrder`]. A case starts with
 //! `opened`; rows of a case before its `opened` are [`RejectReason::NotOpened`]. An exact repeat
 //! of an earlier row of the case (same instant, activity, organisation, service, need and
@@ -27,7 +28,7 @@ mod columns;
 mod csv;
 mod jsonl;
 
-pub use columns::ingest_events;
+pub use columns::{ingest_events, EventFields, Timestamp};
 pub use csv::{ingest_csv, ingest_csv_str};
 pub use jsonl::{ingest_jsonl, ingest_jsonl_str};
 
@@ -247,7 +248,7 @@ pub(crate) struct CaseInfo {
 }
 
 /// A checked event log in columnar form, with ids interned. Build it with [`ingest_csv`],
-/// [`ingest_jsonl`] or [`ingest_events`]; turn it back into [`Event`]s with
+/// [`ingest_jsonl`], [`ingest_events`] or an [`EventLogBuilder`]; turn it back into [`Event`]s with
 /// [`EventLog::events`].
 #[derive(Debug, Clone, Default)]
 pub struct EventLog {
@@ -346,53 +347,85 @@ fn parse_known(s: Option<&Arc<str>>) -> CaseId {
     }
 }
 
-/// One row's fields, borrowed.
-#[derive(Default)]
-pub(crate) struct RawRow<'a> {
-    pub case_id: Option<&'a str>,
-    pub timestamp: Option<&'a str>,
-    pub activity: Option<&'a str>,
-    pub organisation: &'a str,
-    pub service: &'a str,
-    pub kern: &'a str,
-    pub need: &'a str,
-    pub reason: &'a str,
-    pub municipality: &'a str,
-    pub region: &'a str,
-    pub domain: &'a str,
-    pub phase: &'a str,
-    pub framework: &'a str,
-    pub signals: &'a str,
-}
-
-/// Builds an [`EventLog`] row by row.
-#[derive(Default)]
-pub(crate) struct Builder {
-    log: EventLog,
-    rejected: Vec<RejectedRow>,
-    rows_read: u64,
-}
-
-fn reject(reason: RejectReason, field: Option<&str>) -> (RejectReason, Option<String>) {
-    (reason, field.map(str::to_string))
-}
+/// A rejection found while checking a row: why, and the field concerned.
+type Reject = (RejectReason, Option<&'static str>);
 
 fn opt_id(
     interner: &mut Interner,
     s: &str,
     check: fn(&str) -> bool,
     field: &'static str,
-) -> Result<u32, (RejectReason, Option<String>)> {
+) -> Result<u32, Reject> {
     if s.is_empty() {
         Ok(NONE)
     } else {
         interner
             .intern(s, check)
-            .ok_or_else(|| reject(RejectReason::BadId, Some(field)))
+            .ok_or((RejectReason::BadId, Some(field)))
     }
 }
 
-impl Builder {
+/// First and last instants a timestamp may name (years 0000 to 9999, like the text form).
+const MIN_SECS: i64 = -62_167_219_200; // 0000-01-01T00:00:00Z
+const MAX_SECS: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+
+/// Builds an [`EventLog`] row by row: the one entry point every reader uses (CSV, JSON lines,
+/// [`Event`] values, and hosts that hold the log as columns), so every row is checked and
+/// accounted for the same way (see the [module docs](self) for the checks).
+///
+/// ```
+/// use dls_core::evaluation::{EventFields, EventLogBuilder, RejectReason, Timestamp};
+///
+/// let mut b = EventLogBuilder::new();
+/// b.push(1, EventFields {
+///     case_id: Some("c1"),
+///     timestamp: Some(Timestamp::Text("2026-03-02T09:00:00+01:00")),
+///     activity: Some("opened"),
+///     kern: Some("hoofddorp"),
+///     signals: &["threatened_eviction"],
+///     ..EventFields::default()
+/// });
+/// // 2026-03-03T10:00:00Z as UTC microseconds.
+/// b.push(2, EventFields {
+///     case_id: Some("c1"),
+///     timestamp: Some(Timestamp::Micros(1_772_532_000_000_000)),
+///     activity: Some("first_contact"),
+///     ..EventFields::default()
+/// });
+/// b.push(3, EventFields { case_id: Some("c2"), ..EventFields::default() });
+/// let ingested = b.finish();
+/// assert_eq!((ingested.rows_read, ingested.rows_used), (3, 2));
+/// assert_eq!(ingested.rejected[0].row, 3);
+/// assert_eq!(ingested.rejected[0].reason, RejectReason::MissingValue);
+/// ```
+#[derive(Debug, Default)]
+pub struct EventLogBuilder {
+    log: EventLog,
+    rejected: Vec<RejectedRow>,
+    rows_read: u64,
+}
+
+impl EventLogBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Checks one row and adds it to the log, or records why it was rejected. `row` is the
+    /// caller's 1-based row number (the line of a file, the row of a host's table); it is
+    /// reported with a rejection and never inferred from the content.
+    pub fn push(&mut self, row: u64, fields: EventFields<'_>) {
+        self.rows_read += 1;
+        if let Err((reason, field)) = self.try_push(&fields) {
+            self.rejected.push(RejectedRow {
+                row,
+                reason,
+                field: field.map(str::to_string),
+            });
+        }
+    }
+
+    /// Counts a row that a reader could not split into fields (bad encoding, bad JSON, …).
     pub(crate) fn reject(&mut self, row: u64, reason: RejectReason, field: Option<&str>) {
         self.rows_read += 1;
         self.rejected.push(RejectedRow {
@@ -402,87 +435,81 @@ impl Builder {
         });
     }
 
-    pub(crate) fn push_raw(&mut self, row: u64, r: &RawRow<'_>) {
-        self.rows_read += 1;
-        if let Err((reason, field)) = self.try_push(r) {
-            self.rejected.push(RejectedRow { row, reason, field });
-        }
-    }
-
-    fn try_push(&mut self, r: &RawRow<'_>) -> Result<(), (RejectReason, Option<String>)> {
-        fn req<'b>(
-            v: Option<&'b str>,
-            name: &str,
-        ) -> Result<&'b str, (RejectReason, Option<String>)> {
-            match v {
-                None => Err(reject(RejectReason::MissingColumn, Some(name))),
-                Some("") => Err(reject(RejectReason::MissingValue, Some(name))),
+    fn try_push(&mut self, r: &EventFields<'_>) -> Result<(), Reject> {
+        fn req<'b>(v: Option<&'b str>, name: &'static str) -> Result<&'b str, Reject> {
+            match v.map(str::trim) {
+                None | Some("") => Err((RejectReason::MissingValue, Some(name))),
                 Some(s) => Ok(s),
             }
         }
+        fn opt(v: Option<&str>) -> &str {
+            v.map_or("", str::trim)
+        }
         let case_s = req(r.case_id, "case_id")?;
-        let ts = req(r.timestamp, "timestamp")?;
-        let act = req(r.activity, "activity")?;
-        let at = parse_timestamp(ts.as_bytes())
-            .ok_or_else(|| reject(RejectReason::BadTimestamp, Some("timestamp")))?;
-        let activity = parse_activity(act)
-            .ok_or_else(|| reject(RejectReason::UnknownActivity, Some("activity")))?;
-        let reason = if r.reason.is_empty() {
-            None
-        } else {
-            Some(
-                parse_reason(r.reason)
-                    .ok_or_else(|| reject(RejectReason::UnknownReason, Some("reason")))?,
-            )
+        let ts = match r.timestamp {
+            Some(Timestamp::Text(s)) => Timestamp::Text(req(Some(s), "timestamp")?),
+            Some(m @ Timestamp::Micros(_)) => m,
+            None => return Err((RejectReason::MissingValue, Some("timestamp"))),
         };
-        let framework = match r.framework {
+        let act = req(r.activity, "activity")?;
+        let at = match ts {
+            Timestamp::Text(s) => parse_timestamp(s.as_bytes()),
+            Timestamp::Micros(us) => {
+                Some(us.div_euclid(1_000_000)).filter(|s| (MIN_SECS..=MAX_SECS).contains(s))
+            }
+        }
+        .ok_or((RejectReason::BadTimestamp, Some("timestamp")))?;
+        let activity =
+            parse_activity(act).ok_or((RejectReason::UnknownActivity, Some("activity")))?;
+        let reason = match opt(r.reason) {
+            "" => None,
+            s => Some(parse_reason(s).ok_or((RejectReason::UnknownReason, Some("reason")))?),
+        };
+        let framework = match opt(r.framework) {
             "" => FW_NONE,
             s => match attribute::<LegalFramework>(s) {
                 Some(LegalFramework::Wmo) => FW_WMO,
                 Some(LegalFramework::Jeugdwet) => FW_JEUGD,
                 Some(LegalFramework::Wgs) => FW_WGS,
                 Some(_) => FW_OTHER,
-                None => return Err(reject(RejectReason::BadAttribute, Some("framework"))),
+                None => return Err((RejectReason::BadAttribute, Some("framework"))),
             },
         };
-        let urgent = if r.signals.is_empty() {
-            0
-        } else {
-            let mut u = 1;
-            for s in r
-                .signals
-                .split(';')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-            {
+        // 0: no signals stated; 1: signals, no threat; 2: eviction or cut-off threatens.
+        let mut urgent = 0;
+        for item in r.signals {
+            if item.trim().is_empty() {
+                continue;
+            }
+            urgent = urgent.max(1);
+            for s in item.split(';').map(str::trim).filter(|s| !s.is_empty()) {
                 match attribute::<Signal>(s) {
-                    Some(Signal::ThreatenedEviction | Signal::CutOff) => u = 2,
+                    Some(Signal::ThreatenedEviction | Signal::CutOff) => urgent = 2,
                     Some(_) => {}
-                    None => return Err(reject(RejectReason::BadAttribute, Some("signals"))),
+                    None => return Err((RejectReason::BadAttribute, Some("signals"))),
                 }
             }
-            u
-        };
+        }
         let log = &mut self.log;
-        let org = opt_id(&mut log.orgs, r.organisation, ok_org, "organisation")?;
-        let service = opt_id(&mut log.services, r.service, ok_service, "service")?;
-        let kern = opt_id(&mut log.kernen, r.kern, ok_kern, "kern")?;
-        let need = opt_id(&mut log.needs, r.need, ok_need, "need")?;
+        let org = opt_id(&mut log.orgs, opt(r.organisation), ok_org, "organisation")?;
+        let service = opt_id(&mut log.services, opt(r.service), ok_service, "service")?;
+        let kern = opt_id(&mut log.kernen, opt(r.kern), ok_kern, "kern")?;
+        let need = opt_id(&mut log.needs, opt(r.need), ok_need, "need")?;
         let municipality = opt_id(
             &mut log.labels,
-            r.municipality,
+            opt(r.municipality),
             ok_municipality,
             "municipality",
         )?;
-        let region = opt_id(&mut log.labels, r.region, ok_region, "region")?;
-        let domain = opt_id(&mut log.labels, r.domain, ok_label, "domain")?;
-        let phase = opt_id(&mut log.labels, r.phase, ok_label, "phase")?;
+        let region = opt_id(&mut log.labels, opt(r.region), ok_region, "region")?;
+        let domain = opt_id(&mut log.labels, opt(r.domain), ok_label, "domain")?;
+        let phase = opt_id(&mut log.labels, opt(r.phase), ok_label, "phase")?;
 
         let before = log.case_ids.len();
         let c = log
             .case_ids
             .intern(case_s, ok_case)
-            .ok_or_else(|| reject(RejectReason::BadId, Some("case_id")))?;
+            .ok_or((RejectReason::BadId, Some("case_id")))?;
         if c as usize == before {
             log.cases.push(CaseInfo {
                 opened_at: 0,
@@ -502,16 +529,16 @@ impl Builder {
         let info = &mut log.cases[c as usize];
         if !info.opened {
             if activity != Activity::Opened {
-                return Err(reject(RejectReason::NotOpened, None));
+                return Err((RejectReason::NotOpened, None));
             }
             if at < info.last_at {
-                return Err(reject(RejectReason::OutOfOrder, Some("timestamp")));
+                return Err((RejectReason::OutOfOrder, Some("timestamp")));
             }
             info.opened = true;
             info.opened_at = at;
         } else {
             if at < info.last_at {
-                return Err(reject(RejectReason::OutOfOrder, Some("timestamp")));
+                return Err((RejectReason::OutOfOrder, Some("timestamp")));
             }
             if at == info.last_at {
                 let mut e = info.last;
@@ -523,13 +550,13 @@ impl Builder {
                         && log.ev_need[i] == need
                         && log.ev_reason[i] == reason
                     {
-                        return Err(reject(RejectReason::DuplicateEvent, None));
+                        return Err((RejectReason::DuplicateEvent, None));
                     }
                     e = log.prev[i];
                 }
             }
             if activity == Activity::Opened {
-                return Err(reject(RejectReason::AlreadyOpened, Some("activity")));
+                return Err((RejectReason::AlreadyOpened, Some("activity")));
             }
         }
         let set = |slot: &mut u32, v: u32| {
@@ -563,7 +590,8 @@ impl Builder {
         Ok(())
     }
 
-    pub(crate) fn finish(mut self) -> Ingested {
+    /// Indexes the rows used by case and returns them with the row accounting.
+    pub fn finish(mut self) -> Ingested {
         self.log.finish();
         let rows_used = self.log.len() as u64;
         debug_assert_eq!(rows_used + self.rejected.len() as u64, self.rows_read);
