@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use dls_core::evaluation::disclosure::suppress;
+use dls_core::evaluation::table::suppress;
 use dls_core::evaluation::{
     self, compare_metric, ClockKind, ClockStatus, ClockTerms, CompareOptions, Dim, Disclosure,
     EvalOptions, EvalState, EventFields, EventLogBuilder, HolidayCalendar, Ingested, Metric,
@@ -737,7 +737,7 @@ fn published_counts_are_rounded_and_small_cells_hidden() {
     };
     let ev = eval(&rows, &opts);
     let t = &ev.summary.aggregates;
-    let by: BTreeMap<&str, &evaluation::disclosure::Row> = t
+    let by: BTreeMap<&str, &evaluation::table::Row> = t
         .rows
         .iter()
         .map(|r| (r.key[0].as_deref().unwrap(), r))

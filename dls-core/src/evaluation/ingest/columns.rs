@@ -1,9 +1,7 @@
-//! The row shape every reader hands to [`EventLogBuilder::push`]: borrowed fields, so a host
-//! that holds the log as columns (an Arrow table, plain vectors) feeds the builder without
-//! writing text first; and the reader of core [`Event`] values.
-
-use super::{EventLogBuilder, Ingested};
-use crate::events::Event;
+//! The row shape every reader hands to
+//! [`EventLogBuilder::push`](super::EventLogBuilder::push): borrowed fields, so a host that holds
+//! the log as columns (an Arrow table, plain vectors) feeds the builder cell by cell, without
+//! writing text first.
 
 /// When an event happened, as the host holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,27 +52,4 @@ pub struct EventFields<'a> {
     /// Signal names, one per item; an item may also hold several separated by `;` (as a CSV
     /// cell does). Blank items are ignored; no non-blank item means no signals were stated.
     pub signals: &'a [&'a str],
-}
-
-/// Checks and indexes core [`Event`] values (row = 1-based position) with the same rules as the
-/// file readers.
-pub fn ingest_events<'a, I: IntoIterator<Item = &'a Event>>(events: I) -> Ingested {
-    let mut b = EventLogBuilder::new();
-    for (i, e) in events.into_iter().enumerate() {
-        b.push(
-            i as u64 + 1,
-            EventFields {
-                case_id: Some(e.case.as_str()),
-                timestamp: Some(Timestamp::Micros(e.at.timestamp_micros())),
-                activity: Some(e.activity.as_str()),
-                organisation: e.organisation.as_ref().map(|v| v.as_str()),
-                service: e.service.as_ref().map(|v| v.as_str()),
-                kern: e.kern.as_ref().map(|v| v.as_str()),
-                need: e.need.as_ref().map(|v| v.as_str()),
-                reason: e.reason.map(super::reason_str),
-                ..EventFields::default()
-            },
-        );
-    }
-    b.finish()
 }

@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader, Read};
 
 use super::{io_err, strip_eol, EventFields, EventLogBuilder, Ingested, RejectReason, Timestamp};
-use crate::evaluation::EvalError;
+use crate::evaluation::error::EvalError;
 
 /// Column positions of a CSV header.
 #[derive(Default)]

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, Read};
 use serde::Deserialize;
 
 use super::{io_err, strip_eol, EventFields, EventLogBuilder, Ingested, RejectReason, Timestamp};
-use crate::evaluation::EvalError;
+use crate::evaluation::error::EvalError;
 
 #[derive(Deserialize)]
 struct JsonRow<'a> {

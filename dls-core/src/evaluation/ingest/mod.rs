@@ -28,7 +28,7 @@ mod columns;
 mod csv;
 mod jsonl;
 
-pub use columns::{ingest_events, EventFields, Timestamp};
+pub use columns::{EventFields, Timestamp};
 pub use csv::{ingest_csv, ingest_csv_str};
 pub use jsonl::{ingest_jsonl, ingest_jsonl_str};
 
@@ -38,9 +38,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::EvalError;
+use super::error::EvalError;
 use crate::conditions::{Attribute, LegalFramework, Signal};
-use crate::events::{Activity, Event, RejectionReason};
+use crate::events::{echo, wire_names, Activity, Event, RejectionReason};
 use crate::ids::{CaseId, KernId, MunicipalityCode, NeedCode, OrganisationId, RegionId, ServiceId};
 
 pub(crate) use crate::hash::FxMap;
@@ -161,28 +161,26 @@ pub enum RejectReason {
     AlreadyOpened,
 }
 
-impl RejectReason {
-    /// The code as written in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RejectReason::MissingColumn => "missing_column",
-            RejectReason::ExtraColumns => "extra_columns",
-            RejectReason::MissingValue => "missing_value",
-            RejectReason::BadEncoding => "bad_encoding",
-            RejectReason::UnclosedQuote => "unclosed_quote",
-            RejectReason::BadJson => "bad_json",
-            RejectReason::BadTimestamp => "bad_timestamp",
-            RejectReason::UnknownActivity => "unknown_activity",
-            RejectReason::BadId => "bad_id",
-            RejectReason::UnknownReason => "unknown_reason",
-            RejectReason::BadAttribute => "bad_attribute",
-            RejectReason::DuplicateEvent => "duplicate_event",
-            RejectReason::OutOfOrder => "out_of_order",
-            RejectReason::NotOpened => "not_opened",
-            RejectReason::AlreadyOpened => "already_opened",
-        }
-    }
-}
+wire_names!(RejectReason, EvalError, |s| EvalError::UnknownName {
+    kind: "row rejection reason",
+    name: echo(s),
+};
+    MissingColumn => "missing_column",
+    ExtraColumns => "extra_columns",
+    MissingValue => "missing_value",
+    BadEncoding => "bad_encoding",
+    UnclosedQuote => "unclosed_quote",
+    BadJson => "bad_json",
+    BadTimestamp => "bad_timestamp",
+    UnknownActivity => "unknown_activity",
+    BadId => "bad_id",
+    UnknownReason => "unknown_reason",
+    BadAttribute => "bad_attribute",
+    DuplicateEvent => "duplicate_event",
+    OutOfOrder => "out_of_order",
+    NotOpened => "not_opened",
+    AlreadyOpened => "already_opened",
+);
 
 /// One row not used, with why and where. Never carries the row's content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -459,11 +457,17 @@ impl EventLogBuilder {
             }
         }
         .ok_or((RejectReason::BadTimestamp, Some("timestamp")))?;
-        let activity =
-            parse_activity(act).ok_or((RejectReason::UnknownActivity, Some("activity")))?;
+        let activity = act
+            .parse::<Activity>()
+            .ok()
+            .ok_or((RejectReason::UnknownActivity, Some("activity")))?;
         let reason = match opt(r.reason) {
             "" => None,
-            s => Some(parse_reason(s).ok_or((RejectReason::UnknownReason, Some("reason")))?),
+            s => Some(
+                s.parse::<RejectionReason>()
+                    .ok()
+                    .ok_or((RejectReason::UnknownReason, Some("reason")))?,
+            ),
         };
         let framework = match opt(r.framework) {
             "" => FW_NONE,
@@ -604,37 +608,31 @@ impl EventLogBuilder {
     }
 }
 
+/// Checks and indexes core [`Event`] values (row = 1-based position) with the same rules as the
+/// file readers.
+pub fn ingest_events<'a, I: IntoIterator<Item = &'a Event>>(events: I) -> Ingested {
+    let mut b = EventLogBuilder::new();
+    for (i, e) in events.into_iter().enumerate() {
+        b.push(
+            i as u64 + 1,
+            EventFields {
+                case_id: Some(e.case.as_str()),
+                timestamp: Some(Timestamp::Micros(e.at.timestamp_micros())),
+                activity: Some(e.activity.as_str()),
+                organisation: e.organisation.as_ref().map(|v| v.as_str()),
+                service: e.service.as_ref().map(|v| v.as_str()),
+                kern: e.kern.as_ref().map(|v| v.as_str()),
+                need: e.need.as_ref().map(|v| v.as_str()),
+                reason: e.reason.map(RejectionReason::as_str),
+                ..EventFields::default()
+            },
+        );
+    }
+    b.finish()
+}
+
 fn attribute<T: Attribute>(s: &str) -> Option<T> {
     T::ALL.iter().copied().find(|v| v.name() == s)
-}
-
-fn parse_activity(s: &str) -> Option<Activity> {
-    Some(match s {
-        "opened" => Activity::Opened,
-        "first_contact" => Activity::FirstContact,
-        "referred" => Activity::Referred,
-        "accepted" => Activity::Accepted,
-        "rejected" => Activity::Rejected,
-        "no_response" => Activity::NoResponse,
-        "escalated" => Activity::Escalated,
-        "resolved" => Activity::Resolved,
-        "closed" => Activity::Closed,
-        "reopened" => Activity::Reopened,
-        _ => return s.parse().ok(),
-    })
-}
-
-fn parse_reason(s: &str) -> Option<RejectionReason> {
-    Some(match s {
-        "wrong_service" => RejectionReason::WrongService,
-        "not_eligible" => RejectionReason::NotEligible,
-        "out_of_area" => RejectionReason::OutOfArea,
-        "full" => RejectionReason::Full,
-        "other_organisation_first" => RejectionReason::OtherOrganisationFirst,
-        "incomplete_information" => RejectionReason::IncompleteInformation,
-        "other" => RejectionReason::Other,
-        _ => return None,
-    })
 }
 
 fn digits(b: &[u8]) -> Option<u32> {
@@ -724,18 +722,6 @@ fn strip_eol(line: &[u8]) -> &[u8] {
         l = rest;
     }
     l
-}
-
-pub(crate) fn reason_str(r: RejectionReason) -> &'static str {
-    match r {
-        RejectionReason::WrongService => "wrong_service",
-        RejectionReason::NotEligible => "not_eligible",
-        RejectionReason::OutOfArea => "out_of_area",
-        RejectionReason::Full => "full",
-        RejectionReason::OtherOrganisationFirst => "other_organisation_first",
-        RejectionReason::IncompleteInformation => "incomplete_information",
-        RejectionReason::Other => "other",
-    }
 }
 
 #[cfg(test)]
