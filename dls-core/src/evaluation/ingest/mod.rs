@@ -705,6 +705,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn reject_reasons_have_wire_names() {
+        for &r in RejectReason::ALL {
+            assert_eq!(r.as_str().parse::<RejectReason>(), Ok(r));
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                format!("\"{}\"", r.as_str())
+            );
+        }
+        let e = "no such reason at all, really".parse::<RejectReason>();
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "unknown row rejection reason `no such reason at al`"
+        );
+    }
+
+    #[test]
     fn timestamps() {
         let t = |s: &str| parse_timestamp(s.as_bytes());
         let want = chrono::DateTime::parse_from_rfc3339("2026-03-29T03:30:00+02:00")
