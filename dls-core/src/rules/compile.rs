@@ -12,7 +12,7 @@ use super::RuleSetData;
 /// A rule target resolved to directory indexes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CompiledTarget {
-    /// A service (index into [`Directory::services`]).
+    /// A service (index into [`Directory::services`](crate::directory::Directory::services)).
     Service(usize),
     /// The area's steunpilaar.
     Steunpilaar,
@@ -25,7 +25,7 @@ pub enum CompiledTarget {
 /// A validated rule with resolved references.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompiledRule {
-    /// Index into [`RuleSet::data`]`.rules`.
+    /// Index into [`RuleSet::data`](super::RuleSet::data)`.rules`.
     pub index: usize,
     /// The layer.
     pub layer: Layer,
