@@ -5,11 +5,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use dls_core::cases::{CaseData, TryOutcome};
+use dls_core::conditions::ConditionMask;
+use dls_core::ids::ServiceId;
 use dls_core::routing::{
     what_if, CoordinatorBasis, FallbackTrace, GapReason, HouseholdDecision, NeedDecision, Outcome,
     RouteOptions, Router, RoutingError, Verdict,
 };
-use dls_core::rules::{CapacityPolicy, CompiledTarget};
+use dls_core::rules::{CapacityPolicy, Rule, Target};
 use dls_core::synthetic::{self, Scale};
 use dls_core::{
     pilot, Activity, Case, CaseError, Directory, DirectoryData, Event, Format, Layer, RuleSet,
@@ -1280,63 +1282,61 @@ fn reference(rules: &RuleSet, case: &Case, date: NaiveDate) -> Vec<RefDecision> 
             dir.services()[s].organisation.clone(),
         )
     };
+    let index = |id: &ServiceId| dir.service_index(id.as_str()).unwrap();
+    let steunpilaar = rules.steunpilaar(case.kern()).map(index);
     let mut out = Vec::new();
     for need in case.needs() {
-        let mut cands: Vec<usize> = rules
-            .order()
-            .iter()
-            .copied()
-            .filter(|&r| {
-                let c = &rules.rules()[r];
-                c.needs.iter().any(|m| m.matches(&need.need))
-                    && areas.contains_kern(&c.area, kern)
-                    && c.valid.contains(date)
-                    && rules.overridden(r, kern, date).is_none()
+        let mut cands: Vec<&Rule> = rules
+            .in_routing_order()
+            .filter(|r| {
+                r.needs.iter().any(|m| m.matches(&need.need))
+                    && areas.contains_kern(&r.area, kern)
+                    && r.valid.contains(date)
+                    && rules.overridden_in(&r.id, case.kern(), date).is_none()
             })
             .collect();
         if policy == CapacityPolicy::PreferShorterWait {
-            let wait = |r: usize| match rules.rules()[r].target {
-                CompiledTarget::Service(s) | CompiledTarget::Escalation(s) => dir.services()[s]
+            let wait = |r: &Rule| match &r.target {
+                Target::Service(s) | Target::Escalation(s) => dir.services()[index(s)]
                     .capacity
                     .and_then(|c| c.waiting_weeks)
                     .unwrap_or(u32::MAX),
                 _ => u32::MAX,
             };
-            cands.sort_by_key(|&r| {
-                let c = &rules.rules()[r];
+            cands.sort_by_key(|r| {
                 (
-                    std::cmp::Reverse(c.layer),
-                    std::cmp::Reverse(c.priority),
+                    std::cmp::Reverse(r.layer()),
+                    std::cmp::Reverse(r.priority),
                     wait(r),
                 )
             });
         }
         let mut cgt = false;
         let mut decided = None;
-        for &r in &cands {
-            let c = &rules.rules()[r];
-            if c.when.check(case.attributes()).is_err() {
+        for r in &cands {
+            let when = ConditionMask::compile(&r.when).unwrap();
+            if when.check(case.attributes()).is_err() {
                 continue;
             }
-            let (s, make): (usize, fn(_, _) -> Outcome) = match c.target {
-                CompiledTarget::NotCovered => {
+            let (s, make): (usize, fn(_, _) -> Outcome) = match &r.target {
+                Target::NotCovered => {
                     decided = Some((
                         Outcome::Gap {
                             reason: GapReason::NotCovered,
                         },
-                        Some(rules.rule_id(r).to_string()),
+                        Some(r.id.to_string()),
                     ));
                     break;
                 }
-                CompiledTarget::Service(s) => (s, |service, organisation| Outcome::Service {
+                Target::Service(s) => (index(s), |service, organisation| Outcome::Service {
                     service,
                     organisation,
                 }),
-                CompiledTarget::Escalation(s) => (s, |service, organisation| Outcome::Escalation {
+                Target::Escalation(s) => (index(s), |service, organisation| Outcome::Escalation {
                     service,
                     organisation,
                 }),
-                CompiledTarget::Steunpilaar => match rules.steunpilaar_for(kern) {
+                Target::Steunpilaar => match steunpilaar {
                     Some(s) => (s, |service, organisation| Outcome::Steunpilaar {
                         service,
                         organisation,
@@ -1348,10 +1348,7 @@ fn reference(rules: &RuleSet, case: &Case, date: NaiveDate) -> Vec<RefDecision> 
             match service_ok(s) {
                 Ok(()) => {
                     let (service, organisation) = ids(s);
-                    decided = Some((
-                        make(service, organisation),
-                        Some(rules.rule_id(r).to_string()),
-                    ));
+                    decided = Some((make(service, organisation), Some(r.id.to_string())));
                     break;
                 }
                 Err(t) => cgt |= t,
@@ -1365,7 +1362,7 @@ fn reference(rules: &RuleSet, case: &Case, date: NaiveDate) -> Vec<RefDecision> 
                     GapReason::AllSkipped
                 },
             };
-            let o = match rules.steunpilaar_for(kern) {
+            let o = match steunpilaar {
                 Some(s) => match service_ok(s) {
                     Ok(()) => {
                         let (service, organisation) = ids(s);
@@ -1417,7 +1414,7 @@ fn check_decision(rules: &RuleSet, case: &Case, date: NaiveDate, dec: &Household
             }
             Outcome::Steunpilaar { service, .. } => {
                 let s = dir.service_index(service.as_str()).unwrap();
-                assert_eq!(rules.steunpilaar_for(kern), Some(s));
+                assert_eq!(rules.steunpilaar(case.kern()), Some(service));
                 assert!(dir.services()[s].valid.contains(date));
             }
             Outcome::Gap { .. } => {}

@@ -11,8 +11,8 @@
 //!
 //! 1. **Candidates** are the rules whose need matcher covers the need, whose area contains the
 //!    case's kern, that are valid on the date, and that no more specific layer replaced or
-//!    switched off in that kern on that date ([`RuleSet::overridden`]).
-//! 2. **Order**: [`RuleSet::order`] — most specific layer first, then higher priority, then rule
+//!    switched off in that kern on that date ([`RuleSet::overridden_in`]).
+//! 2. **Order**: [`RuleSet::in_routing_order`] — most specific layer first, then higher priority, then rule
 //!    id. Under [`CapacityPolicy::PreferShorterWait`](crate::rules::CapacityPolicy::PreferShorterWait), candidates of equal layer and priority go
 //!    in order of their target service's waiting time (unknown last), then rule id. (A
 //!    validated rule set rejects two candidates of equal layer and priority that could both
@@ -21,7 +21,7 @@
 //!    not hold (naming the attribute), its target service is not valid on the date, the case is
 //!    not eligible for it (naming the attribute), it is full while the rule set says capacity
 //!    counts, or the citizen already tried it without success. A rule that targets the
-//!    steunpilaar resolves to [`RuleSet::steunpilaar_for`] the kern, and that service is checked
+//!    steunpilaar resolves to [`RuleSet::steunpilaar`] the kern, and that service is checked
 //!    the same way. The first candidate not skipped decides; a `not_covered` target decides a
 //!    deliberate gap ([`GapReason::NotCovered`]).
 //! 4. **Fallback**: when no candidate decides, the kern's steunpilaar (checked the same way),
@@ -34,7 +34,7 @@
 //! # The household
 //!
 //! Needs are routed primary first. When the chosen services belong to two or more
-//! organisations, one [`Coordinator`] is named: the service [`RuleSet::coordinator_for`] the kern
+//! organisations, one [`Coordinator`] is named: the service [`RuleSet::coordinator`] the kern
 //! when the rule set names one and it is valid on the date; otherwise the organisation (and
 //! service) of the primary need; when the primary need is a gap, of the first need that has a
 //! service. The [`JointPlan`] follows from these: who does what, and the household's single

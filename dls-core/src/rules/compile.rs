@@ -11,8 +11,8 @@ use super::RuleSetData;
 
 /// A rule target resolved to directory indexes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CompiledTarget {
-    /// A service (index into [`Directory::services`](crate::directory::Directory::services)).
+pub(crate) enum CompiledTarget {
+    /// A service (index into `Directory::services`).
     Service(usize),
     /// The area's steunpilaar.
     Steunpilaar,
@@ -24,30 +24,30 @@ pub enum CompiledTarget {
 
 /// A validated rule with resolved references.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CompiledRule {
-    /// Index into [`RuleSet::data`](super::RuleSet::data)`.rules`.
-    pub index: usize,
+pub(crate) struct CompiledRule {
+    /// Index into `RuleSet::data().rules`.
+    pub(crate) index: usize,
     /// The layer.
-    pub layer: Layer,
+    pub(crate) layer: Layer,
     /// The area.
-    pub area: AreaRef,
+    pub(crate) area: AreaRef,
     /// Need matchers.
-    pub needs: Vec<NeedMatcher>,
+    pub(crate) needs: Vec<NeedMatcher>,
     /// Compiled conditions.
-    pub when: ConditionMask,
+    pub(crate) when: ConditionMask,
     /// Resolved target.
-    pub target: CompiledTarget,
+    pub(crate) target: CompiledTarget,
     /// Priority.
-    pub priority: i32,
+    pub(crate) priority: i32,
     /// Validity.
-    pub valid: Validity,
+    pub(crate) valid: Validity,
 }
 
 /// An override of a less specific rule inside an area: by a replacing rule or a switch-off.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompiledOverride {
-    /// The rule taken out (index into the rule list).
-    pub rule: usize,
+    /// The rule taken out (index into the rule list); see [`CompiledOverride::by`] for who.
+    pub(crate) rule: usize,
     /// The area where it is taken out.
     pub area: AreaRef,
     /// When.

@@ -23,11 +23,12 @@ use serde::Serialize;
 
 use crate::areas::AreaRef;
 use crate::directory::Directory;
-use crate::ids::RuleId;
+use crate::ids::{KernId, RuleId, ServiceId};
 use crate::source::Format;
 use crate::validation::{LoadError, Problem, ValidationReport};
 
-pub use compile::{CompiledOverride, CompiledRule, CompiledTarget};
+pub use compile::CompiledOverride;
+pub(crate) use compile::{CompiledRule, CompiledTarget};
 pub use data::{AreaService, CapacityPolicy, Rule, RuleSetData, SwitchOff, Target};
 
 use compile::rule_order;
@@ -142,18 +143,18 @@ impl RuleSet {
     }
 
     /// Compiled rules, in the same order as `data().rules`.
-    pub fn rules(&self) -> &[CompiledRule] {
+    pub(crate) fn rules(&self) -> &[CompiledRule] {
         &self.0.rules
     }
 
     /// Rule indexes in routing order: most specific layer first, then higher priority, then
     /// rule id — never file order.
-    pub fn order(&self) -> &[usize] {
+    pub(crate) fn order(&self) -> &[usize] {
         &self.0.order
     }
 
     /// The id of a rule by index.
-    pub fn rule_id(&self, rule: usize) -> &RuleId {
+    pub(crate) fn rule_id(&self, rule: usize) -> &RuleId {
         &self.0.data.rules[rule].id
     }
 
@@ -163,7 +164,7 @@ impl RuleSet {
     }
 
     /// The override that takes rule `rule` out for kern index `kern` on `date`, if any.
-    pub fn overridden(
+    pub(crate) fn overridden(
         &self,
         rule: usize,
         kern: usize,
@@ -175,6 +176,44 @@ impl RuleSet {
             .find(|o| {
                 o.valid.contains(date) && self.0.directory.areas().contains_kern(&o.area, kern)
             })
+    }
+
+    /// The rules in routing order: most specific layer first, then higher priority, then rule
+    /// id — never file order. (Under [`CapacityPolicy::PreferShorterWait`] the router also
+    /// puts shorter waiting times first among rules of equal layer and priority.)
+    pub fn in_routing_order(&self) -> impl ExactSizeIterator<Item = &Rule> + '_ {
+        self.0.order.iter().map(|&r| &self.0.data.rules[r])
+    }
+
+    /// The override that takes rule `rule` out in `kern` on `date`, if any; `None` also when
+    /// the rule or the kern is unknown.
+    pub fn overridden_in(
+        &self,
+        rule: &RuleId,
+        kern: &KernId,
+        date: NaiveDate,
+    ) -> Option<&CompiledOverride> {
+        let r = self.0.data.rules.iter().position(|r| &r.id == rule)?;
+        let k = self.0.directory.areas().kern_index(kern.as_str())?;
+        self.overridden(r, k, date)
+    }
+
+    /// The steunpilaar service for a kern: the one named for the most specific area holding
+    /// the kern; `None` when none is named or the kern is unknown.
+    pub fn steunpilaar(&self, kern: &KernId) -> Option<&ServiceId> {
+        self.service_for_kern(&self.0.steunpilaar, kern)
+    }
+
+    /// The coordinating service for a kern, if the rule set names one (the most specific area
+    /// holding the kern wins); `None` also when the kern is unknown.
+    pub fn coordinator(&self, kern: &KernId) -> Option<&ServiceId> {
+        self.service_for_kern(&self.0.coordinator, kern)
+    }
+
+    fn service_for_kern(&self, map: &HashMap<AreaRef, usize>, kern: &KernId) -> Option<&ServiceId> {
+        let k = self.0.directory.areas().kern_index(kern.as_str())?;
+        let s = self.most_specific(map, k)?;
+        Some(&self.0.directory.services()[s].id)
     }
 
     /// How capacity counts.
@@ -205,12 +244,12 @@ impl RuleSet {
     }
 
     /// The steunpilaar service (index) for a kern: the most specific area naming one.
-    pub fn steunpilaar_for(&self, kern: usize) -> Option<usize> {
+    pub(crate) fn steunpilaar_for(&self, kern: usize) -> Option<usize> {
         self.most_specific(&self.0.steunpilaar, kern)
     }
 
     /// The coordinating service (index) for a kern, if the rule set names one.
-    pub fn coordinator_for(&self, kern: usize) -> Option<usize> {
+    pub(crate) fn coordinator_for(&self, kern: usize) -> Option<usize> {
         self.most_specific(&self.0.coordinator, kern)
     }
 }
