@@ -775,6 +775,69 @@ fn rerouting_after_rejection_and_no_response_moves_on_and_remembers() {
 }
 
 #[test]
+fn reroute_after_builds_the_bounce_itself_and_agrees_with_reroute() {
+    let r = world();
+    let c = case("dorp-b", &["zorg.hulp", "zorg.klacht"], adult(), &[]);
+    let date = d(SPRING_2026);
+    let loket: dls_core::ids::ServiceId = "loket".parse().unwrap();
+    for (outcome, activity) in [
+        (TryOutcome::Rejected, Activity::Rejected),
+        (TryOutcome::NoResponse, Activity::NoResponse),
+    ] {
+        for opts in [RouteOptions::TRACE, RouteOptions::FAST] {
+            let after = r.reroute_after(&c, date, &loket, outcome, opts).unwrap();
+            let first = r.route_with(&c, date, RouteOptions::FAST).unwrap();
+            let by_event = r
+                .reroute(&c, &first, &bounce("c-1", activity, Some("loket")), opts)
+                .unwrap();
+            assert_eq!(after, by_event);
+            assert_eq!(after.date, date);
+            assert_eq!(service_of(after.primary()), Some("regio-hulp"));
+            assert!(after.primary().cannot_get_through);
+            assert_eq!(after.avoided.len(), 1);
+            assert_eq!(after.avoided[0].outcome, outcome);
+        }
+    }
+    // services the case already tried stay avoided, and a service tried twice is listed once
+    let tried = case("dorp-b", &["zorg.hulp"], adult(), &["loket"]);
+    let regio: dls_core::ids::ServiceId = "regio-hulp".parse().unwrap();
+    let next = r
+        .reroute_after(
+            &tried,
+            date,
+            &regio,
+            TryOutcome::NoResponse,
+            RouteOptions::FAST,
+        )
+        .unwrap();
+    assert!(matches!(
+        next.primary().outcome,
+        Outcome::Steunpilaar { fallback: true, .. }
+    ));
+    assert_eq!(next.avoided.len(), 2);
+    let again = r
+        .reroute_after(
+            &tried,
+            date,
+            &loket,
+            TryOutcome::NoResponse,
+            RouteOptions::FAST,
+        )
+        .unwrap();
+    assert_eq!(again.avoided.len(), 1);
+    let e = r
+        .reroute_after(
+            &c,
+            date,
+            &"nergens".parse().unwrap(),
+            TryOutcome::Rejected,
+            RouteOptions::FAST,
+        )
+        .unwrap_err();
+    assert_eq!(e.to_string(), "case `c-1`: unknown service `nergens`");
+}
+
+#[test]
 fn rerouting_refuses_events_that_do_not_fit() {
     let r = world();
     let c = case("dorp-b", &["zorg.hulp"], adult(), &[]);
