@@ -31,6 +31,14 @@
 //! A decision reached after passing over a service the citizen already tried is marked
 //! [`NeedDecision::cannot_get_through`].
 //!
+//! # Traces
+//!
+//! A trace is opt-in: [`RouteOptions::default()`] routes without ([`Router::route`] and
+//! [`RouteOptions::TRACE`] with). It lists, per need, the candidate rules whose area contains
+//! the case's kern, in routing order, each with its [`Verdict`] — including those that were
+//! not valid on the date or were overridden, and those that lost to the winner — and the
+//! fallback step. Rules for other kernen are not listed.
+//!
 //! # The household
 //!
 //! Needs are routed primary first. When the chosen services belong to two or more
@@ -146,24 +154,18 @@ pub enum RoutingError {
     },
 }
 
-/// How to route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// How to route. The default is without trace: traces are opt-in ([`RouteOptions::TRACE`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RouteOptions {
-    /// Keep a trace per need (default). Switch off for bulk speed: the decisions are the same,
-    /// only without [`NeedDecision::trace`].
+    /// Keep a trace per need (off by default). The decisions are the same either way, only
+    /// with or without [`NeedDecision::trace`]; routing without is several times faster.
     pub trace: bool,
-}
-
-impl Default for RouteOptions {
-    fn default() -> Self {
-        RouteOptions { trace: true }
-    }
 }
 
 impl RouteOptions {
     /// With a trace per need.
     pub const TRACE: RouteOptions = RouteOptions { trace: true };
-    /// Without traces, for bulk speed.
+    /// Without traces, for bulk speed (the default).
     pub const FAST: RouteOptions = RouteOptions { trace: false };
 }
 
@@ -182,7 +184,9 @@ impl Router {
         self.0.rules.directory()
     }
 
-    /// Routes a case on a date, with a trace per need.
+    /// Routes a case on a date, with a trace per need (what [`HouseholdDecision::explain`]
+    /// shows of the candidates that lost). For bulk work use [`Router::route_with`] and
+    /// [`RouteOptions::FAST`].
     pub fn route(&self, case: &Case, date: NaiveDate) -> Result<HouseholdDecision, RoutingError> {
         self.route_with(case, date, RouteOptions::TRACE)
     }

@@ -32,8 +32,13 @@ impl Router {
         }
     }
 
-    /// Adds a skipped candidate to a trace.
+    /// Adds a skipped candidate to a trace, unless it does not apply to the case's area at all
+    /// (a kern rule of another kern in the same municipality): a trace lists only candidates
+    /// whose area contains the case's kern.
     pub(super) fn push_skipped(&self, trace: &mut Vec<CandidateTrace>, rule: u32, skip: Skip) {
+        if matches!(skip, Skip::OutOfArea) {
+            return;
+        }
         trace.push(self.candidate_trace(rule, self.verdict(rule, skip)));
     }
 
