@@ -1016,6 +1016,46 @@ fn batch_without_a_date_uses_each_cases_opened_date_or_says_it_is_missing() {
     assert!(matches!(out[1], Err(RoutingError::NoDate { .. })));
 }
 
+#[test]
+fn a_batch_gives_one_result_per_case_in_its_place_on_any_number_of_threads() {
+    let r = world();
+    let kern_of = |i: usize| match i % 7 {
+        3 => "nergens",
+        k if k % 2 == 0 => "dorp-a",
+        _ => "dorp-b",
+    };
+    let cases: Vec<Case> = (0..500)
+        .map(|i| {
+            let mut v =
+                serde_json::to_value(case(kern_of(i), &["zorg.hulp"], adult(), &[])).unwrap();
+            v["id"] = serde_json::json!(format!("c-{i}"));
+            serde_json::from_value(v).unwrap()
+        })
+        .collect();
+    for threads in [1, 4] {
+        let out = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| r.route_batch(&cases, Some(d(SPRING_2026)), RouteOptions::FAST));
+        assert_eq!(out.len(), cases.len());
+        for (i, (res, c)) in out.iter().zip(&cases).enumerate() {
+            match res {
+                Ok(dec) => {
+                    assert_eq!(&dec.case, c.id());
+                    assert_eq!(dec.kern.as_str(), kern_of(i));
+                }
+                Err(RoutingError::UnknownKern { case, kern }) => {
+                    assert_eq!(case, c.id());
+                    assert_eq!(kern.as_str(), "nergens");
+                    assert_eq!(i % 7, 3);
+                }
+                Err(e) => panic!("unexpected {e}"),
+            }
+        }
+    }
+}
+
 // ------------------------------------------------------------------ traces
 
 #[test]

@@ -202,8 +202,9 @@ impl Router {
     }
 
     /// Routes many cases in parallel (rayon), each on `date`, or on its own `opened` date when
-    /// `date` is `None`. Results come back in the order of `cases`, identical for any number of
-    /// threads.
+    /// `date` is `None`. One result per case, in the case's place (a case that cannot be
+    /// routed gives its error there and does not stop the batch), identical for any number of
+    /// threads: callers never restore the order.
     pub fn route_batch(
         &self,
         cases: &[Case],
