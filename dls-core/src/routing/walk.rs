@@ -60,7 +60,6 @@ impl Router {
         options: RouteOptions,
     ) -> Result<HouseholdDecision, RoutingError> {
         let inner = &*self.0;
-        let dir = inner.rules.directory();
         let kern = inner
             .kern_lookup
             .get(case.kern().as_str())
@@ -75,16 +74,7 @@ impl Router {
                 avoided_list.push(e);
             }
         }
-        let mut tried = Vec::with_capacity(avoided_list.len());
-        for t in &avoided_list {
-            let s = dir.service_index(t.service.as_str()).ok_or_else(|| {
-                RoutingError::UnknownService {
-                    case: case.id().clone(),
-                    service: t.service.clone(),
-                }
-            })?;
-            tried.push((s as u32, t.outcome));
-        }
+        let tried = self.tried_indexes(case, &avoided_list)?;
         let ctx = Ctx {
             kern: kern as u32,
             municipality: inner.kern_municipality[kern],
@@ -134,6 +124,27 @@ impl Router {
             plan,
             avoided: avoided_list,
         })
+    }
+
+    /// The services avoided, as (service index, outcome).
+    fn tried_indexes(
+        &self,
+        case: &Case,
+        avoided: &[TriedService],
+    ) -> Result<Vec<(u32, TryOutcome)>, RoutingError> {
+        let dir = self.0.rules.directory();
+        avoided
+            .iter()
+            .map(|t| {
+                let s = dir.service_index(t.service.as_str()).ok_or_else(|| {
+                    RoutingError::UnknownService {
+                        case: case.id().clone(),
+                        service: t.service.clone(),
+                    }
+                })?;
+                Ok((s as u32, t.outcome))
+            })
+            .collect()
     }
 
     fn outcome(&self, pick: Pick) -> Outcome {
