@@ -419,11 +419,11 @@ fn every_rejection_reason_with_its_row() {
         "c1,2026-02-03T09:00:00+01:00,referred,gemeente,,,,,,wlz2,,",    // 10 bad attribute
         "c1,2026-02-03T09:00:00+01:00,referred,gemeente,,,,,,,,",        // 11 used
         "c1,2026-02-03T09:00:00+01:00,referred,gemeente,,,,,,,,",        // 12 duplicate
-        "c1,2026-02-01T09:00:00+01:00,accepted,gemeente,,,,,,,,",        // 13 out of order
-        "c2,2026-02-03T09:00:00+01:00,referred,gemeente,,,,,,,,",        // 14 not opened
-        "c1,2026-02-04T09:00:00+01:00,opened,,,,,,,,,",                  // 15 already opened
+        "c1,2026-02-01T09:00:00+01:00,accepted,gemeente,,,,,,,,", // 13 before opened (in time)
+        "c2,2026-02-03T09:00:00+01:00,referred,gemeente,,,,,,,,", // 14 not opened
+        "c1,2026-02-04T09:00:00+01:00,opened,,,,,,,,,",           // 15 already opened
         "c1,2026-02-04T09:00:00+01:00,referred,Gemeente Haarlemmermeer,,,,,,,,", // 16 bad id
-        "c1,\"2026-02-05T09:00:00+01:00\",accepted,gemeente,,,,,,,,",    // 17 used (quoted)
+        "c1,\"2026-02-05T09:00:00+01:00\",accepted,gemeente,,,,,,,,", // 17 used (quoted)
     ])
     .into_bytes();
     // Row 18: not UTF-8.
@@ -452,7 +452,7 @@ fn every_rejection_reason_with_its_row() {
             (9, UnknownReason, Some("reason")),
             (10, BadAttribute, Some("framework")),
             (12, DuplicateEvent, None),
-            (13, OutOfOrder, Some("timestamp")),
+            (13, NotOpened, None),
             (14, NotOpened, None),
             (15, AlreadyOpened, Some("activity")),
             (16, BadId, Some("organisation")),

@@ -11,18 +11,34 @@
 //! (`;`-separated, e.g. `threatened_eviction;cut_off`). Other columns are ignored. Empty means
 //! absent. JSON lines also accept the [`Event`] names `case` and `at`.
 //!
+//! # Order
+//!
+//! Input order does not matter: dls orders the events of each case itself, by timestamp, then
+//! (for events at the same instant) by the life-cycle order of their activities — `opened`,
+//! `first_contact`, `melding`, `aanvraag`, `referred`, `accepted`, `rejected`, `no_response`,
+//! `escalated`, `clock_suspended`, `clock_resumed`, `clock_extended`, `decision`, `resolved`,
+//! `closed`, `reopened` — then by their content (a row stating case attributes first), then by
+//! input position. Cases are listed by their opening instant, then case id. A shuffled log
+//! therefore gives exactly the same log, metrics and rejection reasons as the sorted one; only
+//! the row numbers of rejections are the input's own.
+//!
 //! Case attributes (kern, municipality, region, domain, phase, framework, signals, need) are
-//! taken from the first row of the case that states them, normally its `opened` row.
+//! taken from the first event of the case, in that order, that states them (normally its
+//! `opened` row).
 //!
 //! # Checks
 //!
 //! Each row is used or rejected with a [`RejectReason`] and its row number (the line number in
-//! the file: the CSV header is row 1; with [`EventLogBuilder::push`], the caller's number). Rows of one case must come in time order: a row earlier
-//! than the case's previous used row is [`RejectReason::OutOfOrder`]. A case starts with
-//! `opened`; rows of a case before its `opened` are [`RejectReason::NotOpened`]. An exact repeat
-//! of an earlier row of the case (same instant, activity, organisation, service, need and
-//! reason) is [`RejectReason::DuplicateEvent`]. `rows_read == rows_used + rejected.len()`
-//! always holds. Rejections name a field, never its value, so no personal data leaks.
+//! the file: the CSV header is row 1; with [`EventLogBuilder::push`], the caller's number);
+//! rejections are listed in row order. A row is first checked on its own (fields, ids,
+//! timestamp, activity). Then, in the order above, a case starts with `opened`: events of a
+//! case earlier than its `opened` (or of a case that has none) are [`RejectReason::NotOpened`],
+//! wherever they are in the input; a second `opened` is [`RejectReason::AlreadyOpened`]. An
+//! exact repeat of an event of the case (same instant, activity, organisation, service, need and
+//! reason) is [`RejectReason::DuplicateEvent`]; the first in input order is used. A case with
+//! no row used is not in the log. [`RejectReason::OutOfOrder`] is no longer produced.
+//! `rows_read == rows_used + rejected.len()` always holds. Rejections name a field, never its
+//! value, so no personal data leaks.
 
 mod columns;
 mod csv;
@@ -134,9 +150,10 @@ pub enum RejectReason {
     BadAttribute,
     /// The same event of the case appeared before.
     DuplicateEvent,
-    /// The row is earlier than the case's previous row.
+    /// No longer produced: events are ordered by dls (see the [module docs](self)). Kept so
+    /// that stored reports still read.
     OutOfOrder,
-    /// The case has no `opened` before this row.
+    /// The case has no `opened` at or before this row's instant.
     NotOpened,
     /// A second `opened` for a case that is already open.
     AlreadyOpened,
@@ -206,14 +223,23 @@ pub(crate) const FW_JEUGD: u8 = 2;
 pub(crate) const FW_WGS: u8 = 3;
 pub(crate) const FW_OTHER: u8 = 4;
 
+/// Case attributes one row states ([`NONE`], [`FW_NONE`] or 0 where it states none).
+#[derive(Debug, Clone, Copy)]
+struct Attrs {
+    kern: u32,
+    municipality: u32,
+    region: u32,
+    domain: u32,
+    phase: u32,
+    need: u32,
+    framework: u8,
+    urgent: u8,
+}
+
 /// Per-case facts gathered while reading.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CaseInfo {
     pub opened_at: i64,
-    pub opened: bool,
-    pub last_at: i64,
-    /// Index of the case's last used event.
-    pub last: u32,
     pub kern: u32,
     pub municipality: u32,
     pub region: u32,
@@ -246,8 +272,11 @@ pub struct EventLog {
     pub(crate) ev_service: Vec<u32>,
     pub(crate) ev_need: Vec<u32>,
     pub(crate) ev_reason: Vec<Option<RejectionReason>>,
-    /// Previous event of the same case, or [`NONE`]; used while reading.
-    prev: Vec<u32>,
+    /// While reading: each row's input row number, and the index of the case attributes it
+    /// states in `attrs` (or [`NONE`]). Emptied by [`EventLog::finish`].
+    ev_row: Vec<u64>,
+    ev_attr: Vec<u32>,
+    attrs: Vec<Attrs>,
     /// Event indexes grouped by case (case order, time order within a case).
     pub(crate) order: Vec<u32>,
     /// `order[case_start[c]..case_start[c + 1]]` are the events of case `c`.
@@ -298,24 +327,230 @@ impl EventLog {
         out
     }
 
-    fn finish(&mut self) {
-        let n = self.cases.len();
-        let mut counts = vec![0u32; n + 1];
+    /// Orders the rows read into cases and time, applies the order checks, and drops the
+    /// staging columns. Returns the rows rejected here (not opened, already opened, duplicate).
+    fn finish(&mut self) -> Vec<RejectedRow> {
+        let n_ev = self.ev_case.len();
+        let n_cases = self.case_ids.len();
+        // Group the rows by case (a counting sort, stable: input order within a case) ...
+        let mut start = vec![0u32; n_cases + 1];
         for &c in &self.ev_case {
-            counts[c as usize + 1] += 1;
+            start[c as usize + 1] += 1;
         }
-        for i in 0..n {
-            counts[i + 1] += counts[i];
+        for i in 0..n_cases {
+            start[i + 1] += start[i];
         }
-        let mut pos = counts.clone();
-        let mut order = vec![0u32; self.ev_case.len()];
+        let mut pos = start.clone();
+        let mut grouped = vec![0u32; n_ev];
         for (e, &c) in self.ev_case.iter().enumerate() {
-            order[pos[c as usize] as usize] = e as u32;
+            grouped[pos[c as usize] as usize] = e as u32;
             pos[c as usize] += 1;
         }
-        self.order = order;
-        self.case_start = counts;
-        self.prev = Vec::new();
+        drop(pos);
+        // ... then each case by (timestamp, activity rank, input position), and check it.
+        let this = &*self;
+        let cmp = |a: &u32, b: &u32| this.event_cmp(*a as usize, *b as usize);
+        let mut rejected = Vec::new();
+        let mut kept: Vec<u32> = Vec::with_capacity(n_ev);
+        // Per old case index: its facts, or None when no row of it was used.
+        let mut infos: Vec<Option<CaseInfo>> = vec![None; n_cases];
+        let mut kept_start = vec![0u32; n_cases + 1];
+        for c in 0..n_cases {
+            let evs = &mut grouped[start[c] as usize..start[c + 1] as usize];
+            if !evs.is_sorted_by(|a, b| cmp(a, b).is_le()) {
+                evs.sort_unstable_by(cmp);
+            }
+            let first = kept.len();
+            let mut info: Option<CaseInfo> = None;
+            for &e in evs.iter() {
+                let i = e as usize;
+                let reject = |reason, field: Option<&str>| RejectedRow {
+                    row: self.ev_row[i],
+                    reason,
+                    field: field.map(str::to_string),
+                };
+                let Some(inf) = info.as_mut() else {
+                    if self.ev_act[i] != Activity::Opened {
+                        rejected.push(reject(RejectReason::NotOpened, None));
+                        continue;
+                    }
+                    info = Some(CaseInfo {
+                        opened_at: self.ev_at[i],
+                        kern: NONE,
+                        municipality: NONE,
+                        region: NONE,
+                        domain: NONE,
+                        phase: NONE,
+                        need: NONE,
+                        framework: FW_NONE,
+                        urgent: 0,
+                    });
+                    kept.push(e);
+                    self.apply_attrs(info.as_mut().expect("just set"), i);
+                    continue;
+                };
+                let duplicate = kept[first..]
+                    .iter()
+                    .rev()
+                    .take_while(|&&k| self.ev_at[k as usize] == self.ev_at[i])
+                    .any(|&k| {
+                        let k = k as usize;
+                        self.ev_act[k] == self.ev_act[i]
+                            && self.ev_org[k] == self.ev_org[i]
+                            && self.ev_service[k] == self.ev_service[i]
+                            && self.ev_need[k] == self.ev_need[i]
+                            && self.ev_reason[k] == self.ev_reason[i]
+                    });
+                if duplicate {
+                    rejected.push(reject(RejectReason::DuplicateEvent, None));
+                } else if self.ev_act[i] == Activity::Opened {
+                    rejected.push(reject(RejectReason::AlreadyOpened, Some("activity")));
+                } else {
+                    kept.push(e);
+                    self.apply_attrs(inf, i);
+                }
+            }
+            infos[c] = info;
+            kept_start[c + 1] = kept.len() as u32;
+        }
+        drop(grouped);
+        // Cases in a canonical order: by opening instant, then case id. Cases with no row used
+        // have no events and are left out.
+        let mut case_order: Vec<u32> = (0..n_cases as u32)
+            .filter(|&c| infos[c as usize].is_some())
+            .collect();
+        {
+            let ids = &self.case_ids;
+            let opened = |c: u32| infos[c as usize].map_or(0, |i| i.opened_at);
+            let cmp = |a: &u32, b: &u32| {
+                opened(*a)
+                    .cmp(&opened(*b))
+                    .then_with(|| ids.values[*a as usize].cmp(&ids.values[*b as usize]))
+            };
+            if !case_order.is_sorted_by(|a, b| cmp(a, b).is_le()) {
+                use rayon::slice::ParallelSliceMut;
+                case_order.par_sort_unstable_by(cmp);
+            }
+        }
+        // Gather the columns in (case, time) order.
+        let mut new_case_ids = Interner::default();
+        let mut cases = Vec::with_capacity(case_order.len());
+        let mut case_start = Vec::with_capacity(case_order.len() + 1);
+        let mut perm: Vec<u32> = Vec::with_capacity(kept.len());
+        let mut ev_case = Vec::with_capacity(kept.len());
+        case_start.push(0u32);
+        for (new, &old) in case_order.iter().enumerate() {
+            let old = old as usize;
+            let s = &self.case_ids.values[old];
+            new_case_ids.values.push(s.clone());
+            new_case_ids.map.insert(s.clone(), new as u32);
+            cases.push(infos[old].expect("only used cases are ordered"));
+            let evs = &kept[kept_start[old] as usize..kept_start[old + 1] as usize];
+            perm.extend_from_slice(evs);
+            ev_case.extend(std::iter::repeat_n(new as u32, evs.len()));
+            case_start.push(perm.len() as u32);
+        }
+        fn gather<T: Copy>(v: &[T], perm: &[u32]) -> Vec<T> {
+            perm.iter().map(|&e| v[e as usize]).collect()
+        }
+        self.ev_at = gather(&self.ev_at, &perm);
+        self.ev_act = gather(&self.ev_act, &perm);
+        self.ev_org = gather(&self.ev_org, &perm);
+        self.ev_service = gather(&self.ev_service, &perm);
+        self.ev_need = gather(&self.ev_need, &perm);
+        self.ev_reason = gather(&self.ev_reason, &perm);
+        self.ev_case = ev_case;
+        self.order = (0..perm.len() as u32).collect();
+        self.case_start = case_start;
+        self.cases = cases;
+        self.case_ids = new_case_ids;
+        self.ev_row = Vec::new();
+        self.ev_attr = Vec::new();
+        self.attrs = Vec::new();
+        rejected
+    }
+
+    /// The order of two events of one case: timestamp, activity rank, then (only for events at
+    /// the same instant with the same activity) their content, rows stating case attributes
+    /// first, so that which of two different rows comes first does not depend on the input
+    /// order, and last the input position.
+    fn event_cmp(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        let key = |e: usize| (self.ev_at[e], activity_rank(self.ev_act[e]));
+        key(a).cmp(&key(b)).then_with(|| {
+            let content = |e: usize| {
+                let attrs = self.attrs.get(self.ev_attr[e] as usize).map(|x| {
+                    (
+                        self.kernen.value(x.kern),
+                        self.labels.value(x.municipality),
+                        self.labels.value(x.region),
+                        self.labels.value(x.domain),
+                        self.labels.value(x.phase),
+                        self.needs.value(x.need),
+                        x.framework,
+                        x.urgent,
+                    )
+                });
+                (
+                    // A row that states case attributes first.
+                    attrs.is_none(),
+                    self.orgs.value(self.ev_org[e]),
+                    self.services.value(self.ev_service[e]),
+                    self.needs.value(self.ev_need[e]),
+                    self.ev_reason[e],
+                    attrs,
+                )
+            };
+            content(a).cmp(&content(b)).then(a.cmp(&b))
+        })
+    }
+
+    /// Takes the case attributes row `e` states where the case has none yet.
+    fn apply_attrs(&self, info: &mut CaseInfo, e: usize) {
+        let a = self.ev_attr[e];
+        if a == NONE {
+            return;
+        }
+        let a = &self.attrs[a as usize];
+        let set = |slot: &mut u32, v: u32| {
+            if *slot == NONE {
+                *slot = v
+            }
+        };
+        set(&mut info.kern, a.kern);
+        set(&mut info.municipality, a.municipality);
+        set(&mut info.region, a.region);
+        set(&mut info.domain, a.domain);
+        set(&mut info.phase, a.phase);
+        set(&mut info.need, a.need);
+        if info.framework == FW_NONE {
+            info.framework = a.framework;
+        }
+        if info.urgent == 0 {
+            info.urgent = a.urgent;
+        }
+    }
+}
+
+/// The order of activities at the same instant of one case (see the [module docs](self)): the
+/// life cycle of a case, so that `opened` comes first and `closed` / `reopened` last.
+fn activity_rank(a: Activity) -> u8 {
+    match a {
+        Activity::Opened => 0,
+        Activity::FirstContact => 1,
+        Activity::Melding => 2,
+        Activity::Aanvraag => 3,
+        Activity::Referred => 4,
+        Activity::Accepted => 5,
+        Activity::Rejected => 6,
+        Activity::NoResponse => 7,
+        Activity::Escalated => 8,
+        Activity::ClockSuspended => 9,
+        Activity::ClockResumed => 10,
+        Activity::ClockExtended => 11,
+        Activity::Decision => 12,
+        Activity::Resolved => 13,
+        Activity::Closed => 14,
+        Activity::Reopened => 15,
     }
 }
 
@@ -394,7 +629,7 @@ impl EventLogBuilder {
     /// reported with a rejection and never inferred from the content.
     pub fn push(&mut self, row: u64, fields: EventFields<'_>) {
         self.rows_read += 1;
-        if let Err((reason, field)) = self.try_push(&fields) {
+        if let Err((reason, field)) = self.try_push(row, &fields) {
             self.rejected.push(RejectedRow {
                 row,
                 reason,
@@ -413,7 +648,7 @@ impl EventLogBuilder {
         });
     }
 
-    fn try_push(&mut self, r: &EventFields<'_>) -> Result<(), Reject> {
+    fn try_push(&mut self, row: u64, r: &EventFields<'_>) -> Result<(), Reject> {
         fn req<'b>(v: Option<&'b str>, name: &'static str) -> Result<&'b str, Reject> {
             match v.map(str::trim) {
                 None | Some("") => Err((RejectReason::MissingValue, Some(name))),
@@ -485,81 +720,31 @@ impl EventLogBuilder {
         let domain = opt_id::<RegionId>(&mut log.labels, r.domain, "domain")?;
         let phase = opt_id::<RegionId>(&mut log.labels, r.phase, "phase")?;
 
-        let before = log.case_ids.len();
         let c = log
             .case_ids
             .intern(case_s, ok::<CaseId>)
             .ok_or((RejectReason::BadId, Some("case_id")))?;
-        if c as usize == before {
-            log.cases.push(CaseInfo {
-                opened_at: 0,
-                opened: false,
-                last_at: i64::MIN,
-                last: NONE,
-                kern: NONE,
-                municipality: NONE,
-                region: NONE,
-                domain: NONE,
-                phase: NONE,
-                need: NONE,
-                framework: FW_NONE,
-                urgent: 0,
+        let stated = [kern, municipality, region, domain, phase, need]
+            .iter()
+            .any(|&v| v != NONE)
+            || framework != FW_NONE
+            || urgent != 0;
+        log.ev_attr.push(if stated {
+            log.attrs.push(Attrs {
+                kern,
+                municipality,
+                region,
+                domain,
+                phase,
+                need,
+                framework,
+                urgent,
             });
-        }
-        let info = &mut log.cases[c as usize];
-        if !info.opened {
-            if activity != Activity::Opened {
-                return Err((RejectReason::NotOpened, None));
-            }
-            if at < info.last_at {
-                return Err((RejectReason::OutOfOrder, Some("timestamp")));
-            }
-            info.opened = true;
-            info.opened_at = at;
+            log.attrs.len() as u32 - 1
         } else {
-            if at < info.last_at {
-                return Err((RejectReason::OutOfOrder, Some("timestamp")));
-            }
-            if at == info.last_at {
-                let mut e = info.last;
-                while e != NONE && log.ev_at[e as usize] == at {
-                    let i = e as usize;
-                    if log.ev_act[i] == activity
-                        && log.ev_org[i] == org
-                        && log.ev_service[i] == service
-                        && log.ev_need[i] == need
-                        && log.ev_reason[i] == reason
-                    {
-                        return Err((RejectReason::DuplicateEvent, None));
-                    }
-                    e = log.prev[i];
-                }
-            }
-            if activity == Activity::Opened {
-                return Err((RejectReason::AlreadyOpened, Some("activity")));
-            }
-        }
-        let set = |slot: &mut u32, v: u32| {
-            if *slot == NONE {
-                *slot = v
-            }
-        };
-        set(&mut info.kern, kern);
-        set(&mut info.municipality, municipality);
-        set(&mut info.region, region);
-        set(&mut info.domain, domain);
-        set(&mut info.phase, phase);
-        set(&mut info.need, need);
-        if info.framework == FW_NONE {
-            info.framework = framework;
-        }
-        if info.urgent == 0 {
-            info.urgent = urgent;
-        }
-        let e = log.ev_at.len() as u32;
-        log.prev.push(info.last);
-        info.last = e;
-        info.last_at = at;
+            NONE
+        });
+        log.ev_row.push(row);
         log.ev_case.push(c);
         log.ev_at.push(at);
         log.ev_act.push(activity);
@@ -572,7 +757,10 @@ impl EventLogBuilder {
 
     /// Indexes the rows used by case and returns them with the row accounting.
     pub fn finish(mut self) -> Ingested {
-        self.log.finish();
+        let late = self.log.finish();
+        self.rejected.extend(late);
+        // Rejections in row order, whatever the order they were found in.
+        self.rejected.sort_by_key(|r| r.row);
         let rows_used = self.log.len() as u64;
         debug_assert_eq!(rows_used + self.rejected.len() as u64, self.rows_read);
         Ingested {
