@@ -1,7 +1,9 @@
 //! Ingest: input order does not change any result (issue 12), and a stray quote in a CSV log
 //! costs one row, not the rest of the file (issue 13, item 3).
 
-use dls_core::evaluation::{self, Disclosure, EvalOptions, Ingested, RejectReason};
+use dls_core::evaluation::{
+    self, Disclosure, EvalOptions, Ingested, RejectReason, MAX_RECORD_BYTES,
+};
 use proptest::prelude::*;
 
 const HEADER: &str = "case_id,timestamp,activity,organisation,service,kern,need,reason,municipality,framework,signals,phase";
@@ -214,6 +216,85 @@ fn ties_follow_the_life_cycle() {
         .map(|e| e.activity.as_str())
         .collect();
     assert_eq!(acts, ["opened", "referred", "accepted"]);
+}
+
+/// A 100,000-line log (header + rows; every case opened, then referred) in time order.
+fn long_log(lines: usize) -> Vec<String> {
+    let mut rows = vec![HEADER.to_string()];
+    for i in 0..lines - 1 {
+        let c = i / 2;
+        rows.push(if i % 2 == 0 {
+            format!("c{c},2026-02-02T09:00:00Z,opened,,,hoofddorp,zorg.wmo,,GM0394,,,pilot")
+        } else {
+            format!("c{c},2026-02-03T09:00:00Z,referred,gemeente,,,,,,,,")
+        });
+    }
+    rows
+}
+
+#[test]
+fn a_stray_quote_costs_its_own_row_only() {
+    // Regression (issue 13, item 3): one stray `"` swallowed the rest of the file into one
+    // rejected record, in time quadratic in its length.
+    let mut rows = long_log(100_000);
+    // Line 10, the `opened` row of c4: a phase with an opening quote that is never closed.
+    rows[9] = "c4,2026-02-02T09:00:00Z,opened,,,hoofddorp,zorg.wmo,,GM0394,,,\"pilot".to_string();
+    let text = rows.join("\n") + "\n";
+    let ing = evaluation::ingest_csv_str(&text).unwrap();
+    assert_eq!(ing.rows_read, 99_999);
+    assert_eq!(ing.rows_used + ing.rejected.len() as u64, ing.rows_read);
+    let got: Vec<(u64, RejectReason)> = ing.rejected.iter().map(|r| (r.row, r.reason)).collect();
+    // Line 10 is lost, and with it c4's `opened`, so c4's other row (line 11) is not opened.
+    use RejectReason::*;
+    assert_eq!(got, vec![(10, UnclosedQuote), (11, NotOpened)]);
+    assert_eq!(ing.log.case_count(), 50_000 - 1);
+
+    // Quotes further on (here quoted timestamps) close the stray one early: still only the
+    // stray row is lost, and the rows after it are read one by one.
+    let mut rows = long_log(1_000);
+    for r in rows.iter_mut().skip(20) {
+        *r = r
+            .replacen(",2026-", ",\"2026-", 1)
+            .replacen("Z,", "Z\",", 1);
+    }
+    rows[9] = "c4,2026-02-02T09:00:00Z,opened,,,hoofddorp,zorg.wmo,,GM0394,,,\"pilot".to_string();
+    let ing = evaluation::ingest_csv_str(&(rows.join("\n") + "\n")).unwrap();
+    assert_eq!(ing.rows_read, 999);
+    let got: Vec<(u64, RejectReason)> = ing.rejected.iter().map(|r| (r.row, r.reason)).collect();
+    assert_eq!(got, vec![(10, UnclosedQuote), (11, NotOpened)]);
+}
+
+#[test]
+fn a_quoted_field_may_span_lines_within_the_limit() {
+    let text = format!(
+        "{HEADER}\n\
+         c1,2026-02-02T09:00:00Z,opened,,,hoofddorp,zorg.wmo,,GM0394,,,\"pi\nlot\"\n\
+         c1,2026-02-03T09:00:00Z,referred,gemeente,,,,,,,,\n"
+    );
+    let ing = evaluation::ingest_csv_str(&text).unwrap();
+    // The phase spans lines 2 and 3 (not a valid label, but one row); line 4 is the next row.
+    assert_eq!(ing.rows_read, 2);
+    assert_eq!(ing.rejected[0].row, 2);
+    assert_eq!(ing.rejected[0].reason, RejectReason::BadId);
+    assert_eq!(ing.rejected[1].row, 4);
+    assert_eq!(ing.rejected[1].reason, RejectReason::NotOpened);
+}
+
+#[test]
+fn records_are_bounded() {
+    let long = "x".repeat(MAX_RECORD_BYTES + 10);
+    let text = format!(
+        "{HEADER}\n\
+         c1,2026-02-02T09:00:00Z,opened,,,hoofddorp,zorg.wmo,,GM0394,,,pilot\n\
+         c1,2026-02-03T09:00:00Z,referred,{long},,,,,,,,\n\
+         c1,2026-02-03T09:00:00Z,referred,\"{long}\",,,,,,,,\n\
+         c1,2026-02-04T09:00:00Z,referred,gemeente,,,,,,,,\n"
+    );
+    let ing = evaluation::ingest_csv_str(&text).unwrap();
+    let got: Vec<(u64, RejectReason)> = ing.rejected.iter().map(|r| (r.row, r.reason)).collect();
+    use RejectReason::*;
+    assert_eq!(got, vec![(3, RecordTooLong), (4, RecordTooLong)]);
+    assert_eq!((ing.rows_read, ing.rows_used), (4, 2));
 }
 
 proptest! {

@@ -1,5 +1,8 @@
-//! The CSV reader: RFC 4180 records, header names to columns, one [`EventFields`] row per record.
+//! The CSV reader: RFC 4180 records read by csv-core's state machine, with a bounded record size
+//! and resynchronisation at the next line after a stray quote; header names to columns, one
+//! [`EventFields`] row per record.
 
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 
 use super::{io_err, strip_eol, EventFields, EventLogBuilder, Ingested, RejectReason, Timestamp};
@@ -24,80 +27,220 @@ struct Columns {
     signals: Option<usize>,
 }
 
-/// Splits one CSV record (RFC 4180 quoting) into `out`, recording field ends in `ends`.
-/// Returns false when a quoted field is not closed (the record continues on the next line).
-fn split_record(line: &[u8], out: &mut Vec<u8>, ends: &mut Vec<usize>) -> bool {
-    out.clear();
-    ends.clear();
-    let mut i = 0;
-    let n = line.len();
-    loop {
-        if i < n && line[i] == b'"' {
-            i += 1;
-            loop {
-                if i >= n {
-                    return false;
-                }
-                if line[i] == b'"' {
-                    if i + 1 < n && line[i + 1] == b'"' {
-                        out.push(b'"');
-                        i += 2;
-                    } else {
-                        i += 1;
-                        break;
-                    }
-                } else {
-                    out.push(line[i]);
-                    i += 1;
-                }
-            }
-            // Anything between the closing quote and the separator is kept as is.
-            while i < n && line[i] != b',' {
-                out.push(line[i]);
-                i += 1;
-            }
-        } else {
-            let start = i;
-            while i < n && line[i] != b',' {
-                i += 1;
-            }
-            out.extend_from_slice(&line[start..i]);
+/// The largest record read, in bytes (all the lines of a record whose quoted field spans lines,
+/// together). A longer line is rejected as [`RejectReason::RecordTooLong`]; a quoted field still
+/// open after this many bytes is taken as a stray quote (see [`ingest_csv`]).
+pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+
+/// The most fields a record may have; more is [`RejectReason::ExtraColumns`].
+const MAX_FIELDS: usize = 1024;
+
+/// Physical lines of the input, each with its line number, with room to read lines again.
+struct Lines<R> {
+    rd: BufReader<R>,
+    line_no: u64,
+    /// Lines to read again (in order), after a record that spanned them was abandoned.
+    again: VecDeque<(u64, Vec<u8>)>,
+}
+
+/// One physical line: its number, and whether it was longer than [`MAX_RECORD_BYTES`] (then
+/// only its start is kept).
+struct Line {
+    no: u64,
+    too_long: bool,
+}
+
+impl<R: Read> Lines<R> {
+    /// Reads the next line into `buf` (ending in `\n`, added at the end of the input), or
+    /// returns `None` at the end.
+    fn next(&mut self, buf: &mut Vec<u8>) -> Result<Option<Line>, EvalError> {
+        buf.clear();
+        if let Some((no, l)) = self.again.pop_front() {
+            buf.extend_from_slice(&l);
+            return Ok(Some(Line {
+                no,
+                too_long: l.len() > MAX_RECORD_BYTES + 1,
+            }));
         }
-        ends.push(out.len());
-        if i >= n {
-            return true;
+        let n = (&mut self.rd)
+            .take(MAX_RECORD_BYTES as u64 + 1)
+            .read_until(b'\n', buf)
+            .map_err(io_err)?;
+        if n == 0 {
+            return Ok(None);
         }
-        i += 1; // the comma
+        self.line_no += 1;
+        let mut too_long = false;
+        if buf.last() != Some(&b'\n') {
+            if buf.len() > MAX_RECORD_BYTES {
+                too_long = true;
+                self.rd.skip_until(b'\n').map_err(io_err)?;
+            }
+            buf.push(b'\n');
+        }
+        Ok(Some(Line {
+            no: self.line_no,
+            too_long,
+        }))
     }
 }
 
-/// Reads a CSV event log (comma-separated, header row, RFC 4180 quotes, `\n` or `\r\n`).
+/// What became of one record.
+enum Record {
+    /// Complete: fields in `out`, their ends in `ends`.
+    Fields,
+    /// A quoted field not closed within the line, and no valid record by joining the lines
+    /// after it (within [`MAX_RECORD_BYTES`]): the line is rejected, reading goes on at the
+    /// next line.
+    Unclosed,
+    /// More than [`MAX_FIELDS`] fields.
+    TooManyFields,
+    /// Longer than [`MAX_RECORD_BYTES`].
+    TooLong,
+}
+
+/// A CSV record reader on csv-core's state machine (RFC 4180 quoting, `\n` or `\r\n`).
+struct Records {
+    rdr: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    nout: usize,
+    nends: usize,
+    /// The lines of a record being read.
+    lines: Vec<(u64, Vec<u8>)>,
+}
+
+impl Records {
+    fn new() -> Self {
+        Records {
+            rdr: csv_core::ReaderBuilder::new()
+                .terminator(csv_core::Terminator::Any(b'\n'))
+                .build(),
+            out: vec![0; MAX_RECORD_BYTES],
+            ends: vec![0; MAX_FIELDS],
+            nout: 0,
+            nends: 0,
+            lines: Vec::new(),
+        }
+    }
+
+    /// The fields of the record read last.
+    fn fields(&self) -> (&[u8], &[usize]) {
+        (&self.out[..self.nout], &self.ends[..self.nends])
+    }
+
+    /// Reads the record that starts with `first` (a line ending in `\n`). A quoted field may
+    /// take the lines after it, as long as the record closes within [`MAX_RECORD_BYTES`] with
+    /// `width` fields; otherwise the lines after `first` are handed back to `src`.
+    fn read<R: Read>(
+        &mut self,
+        first: &[u8],
+        width: Option<usize>,
+        src: &mut Lines<R>,
+    ) -> Result<Record, EvalError> {
+        self.rdr.reset();
+        self.nout = 0;
+        self.nends = 0;
+        let mut total = first.len();
+        let mut line = first;
+        let mut buf = Vec::new();
+        self.lines.clear();
+        loop {
+            let (res, _, nout, nend) = self.rdr.read_record(
+                line,
+                &mut self.out[self.nout..],
+                &mut self.ends[self.nends..],
+            );
+            self.nout += nout;
+            self.nends += nend;
+            match res {
+                csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => {
+                    if !self.lines.is_empty() && width.is_some_and(|w| w != self.nends) {
+                        return Ok(self.give_back(src));
+                    }
+                    return Ok(Record::Fields);
+                }
+                csv_core::ReadRecordResult::OutputFull => {
+                    return Ok(if self.lines.is_empty() {
+                        Record::TooLong
+                    } else {
+                        self.give_back(src)
+                    });
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    return Ok(if self.lines.is_empty() {
+                        Record::TooManyFields
+                    } else {
+                        self.give_back(src)
+                    });
+                }
+                csv_core::ReadRecordResult::InputEmpty => {
+                    // The line's `\n` was inside a quoted field: the record goes on.
+                    match src.next(&mut buf)? {
+                        Some(l) if !l.too_long && total + buf.len() <= MAX_RECORD_BYTES => {
+                            total += buf.len();
+                            self.lines.push((l.no, std::mem::take(&mut buf)));
+                            line = &self.lines.last().expect("just pushed").1;
+                        }
+                        Some(l) => {
+                            // Read again as a line of its own (a line too long is only its
+                            // start, longer than the limit, so it is rejected again).
+                            self.lines.push((l.no, std::mem::take(&mut buf)));
+                            return Ok(self.give_back(src));
+                        }
+                        None => return Ok(self.give_back(src)),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Abandons a record that spanned lines: the lines after its first are read again.
+    fn give_back<R>(&mut self, src: &mut Lines<R>) -> Record {
+        for l in self.lines.drain(..).rev() {
+            src.again.push_front(l);
+        }
+        Record::Unclosed
+    }
+}
+
+/// Reads a CSV event log (comma-separated, header row, RFC 4180 quotes, `\n` or `\r\n`), with
+/// csv-core's state machine.
+///
+/// A quoted field may span lines. A record is at most [`MAX_RECORD_BYTES`] long: a longer line
+/// is rejected as [`RejectReason::RecordTooLong`]. A quote that is not closed on its line and
+/// does not make a valid record with the lines after it (within that size, with as many fields
+/// as the header) is a stray quote: its line is rejected as [`RejectReason::UnclosedQuote`] and
+/// reading goes on at the next line, so every later row is used or rejected on its own.
 ///
 /// Fails only when the input cannot be read or the header lacks `case_id`, `timestamp` or
 /// `activity`; every other problem rejects one row.
 pub fn ingest_csv<R: Read>(reader: R) -> Result<Ingested, EvalError> {
-    let mut rd = BufReader::with_capacity(1 << 20, reader);
+    let mut src = Lines {
+        rd: BufReader::with_capacity(1 << 20, reader),
+        line_no: 0,
+        again: VecDeque::new(),
+    };
     let mut line = Vec::with_capacity(256);
-    let mut rec = Vec::with_capacity(256);
-    let mut ends = Vec::with_capacity(16);
+    let mut recs = Records::new();
     let mut b = EventLogBuilder::new();
-    let mut line_no = 0u64;
     // Header.
     let cols = loop {
-        line.clear();
-        if rd.read_until(b'\n', &mut line).map_err(io_err)? == 0 {
+        let Some(l) = src.next(&mut line)? else {
             return Ok(b.finish());
-        }
-        line_no += 1;
-        trim_eol(&mut line);
-        if line.is_empty() {
+        };
+        if strip_eol(&line).is_empty() || l.too_long {
             continue;
         }
-        let mut l: &[u8] = &line;
-        if l.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            l = &l[3..];
+        let mut start_at = 0;
+        if line.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            start_at = 3;
         }
-        split_record(l, &mut rec, &mut ends);
+        let header = line[start_at..].to_vec();
+        if !matches!(recs.read(&header, None, &mut src)?, Record::Fields) {
+            continue;
+        }
+        let (rec, ends) = recs.fields();
         let mut cols = Columns::default();
         let mut start = 0;
         for (i, &end) in ends.iter().enumerate() {
@@ -139,32 +282,32 @@ pub fn ingest_csv<R: Read>(reader: R) -> Result<Ingested, EvalError> {
         }
         break cols;
     };
-    let width = ends.len();
-    loop {
-        line.clear();
-        if rd.read_until(b'\n', &mut line).map_err(io_err)? == 0 {
-            break;
+    let width = recs.fields().1.len();
+    while let Some(l) = src.next(&mut line)? {
+        let row = l.no;
+        if strip_eol(&line).is_empty() {
+            continue;
         }
-        line_no += 1;
-        let row = line_no;
-        // A quoted field may span lines.
-        let mut complete = true;
-        while !split_record(strip_eol(&line), &mut rec, &mut ends) {
-            let before = line.len();
-            if rd.read_until(b'\n', &mut line).map_err(io_err)? == 0 || line.len() == before {
-                complete = false;
-                break;
+        if l.too_long {
+            b.reject(row, RejectReason::RecordTooLong, None);
+            continue;
+        }
+        match recs.read(&line, Some(width), &mut src)? {
+            Record::Fields => {}
+            Record::Unclosed => {
+                b.reject(row, RejectReason::UnclosedQuote, None);
+                continue;
             }
-            line_no += 1;
+            Record::TooManyFields => {
+                b.reject(row, RejectReason::ExtraColumns, None);
+                continue;
+            }
+            Record::TooLong => {
+                b.reject(row, RejectReason::RecordTooLong, None);
+                continue;
+            }
         }
-        let l = strip_eol(&line);
-        if l.is_empty() {
-            continue;
-        }
-        if !complete {
-            b.reject(row, RejectReason::UnclosedQuote, None);
-            continue;
-        }
+        let (rec, ends) = recs.fields();
         if ends.len() < width {
             b.reject(row, RejectReason::MissingColumn, None);
             continue;
@@ -173,7 +316,7 @@ pub fn ingest_csv<R: Read>(reader: R) -> Result<Ingested, EvalError> {
             b.reject(row, RejectReason::ExtraColumns, None);
             continue;
         }
-        let Ok(text) = std::str::from_utf8(&rec) else {
+        let Ok(text) = std::str::from_utf8(rec) else {
             b.reject(row, RejectReason::BadEncoding, None);
             continue;
         };
@@ -212,12 +355,6 @@ pub fn ingest_csv_str(text: &str) -> Result<Ingested, EvalError> {
     ingest_csv(text.as_bytes())
 }
 
-fn trim_eol(line: &mut Vec<u8>) {
-    while matches!(line.last(), Some(b'\n' | b'\r')) {
-        line.pop();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,13 +376,42 @@ mod tests {
         assert_eq!(ing.log.len(), 3);
     }
 
+    fn read_all(text: &[u8]) -> Vec<Vec<String>> {
+        let mut src = Lines {
+            rd: BufReader::new(text),
+            line_no: 0,
+            again: VecDeque::new(),
+        };
+        let mut recs = Records::new();
+        let mut line = Vec::new();
+        let mut out = Vec::new();
+        while src.next(&mut line).unwrap().is_some() {
+            if let Record::Fields = recs.read(&line, None, &mut src).unwrap() {
+                let (rec, ends) = recs.fields();
+                let mut start = 0;
+                out.push(
+                    ends.iter()
+                        .map(|&e| {
+                            let f = String::from_utf8_lossy(&rec[start..e]).into_owned();
+                            start = e;
+                            f
+                        })
+                        .collect(),
+                );
+            } else {
+                out.push(vec!["?".to_string()]);
+            }
+        }
+        out
+    }
+
     #[test]
     fn csv_quotes() {
-        let mut out = Vec::new();
-        let mut ends = Vec::new();
-        assert!(split_record(b"a,\"b,\"\"c\"\"\",,d", &mut out, &mut ends));
-        assert_eq!(out, b"ab,\"c\"d");
-        assert_eq!(ends, vec![1, 6, 6, 7]);
-        assert!(!split_record(b"a,\"b", &mut out, &mut ends));
+        assert_eq!(
+            read_all(b"a,\"b,\"\"c\"\"\",,d\n"),
+            vec![vec!["a", "b,\"c\"", "", "d"]]
+        );
+        // Unclosed at the end of the input: rejected, nothing swallowed.
+        assert_eq!(read_all(b"a,\"b\nc,d"), vec![vec!["?"], vec!["c", "d"]]);
     }
 }

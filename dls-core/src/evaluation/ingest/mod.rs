@@ -45,7 +45,7 @@ mod csv;
 mod jsonl;
 
 pub use columns::{EventFields, Timestamp};
-pub use csv::{ingest_csv, ingest_csv_str};
+pub use csv::{ingest_csv, ingest_csv_str, MAX_RECORD_BYTES};
 pub use jsonl::{ingest_jsonl, ingest_jsonl_str};
 
 use std::collections::BTreeMap;
@@ -133,8 +133,11 @@ pub enum RejectReason {
     MissingValue,
     /// The row is not valid UTF-8.
     BadEncoding,
-    /// A quoted CSV field is not closed before the end of the input.
+    /// A quoted CSV field is not closed on its line, and joining the lines after it gives no
+    /// valid record (see [`ingest_csv`]): a stray quote. Reading goes on at the next line.
     UnclosedQuote,
+    /// The CSV record is longer than [`MAX_RECORD_BYTES`].
+    RecordTooLong,
     /// The line is not a JSON object of strings.
     BadJson,
     /// The timestamp is not ISO 8601 with an offset.
@@ -168,6 +171,7 @@ wire_names!(RejectReason, EvalError, |s| EvalError::UnknownName {
     MissingValue => "missing_value",
     BadEncoding => "bad_encoding",
     UnclosedQuote => "unclosed_quote",
+    RecordTooLong => "record_too_long",
     BadJson => "bad_json",
     BadTimestamp => "bad_timestamp",
     UnknownActivity => "unknown_activity",
