@@ -261,6 +261,8 @@ pub(crate) struct CaseInfo {
 /// [`EventLog::events`].
 #[derive(Debug, Clone, Default)]
 pub struct EventLog {
+    /// Case ids by case index. Once the log is built, only their values are kept (no lookup
+    /// by id: [`Interner::get`] finds nothing).
     pub(crate) case_ids: Interner,
     pub(crate) orgs: Interner,
     pub(crate) services: Interner,
@@ -420,16 +422,16 @@ impl EventLog {
         drop(grouped);
         // Cases in a canonical order: by opening instant, then case id. Cases with no row used
         // have no events and are left out.
-        let mut case_order: Vec<u32> = (0..n_cases as u32)
-            .filter(|&c| infos[c as usize].is_some())
+        let mut case_order: Vec<(i64, u32)> = infos
+            .iter()
+            .enumerate()
+            .filter_map(|(c, i)| i.map(|i| (i.opened_at, c as u32)))
             .collect();
         {
-            let ids = &self.case_ids;
-            let opened = |c: u32| infos[c as usize].map_or(0, |i| i.opened_at);
-            let cmp = |a: &u32, b: &u32| {
-                opened(*a)
-                    .cmp(&opened(*b))
-                    .then_with(|| ids.values[*a as usize].cmp(&ids.values[*b as usize]))
+            let ids = &self.case_ids.values;
+            let cmp = |a: &(i64, u32), b: &(i64, u32)| {
+                a.0.cmp(&b.0)
+                    .then_with(|| ids[a.1 as usize].cmp(&ids[b.1 as usize]))
             };
             if !case_order.is_sorted_by(|a, b| cmp(a, b).is_le()) {
                 use rayon::slice::ParallelSliceMut;
@@ -443,11 +445,11 @@ impl EventLog {
         let mut perm: Vec<u32> = Vec::with_capacity(kept.len());
         let mut ev_case = Vec::with_capacity(kept.len());
         case_start.push(0u32);
-        for (new, &old) in case_order.iter().enumerate() {
+        // Only the values: nothing looks a case up by its id once the log is built.
+        new_case_ids.values.reserve(case_order.len());
+        for (new, &(_, old)) in case_order.iter().enumerate() {
             let old = old as usize;
-            let s = &self.case_ids.values[old];
-            new_case_ids.values.push(s.clone());
-            new_case_ids.map.insert(s.clone(), new as u32);
+            new_case_ids.values.push(self.case_ids.values[old].clone());
             cases.push(infos[old].expect("only used cases are ordered"));
             let evs = &kept[kept_start[old] as usize..kept_start[old + 1] as usize];
             perm.extend_from_slice(evs);
