@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use arrow_array::builder::{BooleanBuilder, ListBuilder, StringBuilder};
 use arrow_array::ArrayRef;
-use dls_core::coverage::{analyse, CoverageOptions, CoverageRow};
+use dls_core::conditions::Attribute;
+use dls_core::coverage::{analyse, CoverageFilter, CoverageOptions, CoverageRow};
 use dls_core::MunicipalityCode;
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
 
-use crate::cases::name_of;
 use crate::errors::{call, detached, Failure};
 use crate::model::PyRuleSet;
 use crate::routing::date_arg;
@@ -28,8 +28,8 @@ fn coverage_table(rows: &[&CoverageRow]) -> Result<PyTable, Failure> {
             Some(r.kern_name.clone()),
             Some(r.municipality.to_string()),
             Some(r.need.to_string()),
-            name_of(&r.age_band),
-            name_of(&r.status),
+            Some(r.age_band.name().to_string()),
+            Some(r.status.as_str().to_string()),
             r.service.as_ref().map(|s| s.to_string()),
             r.organisation.as_ref().map(|s| s.to_string()),
             r.rule.as_ref().map(|s| s.to_string()),
@@ -88,33 +88,15 @@ pub fn coverage(
         let municipality = municipality
             .map(|m| m.parse::<MunicipalityCode>())
             .transpose()?;
-        let only = match only {
-            "all" | "gaps" | "overlaps" | "problems" => only.to_string(),
-            other => {
-                return Err(Failure::bad_input(
-                    format!(
-                        "unknown selection `{}`: use `all`, `gaps`, `overlaps` or `problems`",
-                        crate::events::clip(other)
-                    ),
-                    Some("only"),
-                ))
-            }
-        };
+        let only = only
+            .parse::<CoverageFilter>()
+            .map_err(|e| Failure::bad_input(e.to_string(), Some("only")))?;
         Ok((CoverageOptions { date, municipality }, only))
     })?;
     let rules = rules.inner.clone();
     detached(py, move || {
         let report = analyse(&rules, &options);
-        let rows: Vec<&CoverageRow> = report
-            .rows
-            .iter()
-            .filter(|r| match only.as_str() {
-                "gaps" => r.status.is_gap(),
-                "overlaps" => r.is_overlap(),
-                "problems" => r.status.is_gap() || r.is_overlap(),
-                _ => true,
-            })
-            .collect();
+        let rows: Vec<&CoverageRow> = report.select(only).collect();
         coverage_table(&rows)
     })
 }

@@ -178,6 +178,25 @@ fn ingest_path(path: PathBuf) -> Result<Ingested, Failure> {
     }
 }
 
+/// Events from a list of dicts (the JSON form of an event).
+fn event_dicts(list: &Bound<'_, PyList>) -> Result<Vec<dls_core::Event>, Failure> {
+    list.iter()
+        .enumerate()
+        .map(|(i, d)| {
+            pythonize::depythonize(&d)
+                .map_err(|e| Failure::bad_row(format!("event {}: {e}", i + 1), i + 1, "event"))
+        })
+        .collect()
+}
+
+/// The wire name of a core enum (its serde name).
+fn name_of<T: serde::Serialize>(v: &T) -> Option<String> {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
 /// Event input, read while the GIL is held (cheap), ingested later without it.
 pub enum Events {
     /// A file.
@@ -195,7 +214,7 @@ impl Events {
             return Ok(Events::Path(p));
         }
         if let Ok(list) = obj.cast::<PyList>() {
-            return Ok(Events::List(crate::events::from_dicts(list)?));
+            return Ok(Events::List(event_dicts(list)?));
         }
         Ok(Events::Table(table::read_table(obj)?))
     }
@@ -223,7 +242,7 @@ pub fn disclosure_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<Disclosure, Fail
             other => Err(Failure::bad_input(
                 format!(
                     "unknown disclosure `{}`: use `publish`, `raw` or a dict",
-                    crate::events::clip(other)
+                    other.chars().take(20).collect::<String>()
                 ),
                 Some("disclosure"),
             )),
@@ -343,7 +362,7 @@ fn aggregates_table(s: &Summary) -> Result<PyTable, Failure> {
         for (b, k) in keys.iter_mut().zip(&r.key) {
             b.append_option(k.as_deref());
         }
-        suppressed.append_option(r.suppressed.as_ref().and_then(crate::cases::name_of));
+        suppressed.append_option(r.suppressed.as_ref().and_then(name_of));
         let f = r.figures.as_ref();
         let iv = f.map(|f| {
             [
@@ -433,7 +452,7 @@ fn comparison_table(cs: &[Comparison]) -> Result<PyTable, Failure> {
     let mut hi = Float64Builder::new();
     let mut suppressed = BooleanBuilder::new();
     for c in cs {
-        metric.append_option(crate::cases::name_of(&c.metric));
+        metric.append_option(name_of(&c.metric));
         let est = |e: &Estimate| (e.cases, e.value);
         let (ac, av) = est(&c.a);
         let (bc, bv) = est(&c.b);

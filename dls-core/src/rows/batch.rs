@@ -5,7 +5,15 @@ use rayon::prelude::*;
 
 use crate::routing::{date_for, HouseholdDecision, RouteOptions, Router, RoutingError};
 
-use super::{CaseRow, RowError};
+use super::{CaseRow, DecisionRow, RowError};
+
+/// The outcome of the [`DecisionRow`] a host writes in the place of a row that has no decision,
+/// when it returns a batch as one table ([`DecisionRow::failed`]).
+pub const ERROR_OUTCOME: &str = "error";
+
+/// The columns such a table adds after [`DECISION_COLUMNS`](super::DECISION_COLUMNS):
+/// `error_kind` ([`BatchError::kind`]) and `error` (its message), empty on routed rows.
+pub const ERROR_COLUMNS: &[&str] = &["error_kind", "error"];
 
 /// Why one row of a batch has no decision.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -33,6 +41,27 @@ impl BatchError {
         match self {
             BatchError::Row(e) => Some(e.field),
             BatchError::Routing(_) => None,
+        }
+    }
+}
+
+impl<'a> DecisionRow<'a> {
+    /// The row in the place of case row `case` when it has no decision: outcome
+    /// [`ERROR_OUTCOME`], every other field empty.
+    pub fn failed(case: &'a str) -> DecisionRow<'a> {
+        DecisionRow {
+            case,
+            need: "",
+            primary: false,
+            outcome: ERROR_OUTCOME,
+            service: None,
+            organisation: None,
+            rule: None,
+            layer: None,
+            gap_reason: None,
+            cannot_get_through: false,
+            coordinator: None,
+            first_contact: None,
         }
     }
 }

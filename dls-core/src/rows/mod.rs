@@ -18,7 +18,9 @@
 //!   in parallel and returns one result per row, in the row's place: a decision, or a
 //!   [`BatchError`] (the row could not be read, or the case could not be routed). One bad row
 //!   never stops the others. [`BatchError::kind`] names the two kinds (`bad_input`, `routing`)
-//!   the way every binding reports them.
+//!   the way every binding reports them. A host that returns a batch as one table writes
+//!   [`DecisionRow::failed`] in the place of a failed row (outcome [`ERROR_OUTCOME`]) and adds
+//!   the [`ERROR_COLUMNS`] (`error_kind`, `error`), empty on routed rows.
 //!
 //! ```
 //! use dls_core::{pilot, rows::CaseRow, routing::{Router, RouteOptions}};
@@ -41,7 +43,7 @@ mod case;
 mod decision;
 mod names;
 
-pub use batch::BatchError;
+pub use batch::{BatchError, ERROR_COLUMNS, ERROR_OUTCOME};
 pub use case::{parse_date, CaseRow, TriedRow};
 pub use decision::DecisionRow;
 
