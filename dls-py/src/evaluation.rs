@@ -12,7 +12,7 @@ use arrow_array::ArrayRef;
 use chrono::{DateTime, Utc};
 use dls_core::evaluation::{
     self, compare::Estimate, CompareOptions, Comparison, Dim, Disclosure, EvalError, EvalOptions,
-    EvalState, Ingested, Selection, Summary,
+    EvalState, EventFields, EventLogBuilder, Ingested, Selection, Summary, Timestamp,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
@@ -20,12 +20,15 @@ use pyo3_arrow::PyTable;
 
 use crate::errors::{call, detached, Failure};
 use crate::model::{to_python, PyDirectory};
-use crate::table::{self, batches, instant_at, str_at};
+use crate::table::{self, batches, str_at};
 
 impl From<EvalError> for Failure {
     fn from(e: EvalError) -> Self {
         match &e {
             EvalError::UnknownDimension(_) => Failure::bad_input(e.to_string(), Some("by")),
+            EvalError::UnknownDisclosure(_) => {
+                Failure::bad_input(e.to_string(), Some("disclosure"))
+            }
             EvalError::MissingColumn { column } => {
                 let column = column.clone();
                 Failure::bad_input(e.to_string(), Some(&column))
@@ -35,10 +38,8 @@ impl From<EvalError> for Failure {
     }
 }
 
-/// The event table columns the core reads (the CSV header names); `case`/`at` are accepted
-/// for `case_id`/`timestamp`.
-const TEXT_COLUMNS: &[&str] = &[
-    "activity",
+/// The optional text columns of an event table, in the order of [`EventFields`].
+const TEXT_COLUMNS: [&str; 10] = [
     "organisation",
     "service",
     "kern",
@@ -49,104 +50,86 @@ const TEXT_COLUMNS: &[&str] = &[
     "domain",
     "phase",
     "framework",
-    "signals",
 ];
 
-fn csv_field(out: &mut Vec<u8>, s: &str) {
-    if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-        out.push(b'"');
-        for b in s.bytes() {
-            if b == b'"' {
-                out.push(b'"');
-            }
-            out.push(b);
+/// The timestamp column: text as it is (the core checks it), anything else as UTC instants.
+enum Times {
+    Text(ArrayRef),
+    Micros(ArrayRef),
+}
+
+impl Times {
+    fn of(a: &ArrayRef) -> Result<Times, Failure> {
+        use arrow_schema::DataType::{LargeUtf8, Utf8, Utf8View};
+        Ok(match a.data_type() {
+            Utf8 | LargeUtf8 | Utf8View => Times::Text(table::strings(a, "timestamp")?),
+            _ => Times::Micros(table::instants(a, "timestamp")?),
+        })
+    }
+
+    fn at(&self, i: usize) -> Option<Timestamp<'_>> {
+        match self {
+            Times::Text(a) => str_at(a, i).map(Timestamp::Text),
+            Times::Micros(a) => table::micros_at(a, i).map(Timestamp::Micros),
         }
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(s.as_bytes());
     }
 }
 
-/// Reads an Arrow event table through the core's CSV reader (so every row is checked and
-/// accounted for exactly as in a file). Rejected rows keep the table's 1-based row number.
+/// Reads an Arrow event table row by row into the core's [`EventLogBuilder`] (every row is
+/// checked and accounted for exactly as in a file). Rejected rows keep the table's 1-based row
+/// number.
 fn ingest_table(t: &PyTable) -> Result<Ingested, Failure> {
-    let mut csv = Vec::with_capacity(t.batches().iter().map(|b| b.num_rows() * 96).sum());
-    csv.extend_from_slice(b"case_id,timestamp");
-    for c in TEXT_COLUMNS {
-        csv.push(b',');
-        csv.extend_from_slice(c.as_bytes());
-    }
-    csv.push(b'\n');
-    for (_, batch) in batches(t) {
-        let pick = |a: &str, b: &str| table::column(batch, a).or_else(|| table::column(batch, b));
-        let case = pick("case_id", "case").ok_or_else(|| {
-            Failure::bad_input(
-                "missing required column `case_id` (or `case`)",
-                Some("case_id"),
-            )
-        })?;
-        let case = table::strings(case, "case_id")?;
-        let at = pick("timestamp", "at").ok_or_else(|| {
-            Failure::bad_input(
-                "missing required column `timestamp` (or `at`)",
-                Some("timestamp"),
-            )
-        })?;
-        // Text timestamps pass through unchanged (the core checks them); others become UTC.
-        let at_text = matches!(
-            at.data_type(),
-            arrow_schema::DataType::Utf8
-                | arrow_schema::DataType::LargeUtf8
-                | arrow_schema::DataType::Utf8View
-        );
-        let at = if at_text {
-            table::strings(at, "timestamp")?
-        } else {
-            table::instants(at, "timestamp")?
+    let mut builder = EventLogBuilder::new();
+    for (start, batch) in batches(t) {
+        let pick = |a: &str, b: &str| {
+            table::column(batch, a)
+                .or_else(|| table::column(batch, b))
+                .ok_or_else(|| {
+                    Failure::bad_input(format!("missing required column `{a}` (or `{b}`)"), Some(a))
+                })
         };
-        table::required(batch, "activity")?;
-        let cols: Vec<Option<ArrayRef>> = TEXT_COLUMNS
+        let case = table::strings(pick("case_id", "case")?, "case_id")?;
+        let at = Times::of(pick("timestamp", "at")?)?;
+        let activity = table::strings(table::required(batch, "activity")?, "activity")?;
+        let text = TEXT_COLUMNS
             .iter()
-            .map(|c| match table::column(batch, c) {
-                None => Ok(None),
-                Some(a) if *c == "signals" => table::string_lists(a, c).map(Some),
-                Some(a) => table::strings(a, c).map(Some),
+            .map(|c| {
+                table::column(batch, c)
+                    .map(|a| table::strings(a, c))
+                    .transpose()
             })
-            .collect::<Result<_, Failure>>()?;
-        let mut ts = String::with_capacity(32);
+            .collect::<Result<Vec<_>, Failure>>()?;
+        let signals = table::column(batch, "signals")
+            .map(|a| table::string_lists(a, "signals"))
+            .transpose()?;
         for i in 0..batch.num_rows() {
-            csv_field(&mut csv, str_at(&case, i).unwrap_or(""));
-            csv.push(b',');
-            if at_text {
-                csv_field(&mut csv, str_at(&at, i).unwrap_or(""));
-            } else if let Some(t) = instant_at(&at, i) {
-                ts.clear();
-                let _ = std::fmt::Write::write_fmt(
-                    &mut ts,
-                    format_args!("{}", t.format("%Y-%m-%dT%H:%M:%SZ")),
-                );
-                csv.extend_from_slice(ts.as_bytes());
-            }
-            for (k, col) in cols.iter().enumerate() {
-                csv.push(b',');
-                if let Some(a) = col {
-                    if TEXT_COLUMNS[k] == "signals" {
-                        let joined = table::list_at(a, i).join(";");
-                        csv_field(&mut csv, &joined);
-                    } else if let Some(s) = str_at(a, i) {
-                        csv_field(&mut csv, s);
-                    }
-                }
-            }
-            csv.push(b'\n');
+            let cell = |k: usize| text[k].as_ref().and_then(|a| str_at(a, i));
+            let signals = signals
+                .as_ref()
+                .map(|a| table::list_at(a, i))
+                .unwrap_or_default();
+            builder.push(
+                (start + i + 1) as u64,
+                EventFields {
+                    case_id: str_at(&case, i),
+                    timestamp: at.at(i),
+                    activity: str_at(&activity, i),
+                    organisation: cell(0),
+                    service: cell(1),
+                    kern: cell(2),
+                    need: cell(3),
+                    reason: cell(4),
+                    municipality: cell(5),
+                    region: cell(6),
+                    domain: cell(7),
+                    phase: cell(8),
+                    framework: cell(9),
+                    signals: &signals,
+                },
+            );
         }
     }
-    let mut ing = evaluation::ingest_csv(&csv[..])?;
-    // CSV line numbers count the header; the table's rows do not.
-    for r in &mut ing.rejected {
-        r.row = r.row.saturating_sub(1);
-    }
-    Ok(ing)
+    Ok(builder.finish())
 }
 
 fn ingest_path(path: PathBuf) -> Result<Ingested, Failure> {
@@ -229,24 +212,15 @@ impl Events {
     }
 }
 
-/// `"publish"` (the default: suppression and rounding), `"raw"` (internal use only), or a dict
+/// The core's disclosure switch: `"publish"` (the default: suppression and rounding), `"raw"`
+/// (internal use only); or the settings as a dict
 /// `{"min_cases", "round_to", "secondary"}`.
 pub fn disclosure_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<Disclosure, Failure> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
         return Ok(Disclosure::default());
     };
     if let Ok(s) = obj.extract::<String>() {
-        return match s.as_str() {
-            "publish" => Ok(Disclosure::default()),
-            "raw" => Ok(Disclosure::raw()),
-            other => Err(Failure::bad_input(
-                format!(
-                    "unknown disclosure `{}`: use `publish`, `raw` or a dict",
-                    other.chars().take(20).collect::<String>()
-                ),
-                Some("disclosure"),
-            )),
-        };
+        return Ok(s.parse::<Disclosure>()?);
     }
     pythonize::depythonize::<Disclosure>(obj)
         .map_err(|e| Failure::bad_input(format!("bad disclosure: {e}"), Some("disclosure")))

@@ -155,14 +155,10 @@ pub fn instants(array: &ArrayRef, name: &str) -> Result<ArrayRef, Failure> {
     }
 }
 
-/// Row `i` of an instant column (from [`instants`]).
-pub fn instant_at(array: &ArrayRef, i: usize) -> Option<chrono::DateTime<chrono::Utc>> {
+/// Row `i` of an instant column (from [`instants`]), in UTC microseconds.
+pub fn micros_at(array: &ArrayRef, i: usize) -> Option<i64> {
     let a = array.as_primitive::<TimestampMicrosecondType>();
-    if a.is_valid(i) {
-        chrono::DateTime::from_timestamp_micros(a.value(i))
-    } else {
-        None
-    }
+    a.is_valid(i).then(|| a.value(i))
 }
 
 /// Builds a record batch from named columns (all nullable).
