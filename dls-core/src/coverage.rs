@@ -65,6 +65,25 @@ impl CoverageStatus {
     }
 }
 
+/// The columns of a coverage row as a host writes it in a table: the fields of
+/// [`CoverageRow`] (the `overlap` field as `overlapping_organisations`), with the flags `gap`
+/// ([`CoverageStatus::is_gap`]) and `overlap` ([`CoverageRow::is_overlap`]) after `rule`.
+pub const COVERAGE_COLUMNS: &[&str] = &[
+    "kern",
+    "kern_name",
+    "municipality",
+    "need",
+    "age_band",
+    "status",
+    "service",
+    "organisation",
+    "rule",
+    "gap",
+    "overlap",
+    "providers",
+    "overlapping_organisations",
+];
+
 /// One kern × leaf need × age band.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverageRow {

@@ -5,12 +5,9 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::Date32Type;
-use arrow_array::{
-    Array, ArrayRef, BooleanArray, Date32Array, RecordBatch, StringArray, UInt16Array,
-};
+use arrow_array::{Array, ArrayRef, Date32Array, RecordBatch, UInt16Array};
 use arrow_schema::DataType;
 use dls_core::rows::{CaseRow, TriedRow, CASE_COLUMNS};
 use dls_core::Case;
@@ -168,35 +165,20 @@ fn lists_at(a: &Option<ArrayRef>, i: usize) -> Vec<&str> {
     a.as_ref().map(|a| list_at(a, i)).unwrap_or_default()
 }
 
-fn texts<'a>(values: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
-    Arc::new(values.collect::<StringArray>())
-}
-
-fn lists<S: AsRef<str>>(values: impl Iterator<Item = Vec<S>>) -> ArrayRef {
-    let mut b = ListBuilder::new(StringBuilder::new());
-    for v in values {
-        for s in v {
-            b.values().append_value(s);
-        }
-        b.append(true);
-    }
-    Arc::new(b.finish())
-}
-
 /// Cases as a table with the columns [`CASE_COLUMNS`] (what [`Columns`] reads), through the
 /// core's [`CaseRow`] of each case.
 pub fn to_table(cases: &[Case]) -> Result<pyo3_arrow::PyTable, Failure> {
     let rows: Vec<CaseRow<'_>> = cases.iter().map(CaseRow::from).collect();
     let r = || rows.iter();
     let cols: [ArrayRef; 12] = [
-        texts(r().map(|r| Some(r.id))),
-        texts(r().map(|r| Some(r.kern))),
-        lists(r().map(|r| r.needs.clone())),
-        texts(r().map(|r| r.age_band)),
-        texts(r().map(|r| r.household)),
-        texts(r().map(|r| r.urgency)),
-        texts(r().map(|r| r.framework)),
-        lists(r().map(|r| r.signals.clone())),
+        table::texts(r().map(|r| Some(r.id))),
+        table::texts(r().map(|r| Some(r.kern))),
+        table::text_lists(r().map(|r| r.needs.clone())),
+        table::texts(r().map(|r| r.age_band)),
+        table::texts(r().map(|r| r.household)),
+        table::texts(r().map(|r| r.urgency)),
+        table::texts(r().map(|r| r.framework)),
+        table::text_lists(r().map(|r| r.signals.clone())),
         Arc::new(
             r().map(|r| r.income_pct.and_then(|v| u16::try_from(v).ok()))
                 .collect::<UInt16Array>(),
@@ -205,11 +187,8 @@ pub fn to_table(cases: &[Case]) -> Result<pyo3_arrow::PyTable, Failure> {
             r().map(|r| r.opened.map(Date32Type::from_naive_date))
                 .collect::<Date32Array>(),
         ),
-        lists(r().map(|r| r.tried.iter().map(ToString::to_string).collect())),
-        Arc::new(
-            r().map(|r| Some(r.share_with_organisations))
-                .collect::<BooleanArray>(),
-        ),
+        table::text_lists(r().map(|r| r.tried.iter().map(ToString::to_string).collect())),
+        table::flags(r().map(|r| r.share_with_organisations)),
     ];
     table::table(CASE_COLUMNS.iter().copied().zip(cols).collect())
 }

@@ -28,6 +28,8 @@ mod table;
 fn _dls(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", dls_core::VERSION)?;
     m.add("CASE_COLUMNS", PyTuple::new(m.py(), rows::CASE_COLUMNS)?)?;
+    let coverage_columns = dls_core::coverage::COVERAGE_COLUMNS;
+    m.add("COVERAGE_COLUMNS", PyTuple::new(m.py(), coverage_columns)?)?;
     let decision_columns: Vec<&str> = rows::DECISION_COLUMNS
         .iter()
         .chain(rows::ERROR_COLUMNS)

@@ -1,9 +1,7 @@
 //! `Router`: routing one case from a dict, or a whole table of cases through the core's rows
 //! ([`Router::route_rows`]): one result per row, a failed row in its place.
 
-use std::sync::Arc;
-
-use arrow_array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
+use arrow_array::{ArrayRef, RecordBatch};
 use chrono::NaiveDate;
 use dls_core::routing::{HouseholdDecision, RouteOptions, Router};
 use dls_core::rows::{
@@ -18,7 +16,7 @@ use crate::cases;
 use crate::decision::PyDecision;
 use crate::errors::{call, detached, Failure};
 use crate::model::{PyDirectory, PyRuleSet};
-use crate::table;
+use crate::table::{self, flags, texts};
 
 /// A routing date: a `datetime.date`, an ISO `YYYY-MM-DD` string, or `None` for each case's
 /// own `opened` date.
@@ -114,11 +112,7 @@ impl PyRouter {
         call(py, || {
             let case = cases::from_dict(case)?;
             let date = dls_core::routing::date_for(&case, date_arg(date)?)?;
-            let options = if trace {
-                RouteOptions::TRACE
-            } else {
-                RouteOptions::FAST
-            };
+            let options = RouteOptions { trace };
             Ok(PyDecision::from(
                 self.inner.route_with(&case, date, options)?,
             ))
@@ -154,7 +148,7 @@ impl PyRouter {
     }
 
     fn __repr__(&self) -> String {
-        format!("Router({} rules)", self.rules.inner.rules().len())
+        format!("Router({} rules)", self.rules.inner.data().rules.len())
     }
 }
 
@@ -214,8 +208,8 @@ fn decisions_batch(
     let l = || lines.iter().map(|(r, _)| r);
     let e = || lines.iter().map(|(_, e)| e.as_ref());
     let cols: [ArrayRef; 14] = [
-        texts(l().map(|r| Some(r.case))),
-        texts(l().map(|r| Some(r.need))),
+        texts(l().map(|r| Some(r.case).filter(|s| !s.is_empty()))),
+        texts(l().map(|r| Some(r.need).filter(|s| !s.is_empty()))),
         flags(l().map(|r| r.primary)),
         texts(l().map(|r| Some(r.outcome))),
         texts(l().map(|r| r.service)),
@@ -231,17 +225,4 @@ fn decisions_batch(
     ];
     let names = DECISION_COLUMNS.iter().chain(ERROR_COLUMNS).copied();
     table::batch(names.zip(cols).collect())
-}
-
-/// A string column; an empty string is null.
-fn texts<'a>(values: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
-    Arc::new(
-        values
-            .map(|v| v.filter(|s| !s.is_empty()))
-            .collect::<StringArray>(),
-    )
-}
-
-fn flags(values: impl Iterator<Item = bool>) -> ArrayRef {
-    Arc::new(values.map(Some).collect::<BooleanArray>())
 }

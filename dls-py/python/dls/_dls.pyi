@@ -13,6 +13,7 @@ _Path = Union[str, PathLike[str]]
 __all__ = [
     "__version__",
     "CASE_COLUMNS",
+    "COVERAGE_COLUMNS",
     "DECISION_COLUMNS",
     "Directory",
     "RuleSet",
@@ -31,6 +32,7 @@ __all__ = [
 
 __version__: str
 CASE_COLUMNS: Tuple[str, ...]
+COVERAGE_COLUMNS: Tuple[str, ...]
 DECISION_COLUMNS: Tuple[str, ...]
 
 @final
