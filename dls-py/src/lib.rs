@@ -1,7 +1,8 @@
 //! Python bindings of dls: the native module `dls._dls` under the pure-Python package `dls`.
 //!
 //! This crate converts types, calls `dls-core`, releases the GIL for long calls and maps errors
-//! to the exceptions of `dls.errors` (see [`errors`]). It holds no rule of the domain.
+//! to the exceptions of `dls.errors` (in `errors.rs`, the one place that does so). It holds no
+//! rule of the domain: what a case row or a decision row means is the core's `rows` module.
 
 use dls_core::rows;
 use pyo3::prelude::*;
