@@ -152,11 +152,12 @@ impl PyRouter {
     }
 }
 
-/// Rows per chunk of output, written in parallel.
+/// Rows per chunk: each chunk is read, routed and written on its own, chunks in parallel, so
+/// memory holds a few chunks of rows and decisions at a time, never the whole table.
 const CHUNK: usize = 8192;
 
 /// Routes every row of `input` with [`Router::route_rows`] (on `date`, or each case's `opened`
-/// date, without trace) and writes the results in input order, in parallel chunks.
+/// date, without trace) and writes the results in input order, one batch per chunk.
 fn route_table(
     router: &Router,
     input: &PyTable,
@@ -165,16 +166,16 @@ fn route_table(
     let mut batches = Vec::new();
     for (start, batch) in table::batches(input) {
         let cols = cases::Columns::of(batch)?;
-        let rows: Vec<CaseRow<'_>> = (0..batch.num_rows())
-            .into_par_iter()
-            .map(|i| cols.row(i))
-            .collect();
-        let results = router.route_rows(&rows, date, RouteOptions::FAST);
-        let out = results
-            .par_chunks(CHUNK)
-            .zip(rows.par_chunks(CHUNK))
-            .enumerate()
-            .map(|(k, (res, rows))| decisions_batch(res, rows, start + k * CHUNK))
+        let n = batch.num_rows();
+        let chunks: Vec<usize> = (0..n).step_by(CHUNK).collect();
+        let out = chunks
+            .par_iter()
+            .map(|&from| {
+                let rows: Vec<CaseRow<'_>> =
+                    (from..n.min(from + CHUNK)).map(|i| cols.row(i)).collect();
+                let results = router.route_rows(&rows, date, RouteOptions::FAST);
+                decisions_batch(&results, &rows, start + from)
+            })
             .collect::<Result<Vec<_>, Failure>>()?;
         batches.extend(out);
     }
