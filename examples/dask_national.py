@@ -13,7 +13,6 @@ result as evaluating the whole log in one process (tests/python/test_dask.py che
 from __future__ import annotations
 
 import argparse
-import io
 import time
 
 import polars as pl
@@ -31,7 +30,7 @@ def partition_events(part: int, n_cases: int, seed: int = 2026) -> pl.DataFrame:
     """The events of cases `part * n_cases ..`, made by the core's synthetic generator
     (deterministic from the seed; the same cases however the log is partitioned)."""
     text = _dls._synthetic_events(n_cases, seed, first_case=part * n_cases, **NATIONAL)
-    events = pl.read_csv(io.StringIO(text), infer_schema=False)
+    events = pl.read_csv(text.encode(), infer_schema=False)
     return events.with_columns(
         pl.col("timestamp").str.to_datetime("%Y-%m-%dT%H:%M:%S%:z", time_zone="UTC"))
 
