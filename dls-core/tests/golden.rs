@@ -148,39 +148,39 @@ fn evaluation(entry: &Value) -> Value {
                 cell.insert(d.as_str().into(), json!(k));
             }
             cell.insert("suppressed".into(), name(&r.suppressed));
-            let f = r.figures.as_ref();
-            let figures = [
-                ("cases", f.map(|f| json!(f.cases))),
-                (
-                    "first_contact_ended",
-                    f.map(|f| json!(f.first_contact.ended)),
-                ),
-                ("first_contact_open", f.map(|f| json!(f.first_contact.open))),
-                ("right_place_ended", f.map(|f| json!(f.right_place.ended))),
-                ("right_place_open", f.map(|f| json!(f.right_place.open))),
-                ("handoffs", f.map(|f| json!(f.handoffs))),
-                ("bounces", f.map(|f| json!(f.bounces))),
-                ("loops", f.map(|f| json!(f.loops))),
-                ("escalations", f.map(|f| json!(f.escalations))),
-                ("resolved", f.map(|f| json!(f.resolved))),
-                ("reopened", f.map(|f| json!(f.reopened))),
-                (
-                    "first_contact_median_days",
-                    f.map(|f| json!(f.first_contact.median_days)),
-                ),
-                (
-                    "right_place_median_days",
-                    f.map(|f| json!(f.right_place.median_days)),
-                ),
-                ("handoffs_per_case", f.map(|f| json!(f.handoffs_per_case))),
-                ("bounce_rate", f.map(|f| json!(f.bounce_rate))),
-                ("loop_rate", f.map(|f| json!(f.loop_rate))),
-                ("escalation_rate", f.map(|f| json!(f.escalation_rate))),
-                ("resolved_rate", f.map(|f| json!(f.resolved_rate))),
-                ("reopened_rate", f.map(|f| json!(f.reopened_rate))),
-            ];
-            for (k, v) in figures {
-                cell.insert(k.into(), v.unwrap_or(Value::Null));
+            let counts = r.figures.as_ref().map(|f| {
+                let (fc, rp) = (&f.first_contact, &f.right_place);
+                [
+                    f.cases,
+                    fc.ended,
+                    fc.open,
+                    rp.ended,
+                    rp.open,
+                    f.handoffs,
+                    f.bounces,
+                    f.loops,
+                    f.escalations,
+                    f.resolved,
+                    f.reopened,
+                ]
+            });
+            for (i, k) in COUNTS.iter().enumerate() {
+                cell.insert((*k).into(), json!(counts.map(|c| c[i])));
+            }
+            let figures = r.figures.as_ref().map(|f| {
+                [
+                    f.first_contact.median_days,
+                    f.right_place.median_days,
+                    Some(f.handoffs_per_case),
+                    Some(f.bounce_rate),
+                    Some(f.loop_rate),
+                    Some(f.escalation_rate),
+                    Some(f.resolved_rate),
+                    Some(f.reopened_rate),
+                ]
+            });
+            for (i, k) in FIGURES.iter().enumerate() {
+                cell.insert((*k).into(), json!(figures.and_then(|f| f[i])));
             }
             Value::Object(cell)
         })
@@ -192,6 +192,33 @@ fn evaluation(entry: &Value) -> Value {
         "aggregates": aggregates,
     })
 }
+
+/// The names of the counts of an aggregate cell, in order.
+const COUNTS: [&str; 11] = [
+    "cases",
+    "first_contact_ended",
+    "first_contact_open",
+    "right_place_ended",
+    "right_place_open",
+    "handoffs",
+    "bounces",
+    "loops",
+    "escalations",
+    "resolved",
+    "reopened",
+];
+
+/// The names of the figures (days and rates) of an aggregate cell, in order.
+const FIGURES: [&str; 8] = [
+    "first_contact_median_days",
+    "right_place_median_days",
+    "handoffs_per_case",
+    "bounce_rate",
+    "loop_rate",
+    "escalation_rate",
+    "resolved_rate",
+    "reopened_rate",
+];
 
 /// The first difference between two goldens, as a path and the two values.
 fn first_difference(path: &str, want: &Value, got: &Value) -> Option<String> {
