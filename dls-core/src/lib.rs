@@ -18,6 +18,7 @@ pub mod routing;
 pub mod rules;
 pub mod schema;
 pub mod source;
+#[cfg(any(test, feature = "synthetic"))]
 pub mod synthetic;
 pub mod taxonomy;
 pub mod validation;
