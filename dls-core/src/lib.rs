@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod areas;
+pub mod attributes;
 pub mod cases;
 pub mod conditions;
 pub mod coverage;
@@ -31,7 +32,7 @@ pub use ids::{
     CaseId, KernId, MunicipalityCode, NeedCode, OrganisationId, RegionId, RuleId, ServiceId,
 };
 pub use rules::{RuleSet, RuleSetData, Target};
-pub use source::{Format, ParseError};
+pub use source::{Format, ParseError, ParseLocation};
 pub use validation::{LoadError, Problem, ProblemKind, Severity, ValidationReport};
 
 /// The crate version.

@@ -353,11 +353,6 @@ impl Taxonomy {
         self.index.get(code).map(|&i| &self.data.needs[i])
     }
 
-    /// Index of a need in [`Taxonomy::needs`].
-    pub fn need_index(&self, code: &str) -> Option<usize> {
-        self.index.get(code).copied()
-    }
-
     /// True when the code is a declared need or domain.
     pub fn knows(&self, code: &NeedCode) -> bool {
         self.index.contains_key(code)

@@ -1258,12 +1258,16 @@ type RefDecision = (Outcome, Option<String>, bool);
 fn reference(rules: &RuleSet, case: &Case, date: NaiveDate) -> Vec<RefDecision> {
     let dir = rules.directory();
     let areas = dir.areas();
-    let kern = areas.kern_index(case.kern().as_str()).unwrap();
+    let kern = kern_position(dir, case.kern());
     let policy = rules.capacity_policy();
     let tried = case.situation().tried();
     let service_ok = |s: usize| -> Result<(), bool> {
         let svc = &dir.services()[s];
-        if !svc.valid.contains(date) || dir.eligibility(s).check(case.attributes()).is_err() {
+        let eligible = dir
+            .eligibility_of(&svc.id)
+            .unwrap()
+            .check(case.attributes());
+        if !svc.valid.contains(date) || eligible.is_err() {
             return Err(false);
         }
         if policy != CapacityPolicy::Ignore && svc.capacity.is_some_and(|c| c.is_full()) {
@@ -1289,7 +1293,7 @@ fn reference(rules: &RuleSet, case: &Case, date: NaiveDate) -> Vec<RefDecision> 
             .filter(|&r| {
                 let c = &rules.rules()[r];
                 c.needs.iter().any(|m| m.matches(&need.need))
-                    && areas.contains_kern(&c.area, kern)
+                    && areas.contains(&c.area, case.kern())
                     && c.valid.contains(date)
                     && rules.overridden(r, kern, date).is_none()
             })
@@ -1393,18 +1397,25 @@ fn reference(rules: &RuleSet, case: &Case, date: NaiveDate) -> Vec<RefDecision> 
 /// indexed router agrees with the reference.
 fn check_decision(rules: &RuleSet, case: &Case, date: NaiveDate, dec: &HouseholdDecision) {
     let dir = rules.directory();
-    let kern = dir.areas().kern_index(case.kern().as_str()).unwrap();
+    let kern = kern_position(dir, case.kern());
     assert_eq!(dec.needs.len(), case.needs().len(), "no need dropped");
     for (n, cn) in dec.needs.iter().zip(case.needs()) {
         assert_eq!(n.need, cn.need);
         match &n.outcome {
             Outcome::Service { service, .. } => {
-                let s = dir.service_index(service.as_str()).unwrap();
+                let s = service_position(dir, service);
                 let svc = &dir.services()[s];
                 assert!(svc.offers(&cn.need), "{service} offers {}", cn.need);
-                assert!(dir.serves_kern(s, kern), "{service} serves the kern");
+                assert!(
+                    dir.serves(service, case.kern()),
+                    "{service} serves the kern"
+                );
                 assert!(svc.valid.contains(date), "{service} valid on {date}");
-                assert!(dir.eligibility(s).check(case.attributes()).is_ok());
+                assert!(dir
+                    .eligibility_of(service)
+                    .unwrap()
+                    .check(case.attributes())
+                    .is_ok());
                 assert!(!case
                     .situation()
                     .tried()
@@ -1412,11 +1423,11 @@ fn check_decision(rules: &RuleSet, case: &Case, date: NaiveDate, dec: &Household
                     .any(|t| &t.service == service));
             }
             Outcome::Escalation { service, .. } => {
-                let s = dir.service_index(service.as_str()).unwrap();
-                assert!(dir.serves_kern(s, kern) && dir.services()[s].valid.contains(date));
+                let s = service_position(dir, service);
+                assert!(dir.serves(service, case.kern()) && dir.services()[s].valid.contains(date));
             }
             Outcome::Steunpilaar { service, .. } => {
-                let s = dir.service_index(service.as_str()).unwrap();
+                let s = service_position(dir, service);
                 assert_eq!(rules.steunpilaar_for(kern), Some(s));
                 assert!(dir.services()[s].valid.contains(date));
             }
@@ -1518,4 +1529,18 @@ proptest! {
             check_decision(&rules, &c, date, &dec);
         }
     }
+}
+
+/// The position of a kern in `Areas::kernen`, the index `RuleSet` takes.
+fn kern_position(dir: &Directory, kern: &dls_core::KernId) -> usize {
+    let kernen = dir.areas().kernen();
+    kernen.iter().position(|k| k.id == *kern).unwrap()
+}
+
+/// The position of a service in `Directory::services`, the index `RuleSet` uses.
+fn service_position(dir: &Directory, service: &dls_core::ServiceId) -> usize {
+    dir.services()
+        .iter()
+        .position(|s| s.id == *service)
+        .unwrap()
 }
