@@ -19,6 +19,7 @@ pub mod rows;
 pub mod rules;
 pub mod schema;
 pub mod source;
+#[cfg(any(test, feature = "synthetic"))]
 pub mod synthetic;
 pub mod taxonomy;
 pub mod validation;

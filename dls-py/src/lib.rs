@@ -19,6 +19,7 @@ pub mod events;
 pub mod model;
 pub mod pilot;
 pub mod routing;
+pub mod synthetic;
 pub mod table;
 
 /// The native module.
@@ -38,5 +39,6 @@ fn _dls(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pilot::pilot_cases, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_events_csv, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::_panic_for_tests, m)?)?;
+    m.add_function(wrap_pyfunction!(synthetic::_synthetic_events, m)?)?;
     Ok(())
 }
