@@ -2,9 +2,6 @@
 //!
 //! Events are the input of evaluation. They carry ids and codes only, never personal data.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -52,71 +49,70 @@ pub enum Activity {
     ClockExtended,
 }
 
-impl Activity {
-    /// Every activity, in declaration order.
-    pub const ALL: &'static [Activity] = &[
-        Activity::Opened,
-        Activity::FirstContact,
-        Activity::Referred,
-        Activity::Accepted,
-        Activity::Rejected,
-        Activity::NoResponse,
-        Activity::Escalated,
-        Activity::Resolved,
-        Activity::Closed,
-        Activity::Reopened,
-        Activity::Melding,
-        Activity::Aanvraag,
-        Activity::Decision,
-        Activity::ClockSuspended,
-        Activity::ClockResumed,
-        Activity::ClockExtended,
-    ];
+/// Gives a public unit enum its wire names from one table: `ALL` (declaration order),
+/// `as_str()`, `Display` and `FromStr` (exact names only; the error is built by `$unknown` from
+/// the text). Every binding converts through these, never through serde.
+macro_rules! wire_names {
+    ($ty:ident, $err:ty, $unknown:expr; $($variant:ident => $name:literal),+ $(,)?) => {
+        impl $ty {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
 
-    /// The name as written in files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Activity::Opened => "opened",
-            Activity::FirstContact => "first_contact",
-            Activity::Referred => "referred",
-            Activity::Accepted => "accepted",
-            Activity::Rejected => "rejected",
-            Activity::NoResponse => "no_response",
-            Activity::Escalated => "escalated",
-            Activity::Resolved => "resolved",
-            Activity::Closed => "closed",
-            Activity::Reopened => "reopened",
-            Activity::Melding => "melding",
-            Activity::Aanvraag => "aanvraag",
-            Activity::Decision => "decision",
-            Activity::ClockSuspended => "clock_suspended",
-            Activity::ClockResumed => "clock_resumed",
-            Activity::ClockExtended => "clock_extended",
+            /// The wire name: as written in files and taken by every binding.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),+
+                }
+            }
         }
-    }
+
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $ty {
+            type Err = $err;
+            fn from_str(s: &str) -> Result<Self, $err> {
+                match s {
+                    $($name => Ok($ty::$variant),)+
+                    _ => Err($unknown(s)),
+                }
+            }
+        }
+    };
+}
+pub(crate) use wire_names;
+
+/// The start of `s` for an error message: at most 20 characters of the caller's input.
+pub(crate) fn echo(s: &str) -> String {
+    s.chars().take(20).collect()
 }
 
-impl fmt::Display for Activity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+wire_names!(Activity, UnknownActivity, |s: &str| UnknownActivity(s.chars().take(40).collect());
+    Opened => "opened",
+    FirstContact => "first_contact",
+    Referred => "referred",
+    Accepted => "accepted",
+    Rejected => "rejected",
+    NoResponse => "no_response",
+    Escalated => "escalated",
+    Resolved => "resolved",
+    Closed => "closed",
+    Reopened => "reopened",
+    Melding => "melding",
+    Aanvraag => "aanvraag",
+    Decision => "decision",
+    ClockSuspended => "clock_suspended",
+    ClockResumed => "clock_resumed",
+    ClockExtended => "clock_extended",
+);
 
 /// An activity name that is not known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown activity `{0}`")]
 pub struct UnknownActivity(pub String);
-
-impl FromStr for Activity {
-    type Err = UnknownActivity;
-    fn from_str(s: &str) -> Result<Self, UnknownActivity> {
-        Activity::ALL
-            .iter()
-            .copied()
-            .find(|a| a.as_str() == s)
-            .ok_or_else(|| UnknownActivity(s.chars().take(40).collect()))
-    }
-}
 
 /// Why a service rejected a case.
 #[derive(
@@ -140,6 +136,21 @@ pub enum RejectionReason {
     /// Any other reason.
     Other,
 }
+
+wire_names!(RejectionReason, UnknownRejectionReason, |s| UnknownRejectionReason(echo(s));
+    WrongService => "wrong_service",
+    NotEligible => "not_eligible",
+    OutOfArea => "out_of_area",
+    Full => "full",
+    OtherOrganisationFirst => "other_organisation_first",
+    IncompleteInformation => "incomplete_information",
+    Other => "other",
+);
+
+/// A rejection reason name that is not known.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown rejection reason `{0}`")]
+pub struct UnknownRejectionReason(pub String);
 
 /// One event on a case's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -182,6 +193,18 @@ mod tests {
             );
         }
         assert!("opend".parse::<Activity>().is_err());
+        for &r in RejectionReason::ALL {
+            assert_eq!(r.as_str().parse::<RejectionReason>().unwrap(), r);
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                format!("\"{}\"", r.as_str())
+            );
+        }
+        let e = "a very long and wrong reason".parse::<RejectionReason>();
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "unknown rejection reason `a very long and wron`"
+        );
     }
 
     #[test]

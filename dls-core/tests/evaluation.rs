@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use dls_core::evaluation::disclosure::suppress;
+use dls_core::evaluation::table::suppress;
 use dls_core::evaluation::{
     self, compare_metric, ClockKind, ClockStatus, ClockTerms, CompareOptions, Dim, Disclosure,
-    EvalOptions, EvalState, HolidayCalendar, Metric, RejectReason, Selection, Suppression,
+    EvalOptions, EvalState, EventFields, EventLogBuilder, HolidayCalendar, Ingested, Metric,
+    RejectReason, Selection, Suppression, Timestamp,
 };
 use dls_core::{Directory, Format};
 use proptest::prelude::*;
@@ -505,6 +506,135 @@ fn events_round_trip_through_the_log() {
     assert_eq!(again.log.events(), events);
 }
 
+/// Splits a test CSV (no quotes) into rows of cells, numbered as the CSV reader numbers them.
+fn cells(text: &str) -> Vec<(u64, Vec<&str>)> {
+    text.lines()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, l)| !l.is_empty())
+        .map(|(i, l)| (i as u64 + 1, l.split(',').collect()))
+        .collect()
+}
+
+/// Feeds rows of `HEADER` cells to the builder; `micros` gives valid timestamps as UTC
+/// microseconds instead of text, as a host with a timestamp column does.
+fn build(rows: &[(u64, Vec<&str>)], micros: bool) -> Ingested {
+    let mut b = EventLogBuilder::new();
+    for (row, c) in rows {
+        let cell = |i: usize| Some(c[i]).filter(|s| !s.is_empty());
+        let signals: Vec<&str> = c[10].split(';').collect();
+        let timestamp = match chrono::DateTime::parse_from_rfc3339(c[1]) {
+            Ok(t) if micros => Timestamp::Micros(t.timestamp_micros()),
+            _ => Timestamp::Text(c[1]),
+        };
+        b.push(
+            *row,
+            EventFields {
+                case_id: cell(0),
+                timestamp: Some(timestamp),
+                activity: cell(2),
+                organisation: cell(3),
+                service: cell(4),
+                kern: cell(5),
+                need: cell(6),
+                reason: cell(7),
+                municipality: cell(8),
+                framework: cell(9),
+                signals: &signals,
+                phase: cell(11),
+                ..EventFields::default()
+            },
+        );
+    }
+    b.finish()
+}
+
+#[test]
+fn the_builder_and_the_csv_reader_agree() {
+    let mut rows = vec![
+        "c1,2026-02-02T09:00:00+01:00,opened,,,hoofddorp,zorg.wmo,,GM0394,wmo,rent_arrears;cut_off,pilot",
+        ",2026-02-03T09:00:00+01:00,referred,gemeente,,,,,,,,",
+        "c1,,referred,gemeente,,,,,,,,",
+        "c1,2026-02-30T09:00:00+01:00,referred,gemeente,,,,,,,,",
+        "c1,2026-02-03T09:00:00+01:00,phoned,gemeente,,,,,,,,",
+        "Jan Jansen,2026-02-03T09:00:00+01:00,opened,,,,,,,,,",
+        "c1,2026-02-03T09:00:00+01:00,rejected,gemeente,,,,rude,,,,",
+        "c1,2026-02-03T09:00:00+01:00,referred,gemeente,,,,,,wlz2,,",
+        "c1,2026-02-03T09:00:00+01:00,referred,gemeente,,,,,,,nosuch,",
+        "c1,2026-02-03T09:00:00.750+01:00,referred,gemeente,wmo-loket,,,,,,,",
+        "c1,2026-02-03T09:00:00+01:00,referred,gemeente,wmo-loket,,,,,,,",
+        "c1,2026-02-01T09:00:00+01:00,accepted,gemeente,,,,,,,,",
+        "c2,2026-02-03T09:00:00+01:00,referred,gemeente,,,,,,,,",
+        "c1,2026-02-04T09:00:00+01:00,opened,,,,,,,,,",
+        "c1,2026-02-04T09:00:00+01:00,rejected,gemeente,,,,full,,,,",
+        "c1,2026-02-05T09:00:00+01:00,accepted,gemeente,,,zorg.wmo,,,,,",
+        "c3,2026-02-05T09:00:00Z,opened,,,zwanenburg,zorg.jeugd,,,jeugdwet,,",
+        "c3,2026-02-06T09:00:00Z,first_contact,steunpunt,,,,,,,,",
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .collect::<Vec<_>>();
+    for i in 0..30 {
+        let steps: Vec<(u8, u8, u16)> = (0..i % 7)
+            .map(|k| (k as u8 * 5 % 15, k as u8, 20))
+            .collect();
+        rows.extend(case_rows(i, &steps));
+    }
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let text = csv(&refs);
+    let from_csv = evaluation::ingest_csv_str(&text).unwrap();
+    assert_eq!(from_csv.rejected.len(), 12, "{:?}", from_csv.rejected);
+    let opts = EvalOptions {
+        group_by: vec![Dim::Kern, Dim::Month, Dim::Need],
+        as_of: Some("2027-06-01T00:00:00Z".parse().unwrap()),
+        ..raw()
+    };
+    let json =
+        |ing: &Ingested| serde_json::to_string(&evaluation::evaluate(&ing.log, &opts)).unwrap();
+    for micros in [false, true] {
+        let built = build(&cells(&text), micros);
+        assert_eq!(built.rows_read, from_csv.rows_read);
+        assert_eq!(built.rows_used, from_csv.rows_used);
+        assert_eq!(built.rejected, from_csv.rejected);
+        assert_eq!(built.log.events(), from_csv.log.events());
+        assert_eq!(json(&built), json(&from_csv));
+    }
+}
+
+#[test]
+fn builder_rows_are_the_callers_and_timestamps_stay_in_range() {
+    let mut b = EventLogBuilder::new();
+    let fields = |ts| EventFields {
+        case_id: Some("c1"),
+        timestamp: Some(ts),
+        activity: Some("opened"),
+        ..EventFields::default()
+    };
+    // Year 10000 and year -1 are out of range, as they are in text.
+    b.push(7, fields(Timestamp::Micros(253_402_300_800_000_000)));
+    b.push(8, fields(Timestamp::Micros(-62_167_219_200_000_001)));
+    b.push(
+        9,
+        EventFields {
+            timestamp: None,
+            ..fields(Timestamp::Micros(0))
+        },
+    );
+    b.push(10, fields(Timestamp::Micros(-62_167_219_200_000_000)));
+    let ing = b.finish();
+    let got: Vec<(u64, RejectReason)> = ing.rejected.iter().map(|r| (r.row, r.reason)).collect();
+    use RejectReason::*;
+    assert_eq!(
+        got,
+        vec![(7, BadTimestamp), (8, BadTimestamp), (9, MissingValue)]
+    );
+    assert_eq!(ing.rows_used, 1);
+    assert_eq!(
+        ing.log.events()[0].at.to_rfc3339(),
+        "0000-01-01T00:00:00+00:00"
+    );
+}
+
 fn key(v: &[&str]) -> Vec<Option<String>> {
     v.iter().map(|s| Some(s.to_string())).collect()
 }
@@ -607,7 +737,7 @@ fn published_counts_are_rounded_and_small_cells_hidden() {
     };
     let ev = eval(&rows, &opts);
     let t = &ev.summary.aggregates;
-    let by: BTreeMap<&str, &evaluation::disclosure::Row> = t
+    let by: BTreeMap<&str, &evaluation::table::Row> = t
         .rows
         .iter()
         .map(|r| (r.key[0].as_deref().unwrap(), r))

@@ -1,4 +1,5 @@
-//! Disclosure control for published figures, and the tables it produces.
+//! Disclosure control: the settings every published figure is made under, and what they mean
+//! (the tables themselves and [`suppress`](super::table::suppress) live in [`table`](super::table)).
 //!
 //! On by default ([`Disclosure::default`]):
 //! - **primary suppression**: a cell with fewer than `min_cases` (10) cases shows no figures;
@@ -14,14 +15,76 @@
 //! - frequent-problem entries counting fewer than `min_cases` are left out (and counted).
 //!
 //! [`Disclosure::raw`] turns all of this off, for internal use only.
+//!
+//! # The disclosure switch
+//!
+//! Every binding and every host takes disclosure as one switch, [`DisclosureMode`], by its wire
+//! name: **`publish`** (the default: the control above) or **`raw`** (none of it; internal use
+//! only). Nothing else is accepted: [`DisclosureMode::from_str`](std::str::FromStr) (and
+//! [`Disclosure::from_str`](std::str::FromStr)) reject any other text with an error that lists
+//! the two. Custom settings are a [`Disclosure`] value, for Rust callers and analysts who need
+//! them.
+//!
+//! ```
+//! use dls_core::evaluation::{Disclosure, DisclosureMode};
+//!
+//! let mode: DisclosureMode = "raw".parse().unwrap();
+//! assert_eq!(mode.as_str(), "raw");
+//! assert_eq!(mode.settings(), Disclosure::raw());
+//! assert_eq!("publish".parse::<Disclosure>().unwrap(), Disclosure::default());
+//! let e = "Publish".parse::<DisclosureMode>().unwrap_err();
+//! assert_eq!(e.to_string(), "unknown disclosure `Publish`: use `publish` or `raw`");
+//! ```
 
-use std::collections::BTreeMap;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::clocks::ClockKind;
-use super::sketch::Sketch;
-use super::state::{Cell, Dim, EvalState, ProblemState};
+use super::error::EvalError;
+use crate::events::{echo, wire_names};
+
+/// The disclosure switch: the one way every binding says how figures are disclosed (see the
+/// [module docs](self#the-disclosure-switch)).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DisclosureMode {
+    /// Suppression and rounding for publication: [`Disclosure::default`].
+    #[default]
+    Publish,
+    /// Raw figures, internal use only: [`Disclosure::raw`].
+    Raw,
+}
+
+wire_names!(DisclosureMode, EvalError, |s| EvalError::UnknownDisclosure(echo(s));
+    Publish => "publish",
+    Raw => "raw",
+);
+
+impl DisclosureMode {
+    /// The settings this switch stands for.
+    pub fn settings(self) -> Disclosure {
+        match self {
+            DisclosureMode::Publish => Disclosure::default(),
+            DisclosureMode::Raw => Disclosure::raw(),
+        }
+    }
+}
+
+impl From<DisclosureMode> for Disclosure {
+    fn from(mode: DisclosureMode) -> Self {
+        mode.settings()
+    }
+}
+
+impl FromStr for Disclosure {
+    type Err = EvalError;
+    /// Reads the switch (`publish` or `raw`) into its settings.
+    fn from_str(s: &str) -> Result<Self, EvalError> {
+        s.parse::<DisclosureMode>().map(DisclosureMode::settings)
+    }
+}
 
 /// Disclosure-control settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +118,14 @@ impl Disclosure {
         }
     }
 
+    /// The switch these settings stand for, if they are exactly one of its two settings.
+    pub fn mode(&self) -> Option<DisclosureMode> {
+        DisclosureMode::ALL
+            .iter()
+            .copied()
+            .find(|m| m.settings() == *self)
+    }
+
     /// True when figures are published unchanged.
     pub fn is_raw(&self) -> bool {
         self.min_cases == 0 && self.round_to <= 1
@@ -67,333 +138,5 @@ impl Disclosure {
         } else {
             (n + self.round_to / 2) / self.round_to * self.round_to
         }
-    }
-}
-
-/// Why a cell shows no figures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Suppression {
-    /// Too few cases.
-    Primary,
-    /// Suppressed so that a primary-suppressed cell cannot be recovered from a total.
-    Secondary,
-}
-
-/// A duration figure.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DurationFigures {
-    /// Cases where it ended.
-    pub ended: u64,
-    /// Cases where it is still open (never counted as zero).
-    pub open: u64,
-    /// Median of the ended durations, in days (sketch: within 1 % relative).
-    pub median_days: Option<f64>,
-    /// 90th percentile of the ended durations, in days.
-    pub p90_days: Option<f64>,
-}
-
-/// Deadline compliance of one clock.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ClockFigures {
-    /// The clock.
-    pub clock: ClockKind,
-    /// Met in time.
-    pub met: u64,
-    /// Missed.
-    pub missed: u64,
-    /// Still running, not late.
-    pub running: u64,
-    /// Still running, late.
-    pub overdue: u64,
-    /// met / (met + missed + overdue), if any were decided.
-    pub compliance: Option<f64>,
-}
-
-/// The figures of one cell.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Figures {
-    /// Cases.
-    pub cases: u64,
-    /// Time to first contact.
-    pub first_contact: DurationFigures,
-    /// Time to the right place.
-    pub right_place: DurationFigures,
-    /// Referrals.
-    pub handoffs: u64,
-    /// Rejections and no-responses.
-    pub bounces: u64,
-    /// Referrals back to an organisation already tried.
-    pub loops: u64,
-    /// Escalations.
-    pub escalations: u64,
-    /// Cases resolved.
-    pub resolved: u64,
-    /// Cases reopened within 90 days.
-    pub reopened: u64,
-    /// Mean handoffs per case.
-    pub handoffs_per_case: f64,
-    /// Share of cases with at least one bounce.
-    pub bounce_rate: f64,
-    /// Share of cases with at least one loop.
-    pub loop_rate: f64,
-    /// Mean organisations touched per case.
-    pub organisations_per_case: f64,
-    /// Share of cases escalated.
-    pub escalation_rate: f64,
-    /// Share of cases resolved.
-    pub resolved_rate: f64,
-    /// Share of cases reopened within 90 days.
-    pub reopened_rate: f64,
-    /// Clocks that occurred in the cell.
-    pub clocks: Vec<ClockFigures>,
-}
-
-/// One row of an aggregate table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Row {
-    /// One value per dimension of the table (`None`: not stated).
-    pub key: Vec<Option<String>>,
-    /// Why figures are withheld, if they are.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suppressed: Option<Suppression>,
-    /// The figures, unless suppressed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub figures: Option<Figures>,
-}
-
-/// An aggregate table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Table {
-    /// The dimensions of each row key.
-    pub group_by: Vec<Dim>,
-    /// The disclosure control applied.
-    pub disclosure: Disclosure,
-    /// Rows, sorted by key.
-    pub rows: Vec<Row>,
-}
-
-const DAY: f64 = 86_400.0;
-
-fn duration(d: &Disclosure, s: &Sketch, open: u64) -> DurationFigures {
-    DurationFigures {
-        ended: d.count(s.count()),
-        open: d.count(open),
-        median_days: s.median().map(|v| v / DAY),
-        p90_days: s.p90().map(|v| v / DAY),
-    }
-}
-
-pub(crate) fn figures(c: &Cell, d: &Disclosure) -> Figures {
-    let n = c.cases.max(1) as f64;
-    Figures {
-        cases: d.count(c.cases),
-        first_contact: duration(d, &c.first_contact, c.first_contact_open),
-        right_place: duration(d, &c.right_place, c.right_place_open),
-        handoffs: d.count(c.handoffs),
-        bounces: d.count(c.bounces),
-        loops: d.count(c.loops),
-        escalations: d.count(c.escalations),
-        resolved: d.count(c.resolved),
-        reopened: d.count(c.reopened),
-        handoffs_per_case: c.handoffs as f64 / n,
-        bounce_rate: c.cases_bounced as f64 / n,
-        loop_rate: c.cases_looped as f64 / n,
-        organisations_per_case: c.organisations as f64 / n,
-        escalation_rate: c.cases_escalated as f64 / n,
-        resolved_rate: c.resolved as f64 / n,
-        reopened_rate: c.reopened as f64 / n,
-        clocks: ClockKind::ALL
-            .iter()
-            .zip(c.clocks.iter())
-            .filter(|(_, cc)| cc.met + cc.missed + cc.running + cc.overdue > 0)
-            .map(|(&k, cc)| {
-                let decided = cc.met + cc.missed + cc.overdue;
-                ClockFigures {
-                    clock: k,
-                    met: d.count(cc.met),
-                    missed: d.count(cc.missed),
-                    running: d.count(cc.running),
-                    overdue: d.count(cc.overdue),
-                    compliance: (decided > 0).then(|| cc.met as f64 / decided as f64),
-                }
-            })
-            .collect(),
-    }
-}
-
-type Key = Vec<Option<String>>;
-
-/// Which cells to suppress: `None` for published, else why. `cases[i]` is the size of cell i,
-/// `keys[i]` its key; `parent_of_kern` lines kernen up per municipality.
-pub fn suppress(
-    keys: &[Vec<Option<String>>],
-    cases: &[u64],
-    group_by: &[Dim],
-    kern_municipality: &BTreeMap<String, String>,
-    d: &Disclosure,
-) -> Vec<Option<Suppression>> {
-    let mut out: Vec<Option<Suppression>> = cases
-        .iter()
-        .map(|&n| (n < d.min_cases).then_some(Suppression::Primary))
-        .collect();
-    if !d.secondary || d.min_cases == 0 {
-        return out;
-    }
-    // Lines: for each dimension, cells sharing every other key value (and, for kernen, the
-    // municipality).
-    let mut lines: Vec<Vec<usize>> = Vec::new();
-    for (di, dim) in group_by.iter().enumerate() {
-        let mut groups: BTreeMap<(Key, Option<String>), Vec<usize>> = BTreeMap::new();
-        for (i, k) in keys.iter().enumerate() {
-            let mut rest = k.clone();
-            let v = rest.remove(di);
-            let parent = match dim {
-                Dim::Kern if !group_by.contains(&Dim::Municipality) => {
-                    v.as_ref().and_then(|k| kern_municipality.get(k).cloned())
-                }
-                _ => None,
-            };
-            groups.entry((rest, parent)).or_default().push(i);
-        }
-        lines.extend(groups.into_values().filter(|l| l.len() > 1));
-    }
-    loop {
-        let mut changed = false;
-        for line in &lines {
-            let hidden: Vec<usize> = line.iter().copied().filter(|&i| out[i].is_some()).collect();
-            if hidden.is_empty() {
-                continue;
-            }
-            let hidden_cases: u64 = hidden.iter().map(|&i| cases[i]).sum();
-            if hidden.len() >= 2 && hidden_cases >= d.min_cases {
-                continue;
-            }
-            // Suppress the smallest published cell of the line (ties: first in key order).
-            if let Some(&j) = line
-                .iter()
-                .filter(|&&i| out[i].is_none())
-                .min_by_key(|&&i| (cases[i], i))
-            {
-                out[j] = Some(Suppression::Secondary);
-                changed = true;
-            }
-        }
-        if !changed {
-            return out;
-        }
-    }
-}
-
-pub(crate) fn table(s: &EvalState, d: &Disclosure) -> Table {
-    let keys: Vec<Vec<Option<String>>> = s.cells.keys().cloned().collect();
-    let cases: Vec<u64> = s.cells.values().map(|c| c.cases).collect();
-    let sup = suppress(&keys, &cases, &s.group_by, &s.kern_municipality, d);
-    let rows = s
-        .cells
-        .iter()
-        .zip(sup)
-        .map(|((k, c), sup)| Row {
-            key: k.clone(),
-            suppressed: sup,
-            figures: sup.is_none().then(|| figures(c, d)),
-        })
-        .collect();
-    Table {
-        group_by: s.group_by.clone(),
-        disclosure: *d,
-        rows,
-    }
-}
-
-/// A bounce path A → B → A.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BouncePath {
-    /// Organisation first referred to and returned to.
-    pub from: String,
-    /// Organisation in between.
-    pub via: String,
-    /// Times seen.
-    pub count: u64,
-}
-
-/// Where cases wait: referral to answer, per organisation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Wait {
-    /// The organisation.
-    pub organisation: String,
-    /// Answered referrals.
-    pub answered: u64,
-    /// Referrals never answered.
-    pub unanswered: u64,
-    /// Median wait in days.
-    pub median_days: Option<f64>,
-    /// 90th percentile wait in days.
-    pub p90_days: Option<f64>,
-}
-
-/// Frequent problems, most frequent (or longest) first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Problems {
-    /// Bounce paths by count.
-    pub bounce_paths: Vec<BouncePath>,
-    /// Rejection reasons by count.
-    pub rejection_reasons: Vec<(String, u64)>,
-    /// Organisations by median wait, longest first.
-    pub waits: Vec<Wait>,
-    /// Entries left out because they count fewer than the minimum.
-    pub suppressed_entries: u64,
-}
-
-pub(crate) fn problems(p: &ProblemState, d: &Disclosure) -> Problems {
-    let mut suppressed = 0;
-    let mut keep = |n: u64| {
-        let ok = n >= d.min_cases;
-        if !ok {
-            suppressed += 1;
-        }
-        ok
-    };
-    let mut bounce_paths: Vec<BouncePath> = p
-        .bounce_paths
-        .iter()
-        .filter(|(_, &n)| keep(n))
-        .map(|((a, b), &n)| BouncePath {
-            from: a.clone(),
-            via: b.clone(),
-            count: d.count(n),
-        })
-        .collect();
-    bounce_paths.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.from.cmp(&b.from)));
-    let mut rejection_reasons: Vec<(String, u64)> = p
-        .rejection_reasons
-        .iter()
-        .filter(|(_, &n)| keep(n))
-        .map(|(k, &n)| (k.clone(), d.count(n)))
-        .collect();
-    rejection_reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let mut waits: Vec<Wait> = p
-        .waits
-        .iter()
-        .filter(|(_, w)| keep(w.answered.count() + w.unanswered))
-        .map(|(o, w)| Wait {
-            organisation: o.clone(),
-            answered: d.count(w.answered.count()),
-            unanswered: d.count(w.unanswered),
-            median_days: w.answered.median().map(|v| v / DAY),
-            p90_days: w.answered.p90().map(|v| v / DAY),
-        })
-        .collect();
-    waits.sort_by(|a, b| {
-        b.median_days
-            .unwrap_or(f64::INFINITY)
-            .total_cmp(&a.median_days.unwrap_or(f64::INFINITY))
-            .then_with(|| a.organisation.cmp(&b.organisation))
-    });
-    Problems {
-        bounce_paths,
-        rejection_reasons,
-        waits,
-        suppressed_entries: suppressed,
     }
 }

@@ -23,9 +23,9 @@ use serde::{Deserialize, Serialize};
 
 use super::clocks::{case_clocks, ClockResult, Framework};
 use super::ingest::{EventLog, FxMap, FW_JEUGD, FW_NONE, FW_OTHER, FW_WGS, FW_WMO, NONE};
+use super::options::EvalOptions;
 use super::time::local_day;
-use super::EvalOptions;
-use crate::events::Activity;
+use crate::events::{Activity, RejectionReason};
 use crate::ids::{CaseId, NeedCode};
 
 /// The metrics of one case.
@@ -335,7 +335,10 @@ impl<'a> Ctx<'a> {
                         m.bounces += 1;
                         if a == Activity::Rejected {
                             let i = match log.ev_reason[e] {
-                                Some(r) => super::REASONS.iter().position(|x| *x == r).unwrap_or(7),
+                                Some(r) => RejectionReason::ALL
+                                    .iter()
+                                    .position(|x| *x == r)
+                                    .unwrap_or(7),
                                 None => 7,
                             };
                             sink.reasons[i] += 1;

@@ -23,99 +23,35 @@
 //!
 //! The pieces: [`ingest`] (reading, row accounting), [`metrics`] (per-case definitions),
 //! [`clocks`] (legal terms), [`time`] (Europe/Amsterdam days, holidays, Algemene
-//! termijnenwet), [`sketch`] (quantiles with an error bound), [`state`] (mergeable
-//! aggregates), [`disclosure`] (suppression and rounding), [`compare`](mod@compare) (bootstrap).
+//! termijnenwet), [`sketch`] (quantiles with an error bound), [`table`] (dimensions, cells,
+//! published tables), [`state`] (mergeable aggregates), [`disclosure`] (the disclosure switch), [`compare`](mod@compare) (bootstrap).
 
 pub mod clocks;
 pub mod compare;
 pub mod disclosure;
+mod error;
 pub mod ingest;
 pub mod metrics;
+mod options;
 pub mod sketch;
 pub mod state;
+pub mod table;
 pub mod time;
-
-use chrono::{DateTime, Utc};
-
-use crate::directory::Directory;
-use crate::events::RejectionReason;
 
 pub use clocks::{ClockKind, ClockResult, ClockStatus, ClockTerms, LegalConfig};
 pub use compare::{compare, compare_metric, CompareOptions, Comparison, Metric, Selection};
-pub use disclosure::{Disclosure, Problems, Suppression, Table};
+pub use disclosure::{Disclosure, DisclosureMode};
+pub use error::EvalError;
 pub use ingest::{
-    ingest_csv, ingest_csv_str, ingest_events, ingest_jsonl, ingest_jsonl_str, EventLog, Ingested,
-    RejectReason, RejectedRow,
+    ingest_csv, ingest_csv_str, ingest_events, ingest_jsonl, ingest_jsonl_str, EventFields,
+    EventLog, EventLogBuilder, Ingested, RejectReason, RejectedRow, Timestamp,
 };
 pub use metrics::CaseMetrics;
+pub use options::EvalOptions;
 pub use sketch::Sketch;
-pub use state::{Dim, EvalState, Summary};
+pub use state::{EvalState, Summary};
+pub use table::{Cell, Dim, Figures, Problems, Suppression, Table};
 pub use time::HolidayCalendar;
-
-/// Rejection reasons in a fixed order (index 7 = unstated).
-pub(crate) const REASONS: [RejectionReason; 7] = [
-    RejectionReason::WrongService,
-    RejectionReason::NotEligible,
-    RejectionReason::OutOfArea,
-    RejectionReason::Full,
-    RejectionReason::OtherOrganisationFirst,
-    RejectionReason::IncompleteInformation,
-    RejectionReason::Other,
-];
-
-/// What can go wrong in evaluation as a whole (bad rows are not errors: they are rejected and
-/// counted, see [`Ingested`]).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum EvalError {
-    /// The input could not be read.
-    #[error("cannot read event log: {0}")]
-    Io(String),
-    /// The CSV header lacks a required column.
-    #[error("event log header lacks column `{column}`")]
-    MissingColumn {
-        /// The column.
-        column: String,
-    },
-    /// A holiday calendar file is malformed.
-    #[error("holiday calendar: {0}")]
-    Calendar(String),
-    /// An unknown aggregate dimension name.
-    #[error("unknown dimension `{0}`")]
-    UnknownDimension(String),
-    /// Two states with different groupings cannot merge.
-    #[error("cannot merge evaluation states grouped by different dimensions")]
-    IncompatibleStates,
-}
-
-/// How to evaluate.
-#[derive(Debug, Clone)]
-pub struct EvalOptions {
-    /// The directory that decides which services cover which needs (see [`metrics`]); without
-    /// one, any acceptance for the case's need counts.
-    pub directory: Option<Directory>,
-    /// Legal clock terms and calendar.
-    pub legal: LegalConfig,
-    /// The evaluation instant: running clocks past their deadline on this day are overdue.
-    /// `None`: running clocks are reported as running.
-    pub as_of: Option<DateTime<Utc>>,
-    /// Dimensions of the aggregate table.
-    pub group_by: Vec<Dim>,
-    /// Disclosure control for the summary (on by default).
-    pub disclosure: Disclosure,
-}
-
-impl Default for EvalOptions {
-    fn default() -> Self {
-        EvalOptions {
-            directory: None,
-            legal: LegalConfig::default(),
-            as_of: None,
-            group_by: vec![Dim::Kern, Dim::Month],
-            disclosure: Disclosure::default(),
-        }
-    }
-}
 
 /// The result of [`evaluate`].
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

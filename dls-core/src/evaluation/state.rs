@@ -1,270 +1,23 @@
 //! Mergeable evaluation state: aggregate cells per group and "frequent problems" counters.
 //!
-//! An [`EvalState`] holds only sums, counts and [`Sketch`]es, so states of partitions merge by
+//! An [`EvalState`] holds only sums, counts and [`Sketch`](super::Sketch)es, so states of partitions merge by
 //! addition: merging in any order equals one pass over all data, provided each case lies
 //! wholly in one partition (partition event logs by case id, as Spark or Dask would by key).
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::Datelike;
-use schemars::JsonSchema;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
-use super::clocks::{ClockKind, ClockStatus};
-use super::disclosure::{self, Disclosure};
+use super::disclosure::Disclosure;
+use super::error::EvalError;
 use super::ingest::{EventLog, FxMap, NONE};
-use super::metrics::{CaseCore, CaseMetrics, Ctx, ProblemSink};
-use super::sketch::Sketch;
+use super::metrics::{CaseMetrics, Ctx, ProblemSink};
+use super::options::EvalOptions;
+use super::table::{self, pairs, Cell, Dim, ProblemState, Problems, Table, WaitCell};
 use super::time::{civil_from_days, day_to_date, local_day};
-use super::{EvalError, EvalOptions, REASONS};
-
-/// A dimension to group aggregates by.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Dim {
-    /// The case's kern.
-    Kern,
-    /// The case's municipality.
-    Municipality,
-    /// The case's region.
-    Region,
-    /// The case's domain (stated, or the first segment of its need).
-    Domain,
-    /// The case's need.
-    Need,
-    /// The organisation the case ended up with (see [`CaseMetrics::organisation`]).
-    Organisation,
-    /// The pilot phase label.
-    Phase,
-    /// Month the case was opened (Europe/Amsterdam), `YYYY-MM`.
-    Month,
-    /// ISO week the case was opened (Europe/Amsterdam), `YYYY-Www`.
-    Week,
-}
-
-impl Dim {
-    /// The name as written in files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Dim::Kern => "kern",
-            Dim::Municipality => "municipality",
-            Dim::Region => "region",
-            Dim::Domain => "domain",
-            Dim::Need => "need",
-            Dim::Organisation => "organisation",
-            Dim::Phase => "phase",
-            Dim::Month => "month",
-            Dim::Week => "week",
-        }
-    }
-}
-
-impl fmt::Display for Dim {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Dim {
-    type Err = EvalError;
-    fn from_str(s: &str) -> Result<Dim, EvalError> {
-        [
-            Dim::Kern,
-            Dim::Municipality,
-            Dim::Region,
-            Dim::Domain,
-            Dim::Need,
-            Dim::Organisation,
-            Dim::Phase,
-            Dim::Month,
-            Dim::Week,
-        ]
-        .into_iter()
-        .find(|d| d.as_str() == s)
-        .ok_or_else(|| EvalError::UnknownDimension(s.chars().take(40).collect()))
-    }
-}
-
-/// Counts of one clock in a cell.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct ClockCounts {
-    /// Stopped in time.
-    pub met: u64,
-    /// Stopped late.
-    pub missed: u64,
-    /// Still running, deadline not passed.
-    pub running: u64,
-    /// Still running past the deadline.
-    pub overdue: u64,
-}
-
-impl ClockCounts {
-    fn add(&mut self, o: &ClockCounts) {
-        self.met += o.met;
-        self.missed += o.missed;
-        self.running += o.running;
-        self.overdue += o.overdue;
-    }
-}
-
-/// The mergeable figures of one group of cases.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Cell {
-    /// Cases.
-    pub cases: u64,
-    /// Ended times to first contact (seconds).
-    pub first_contact: Sketch,
-    /// Cases without first contact (open).
-    pub first_contact_open: u64,
-    /// Ended times to the right place (seconds).
-    pub right_place: Sketch,
-    /// Cases not (yet) at the right place (open).
-    pub right_place_open: u64,
-    /// Sum of handoffs.
-    pub handoffs: u64,
-    /// Sum of bounces.
-    pub bounces: u64,
-    /// Cases with at least one bounce.
-    pub cases_bounced: u64,
-    /// Sum of loops.
-    pub loops: u64,
-    /// Cases with at least one loop.
-    pub cases_looped: u64,
-    /// Sum of organisations touched.
-    pub organisations: u64,
-    /// Sum of escalations.
-    pub escalations: u64,
-    /// Cases escalated at least once.
-    pub cases_escalated: u64,
-    /// Cases resolved.
-    pub resolved: u64,
-    /// Cases reopened within 90 days.
-    pub reopened: u64,
-    /// Per clock, in [`ClockKind::ALL`] order.
-    pub clocks: [ClockCounts; 5],
-}
-
-impl Cell {
-    fn add_case(&mut self, m: &CaseCore) {
-        self.cases += 1;
-        match m.first_contact {
-            Some(s) => self.first_contact.add(s as f64),
-            None => self.first_contact_open += 1,
-        }
-        match m.right_place {
-            Some(s) => self.right_place.add(s as f64),
-            None => self.right_place_open += 1,
-        }
-        self.handoffs += m.handoffs as u64;
-        self.bounces += m.bounces as u64;
-        self.cases_bounced += (m.bounces > 0) as u64;
-        self.loops += m.loops as u64;
-        self.cases_looped += (m.loops > 0) as u64;
-        self.organisations += m.organisations as u64;
-        self.escalations += m.escalations as u64;
-        self.cases_escalated += (m.escalations > 0) as u64;
-        self.resolved += m.resolved as u64;
-        self.reopened += m.reopened as u64;
-        for c in &m.clocks {
-            let i = ClockKind::ALL
-                .iter()
-                .position(|k| *k == c.clock)
-                .unwrap_or(0);
-            let cc = &mut self.clocks[i];
-            match c.status {
-                ClockStatus::Met => cc.met += 1,
-                ClockStatus::Missed => cc.missed += 1,
-                ClockStatus::Running => cc.running += 1,
-                ClockStatus::Overdue => cc.overdue += 1,
-            }
-        }
-    }
-
-    /// Adds another cell's figures.
-    pub fn merge(&mut self, o: &Cell) {
-        self.cases += o.cases;
-        self.first_contact.merge(&o.first_contact);
-        self.first_contact_open += o.first_contact_open;
-        self.right_place.merge(&o.right_place);
-        self.right_place_open += o.right_place_open;
-        self.handoffs += o.handoffs;
-        self.bounces += o.bounces;
-        self.cases_bounced += o.cases_bounced;
-        self.loops += o.loops;
-        self.cases_looped += o.cases_looped;
-        self.organisations += o.organisations;
-        self.escalations += o.escalations;
-        self.cases_escalated += o.cases_escalated;
-        self.resolved += o.resolved;
-        self.reopened += o.reopened;
-        for (a, b) in self.clocks.iter_mut().zip(o.clocks.iter()) {
-            a.add(b);
-        }
-    }
-}
-
-/// Waiting at one organisation: referral to answer.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WaitCell {
-    /// Answered waits (seconds).
-    pub answered: Sketch,
-    /// Referrals never answered.
-    pub unanswered: u64,
-}
-
-/// Counters behind "frequent problems".
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProblemState {
-    /// Referral paths A → B → A, as (A, B).
-    #[serde(with = "pairs")]
-    pub bounce_paths: BTreeMap<(String, String), u64>,
-    /// Rejections per reason (`unstated` when none was given).
-    pub rejection_reasons: BTreeMap<String, u64>,
-    /// Waiting per organisation.
-    pub waits: BTreeMap<String, WaitCell>,
-}
-
-impl ProblemState {
-    fn merge(&mut self, o: &ProblemState) {
-        for (k, v) in &o.bounce_paths {
-            *self.bounce_paths.entry(k.clone()).or_insert(0) += v;
-        }
-        for (k, v) in &o.rejection_reasons {
-            *self.rejection_reasons.entry(k.clone()).or_insert(0) += v;
-        }
-        for (k, v) in &o.waits {
-            let w = self.waits.entry(k.clone()).or_default();
-            w.answered.merge(&v.answered);
-            w.unanswered += v.unanswered;
-        }
-    }
-}
-
-/// (De)serialises a map with non-string keys as a list of `[key, value]` pairs.
-mod pairs {
-    use super::*;
-
-    pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(
-        m: &BTreeMap<K, V>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        s.collect_seq(m.iter())
-    }
-
-    pub fn deserialize<'de, K, V, D>(d: D) -> Result<BTreeMap<K, V>, D::Error>
-    where
-        K: Deserialize<'de> + Ord,
-        V: Deserialize<'de>,
-        D: Deserializer<'de>,
-    {
-        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
-    }
-}
+use crate::events::RejectionReason;
 
 /// The mergeable state of an evaluation: serialise it, ship it, merge it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -397,9 +150,9 @@ impl EvalState {
         }
         for (i, &n) in sink.reasons.iter().enumerate() {
             if n > 0 {
-                let r = REASONS
+                let r = RejectionReason::ALL
                     .get(i)
-                    .map(|r| super::ingest::reason_str(*r))
+                    .map(|r| r.as_str())
                     .unwrap_or("unstated");
                 *p.rejection_reasons.entry(r.to_string()).or_insert(0) += n;
             }
@@ -446,8 +199,13 @@ impl EvalState {
         Summary {
             cases: disclosure.count(self.cases),
             events: disclosure.count(self.events),
-            aggregates: disclosure::table(self, disclosure),
-            problems: disclosure::problems(&self.problems, disclosure),
+            aggregates: table::table(
+                &self.cells,
+                &self.group_by,
+                &self.kern_municipality,
+                disclosure,
+            ),
+            problems: table::problems(&self.problems, disclosure),
         }
     }
 }
@@ -497,7 +255,7 @@ pub struct Summary {
     /// Events evaluated (rounded under disclosure control).
     pub events: u64,
     /// Figures per group.
-    pub aggregates: disclosure::Table,
+    pub aggregates: Table,
     /// Frequent problems.
-    pub problems: disclosure::Problems,
+    pub problems: Problems,
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
-use super::EvalError;
+use super::error::EvalError;
 
 /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
 pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {

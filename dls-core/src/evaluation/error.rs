@@ -1,0 +1,38 @@
+//! What can go wrong in evaluation as a whole.
+
+/// What can go wrong in evaluation as a whole (bad rows are not errors: they are rejected and
+/// counted, see [`Ingested`](super::Ingested)).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EvalError {
+    /// The input could not be read.
+    #[error("cannot read event log: {0}")]
+    Io(String),
+    /// The CSV header lacks a required column.
+    #[error("event log header lacks column `{column}`")]
+    MissingColumn {
+        /// The column.
+        column: String,
+    },
+    /// A holiday calendar file is malformed.
+    #[error("holiday calendar: {0}")]
+    Calendar(String),
+    /// An unknown aggregate dimension name.
+    #[error("unknown dimension `{0}`")]
+    UnknownDimension(String),
+    /// A name that is not one of the known values of its kind (`kind` says which, the error
+    /// lists none of the caller's data beyond the first 20 characters of the name).
+    #[error("unknown {kind} `{name}`")]
+    UnknownName {
+        /// What was being named (e.g. `row rejection reason`).
+        kind: &'static str,
+        /// The start of the name given.
+        name: String,
+    },
+    /// A disclosure switch other than `publish` or `raw`.
+    #[error("unknown disclosure `{0}`: use `publish` or `raw`")]
+    UnknownDisclosure(String),
+    /// Two states with different groupings cannot merge.
+    #[error("cannot merge evaluation states grouped by different dimensions")]
+    IncompatibleStates,
+}

@@ -1,0 +1,112 @@
+//! The JSON-lines reader: one object per line, keys as the CSV column names.
+
+use std::io::{BufRead, BufReader, Read};
+
+use serde::Deserialize;
+
+use super::{io_err, strip_eol, EventFields, EventLogBuilder, Ingested, RejectReason, Timestamp};
+use crate::evaluation::error::EvalError;
+
+#[derive(Deserialize)]
+struct JsonRow<'a> {
+    #[serde(borrow, default, alias = "case")]
+    case_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default, alias = "at")]
+    timestamp: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    activity: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default, alias = "organization")]
+    organisation: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    service: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    kern: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    need: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    reason: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    municipality: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    region: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    domain: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    phase: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    framework: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    signals: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// Reads a JSON-lines event log: one object per line with the CSV column names as keys and
+/// string values (`null` or absent means empty). Blank lines are skipped.
+pub fn ingest_jsonl<R: Read>(reader: R) -> Result<Ingested, EvalError> {
+    let mut rd = BufReader::new(reader);
+    let mut line = Vec::new();
+    let mut b = EventLogBuilder::new();
+    let mut row = 0u64;
+    loop {
+        line.clear();
+        if rd.read_until(b'\n', &mut line).map_err(io_err)? == 0 {
+            break;
+        }
+        row += 1;
+        let l = strip_eol(&line);
+        if l.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(l) else {
+            b.reject(row, RejectReason::BadEncoding, None);
+            continue;
+        };
+        let j: JsonRow<'_> = match serde_json::from_str(text) {
+            Ok(j) => j,
+            Err(_) => {
+                b.reject(row, RejectReason::BadJson, None);
+                continue;
+            }
+        };
+        // An absent (or null) required key is a fault of the line, like a short CSV record;
+        // an empty one is left to the builder (the first required field at fault is named).
+        let required = [
+            (&j.case_id, "case_id"),
+            (&j.timestamp, "timestamp"),
+            (&j.activity, "activity"),
+        ];
+        if let Some((_, name)) = required
+            .iter()
+            .find(|(v, _)| v.as_deref().is_none_or(|s| s.trim().is_empty()))
+            .filter(|(v, _)| v.is_none())
+        {
+            b.reject(row, RejectReason::MissingColumn, Some(name));
+            continue;
+        }
+        let signals = j.signals.as_deref();
+        b.push(
+            row,
+            EventFields {
+                case_id: j.case_id.as_deref(),
+                timestamp: j.timestamp.as_deref().map(Timestamp::Text),
+                activity: j.activity.as_deref(),
+                organisation: j.organisation.as_deref(),
+                service: j.service.as_deref(),
+                kern: j.kern.as_deref(),
+                need: j.need.as_deref(),
+                reason: j.reason.as_deref(),
+                municipality: j.municipality.as_deref(),
+                region: j.region.as_deref(),
+                domain: j.domain.as_deref(),
+                phase: j.phase.as_deref(),
+                framework: j.framework.as_deref(),
+                signals: signals.as_slice(),
+            },
+        );
+    }
+    Ok(b.finish())
+}
+
+/// Reads a JSON-lines event log from text.
+pub fn ingest_jsonl_str(text: &str) -> Result<Ingested, EvalError> {
+    ingest_jsonl(text.as_bytes())
+}

@@ -1,0 +1,563 @@
+//! The tables of evaluation: the dimensions rows are grouped by ([`Dim`]), the mergeable raw
+//! figures of a group ([`Cell`]) and of frequent problems ([`ProblemState`]), and the published
+//! shapes made from them under [`Disclosure`] control ([`Table`], [`Figures`], [`Problems`]):
+//! [`suppress`] decides which cells are withheld, by the rules in [`disclosure`](super::disclosure).
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::clocks::{ClockKind, ClockStatus};
+use super::disclosure::Disclosure;
+use super::error::EvalError;
+use super::metrics::CaseCore;
+use super::sketch::Sketch;
+use crate::events::wire_names;
+
+/// A dimension to group aggregates by.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Dim {
+    /// The case's kern.
+    Kern,
+    /// The case's municipality.
+    Municipality,
+    /// The case's region.
+    Region,
+    /// The case's domain (stated, or the first segment of its need).
+    Domain,
+    /// The case's need.
+    Need,
+    /// The organisation the case ended up with (see [`CaseMetrics::organisation`](super::CaseMetrics::organisation)).
+    Organisation,
+    /// The pilot phase label.
+    Phase,
+    /// Month the case was opened (Europe/Amsterdam), `YYYY-MM`.
+    Month,
+    /// ISO week the case was opened (Europe/Amsterdam), `YYYY-Www`.
+    Week,
+}
+
+wire_names!(Dim, EvalError, |s: &str| EvalError::UnknownDimension(s.chars().take(40).collect());
+    Kern => "kern",
+    Municipality => "municipality",
+    Region => "region",
+    Domain => "domain",
+    Need => "need",
+    Organisation => "organisation",
+    Phase => "phase",
+    Month => "month",
+    Week => "week",
+);
+
+/// Counts of one clock in a cell.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ClockCounts {
+    /// Stopped in time.
+    pub met: u64,
+    /// Stopped late.
+    pub missed: u64,
+    /// Still running, deadline not passed.
+    pub running: u64,
+    /// Still running past the deadline.
+    pub overdue: u64,
+}
+
+impl ClockCounts {
+    fn add(&mut self, o: &ClockCounts) {
+        self.met += o.met;
+        self.missed += o.missed;
+        self.running += o.running;
+        self.overdue += o.overdue;
+    }
+}
+
+/// The mergeable figures of one group of cases.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cell {
+    /// Cases.
+    pub cases: u64,
+    /// Ended times to first contact (seconds).
+    pub first_contact: Sketch,
+    /// Cases without first contact (open).
+    pub first_contact_open: u64,
+    /// Ended times to the right place (seconds).
+    pub right_place: Sketch,
+    /// Cases not (yet) at the right place (open).
+    pub right_place_open: u64,
+    /// Sum of handoffs.
+    pub handoffs: u64,
+    /// Sum of bounces.
+    pub bounces: u64,
+    /// Cases with at least one bounce.
+    pub cases_bounced: u64,
+    /// Sum of loops.
+    pub loops: u64,
+    /// Cases with at least one loop.
+    pub cases_looped: u64,
+    /// Sum of organisations touched.
+    pub organisations: u64,
+    /// Sum of escalations.
+    pub escalations: u64,
+    /// Cases escalated at least once.
+    pub cases_escalated: u64,
+    /// Cases resolved.
+    pub resolved: u64,
+    /// Cases reopened within 90 days.
+    pub reopened: u64,
+    /// Per clock, in [`ClockKind::ALL`] order.
+    pub clocks: [ClockCounts; 5],
+}
+
+impl Cell {
+    pub(crate) fn add_case(&mut self, m: &CaseCore) {
+        self.cases += 1;
+        match m.first_contact {
+            Some(s) => self.first_contact.add(s as f64),
+            None => self.first_contact_open += 1,
+        }
+        match m.right_place {
+            Some(s) => self.right_place.add(s as f64),
+            None => self.right_place_open += 1,
+        }
+        self.handoffs += m.handoffs as u64;
+        self.bounces += m.bounces as u64;
+        self.cases_bounced += (m.bounces > 0) as u64;
+        self.loops += m.loops as u64;
+        self.cases_looped += (m.loops > 0) as u64;
+        self.organisations += m.organisations as u64;
+        self.escalations += m.escalations as u64;
+        self.cases_escalated += (m.escalations > 0) as u64;
+        self.resolved += m.resolved as u64;
+        self.reopened += m.reopened as u64;
+        for c in &m.clocks {
+            let i = ClockKind::ALL
+                .iter()
+                .position(|k| *k == c.clock)
+                .unwrap_or(0);
+            let cc = &mut self.clocks[i];
+            match c.status {
+                ClockStatus::Met => cc.met += 1,
+                ClockStatus::Missed => cc.missed += 1,
+                ClockStatus::Running => cc.running += 1,
+                ClockStatus::Overdue => cc.overdue += 1,
+            }
+        }
+    }
+
+    /// Adds another cell's figures.
+    pub fn merge(&mut self, o: &Cell) {
+        self.cases += o.cases;
+        self.first_contact.merge(&o.first_contact);
+        self.first_contact_open += o.first_contact_open;
+        self.right_place.merge(&o.right_place);
+        self.right_place_open += o.right_place_open;
+        self.handoffs += o.handoffs;
+        self.bounces += o.bounces;
+        self.cases_bounced += o.cases_bounced;
+        self.loops += o.loops;
+        self.cases_looped += o.cases_looped;
+        self.organisations += o.organisations;
+        self.escalations += o.escalations;
+        self.cases_escalated += o.cases_escalated;
+        self.resolved += o.resolved;
+        self.reopened += o.reopened;
+        for (a, b) in self.clocks.iter_mut().zip(o.clocks.iter()) {
+            a.add(b);
+        }
+    }
+}
+
+/// Waiting at one organisation: referral to answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitCell {
+    /// Answered waits (seconds).
+    pub answered: Sketch,
+    /// Referrals never answered.
+    pub unanswered: u64,
+}
+
+/// Counters behind "frequent problems".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemState {
+    /// Referral paths A → B → A, as (A, B).
+    #[serde(with = "pairs")]
+    pub bounce_paths: BTreeMap<(String, String), u64>,
+    /// Rejections per reason (`unstated` when none was given).
+    pub rejection_reasons: BTreeMap<String, u64>,
+    /// Waiting per organisation.
+    pub waits: BTreeMap<String, WaitCell>,
+}
+
+impl ProblemState {
+    pub(crate) fn merge(&mut self, o: &ProblemState) {
+        for (k, v) in &o.bounce_paths {
+            *self.bounce_paths.entry(k.clone()).or_insert(0) += v;
+        }
+        for (k, v) in &o.rejection_reasons {
+            *self.rejection_reasons.entry(k.clone()).or_insert(0) += v;
+        }
+        for (k, v) in &o.waits {
+            let w = self.waits.entry(k.clone()).or_default();
+            w.answered.merge(&v.answered);
+            w.unanswered += v.unanswered;
+        }
+    }
+}
+
+/// (De)serialises a map with non-string keys as a list of `[key, value]` pairs.
+pub(crate) mod pairs {
+    use super::*;
+
+    pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(
+        m: &BTreeMap<K, V>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(m.iter())
+    }
+
+    pub fn deserialize<'de, K, V, D>(d: D) -> Result<BTreeMap<K, V>, D::Error>
+    where
+        K: Deserialize<'de> + Ord,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
+    }
+}
+
+/// Why a cell shows no figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Suppression {
+    /// Too few cases.
+    Primary,
+    /// Suppressed so that a primary-suppressed cell cannot be recovered from a total.
+    Secondary,
+}
+
+/// A duration figure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DurationFigures {
+    /// Cases where it ended.
+    pub ended: u64,
+    /// Cases where it is still open (never counted as zero).
+    pub open: u64,
+    /// Median of the ended durations, in days (sketch: within 1 % relative).
+    pub median_days: Option<f64>,
+    /// 90th percentile of the ended durations, in days.
+    pub p90_days: Option<f64>,
+}
+
+/// Deadline compliance of one clock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClockFigures {
+    /// The clock.
+    pub clock: ClockKind,
+    /// Met in time.
+    pub met: u64,
+    /// Missed.
+    pub missed: u64,
+    /// Still running, not late.
+    pub running: u64,
+    /// Still running, late.
+    pub overdue: u64,
+    /// met / (met + missed + overdue), if any were decided.
+    pub compliance: Option<f64>,
+}
+
+/// The figures of one cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    /// Cases.
+    pub cases: u64,
+    /// Time to first contact.
+    pub first_contact: DurationFigures,
+    /// Time to the right place.
+    pub right_place: DurationFigures,
+    /// Referrals.
+    pub handoffs: u64,
+    /// Rejections and no-responses.
+    pub bounces: u64,
+    /// Referrals back to an organisation already tried.
+    pub loops: u64,
+    /// Escalations.
+    pub escalations: u64,
+    /// Cases resolved.
+    pub resolved: u64,
+    /// Cases reopened within 90 days.
+    pub reopened: u64,
+    /// Mean handoffs per case.
+    pub handoffs_per_case: f64,
+    /// Share of cases with at least one bounce.
+    pub bounce_rate: f64,
+    /// Share of cases with at least one loop.
+    pub loop_rate: f64,
+    /// Mean organisations touched per case.
+    pub organisations_per_case: f64,
+    /// Share of cases escalated.
+    pub escalation_rate: f64,
+    /// Share of cases resolved.
+    pub resolved_rate: f64,
+    /// Share of cases reopened within 90 days.
+    pub reopened_rate: f64,
+    /// Clocks that occurred in the cell.
+    pub clocks: Vec<ClockFigures>,
+}
+
+/// One row of an aggregate table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// One value per dimension of the table (`None`: not stated).
+    pub key: Vec<Option<String>>,
+    /// Why figures are withheld, if they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppression>,
+    /// The figures, unless suppressed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figures: Option<Figures>,
+}
+
+/// An aggregate table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    /// The dimensions of each row key.
+    pub group_by: Vec<Dim>,
+    /// The disclosure control applied.
+    pub disclosure: Disclosure,
+    /// Rows, sorted by key.
+    pub rows: Vec<Row>,
+}
+
+const DAY: f64 = 86_400.0;
+
+fn duration(d: &Disclosure, s: &Sketch, open: u64) -> DurationFigures {
+    DurationFigures {
+        ended: d.count(s.count()),
+        open: d.count(open),
+        median_days: s.median().map(|v| v / DAY),
+        p90_days: s.p90().map(|v| v / DAY),
+    }
+}
+
+pub(crate) fn figures(c: &Cell, d: &Disclosure) -> Figures {
+    let n = c.cases.max(1) as f64;
+    Figures {
+        cases: d.count(c.cases),
+        first_contact: duration(d, &c.first_contact, c.first_contact_open),
+        right_place: duration(d, &c.right_place, c.right_place_open),
+        handoffs: d.count(c.handoffs),
+        bounces: d.count(c.bounces),
+        loops: d.count(c.loops),
+        escalations: d.count(c.escalations),
+        resolved: d.count(c.resolved),
+        reopened: d.count(c.reopened),
+        handoffs_per_case: c.handoffs as f64 / n,
+        bounce_rate: c.cases_bounced as f64 / n,
+        loop_rate: c.cases_looped as f64 / n,
+        organisations_per_case: c.organisations as f64 / n,
+        escalation_rate: c.cases_escalated as f64 / n,
+        resolved_rate: c.resolved as f64 / n,
+        reopened_rate: c.reopened as f64 / n,
+        clocks: ClockKind::ALL
+            .iter()
+            .zip(c.clocks.iter())
+            .filter(|(_, cc)| cc.met + cc.missed + cc.running + cc.overdue > 0)
+            .map(|(&k, cc)| {
+                let decided = cc.met + cc.missed + cc.overdue;
+                ClockFigures {
+                    clock: k,
+                    met: d.count(cc.met),
+                    missed: d.count(cc.missed),
+                    running: d.count(cc.running),
+                    overdue: d.count(cc.overdue),
+                    compliance: (decided > 0).then(|| cc.met as f64 / decided as f64),
+                }
+            })
+            .collect(),
+    }
+}
+
+type Key = Vec<Option<String>>;
+
+/// Which cells to suppress: `None` for published, else why. `cases[i]` is the size of cell i,
+/// `keys[i]` its key; `parent_of_kern` lines kernen up per municipality.
+pub fn suppress(
+    keys: &[Vec<Option<String>>],
+    cases: &[u64],
+    group_by: &[Dim],
+    kern_municipality: &BTreeMap<String, String>,
+    d: &Disclosure,
+) -> Vec<Option<Suppression>> {
+    let mut out: Vec<Option<Suppression>> = cases
+        .iter()
+        .map(|&n| (n < d.min_cases).then_some(Suppression::Primary))
+        .collect();
+    if !d.secondary || d.min_cases == 0 {
+        return out;
+    }
+    // Lines: for each dimension, cells sharing every other key value (and, for kernen, the
+    // municipality).
+    let mut lines: Vec<Vec<usize>> = Vec::new();
+    for (di, dim) in group_by.iter().enumerate() {
+        let mut groups: BTreeMap<(Key, Option<String>), Vec<usize>> = BTreeMap::new();
+        for (i, k) in keys.iter().enumerate() {
+            let mut rest = k.clone();
+            let v = rest.remove(di);
+            let parent = match dim {
+                Dim::Kern if !group_by.contains(&Dim::Municipality) => {
+                    v.as_ref().and_then(|k| kern_municipality.get(k).cloned())
+                }
+                _ => None,
+            };
+            groups.entry((rest, parent)).or_default().push(i);
+        }
+        lines.extend(groups.into_values().filter(|l| l.len() > 1));
+    }
+    loop {
+        let mut changed = false;
+        for line in &lines {
+            let hidden: Vec<usize> = line.iter().copied().filter(|&i| out[i].is_some()).collect();
+            if hidden.is_empty() {
+                continue;
+            }
+            let hidden_cases: u64 = hidden.iter().map(|&i| cases[i]).sum();
+            if hidden.len() >= 2 && hidden_cases >= d.min_cases {
+                continue;
+            }
+            // Suppress the smallest published cell of the line (ties: first in key order).
+            if let Some(&j) = line
+                .iter()
+                .filter(|&&i| out[i].is_none())
+                .min_by_key(|&&i| (cases[i], i))
+            {
+                out[j] = Some(Suppression::Secondary);
+                changed = true;
+            }
+        }
+        if !changed {
+            return out;
+        }
+    }
+}
+
+/// The published table of `cells` grouped by `group_by`, under `d`.
+pub(crate) fn table(
+    cells: &BTreeMap<Key, Cell>,
+    group_by: &[Dim],
+    kern_municipality: &BTreeMap<String, String>,
+    d: &Disclosure,
+) -> Table {
+    let keys: Vec<Key> = cells.keys().cloned().collect();
+    let cases: Vec<u64> = cells.values().map(|c| c.cases).collect();
+    let sup = suppress(&keys, &cases, group_by, kern_municipality, d);
+    let rows = cells
+        .iter()
+        .zip(sup)
+        .map(|((k, c), sup)| Row {
+            key: k.clone(),
+            suppressed: sup,
+            figures: sup.is_none().then(|| figures(c, d)),
+        })
+        .collect();
+    Table {
+        group_by: group_by.to_vec(),
+        disclosure: *d,
+        rows,
+    }
+}
+
+/// A bounce path A → B → A.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BouncePath {
+    /// Organisation first referred to and returned to.
+    pub from: String,
+    /// Organisation in between.
+    pub via: String,
+    /// Times seen.
+    pub count: u64,
+}
+
+/// Where cases wait: referral to answer, per organisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Wait {
+    /// The organisation.
+    pub organisation: String,
+    /// Answered referrals.
+    pub answered: u64,
+    /// Referrals never answered.
+    pub unanswered: u64,
+    /// Median wait in days.
+    pub median_days: Option<f64>,
+    /// 90th percentile wait in days.
+    pub p90_days: Option<f64>,
+}
+
+/// Frequent problems, most frequent (or longest) first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problems {
+    /// Bounce paths by count.
+    pub bounce_paths: Vec<BouncePath>,
+    /// Rejection reasons by count.
+    pub rejection_reasons: Vec<(String, u64)>,
+    /// Organisations by median wait, longest first.
+    pub waits: Vec<Wait>,
+    /// Entries left out because they count fewer than the minimum.
+    pub suppressed_entries: u64,
+}
+
+pub(crate) fn problems(p: &ProblemState, d: &Disclosure) -> Problems {
+    let mut suppressed = 0;
+    let mut keep = |n: u64| {
+        let ok = n >= d.min_cases;
+        if !ok {
+            suppressed += 1;
+        }
+        ok
+    };
+    let mut bounce_paths: Vec<BouncePath> = p
+        .bounce_paths
+        .iter()
+        .filter(|(_, &n)| keep(n))
+        .map(|((a, b), &n)| BouncePath {
+            from: a.clone(),
+            via: b.clone(),
+            count: d.count(n),
+        })
+        .collect();
+    bounce_paths.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.from.cmp(&b.from)));
+    let mut rejection_reasons: Vec<(String, u64)> = p
+        .rejection_reasons
+        .iter()
+        .filter(|(_, &n)| keep(n))
+        .map(|(k, &n)| (k.clone(), d.count(n)))
+        .collect();
+    rejection_reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut waits: Vec<Wait> = p
+        .waits
+        .iter()
+        .filter(|(_, w)| keep(w.answered.count() + w.unanswered))
+        .map(|(o, w)| Wait {
+            organisation: o.clone(),
+            answered: d.count(w.answered.count()),
+            unanswered: d.count(w.unanswered),
+            median_days: w.answered.median().map(|v| v / DAY),
+            p90_days: w.answered.p90().map(|v| v / DAY),
+        })
+        .collect();
+    waits.sort_by(|a, b| {
+        b.median_days
+            .unwrap_or(f64::INFINITY)
+            .total_cmp(&a.median_days.unwrap_or(f64::INFINITY))
+            .then_with(|| a.organisation.cmp(&b.organisation))
+    });
+    Problems {
+        bounce_paths,
+        rejection_reasons,
+        waits,
+        suppressed_entries: suppressed,
+    }
+}
