@@ -3,7 +3,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::records::snake;
+use dls_core::rows::{BatchError, RowError};
 
 /// Everything that can go wrong in a dls call, one variant per kind.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -70,8 +70,8 @@ pub struct ProblemRecord {
 impl From<&dls_core::Problem> for ProblemRecord {
     fn from(p: &dls_core::Problem) -> Self {
         ProblemRecord {
-            severity: snake(p.severity),
-            kind: snake(p.kind),
+            severity: p.severity.as_str().to_string(),
+            kind: p.kind.as_str().to_string(),
             file: p.location.file.clone(),
             item: p.location.item.clone(),
             field: p.location.field.clone(),
@@ -90,24 +90,13 @@ impl From<dls_core::Error> for DlsError {
                 problems: report.problems.iter().map(ProblemRecord::from).collect(),
             },
             dls_core::Error::Parse(p) => {
-                let (file, line, column) = match &p {
-                    dls_core::ParseError::Syntax {
-                        file, line, column, ..
-                    } => (Some(file.clone()), *line as u32, *column as u32),
-                    dls_core::ParseError::Io { file, .. }
-                    | dls_core::ParseError::UnknownFormat { file }
-                    | dls_core::ParseError::Empty { file }
-                    | dls_core::ParseError::TooLarge { file, .. } => (Some(file.clone()), 0, 0),
-                    dls_core::ParseError::TooDeep { file, line, .. } => {
-                        (Some(file.clone()), *line as u32, 0)
-                    }
-                    _ => (None, 0, 0),
-                };
+                let at = p.location();
+                let number = |n: Option<usize>| n.unwrap_or(0) as u32;
                 DlsError::Parse {
                     reason,
-                    file,
-                    line,
-                    column,
+                    file: at.file,
+                    line: number(at.line),
+                    column: number(at.column),
                 }
             }
             dls_core::Error::Routing(_) => DlsError::Routing { reason },
@@ -116,22 +105,41 @@ impl From<dls_core::Error> for DlsError {
     }
 }
 
-impl From<dls_core::LoadError> for DlsError {
-    fn from(e: dls_core::LoadError) -> Self {
-        dls_core::Error::from(e).into()
-    }
+/// Converts through the crate-wide error of the core, which names the kind.
+macro_rules! via_core_error {
+    ($($t:ty),*) => {$(
+        impl From<$t> for DlsError {
+            fn from(e: $t) -> Self {
+                dls_core::Error::from(e).into()
+            }
+        }
+    )*};
 }
+via_core_error!(
+    dls_core::LoadError,
+    dls_core::ValidationReport,
+    dls_core::routing::RoutingError,
+    dls_core::evaluation::EvalError,
+    dls_core::ids::IdError
+);
 
-impl From<dls_core::ValidationReport> for DlsError {
-    fn from(r: dls_core::ValidationReport) -> Self {
-        dls_core::Error::from(r).into()
-    }
+/// Invalid input, the message naming the field or switch at fault.
+macro_rules! invalid_input {
+    ($($t:ty),*) => {$(
+        impl From<$t> for DlsError {
+            fn from(e: $t) -> Self {
+                invalid(e.to_string())
+            }
+        }
+    )*};
 }
+invalid_input!(RowError, dls_core::coverage::CoverageFilterError);
 
-impl From<dls_core::routing::RoutingError> for DlsError {
-    fn from(e: dls_core::routing::RoutingError) -> Self {
-        DlsError::Routing {
-            reason: e.to_string(),
+impl From<BatchError> for DlsError {
+    fn from(e: BatchError) -> Self {
+        match e {
+            BatchError::Row(e) => e.into(),
+            BatchError::Routing(e) => e.into(),
         }
     }
 }
@@ -153,5 +161,19 @@ pub fn guard<T>(f: impl FnOnce() -> Result<T, DlsError>) -> Result<T, DlsError> 
 pub(crate) fn invalid(reason: impl Into<String>) -> DlsError {
     DlsError::InvalidInput {
         reason: reason.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_a_call_becomes_an_internal_error() {
+        let items: Vec<u8> = Vec::new();
+        match guard(|| -> Result<u8, DlsError> { Ok(items[items.len() + 1]) }) {
+            Err(DlsError::Internal { reason }) => assert!(reason.contains("internal failure")),
+            other => panic!("expected Internal, got {other:?}"),
+        }
     }
 }

@@ -1,10 +1,10 @@
-//! Free functions: the pilot's sample data, evaluation of an event log, the version, and a
-//! diagnostic for hosts' tests.
+//! Free functions: the pilot's sample data, evaluation of an event log, the version, and (with
+//! the cargo feature `test-hooks`) a diagnostic for hosts' tests.
 
 use dls_core::{evaluation, pilot};
 
-use crate::error::{guard, invalid, DlsError};
-use crate::records::{snake, CaseRecord, EvaluationSummaryRecord};
+use crate::error::{guard, DlsError};
+use crate::records::{CaseRecord, EvaluationRecord};
 
 /// The embedded pilot's sample cases.
 #[uniffi::export]
@@ -19,57 +19,43 @@ pub fn pilot_events_csv() -> String {
 }
 
 /// Evaluates an event log in CSV, grouped by `group_by` (e.g. `kern`, `month`, `phase`).
-/// Figures are suppressed and rounded for publication unless `raw` is true.
-#[uniffi::export]
+/// `disclosure`: `publish` (the default: small cells suppressed, counts rounded) or `raw`
+/// (internal use only).
+#[uniffi::export(default(disclosure = "publish"))]
 pub fn evaluate_csv(
     csv: String,
     group_by: Vec<String>,
-    raw: bool,
-) -> Result<EvaluationSummaryRecord, DlsError> {
+    disclosure: String,
+) -> Result<EvaluationRecord, DlsError> {
     guard(|| {
-        let ingested = evaluation::ingest_csv_str(&csv).map_err(dls_core::Error::from)?;
-        let dims = group_by
-            .iter()
-            .map(|g| g.parse::<evaluation::Dim>().map_err(dls_core::Error::from))
-            .collect::<Result<Vec<_>, _>>()?;
+        let ingested = evaluation::ingest_csv_str(&csv)?;
         let options = evaluation::EvalOptions {
-            group_by: dims,
-            disclosure: if raw {
-                evaluation::Disclosure::raw()
-            } else {
-                evaluation::Disclosure::default()
-            },
+            group_by: group_by
+                .iter()
+                .map(|g| g.parse())
+                .collect::<Result<_, _>>()?,
+            disclosure: disclosure.parse()?,
             ..evaluation::EvalOptions::default()
         };
         let ev = evaluation::evaluate(&ingested.log, &options);
-        Ok(EvaluationSummaryRecord {
-            rows_read: ingested.rows_read,
-            rows_used: ingested.rows_used,
-            rows_rejected: ingested.rejected.len() as u64,
-            rejected: ingested
-                .rejected
-                .iter()
-                .map(|r| format!("row {}: {}", r.row, snake(r.reason)))
-                .collect(),
-            cases: ev.summary.cases,
-            aggregates_json: serde_json::to_string(&ev.summary.aggregates).map_err(|e| {
-                DlsError::Internal {
-                    reason: e.to_string(),
-                }
-            })?,
-        })
+        Ok(EvaluationRecord::new(&ingested, &ev))
     })
 }
 
-/// Diagnostics only: fails on purpose inside the panic guard, so a host's test can check that
-/// an internal failure arrives as `DlsError.Internal` and never crashes the host.
+/// Diagnostics only (cargo feature `test-hooks`): fails on purpose inside the panic guard, so
+/// a host's test can check that an internal failure arrives as `DlsError.Internal` and never
+/// crashes the host.
+#[cfg(feature = "test-hooks")]
 #[uniffi::export]
 pub fn diagnostics_internal_failure() -> Result<(), DlsError> {
     guard(|| -> Result<(), DlsError> {
         let items: Vec<u8> = Vec::new();
         let index = items.len() + 1;
         // an out-of-bounds index: a bug as it would surface from the core
-        Err(invalid(format!("unreachable {}", items[index])))
+        Err(crate::error::invalid(format!(
+            "unreachable {}",
+            items[index]
+        )))
     })
 }
 
@@ -78,7 +64,8 @@ pub fn diagnostics_internal_failure() -> Result<(), DlsError> {
 pub fn version() -> String {
     dls_core::VERSION.to_string()
 }
-#[cfg(test)]
+
+#[cfg(all(test, feature = "test-hooks"))]
 mod tests {
     use super::*;
 

@@ -26,12 +26,12 @@ mod objects;
 mod records;
 
 pub use error::{guard, DlsError, ProblemRecord};
-pub use functions::{
-    diagnostics_internal_failure, evaluate_csv, pilot_cases, pilot_events_csv, version,
-};
+#[cfg(feature = "test-hooks")]
+pub use functions::diagnostics_internal_failure;
+pub use functions::{evaluate_csv, pilot_cases, pilot_events_csv, version};
 pub use objects::{Directory, Router, RuleSet};
 pub use records::{
-    BatchResult, CandidateRecord, CaseNeedRecord, CaseRecord, ContactRecord, CoordinatorRecord,
-    CoverageRowRecord, DecisionRecord, EvaluationSummaryRecord, NeedDecisionRecord, OutcomeRecord,
-    PlanPartRecord, TriedServiceRecord,
+    AggregateRecord, BatchResult, CandidateRecord, CaseMetricsRecord, CaseRecord, ContactRecord,
+    CoordinatorRecord, CoverageRowRecord, DecisionRecord, EvaluationRecord, FiguresRecord,
+    NeedDecisionRecord, PlanPartRecord, TriedServiceRecord,
 };

@@ -4,14 +4,15 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+use dls_core::coverage::{self, CoverageFilter};
+use dls_core::pilot;
 use dls_core::routing::{self, RouteOptions};
-use dls_core::{coverage, pilot};
+use dls_core::rows::{parse_date, CaseRow, RowError};
 use rayon::prelude::*;
 
 use crate::error::{guard, invalid, DlsError, ProblemRecord};
-use crate::records::{
-    format_of, parse_date, BatchResult, CaseRecord, CoverageRowRecord, DecisionRecord,
-};
+use crate::records::{format_of, BatchResult, CaseRecord, CoverageRowRecord, DecisionRecord};
 
 /// A validated directory: areas, needs, organisations and services.
 #[derive(Debug, uniffi::Object)]
@@ -120,30 +121,24 @@ impl RuleSet {
         self.inner.data().rules.len() as u32
     }
 
-    /// Coverage on `date` (YYYY-MM-DD), optionally for one municipality (CBS code): one row per
-    /// kern × leaf need × age band, with gaps and overlaps.
+    /// Coverage on `date` (YYYY-MM-DD), for every kern or only those of `municipality` (CBS
+    /// code): one row per kern × leaf need × age band. `only`: `all`, `gaps`, `overlaps` or
+    /// `problems` (gaps and overlaps).
+    #[uniffi::method(default(municipality = None, only = "all"))]
     pub fn coverage(
         &self,
         date: String,
         municipality: Option<String>,
+        only: String,
     ) -> Result<Vec<CoverageRowRecord>, DlsError> {
         guard(|| {
-            let municipality = match municipality {
-                Some(m) => Some(
-                    m.parse()
-                        .map_err(|e: dls_core::ids::IdError| invalid(e.to_string()))?,
-                ),
-                None => None,
-            };
+            let only: CoverageFilter = only.parse()?;
             let options = coverage::CoverageOptions {
-                date: parse_date(&date)?,
-                municipality,
+                date: parse_date("date", &date)?,
+                municipality: municipality.as_deref().map(str::parse).transpose()?,
             };
-            Ok(coverage::analyse(&self.inner, &options)
-                .rows
-                .into_iter()
-                .map(CoverageRowRecord::from)
-                .collect())
+            let report = coverage::analyse(&self.inner, &options);
+            Ok(report.select(only).map(CoverageRowRecord::from).collect())
         })
     }
 }
@@ -165,7 +160,8 @@ impl Router {
     }
 
     /// Routes one household on `date` (YYYY-MM-DD; the case's `opened` date when absent).
-    /// With `trace`, every need explains why each other candidate lost.
+    /// With `trace` (off by default), every need explains why each other candidate lost.
+    #[uniffi::method(default(date = None, trace = false))]
     pub fn route(
         &self,
         case: CaseRecord,
@@ -173,16 +169,16 @@ impl Router {
         trace: bool,
     ) -> Result<DecisionRecord, DlsError> {
         guard(|| {
-            let case = dls_core::Case::try_from(case)?;
-            let date = routing::date_for(&case, date.as_deref().map(parse_date).transpose()?)?;
             let options = RouteOptions { trace };
-            Ok(DecisionRecord::from(
-                &self.inner.route_with(&case, date, options)?,
-            ))
+            let d = self
+                .inner
+                .route_row(&case.row()?, date_arg(date)?, options)?;
+            Ok(DecisionRecord::from(&d))
         })
     }
 
     /// Routes one household given as JSON in the case file format (see the case JSON Schema).
+    #[uniffi::method(default(date = None, trace = false))]
     pub fn route_json(
         &self,
         case_json: String,
@@ -192,12 +188,11 @@ impl Router {
         guard(|| {
             let case: dls_core::Case = serde_json::from_str(&case_json)
                 .map_err(|e| invalid(format!("invalid case JSON: {e}")))?;
-            let date = routing::date_for(&case, date.as_deref().map(parse_date).transpose()?)?;
-            Ok(DecisionRecord::from(&self.inner.route_with(
-                &case,
-                date,
-                RouteOptions { trace },
-            )?))
+            let row = CaseRow::from(&case);
+            let d = self
+                .inner
+                .route_row(&row, date_arg(date)?, RouteOptions { trace })?;
+            Ok(DecisionRecord::from(&d))
         })
     }
 
@@ -211,8 +206,8 @@ impl Router {
         outcome: String,
     ) -> Result<DecisionRecord, DlsError> {
         guard(|| {
-            let case = dls_core::Case::try_from(case)?;
-            let date = routing::date_for(&case, date.as_deref().map(parse_date).transpose()?)?;
+            let case = case.row()?.to_case()?;
+            let date = routing::date_for(&case, date_arg(date)?)?;
             let previous = self.inner.route_with(&case, date, RouteOptions::FAST)?;
             let activity = match outcome.as_str() {
                 "rejected" => dls_core::Activity::Rejected,
@@ -229,11 +224,7 @@ impl Router {
                 at: date.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc(),
                 activity,
                 organisation: None,
-                service: Some(
-                    service
-                        .parse()
-                        .map_err(|e: dls_core::ids::IdError| invalid(e.to_string()))?,
-                ),
+                service: Some(service.parse()?),
                 kern: None,
                 need: None,
                 reason: None,
@@ -248,62 +239,31 @@ impl Router {
     }
 
     /// Routes many households in parallel on the Rust side, without traces; one result per
-    /// case, in order: a decision, or the reason the case could not be routed.
+    /// case, in order: a decision, or the kind of error and why, in the case's place.
+    #[uniffi::method(default(date = None))]
     pub fn route_batch(
         &self,
         cases: Vec<CaseRecord>,
         date: Option<String>,
     ) -> Result<Vec<BatchResult>, DlsError> {
         guard(|| {
-            let date = date.as_deref().map(parse_date).transpose()?;
-            // Records in and out are converted on all cores, like the routing itself.
-            let converted: Vec<Result<dls_core::Case, String>> = cases
-                .into_par_iter()
-                .map(|c| dls_core::Case::try_from(c).map_err(|e| e.to_string()))
-                .collect();
-            let mut parsed = Vec::with_capacity(converted.len());
-            let mut bad = Vec::new();
-            for (i, c) in converted.into_iter().enumerate() {
-                match c {
-                    Ok(c) => parsed.push(c),
-                    Err(reason) => bad.push((i, reason)),
-                }
-            }
-            let routed: Vec<BatchResult> = self
-                .inner
-                .route_batch(&parsed, date, RouteOptions::FAST)
-                .into_par_iter()
-                .map(|r| match r {
-                    Ok(d) => BatchResult {
-                        decision: Some(DecisionRecord::from(&d)),
-                        error: None,
-                    },
-                    Err(e) => BatchResult {
-                        decision: None,
-                        error: Some(e.to_string()),
-                    },
+            let date = date_arg(date)?;
+            Ok(cases
+                .par_iter()
+                .with_min_len(64)
+                .map(|c| {
+                    let row = c.row()?;
+                    self.inner.route_row(&row, date, RouteOptions::FAST)
                 })
-                .collect();
-            let total = routed.len() + bad.len();
-            let mut routed = routed.into_iter();
-            let mut bad = bad.into_iter().peekable();
-            let mut out = Vec::with_capacity(total);
-            for i in 0..total {
-                if bad.peek().is_some_and(|(b, _)| *b == i) {
-                    let (_, reason) = bad.next().unwrap_or_default();
-                    out.push(BatchResult {
-                        decision: None,
-                        error: Some(reason),
-                    });
-                } else {
-                    out.push(routed.next().ok_or_else(|| DlsError::Internal {
-                        reason: "batch lost a result".into(),
-                    })?);
-                }
-            }
-            Ok(out)
+                .map(BatchResult::from)
+                .collect())
         })
     }
+}
+
+/// The date argument of a routing call.
+fn date_arg(date: Option<String>) -> Result<Option<NaiveDate>, RowError> {
+    date.as_deref().map(|d| parse_date("date", d)).transpose()
 }
 
 #[cfg(test)]
@@ -319,8 +279,9 @@ mod tests {
             let mut c = c;
             c.id = format!("{}-{i}", c.id);
             match i % 7 {
-                3 => c.needs.clear(),            // no needs: cannot become a case
-                5 => c.kern = "atlantis".into(), // a case, but no such kern: a routing error
+                3 => c.needs.clear(),                   // no needs: cannot become a case
+                5 => c.kern = "atlantis".into(),        // a case, but no such kern: a routing error
+                6 => c.opened = Some("1 March".into()), // not a date: cannot become a case
                 _ => {}
             }
             cases.push(c);
@@ -332,7 +293,13 @@ mod tests {
                 Ok(d) => assert_eq!(r.decision, Some(d), "case {i}"),
                 Err(_) => assert!(r.decision.is_none() && r.error.is_some(), "case {i}"),
             }
-            assert_eq!(r.error.is_some(), i % 7 == 3 || i % 7 == 5, "case {i}");
+            let kind = match i % 7 {
+                3 | 6 => Some("bad_input"),
+                5 => Some("routing"),
+                _ => None,
+            };
+            assert_eq!(r.error_kind.as_deref(), kind, "case {i}");
+            assert_eq!(r.error.is_some(), kind.is_some(), "case {i}");
         }
     }
 }

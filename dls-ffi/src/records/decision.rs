@@ -1,75 +1,11 @@
-//! A household's decision: [`DecisionRecord`], per need a [`NeedDecisionRecord`] with its
-//! outcome and trace, the coordinator and the joint plan; [`BatchResult`] for batches.
+//! A household's decision: [`DecisionRecord`], per need a [`NeedDecisionRecord`] with the
+//! fields of the core's [`DecisionRow`] (the row every binding produces) and its trace, the
+//! coordinator and the joint plan; [`BatchResult`] for batches.
 
-use dls_core::routing::{self, HouseholdDecision, NeedDecision, Outcome};
+use dls_core::routing::{self, FallbackTrace, HouseholdDecision, NeedDecision};
+use dls_core::rows::{BatchError, DecisionRow};
 
 use super::snake;
-
-/// Where a need goes.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum OutcomeRecord {
-    /// A provider service.
-    Service {
-        /// The service.
-        service: String,
-        /// Its organisation.
-        organisation: String,
-    },
-    /// The local steunpilaar (front door), by rule or as fallback.
-    Steunpilaar {
-        /// The service.
-        service: String,
-        /// Its organisation.
-        organisation: String,
-        /// True when no rule decided and the steunpilaar catches the need.
-        fallback: bool,
-    },
-    /// An escalation body.
-    Escalation {
-        /// The service.
-        service: String,
-        /// Its organisation.
-        organisation: String,
-    },
-    /// Nobody takes the need here.
-    Gap {
-        /// `no_rule`, `all_skipped` or `not_covered` (on purpose).
-        reason: String,
-    },
-}
-
-impl From<&Outcome> for OutcomeRecord {
-    fn from(o: &Outcome) -> Self {
-        match o {
-            Outcome::Service {
-                service,
-                organisation,
-            } => OutcomeRecord::Service {
-                service: service.to_string(),
-                organisation: organisation.to_string(),
-            },
-            Outcome::Steunpilaar {
-                service,
-                organisation,
-                fallback,
-            } => OutcomeRecord::Steunpilaar {
-                service: service.to_string(),
-                organisation: organisation.to_string(),
-                fallback: *fallback,
-            },
-            Outcome::Escalation {
-                service,
-                organisation,
-            } => OutcomeRecord::Escalation {
-                service: service.to_string(),
-                organisation: organisation.to_string(),
-            },
-            Outcome::Gap { reason } => OutcomeRecord::Gap {
-                reason: snake(reason),
-            },
-        }
-    }
-}
 
 /// One candidate rule in a need's trace.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -89,76 +25,86 @@ pub struct CandidateRecord {
     pub reason: String,
 }
 
-/// The decision for one need.
+/// The decision for one need: the fields of a decision row, its summary and its trace.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct NeedDecisionRecord {
+    /// The case id.
+    pub case: String,
     /// The need code.
     pub need: String,
     /// True for the primary need.
     pub primary: bool,
-    /// Where it goes.
-    pub outcome: OutcomeRecord,
+    /// The kind of outcome: `service`, `steunpilaar`, `escalation` or `gap`.
+    pub outcome: String,
+    /// The service the need goes to, absent for a gap.
+    pub service: Option<String>,
+    /// That service's organisation, absent for a gap.
+    pub organisation: Option<String>,
     /// The deciding rule, if a rule decided.
     pub rule: Option<String>,
     /// The deciding rule's layer.
     pub layer: Option<String>,
+    /// For a gap, why: `no_rule`, `all_skipped` or `not_covered` (on purpose).
+    pub gap_reason: Option<String>,
     /// True when the decision passes over a service the citizen already tried.
     pub cannot_get_through: bool,
+    /// The coordinating organisation, when two or more organisations are involved.
+    pub coordinator: Option<String>,
+    /// The service of the household's single first point of contact.
+    pub first_contact: Option<String>,
     /// One line: the need, where it goes and why.
     pub summary: String,
     /// Every candidate and its verdict (empty when routed without trace).
     pub trace: Vec<CandidateRecord>,
-    /// What happened at the fallback step, if it was reached.
+    /// What happened at the fallback step, if it was reached (only with trace).
     pub fallback: Option<String>,
 }
 
-impl From<&NeedDecision> for NeedDecisionRecord {
-    fn from(n: &NeedDecision) -> Self {
-        let (trace, fallback) = match &n.trace {
-            Some(t) => (
-                t.candidates
-                    .iter()
-                    .map(|c| CandidateRecord {
-                        rule: c.rule.to_string(),
-                        layer: c.layer.to_string(),
-                        priority: c.priority,
-                        target: c.target.to_string(),
-                        verdict: serde_json::to_value(&c.verdict)
-                            .ok()
-                            .and_then(|v| {
-                                v.get("verdict")
-                                    .and_then(|k| k.as_str())
-                                    .map(str::to_string)
-                            })
-                            .unwrap_or_default(),
-                        reason: c.verdict.to_string(),
-                    })
-                    .collect(),
-                t.fallback.as_ref().map(|f| match f {
-                    routing::FallbackTrace::Steunpilaar { service } => {
-                        format!("steunpilaar `{service}`")
-                    }
-                    routing::FallbackTrace::SteunpilaarSkipped { service, reason } => {
-                        format!("steunpilaar `{service}` skipped: {reason}")
-                    }
-                    routing::FallbackTrace::NoSteunpilaar => {
-                        "no steunpilaar named for this kern".to_string()
-                    }
-                }),
-            ),
-            None => (Vec::new(), None),
-        };
+impl NeedDecisionRecord {
+    fn new(row: DecisionRow<'_>, n: &NeedDecision) -> Self {
+        let text = |s: Option<&str>| s.map(str::to_string);
+        let trace = n.trace.as_ref();
         NeedDecisionRecord {
-            need: n.need.to_string(),
-            primary: n.primary,
-            outcome: OutcomeRecord::from(&n.outcome),
-            rule: n.rule.as_ref().map(|r| r.to_string()),
-            layer: n.layer.map(|l| l.to_string()),
-            cannot_get_through: n.cannot_get_through,
+            case: row.case.to_string(),
+            need: row.need.to_string(),
+            primary: row.primary,
+            outcome: row.outcome.to_string(),
+            service: text(row.service),
+            organisation: text(row.organisation),
+            rule: text(row.rule),
+            layer: text(row.layer),
+            gap_reason: text(row.gap_reason),
+            cannot_get_through: row.cannot_get_through,
+            coordinator: text(row.coordinator),
+            first_contact: text(row.first_contact),
             summary: n.summary(),
-            trace,
-            fallback,
+            trace: trace
+                .map(|t| t.candidates.iter().map(candidate).collect())
+                .unwrap_or_default(),
+            fallback: trace.and_then(|t| t.fallback.as_ref()).map(|f| match f {
+                FallbackTrace::Steunpilaar { service } => format!("steunpilaar `{service}`"),
+                FallbackTrace::SteunpilaarSkipped { service, reason } => {
+                    format!("steunpilaar `{service}` skipped: {reason}")
+                }
+                FallbackTrace::NoSteunpilaar => "no steunpilaar named for this kern".to_string(),
+            }),
         }
+    }
+}
+
+fn candidate(c: &routing::CandidateTrace) -> CandidateRecord {
+    let verdict = serde_json::to_value(&c.verdict).ok();
+    CandidateRecord {
+        rule: c.rule.to_string(),
+        layer: c.layer.to_string(),
+        priority: c.priority,
+        target: c.target.to_string(),
+        verdict: verdict
+            .as_ref()
+            .and_then(|v| v.get("verdict")?.as_str())
+            .unwrap_or_default()
+            .to_string(),
+        reason: c.verdict.to_string(),
     }
 }
 
@@ -169,6 +115,15 @@ pub struct ContactRecord {
     pub service: String,
     /// Its organisation.
     pub organisation: String,
+}
+
+impl From<&routing::Contact> for ContactRecord {
+    fn from(c: &routing::Contact) -> Self {
+        ContactRecord {
+            service: c.service.to_string(),
+            organisation: c.organisation.to_string(),
+        }
+    }
 }
 
 /// The household's coordinator (regisseur).
@@ -200,7 +155,7 @@ pub struct DecisionRecord {
     pub kern: String,
     /// The routing date, YYYY-MM-DD.
     pub date: String,
-    /// Per need, primary first.
+    /// Per need, primary first: the decision rows.
     pub needs: Vec<NeedDecisionRecord>,
     /// The coordinator, when two or more organisations are involved.
     pub coordinator: Option<CoordinatorRecord>,
@@ -214,25 +169,22 @@ pub struct DecisionRecord {
     pub explanation: String,
 }
 
-fn contact(c: &routing::Contact) -> ContactRecord {
-    ContactRecord {
-        service: c.service.to_string(),
-        organisation: c.organisation.to_string(),
-    }
-}
-
 impl From<&HouseholdDecision> for DecisionRecord {
     fn from(d: &HouseholdDecision) -> Self {
         DecisionRecord {
             case_id: d.case.to_string(),
             kern: d.kern.to_string(),
             date: d.date.to_string(),
-            needs: d.needs.iter().map(NeedDecisionRecord::from).collect(),
+            needs: d
+                .rows()
+                .zip(&d.needs)
+                .map(|(r, n)| NeedDecisionRecord::new(r, n))
+                .collect(),
             coordinator: d.coordinator.as_ref().map(|c| CoordinatorRecord {
-                contact: contact(&c.contact),
+                contact: ContactRecord::from(&c.contact),
                 basis: snake(c.basis),
             }),
-            first_contact: d.plan.first_contact.as_ref().map(contact),
+            first_contact: d.plan.first_contact.as_ref().map(ContactRecord::from),
             plan: d
                 .plan
                 .parts
@@ -249,11 +201,30 @@ impl From<&HouseholdDecision> for DecisionRecord {
     }
 }
 
-/// One case's result in a batch.
+/// One case's result in a batch, in the case's place.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct BatchResult {
     /// The decision, when the case could be routed.
     pub decision: Option<DecisionRecord>,
-    /// Why it could not, otherwise.
+    /// Otherwise the kind of error: `bad_input` (the record is not a case) or `routing`.
+    pub error_kind: Option<String>,
+    /// And why.
     pub error: Option<String>,
+}
+
+impl From<Result<HouseholdDecision, BatchError>> for BatchResult {
+    fn from(r: Result<HouseholdDecision, BatchError>) -> Self {
+        match r {
+            Ok(d) => BatchResult {
+                decision: Some(DecisionRecord::from(&d)),
+                error_kind: None,
+                error: None,
+            },
+            Err(e) => BatchResult {
+                decision: None,
+                error_kind: Some(e.kind().to_string()),
+                error: Some(e.to_string()),
+            },
+        }
+    }
 }
