@@ -163,17 +163,3 @@ pub(crate) fn invalid(reason: impl Into<String>) -> DlsError {
         reason: reason.into(),
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_panic_inside_a_call_becomes_an_internal_error() {
-        let items: Vec<u8> = Vec::new();
-        match guard(|| -> Result<u8, DlsError> { Ok(items[items.len() + 1]) }) {
-            Err(DlsError::Internal { reason }) => assert!(reason.contains("internal failure")),
-            other => panic!("expected Internal, got {other:?}"),
-        }
-    }
-}

@@ -64,16 +64,3 @@ pub fn diagnostics_internal_failure() -> Result<(), DlsError> {
 pub fn version() -> String {
     dls_core::VERSION.to_string()
 }
-
-#[cfg(all(test, feature = "test-hooks"))]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_panic_inside_a_call_becomes_an_internal_error() {
-        match diagnostics_internal_failure() {
-            Err(DlsError::Internal { reason }) => assert!(reason.contains("internal failure")),
-            other => panic!("expected Internal, got {other:?}"),
-        }
-    }
-}
