@@ -67,6 +67,7 @@ pub enum Layer {
 wire_names!(
     Layer,
     "layer",
+    display,
     [
         National = "national",
         Region = "region",
@@ -74,12 +75,6 @@ wire_names!(
         Kern = "kern",
     ]
 );
-
-impl fmt::Display for Layer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// A reference to one area. Written as text: `national`, `region:<id>`, `GM0394` or `kern:<id>`.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -43,13 +43,7 @@ macro_rules! attribute_enum {
             }
         }
 
-        wire_names!($name, $field, [$($variant = $text),+]);
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
+        wire_names!($name, $field, display, [$($variant = $text),+]);
     };
 }
 
@@ -154,6 +148,7 @@ pub enum AttributeName {
 wire_names!(
     AttributeName,
     "attribute",
+    display,
     [
         AgeBand = "age_band",
         Household = "household",
@@ -163,12 +158,6 @@ wire_names!(
         IncomePct = "income_pct",
     ]
 );
-
-impl fmt::Display for AttributeName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// Attributes of a case that conditions and eligibility may test.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]

@@ -6,7 +6,6 @@
 //! checks every reference and reports every problem at once.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -91,6 +90,7 @@ pub enum ServiceRole {
 wire_names!(
     ServiceRole,
     "service role",
+    display,
     [
         Provider = "provider",
         Steunpilaar = "steunpilaar",
@@ -98,12 +98,6 @@ wire_names!(
         Escalation = "escalation",
     ]
 );
-
-impl fmt::Display for ServiceRole {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// Capacity of a service, where known.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -479,15 +473,8 @@ impl Directory {
                 Err(errs) => {
                     eligibility.push(ConditionMask::ALL);
                     for e in errs {
-                        let kind = match e {
-                            crate::conditions::ConditionError::Inverted { .. } => {
-                                ProblemKind::InvertedRange
-                            }
-                            crate::conditions::ConditionError::Empty { .. } => {
-                                ProblemKind::EmptyRange
-                            }
-                        };
-                        report.error(kind, loc.clone().field("eligibility"), e.to_string());
+                        let field = loc.clone().field("eligibility");
+                        report.error(e.problem_kind(), field, e.to_string());
                     }
                 }
             }

@@ -105,8 +105,18 @@ impl IdError {
 /// Gives a unit enum its wire names (the names serde reads and writes): `as_str()` and a
 /// `FromStr` that accepts exactly those names, with an [`IdError`] that lists them. Bindings
 /// use these instead of round trips through serde. The names must equal the serde names; each
-/// module's tests check that with `assert_wire_names`.
+/// module's tests check that with `assert_wire_names`. With `display`, `Display` writes the
+/// wire name too.
 macro_rules! wire_names {
+    ($name:ident, $kind:literal, display, [$($variant:ident = $text:literal),+ $(,)?]) => {
+        $crate::ids::wire_names!($name, $kind, [$($variant = $text),+]);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
     ($name:ident, $kind:literal, [$first:ident = $ftext:literal $(, $variant:ident = $text:literal)* $(,)?]) => {
         impl $name {
             /// The name as written in files and on the wire (the serde name).

@@ -295,16 +295,8 @@ impl Taxonomy {
                 };
                 if let Err(errs) = crate::conditions::ConditionMask::compile(&probe) {
                     for e in errs {
-                        let kind = match e {
-                            crate::conditions::ConditionError::Inverted { .. } => {
-                                ProblemKind::InvertedRange
-                            }
-                            crate::conditions::ConditionError::Empty { .. } => {
-                                ProblemKind::EmptyRange
-                            }
-                        };
                         report.error(
-                            kind,
+                            e.problem_kind(),
                             Location::item(
                                 file_of("need", n.code.as_str()).as_deref(),
                                 "need",

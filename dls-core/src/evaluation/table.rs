@@ -8,10 +8,9 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::clocks::{ClockKind, ClockStatus};
+use super::clocks::ClockKind;
 use super::disclosure::Disclosure;
 use super::error::EvalError;
-use super::metrics::CaseCore;
 use super::sketch::Sketch;
 use crate::events::wire_names;
 
@@ -113,41 +112,6 @@ pub struct Cell {
 }
 
 impl Cell {
-    pub(crate) fn add_case(&mut self, m: &CaseCore) {
-        self.cases += 1;
-        match m.first_contact {
-            Some(s) => self.first_contact.add(s as f64),
-            None => self.first_contact_open += 1,
-        }
-        match m.right_place {
-            Some(s) => self.right_place.add(s as f64),
-            None => self.right_place_open += 1,
-        }
-        self.handoffs += m.handoffs as u64;
-        self.bounces += m.bounces as u64;
-        self.cases_bounced += (m.bounces > 0) as u64;
-        self.loops += m.loops as u64;
-        self.cases_looped += (m.loops > 0) as u64;
-        self.organisations += m.organisations as u64;
-        self.escalations += m.escalations as u64;
-        self.cases_escalated += (m.escalations > 0) as u64;
-        self.resolved += m.resolved as u64;
-        self.reopened += m.reopened as u64;
-        for c in &m.clocks {
-            let i = ClockKind::ALL
-                .iter()
-                .position(|k| *k == c.clock)
-                .unwrap_or(0);
-            let cc = &mut self.clocks[i];
-            match c.status {
-                ClockStatus::Met => cc.met += 1,
-                ClockStatus::Missed => cc.missed += 1,
-                ClockStatus::Running => cc.running += 1,
-                ClockStatus::Overdue => cc.overdue += 1,
-            }
-        }
-    }
-
     /// Adds another cell's figures.
     pub fn merge(&mut self, o: &Cell) {
         self.cases += o.cases;

@@ -110,3 +110,34 @@ pub fn ingest_jsonl<R: Read>(reader: R) -> Result<Ingested, EvalError> {
 pub fn ingest_jsonl_str(text: &str) -> Result<Ingested, EvalError> {
     ingest_jsonl(text.as_bytes())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_required_key_at_fault_is_named() {
+        let text = concat!(
+            r#"{"case_id":" ","activity":"opened"}"#,
+            "\n",
+            r#"{"case_id":"c1","timestamp":null,"activity":""}"#,
+            "\n",
+            r#"{"case_id":"c1","timestamp":"2026-02-02T09:00:00Z","activity":" "}"#,
+            "\n",
+        );
+        let ing = ingest_jsonl_str(text).unwrap();
+        let got: Vec<(u64, RejectReason, Option<&str>)> = ing
+            .rejected
+            .iter()
+            .map(|r| (r.row, r.reason, r.field.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, RejectReason::MissingValue, Some("case_id")),
+                (2, RejectReason::MissingColumn, Some("timestamp")),
+                (3, RejectReason::MissingValue, Some("activity")),
+            ]
+        );
+    }
+}

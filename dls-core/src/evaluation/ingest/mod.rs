@@ -33,6 +33,7 @@ pub use csv::{ingest_csv, ingest_csv_str};
 pub use jsonl::{ingest_jsonl, ingest_jsonl_str};
 
 use std::collections::BTreeMap;
+use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -97,30 +98,10 @@ impl Interner {
     }
 }
 
-fn ok_case(s: &str) -> bool {
-    s.parse::<CaseId>().is_ok()
-}
-fn ok_org(s: &str) -> bool {
-    s.parse::<OrganisationId>().is_ok()
-}
-fn ok_service(s: &str) -> bool {
-    s.parse::<ServiceId>().is_ok()
-}
-fn ok_kern(s: &str) -> bool {
-    s.parse::<KernId>().is_ok()
-}
-fn ok_need(s: &str) -> bool {
-    s.parse::<NeedCode>().is_ok()
-}
-fn ok_municipality(s: &str) -> bool {
-    s.parse::<MunicipalityCode>().is_ok()
-}
-fn ok_region(s: &str) -> bool {
-    s.parse::<RegionId>().is_ok()
-}
-fn ok_label(s: &str) -> bool {
-    // Domains and phases are short labels like ids.
-    s.parse::<RegionId>().is_ok()
+/// True when `s` is a valid `T` (the check an id passes the first time it is interned).
+/// Domains and phases are short labels, checked like region ids.
+fn ok<T: FromStr>(s: &str) -> bool {
+    s.parse::<T>().is_ok()
 }
 
 /// Why a row was not used.
@@ -348,18 +329,17 @@ fn parse_known(s: Option<&Arc<str>>) -> CaseId {
 /// A rejection found while checking a row: why, and the field concerned.
 type Reject = (RejectReason, Option<&'static str>);
 
-fn opt_id(
+/// Interns an optional id of type `T` (empty: [`NONE`]); a malformed one rejects the row.
+fn opt_id<T: FromStr>(
     interner: &mut Interner,
-    s: &str,
-    check: fn(&str) -> bool,
+    s: Option<&str>,
     field: &'static str,
 ) -> Result<u32, Reject> {
-    if s.is_empty() {
-        Ok(NONE)
-    } else {
-        interner
-            .intern(s, check)
-            .ok_or((RejectReason::BadId, Some(field)))
+    match s.map_or("", str::trim) {
+        "" => Ok(NONE),
+        s => interner
+            .intern(s, ok::<T>)
+            .ok_or((RejectReason::BadId, Some(field))),
     }
 }
 
@@ -495,24 +475,20 @@ impl EventLogBuilder {
             }
         }
         let log = &mut self.log;
-        let org = opt_id(&mut log.orgs, opt(r.organisation), ok_org, "organisation")?;
-        let service = opt_id(&mut log.services, opt(r.service), ok_service, "service")?;
-        let kern = opt_id(&mut log.kernen, opt(r.kern), ok_kern, "kern")?;
-        let need = opt_id(&mut log.needs, opt(r.need), ok_need, "need")?;
-        let municipality = opt_id(
-            &mut log.labels,
-            opt(r.municipality),
-            ok_municipality,
-            "municipality",
-        )?;
-        let region = opt_id(&mut log.labels, opt(r.region), ok_region, "region")?;
-        let domain = opt_id(&mut log.labels, opt(r.domain), ok_label, "domain")?;
-        let phase = opt_id(&mut log.labels, opt(r.phase), ok_label, "phase")?;
+        let org = opt_id::<OrganisationId>(&mut log.orgs, r.organisation, "organisation")?;
+        let service = opt_id::<ServiceId>(&mut log.services, r.service, "service")?;
+        let kern = opt_id::<KernId>(&mut log.kernen, r.kern, "kern")?;
+        let need = opt_id::<NeedCode>(&mut log.needs, r.need, "need")?;
+        let municipality =
+            opt_id::<MunicipalityCode>(&mut log.labels, r.municipality, "municipality")?;
+        let region = opt_id::<RegionId>(&mut log.labels, r.region, "region")?;
+        let domain = opt_id::<RegionId>(&mut log.labels, r.domain, "domain")?;
+        let phase = opt_id::<RegionId>(&mut log.labels, r.phase, "phase")?;
 
         let before = log.case_ids.len();
         let c = log
             .case_ids
-            .intern(case_s, ok_case)
+            .intern(case_s, ok::<CaseId>)
             .ok_or((RejectReason::BadId, Some("case_id")))?;
         if c as usize == before {
             log.cases.push(CaseInfo {
@@ -727,6 +703,22 @@ fn strip_eol(line: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reject_reasons_have_wire_names() {
+        for &r in RejectReason::ALL {
+            assert_eq!(r.as_str().parse::<RejectReason>(), Ok(r));
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                format!("\"{}\"", r.as_str())
+            );
+        }
+        let e = "no such reason at all, really".parse::<RejectReason>();
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "unknown row rejection reason `no such reason at al`"
+        );
+    }
 
     #[test]
     fn timestamps() {
