@@ -105,35 +105,23 @@ impl From<dls_core::Error> for DlsError {
     }
 }
 
-/// Converts through the crate-wide error of the core, which names the kind.
-macro_rules! via_core_error {
-    ($($t:ty),*) => {$(
+/// `From` for the errors calls meet, each mapped by `$map`.
+macro_rules! map_errors {
+    ($map:expr; $($t:ty),*) => {$(
         impl From<$t> for DlsError {
             fn from(e: $t) -> Self {
-                dls_core::Error::from(e).into()
+                ($map)(e)
             }
         }
     )*};
 }
-via_core_error!(
-    dls_core::LoadError,
-    dls_core::ValidationReport,
-    dls_core::routing::RoutingError,
-    dls_core::evaluation::EvalError,
-    dls_core::ids::IdError
-);
-
-/// Invalid input, the message naming the field or switch at fault.
-macro_rules! invalid_input {
-    ($($t:ty),*) => {$(
-        impl From<$t> for DlsError {
-            fn from(e: $t) -> Self {
-                invalid(e.to_string())
-            }
-        }
-    )*};
-}
-invalid_input!(RowError, dls_core::coverage::CoverageFilterError);
+// Through the crate-wide error of the core, which names the kind.
+map_errors!(|e| dls_core::Error::from(e).into();
+    dls_core::LoadError, dls_core::ValidationReport, dls_core::routing::RoutingError,
+    dls_core::evaluation::EvalError, dls_core::ids::IdError);
+// Invalid input, the message naming the field or switch at fault.
+map_errors!(|e| invalid(format!("{e}"));
+    RowError, dls_core::coverage::CoverageFilterError);
 
 impl From<BatchError> for DlsError {
     fn from(e: BatchError) -> Self {
