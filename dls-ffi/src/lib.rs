@@ -1,13 +1,17 @@
 //! uniffi bindings of dls for Kotlin/JVM, Swift and Python.
 //!
-//! This crate converts and delegates: every rule of the domain lives in `dls-core`. It exposes
-//! three objects — [`Directory`], [`RuleSet`] and [`Router`] — plus a few functions, FFI mirror
-//! records with explicit conversions into and out of the core types, and one error enum,
-//! [`DlsError`], whose variants keep the structure a host needs (validation problems keep their
-//! file, item, field and row).
+//! This crate converts and delegates: every rule of the domain lives in `dls-core`. One file per
+//! concept: `objects` (the three objects [`Directory`], [`RuleSet`] and [`Router`]),
+//! `functions`, `records` (FFI mirror records of the core's host shapes: a [`CaseRecord`] is a
+//! `dls_core::rows::CaseRow`, a [`NeedDecisionRecord`] a `DecisionRow`) and `error` (one error
+//! enum, [`DlsError`], whose variants keep the structure a host needs: validation problems keep
+//! their file, item, field and row). The options and outputs have the names and values of the
+//! Python module: `trace` off by default, `disclosure` `publish`|`raw`, coverage `only`
+//! `all`|`gaps`|`overlaps`|`problems`, a batch result per case in the case's place.
 //!
 //! No panic reaches the host: every exported call runs inside [`guard`], which turns a panic
-//! into [`DlsError::Internal`].
+//! into [`DlsError::Internal`]. The cargo feature `test-hooks` adds
+//! `diagnostics_internal_failure`, with which a host's tests provoke one.
 
 #![forbid(unsafe_code)]
 
