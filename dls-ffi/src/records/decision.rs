@@ -214,17 +214,11 @@ pub struct BatchResult {
 
 impl From<Result<HouseholdDecision, BatchError>> for BatchResult {
     fn from(r: Result<HouseholdDecision, BatchError>) -> Self {
-        match r {
-            Ok(d) => BatchResult {
-                decision: Some(DecisionRecord::from(&d)),
-                error_kind: None,
-                error: None,
-            },
-            Err(e) => BatchResult {
-                decision: None,
-                error_kind: Some(e.kind().to_string()),
-                error: Some(e.to_string()),
-            },
+        let e = r.as_ref().err();
+        BatchResult {
+            decision: r.as_ref().ok().map(DecisionRecord::from),
+            error_kind: e.map(|e| e.kind().to_string()),
+            error: e.map(|e| e.to_string()),
         }
     }
 }
