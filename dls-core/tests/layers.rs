@@ -11,13 +11,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Circles that another change of the same issue removes; the lead deletes an entry when it is
-/// merged. Nothing else may be listed here.
-const KNOWN_CIRCLES: &[&[&str]] = &[
-    // evaluation::state <-> evaluation::disclosure: being removed on the evaluation branch
-    &["evaluation/disclosure.rs", "evaluation/state.rs"],
-];
-
 /// A module path (segments below the crate root) for every file under `src`, keyed by path.
 fn modules(src: &Path) -> BTreeMap<Vec<String>, String> {
     fn walk(dir: &Path, src: &Path, out: &mut BTreeMap<Vec<String>, String>) {
@@ -355,7 +348,6 @@ fn no_import_circle_between_files() {
     let found = circles(&edges);
     let unexpected: Vec<_> = found
         .iter()
-        .filter(|c| !KNOWN_CIRCLES.iter().any(|k| k == c))
         .map(|c| {
             let ties: Vec<String> = c
                 .iter()

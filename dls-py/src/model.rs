@@ -221,8 +221,11 @@ impl PyRuleSet {
     /// Ids of the rules, in file order.
     #[getter]
     fn rules(&self) -> Vec<String> {
-        (0..self.inner.rules().len())
-            .map(|i| self.inner.rule_id(i).to_string())
+        self.inner
+            .data()
+            .rules
+            .iter()
+            .map(|r| r.id.to_string())
             .collect()
     }
 
@@ -260,6 +263,6 @@ impl PyRuleSet {
     }
 
     fn __repr__(&self) -> String {
-        format!("RuleSet({} rules)", self.inner.rules().len())
+        format!("RuleSet({} rules)", self.inner.data().rules.len())
     }
 }

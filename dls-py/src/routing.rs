@@ -151,7 +151,7 @@ impl PyRouter {
     }
 
     fn __repr__(&self) -> String {
-        format!("Router({} rules)", self.rules.inner.rules().len())
+        format!("Router({} rules)", self.rules.inner.data().rules.len())
     }
 }
 
