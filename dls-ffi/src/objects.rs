@@ -196,8 +196,9 @@ impl Router {
         })
     }
 
-    /// Routes again after a service rejected the case or never answered: the next decision
-    /// without that service, marked as "could not get through".
+    /// Routes again, with trace, after the citizen tried `service` without success
+    /// (`outcome`: `rejected`, `no_response` or `waited_too_long`): the next decision without
+    /// that service, marked as "could not get through".
     pub fn reroute(
         &self,
         case: CaseRecord,
@@ -208,33 +209,11 @@ impl Router {
         guard(|| {
             let case = case.row()?.to_case()?;
             let date = routing::date_for(&case, date_arg(date)?)?;
-            let previous = self.inner.route_with(&case, date, RouteOptions::FAST)?;
-            let activity = match outcome.as_str() {
-                "rejected" => dls_core::Activity::Rejected,
-                "no_response" => dls_core::Activity::NoResponse,
-                other => {
-                    return Err(invalid(format!(
-                        "unknown outcome `{}`: use `rejected` or `no_response`",
-                        other.chars().take(20).collect::<String>()
-                    )))
-                }
-            };
-            let event = dls_core::Event {
-                case: case.id().clone(),
-                at: date.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc(),
-                activity,
-                organisation: None,
-                service: Some(service.parse()?),
-                kern: None,
-                need: None,
-                reason: None,
-            };
-            Ok(DecisionRecord::from(&self.inner.reroute(
-                &case,
-                &previous,
-                &event,
-                RouteOptions::TRACE,
-            )?))
+            let (tried, outcome) = (service.parse()?, outcome.parse()?);
+            let d = self
+                .inner
+                .reroute_after(&case, date, &tried, outcome, RouteOptions::TRACE)?;
+            Ok(DecisionRecord::from(&d))
         })
     }
 

@@ -72,6 +72,8 @@ class BindingTest {
         val again = router.reroute(pilotCase("hlmr-2026-0006"), null, "schuldhulp", "rejected")
         assertTrue(again.needs[0].cannotGetThrough)
         assertFalse(again.needs[0].service == first.needs[0].service)
+        assertTrue(again.needs[0].trace.isNotEmpty())
+        assertThrows<DlsException.InvalidInput> { router.reroute(pilotCase("hlmr-2026-0006"), null, "schuldhulp", "ignored") }
     }
 
     @Test
