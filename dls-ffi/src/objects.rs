@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use dls_core::coverage::{self, CoverageFilter};
 use dls_core::pilot;
 use dls_core::routing::{self, RouteOptions};
-use dls_core::rows::{parse_date, CaseRow, RowError};
+use dls_core::rows::{parse_date, RowError};
 use rayon::prelude::*;
 
 use crate::error::{guard, invalid, DlsError, ProblemRecord};
@@ -188,10 +188,8 @@ impl Router {
         guard(|| {
             let case: dls_core::Case = serde_json::from_str(&case_json)
                 .map_err(|e| invalid(format!("invalid case JSON: {e}")))?;
-            let row = CaseRow::from(&case);
-            let d = self
-                .inner
-                .route_row(&row, date_arg(date)?, RouteOptions { trace })?;
+            let date = routing::date_for(&case, date_arg(date)?)?;
+            let d = self.inner.route_with(&case, date, RouteOptions { trace })?;
             Ok(DecisionRecord::from(&d))
         })
     }
