@@ -15,6 +15,7 @@ pub mod ids;
 pub mod pilot;
 mod rng;
 pub mod routing;
+pub mod rows;
 pub mod rules;
 pub mod schema;
 pub mod source;
