@@ -29,6 +29,19 @@
 //!   quantile is shown says nothing finer than the count itself;
 //! - frequent-problem entries counting fewer than `min_cases` are left out (and counted).
 //!
+//! ```
+//! use dls_core::evaluation::Disclosure;
+//!
+//! let d = Disclosure::default();
+//! // 10 of 13 cases: published as 10 of 15, never as 10 / 13.
+//! assert_eq!((d.count(10), d.count(13)), (10, 15));
+//! assert_eq!(d.ratio(10, 13), Some(10.0 / 15.0));
+//! // A p90 of 13 values is withheld; of 40 values it is shown to a tenth of a day.
+//! assert_eq!(d.quantile_days(13, Some(3.14159 * 86_400.0)), None);
+//! assert_eq!(d.quantile_days(40, Some(3.14159 * 86_400.0)), Some(3.1));
+//! assert_eq!(Disclosure::raw().ratio(10, 13), Some(10.0 / 13.0));
+//! ```
+//!
 //! Not covered yet (issue 13, items 1(c) and 1(d)): differences between two outputs of the same
 //! data (the same log with and without one case; two comparisons whose selections differ by a
 //! suppressed cell), and bootstrap interval bounds, which are taken over the exact values.
