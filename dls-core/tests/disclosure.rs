@@ -168,6 +168,15 @@ fn no_suppressed_cell_of_the_pilot_comes_back_from_the_margins() {
         }
     }
     let mut pinned = margin_attack(&by_kern_phase.aggregates, 0, &totals);
+    // The by-kern table's published cells are the totals of the kern × phase lines along phase.
+    let by_kern = summary(vec![Dim::Kern]);
+    let mut totals = BTreeMap::new();
+    for r in &by_kern.aggregates.rows {
+        if let Some(f) = &r.figures {
+            totals.insert(r.key.clone(), to_interval(&candidates(&d, f)));
+        }
+    }
+    pinned.extend(margin_attack(&by_kern_phase.aggregates, 1, &totals));
     // The summary's case count is the total of the by-phase table's one line.
     let all = BTreeMap::from([(vec![], to_interval(&interval(&d, by_phase.cases)))]);
     pinned.extend(margin_attack(&by_phase.aggregates, 0, &all));
