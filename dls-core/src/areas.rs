@@ -11,7 +11,7 @@ use std::str::FromStr;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{IdError, KernId, MunicipalityCode, RegionId};
+use crate::ids::{wire_names, IdError, KernId, MunicipalityCode, RegionId};
 use crate::validation::{Location, ProblemKind, ValidationReport};
 
 /// A municipality (gemeente), identified by its CBS code.
@@ -64,16 +64,17 @@ pub enum Layer {
     Kern,
 }
 
-impl fmt::Display for Layer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Layer::National => "national",
-            Layer::Region => "region",
-            Layer::Municipality => "municipality",
-            Layer::Kern => "kern",
-        })
-    }
-}
+wire_names!(
+    Layer,
+    "layer",
+    display,
+    [
+        National = "national",
+        Region = "region",
+        Municipality = "municipality",
+        Kern = "kern",
+    ]
+);
 
 /// A reference to one area. Written as text: `national`, `region:<id>`, `GM0394` or `kern:<id>`.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -329,27 +330,27 @@ impl Areas {
     }
 
     /// Index of a kern in [`Areas::kernen`].
-    pub fn kern_index(&self, id: &str) -> Option<usize> {
+    pub(crate) fn kern_index(&self, id: &str) -> Option<usize> {
         self.kern_index.get(id).copied()
     }
 
     /// Index of a municipality in [`Areas::municipalities`].
-    pub fn municipality_index(&self, code: &str) -> Option<usize> {
+    pub(crate) fn municipality_index(&self, code: &str) -> Option<usize> {
         self.municipality_index.get(code).copied()
     }
 
     /// Index of a region in [`Areas::regions`].
-    pub fn region_index(&self, id: &str) -> Option<usize> {
+    pub(crate) fn region_index(&self, id: &str) -> Option<usize> {
         self.region_index.get(id).copied()
     }
 
     /// The municipality index of a kern index.
-    pub fn municipality_of_kern(&self, kern: usize) -> usize {
+    pub(crate) fn municipality_of_kern(&self, kern: usize) -> usize {
         self.kern_municipality[kern]
     }
 
     /// The region indexes a municipality index belongs to.
-    pub fn regions_of_municipality(&self, municipality: usize) -> &[usize] {
+    pub(crate) fn regions_of_municipality(&self, municipality: usize) -> &[usize] {
         &self.municipality_regions[municipality]
     }
 
@@ -370,8 +371,14 @@ impl Areas {
         }
     }
 
+    /// True when `area` contains the kern. Unknown areas and kernen contain nothing.
+    pub fn contains(&self, area: &AreaRef, kern: &KernId) -> bool {
+        self.kern_index(kern.as_str())
+            .is_some_and(|k| self.contains_kern(area, k))
+    }
+
     /// True when `area` contains the kern with index `kern`. Unknown areas contain nothing.
-    pub fn contains_kern(&self, area: &AreaRef, kern: usize) -> bool {
+    pub(crate) fn contains_kern(&self, area: &AreaRef, kern: usize) -> bool {
         let m = self.kern_municipality[kern];
         match area {
             AreaRef::National => true,
@@ -385,7 +392,7 @@ impl Areas {
     }
 
     /// The kern indexes inside an area.
-    pub fn kernen_in(&self, area: &AreaRef) -> BTreeSet<usize> {
+    pub(crate) fn kernen_in(&self, area: &AreaRef) -> BTreeSet<usize> {
         match area {
             AreaRef::National => (0..self.data.kernen.len()).collect(),
             AreaRef::Kern(k) => self.kern_index.get(k).copied().into_iter().collect(),
@@ -459,6 +466,11 @@ impl Areas {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn layer_wire_names() {
+        crate::ids::assert_wire_names!(Layer);
+    }
 
     fn sample() -> Areas {
         let data: AreasData = toml::from_str(

@@ -8,48 +8,9 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::conditions::{AgeBand, HouseholdType, LegalFramework, Signal, Urgency};
+pub use crate::attributes::CaseAttributes;
 use crate::directory::Directory;
-use crate::ids::{CaseId, KernId, NeedCode, ServiceId};
-
-/// Attributes of a case that conditions and eligibility may test.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CaseAttributes {
-    /// Age band of the person the needs concern.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub age_band: Option<AgeBand>,
-    /// Household composition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub household: Option<HouseholdType>,
-    /// Urgency; `normal` when not stated.
-    #[serde(default = "normal", skip_serializing_if = "is_normal")]
-    pub urgency: Urgency,
-    /// The legal framework, where known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub framework: Option<LegalFramework>,
-    /// Early signals present.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub signals: Vec<Signal>,
-    /// Household income as a percentage of the social minimum, where known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub income_pct: Option<u16>,
-}
-
-#[allow(clippy::derivable_impls)] // the variants come from a macro
-impl Default for Urgency {
-    fn default() -> Self {
-        Urgency::Normal
-    }
-}
-
-fn normal() -> Urgency {
-    Urgency::Normal
-}
-
-fn is_normal(u: &Urgency) -> bool {
-    *u == Urgency::Normal
-}
+use crate::ids::{wire_names, CaseId, KernId, NeedCode, ServiceId};
 
 /// One need of a case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -73,6 +34,16 @@ pub enum TryOutcome {
     /// The service put the citizen on a waiting list too long to bear.
     WaitedTooLong,
 }
+
+wire_names!(
+    TryOutcome,
+    "try outcome",
+    [
+        Rejected = "rejected",
+        NoResponse = "no_response",
+        WaitedTooLong = "waited_too_long",
+    ]
+);
 
 /// A service the citizen already tried without success.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -320,6 +291,11 @@ impl Case {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn try_outcome_wire_names() {
+        crate::ids::assert_wire_names!(TryOutcome);
+    }
 
     fn data(needs: &[(&str, bool)]) -> CaseData {
         CaseData {

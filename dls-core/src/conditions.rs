@@ -4,133 +4,13 @@
 //! general-purpose language: every condition compiles to a [`ConditionMask`] of bit sets and one
 //! interval, so a rule set can be analysed (overlap, containment, emptiness) exactly.
 
-use std::fmt;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::cases::CaseAttributes;
-
-/// An enumerated case attribute that conditions can test.
-pub trait Attribute: Copy + Ord + fmt::Debug + Serialize + 'static {
-    /// Every value, in order.
-    const ALL: &'static [Self];
-    /// The attribute's field name in files and traces.
-    const FIELD: &'static str;
-    /// Position of the value in [`Attribute::ALL`].
-    fn index(self) -> u32;
-    /// The value's name as written in files.
-    fn name(self) -> &'static str;
-}
-
-macro_rules! attribute_enum {
-    ($(#[$meta:meta])* $name:ident, $field:literal, [$($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)?]) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-        pub enum $name {
-            $($(#[$vm])* #[serde(rename = $text)] $variant),+
-        }
-
-        impl Attribute for $name {
-            const ALL: &'static [Self] = &[$($name::$variant),+];
-            const FIELD: &'static str = $field;
-            fn index(self) -> u32 {
-                self as u32
-            }
-            fn name(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text),+
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.name())
-            }
-        }
-    };
-}
-
-attribute_enum!(
-    /// Age band of the person the need concerns (ordered from young to old).
-    AgeBand, "age_band", [
-        /// 0 to 11 years.
-        Child = "child",
-        /// 12 to 17 years.
-        Youth = "youth",
-        /// 18 to 22 years (the Jeugdwet can extend up to 23).
-        YoungAdult = "young_adult",
-        /// 23 to 66 years.
-        Adult = "adult",
-        /// 67 years and older (state pension age).
-        Senior = "senior",
-    ]
-);
-
-attribute_enum!(
-    /// Composition of the household.
-    HouseholdType, "household", [
-        /// One adult.
-        Single = "single",
-        /// Two adults, no children at home.
-        Couple = "couple",
-        /// One adult with children at home.
-        SingleParent = "single_parent",
-        /// Two adults with children at home.
-        Family = "family",
-        /// Several generations or another composition.
-        Other = "other",
-    ]
-);
-
-attribute_enum!(
-    /// How urgent the case is (ordered).
-    Urgency, "urgency", [
-        /// No particular hurry.
-        Normal = "normal",
-        /// Needs attention within days.
-        Urgent = "urgent",
-        /// Crisis: threatened eviction, energy or water cut-off, safety.
-        Crisis = "crisis",
-    ]
-);
-
-attribute_enum!(
-    /// The law under which the need falls, where known.
-    LegalFramework, "framework", [
-        /// Wet maatschappelijke ondersteuning 2015 (municipal social support).
-        Wmo = "wmo",
-        /// Jeugdwet (youth care).
-        Jeugdwet = "jeugdwet",
-        /// Participatiewet (social assistance, work).
-        Participatiewet = "participatiewet",
-        /// Wet gemeentelijke schuldhulpverlening (debt assistance).
-        Wgs = "wgs",
-        /// Zorgverzekeringswet (health insurance care).
-        Zvw = "zvw",
-        /// Wet langdurige zorg (long-term care).
-        Wlz = "wlz",
-    ]
-);
-
-attribute_enum!(
-    /// Early signals (vroegsignalering) of payment arrears and threats.
-    Signal, "signals", [
-        /// Rent arrears.
-        RentArrears = "rent_arrears",
-        /// Energy bill arrears.
-        EnergyDebt = "energy_debt",
-        /// Water bill arrears.
-        WaterDebt = "water_debt",
-        /// Unpaid health insurance premium.
-        HealthInsuranceArrears = "health_insurance_arrears",
-        /// An eviction is threatened.
-        ThreatenedEviction = "threatened_eviction",
-        /// Energy or water will be cut off.
-        CutOff = "cut_off",
-    ]
-);
+use crate::attributes::CaseAttributes;
+pub use crate::attributes::{
+    AgeBand, Attribute, AttributeName, HouseholdType, LegalFramework, Signal, Urgency,
+};
 
 /// A condition on an enumerated attribute: values allowed by `in`, within `min`..=`max`, and
 /// not in `not_in`. All parts are optional; present parts must all hold.
@@ -235,37 +115,6 @@ impl ConditionError {
 const UNKNOWN_BIT: u16 = 1 << 15;
 /// Mask of an attribute without a condition: every value, and unknown too.
 const ANY: u16 = u16::MAX;
-
-/// The attribute that made a condition fail, for traces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AttributeName {
-    /// Age band.
-    AgeBand,
-    /// Household type.
-    Household,
-    /// Urgency.
-    Urgency,
-    /// Legal framework.
-    Framework,
-    /// Early signals.
-    Signals,
-    /// Income as a percentage of the social minimum.
-    IncomePct,
-}
-
-impl fmt::Display for AttributeName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            AttributeName::AgeBand => "age_band",
-            AttributeName::Household => "household",
-            AttributeName::Urgency => "urgency",
-            AttributeName::Framework => "framework",
-            AttributeName::Signals => "signals",
-            AttributeName::IncomePct => "income_pct",
-        })
-    }
-}
 
 /// Compiled conditions: a bit set per enumerated attribute and an interval for income.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

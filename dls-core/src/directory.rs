@@ -6,7 +6,6 @@
 //! checks every reference and reports every problem at once.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -15,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::areas::{AreaRef, Areas, AreasData, Kern, Municipality, Region};
 use crate::conditions::{ConditionMask, Conditions};
-use crate::ids::{OrganisationId, ServiceId};
+use crate::ids::{wire_names, KernId, OrganisationId, ServiceId};
 use crate::source::{self, Format, ParseError};
 use crate::taxonomy::{Domain, NeedDef, NeedMatcher, Taxonomy, TaxonomyData};
 use crate::validation::{LoadError, Location, ProblemKind, ValidationReport};
@@ -45,6 +44,22 @@ pub enum OrganisationKind {
     Other,
 }
 
+wire_names!(
+    OrganisationKind,
+    "organisation kind",
+    [
+        Municipality = "municipality",
+        Welfare = "welfare",
+        Health = "health",
+        Youth = "youth",
+        Debt = "debt",
+        Housing = "housing",
+        Volunteer = "volunteer",
+        Complaints = "complaints",
+        Other = "other",
+    ]
+);
+
 /// An organisation that offers services.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -72,16 +87,17 @@ pub enum ServiceRole {
     Escalation,
 }
 
-impl fmt::Display for ServiceRole {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ServiceRole::Provider => "provider",
-            ServiceRole::Steunpilaar => "steunpilaar",
-            ServiceRole::Coordinator => "coordinator",
-            ServiceRole::Escalation => "escalation",
-        })
-    }
-}
+wire_names!(
+    ServiceRole,
+    "service role",
+    display,
+    [
+        Provider = "provider",
+        Steunpilaar = "steunpilaar",
+        Coordinator = "coordinator",
+        Escalation = "escalation",
+    ]
+);
 
 /// Capacity of a service, where known.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -117,6 +133,18 @@ pub enum ChannelKind {
     /// Through a referral by a professional only.
     Referral,
 }
+
+wire_names!(
+    ChannelKind,
+    "channel kind",
+    [
+        Phone = "phone",
+        WalkIn = "walk_in",
+        Web = "web",
+        Email = "email",
+        Referral = "referral",
+    ]
+);
 
 /// A contact channel of a service (organisational contact data, never a citizen's).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -445,15 +473,8 @@ impl Directory {
                 Err(errs) => {
                     eligibility.push(ConditionMask::ALL);
                     for e in errs {
-                        let kind = match e {
-                            crate::conditions::ConditionError::Inverted { .. } => {
-                                ProblemKind::InvertedRange
-                            }
-                            crate::conditions::ConditionError::Empty { .. } => {
-                                ProblemKind::EmptyRange
-                            }
-                        };
-                        report.error(kind, loc.clone().field("eligibility"), e.to_string());
+                        let field = loc.clone().field("eligibility");
+                        report.error(e.problem_kind(), field, e.to_string());
                     }
                 }
             }
@@ -531,7 +552,7 @@ impl Directory {
     }
 
     /// Index of a service in [`Directory::services`].
-    pub fn service_index(&self, id: &str) -> Option<usize> {
+    pub(crate) fn service_index(&self, id: &str) -> Option<usize> {
         self.0.service_index.get(id).copied()
     }
 
@@ -544,12 +565,18 @@ impl Directory {
     }
 
     /// Index of the organisation of the service with index `service`.
-    pub fn organisation_of(&self, service: usize) -> usize {
+    pub(crate) fn organisation_of(&self, service: usize) -> usize {
         self.0.service_organisation[service]
     }
 
+    /// Compiled eligibility of a service, or `None` for a service not in the directory.
+    pub fn eligibility_of(&self, service: &ServiceId) -> Option<&ConditionMask> {
+        self.service_index(service.as_str())
+            .map(|s| self.eligibility(s))
+    }
+
     /// Compiled eligibility of the service with index `service`.
-    pub fn eligibility(&self, service: usize) -> &ConditionMask {
+    pub(crate) fn eligibility(&self, service: usize) -> &ConditionMask {
         &self.0.eligibility[service]
     }
 
@@ -558,8 +585,19 @@ impl Directory {
         self.0.origins.file_of(kind, id)
     }
 
+    /// True when the service serves the kern (false when either is not in the directory).
+    pub fn serves(&self, service: &ServiceId, kern: &KernId) -> bool {
+        match (
+            self.service_index(service.as_str()),
+            self.0.areas.kern_index(kern.as_str()),
+        ) {
+            (Some(s), Some(k)) => self.serves_kern(s, k),
+            _ => false,
+        }
+    }
+
     /// True when the service with index `service` serves the kern with index `kern`.
-    pub fn serves_kern(&self, service: usize, kern: usize) -> bool {
+    pub(crate) fn serves_kern(&self, service: usize, kern: usize) -> bool {
         self.0.services[service]
             .areas
             .iter()
@@ -567,7 +605,7 @@ impl Directory {
     }
 
     /// True when the service with index `service` serves every kern of `area`.
-    pub fn serves_area(&self, service: usize, area: &AreaRef) -> bool {
+    pub(crate) fn serves_area(&self, service: usize, area: &AreaRef) -> bool {
         let s = &self.0.services[service];
         if s.areas.iter().any(|a| self.0.areas.area_within(area, a)) {
             return true;
@@ -582,5 +620,15 @@ pub(crate) fn unknown_area_kind(a: &AreaRef) -> ProblemKind {
         AreaRef::Region(_) => ProblemKind::UnknownRegion,
         AreaRef::Municipality(_) => ProblemKind::UnknownMunicipality,
         _ => ProblemKind::UnknownKern,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_agree_with_serde() {
+        crate::ids::assert_wire_names!(OrganisationKind, ServiceRole, ChannelKind);
     }
 }

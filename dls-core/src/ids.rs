@@ -88,6 +88,85 @@ fn municipality_code(kind: &'static str, s: &str) -> Result<(), IdError> {
     }
 }
 
+/// The most characters of rejected input an error about an enum name repeats.
+pub(crate) const MAX_ECHO: usize = 20;
+
+impl IdError {
+    /// The error for `text` that is none of the names of an enumeration.
+    pub(crate) fn unknown_name(kind: &'static str, text: &str, allowed: &'static str) -> IdError {
+        IdError {
+            kind,
+            value: text.chars().take(MAX_ECHO).collect(),
+            reason: allowed,
+        }
+    }
+}
+
+/// Gives a unit enum its wire names (the names serde reads and writes): `as_str()` and a
+/// `FromStr` that accepts exactly those names, with an [`IdError`] that lists them. Bindings
+/// use these instead of round trips through serde. The names must equal the serde names; each
+/// module's tests check that with `assert_wire_names`. With `display`, `Display` writes the
+/// wire name too.
+macro_rules! wire_names {
+    ($name:ident, $kind:literal, display, [$($variant:ident = $text:literal),+ $(,)?]) => {
+        $crate::ids::wire_names!($name, $kind, [$($variant = $text),+]);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+    ($name:ident, $kind:literal, [$first:ident = $ftext:literal $(, $variant:ident = $text:literal)* $(,)?]) => {
+        impl $name {
+            /// The name as written in files and on the wire (the serde name).
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $name::$first => $ftext,
+                    $($name::$variant => $text,)*
+                }
+            }
+
+            #[cfg(test)]
+            pub(crate) const WIRE_ALL: &'static [$name] = &[$name::$first $(, $name::$variant)*];
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::ids::IdError;
+            /// Accepts exactly the names of [`Self::as_str`].
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $ftext => Ok($name::$first),
+                    $($text => Ok($name::$variant),)*
+                    _ => Err($crate::ids::IdError::unknown_name(
+                        $kind,
+                        s,
+                        concat!("must be one of `", $ftext, "`" $(, ", `", $text, "`")*),
+                    )),
+                }
+            }
+        }
+    };
+}
+pub(crate) use wire_names;
+
+/// Checks in tests that `as_str`, `FromStr` and serde agree on every value of an enum.
+#[cfg(test)]
+macro_rules! assert_wire_names {
+    ($($name:ty),+ $(,)?) => {$(
+        for &v in <$name>::WIRE_ALL {
+            let json = serde_json::to_value(v).unwrap();
+            assert_eq!(json, serde_json::Value::from(v.as_str()), "{v:?}");
+            assert_eq!(v.as_str().parse::<$name>().unwrap(), v);
+        }
+        let e = "x".repeat(100).parse::<$name>().unwrap_err();
+        assert_eq!(e.value.chars().count(), $crate::ids::MAX_ECHO);
+        assert!(e.reason.contains(<$name>::WIRE_ALL[0].as_str()), "{e}");
+    )+};
+}
+#[cfg(test)]
+pub(crate) use assert_wire_names;
+
 macro_rules! string_id {
     ($(#[$meta:meta])* $name:ident, $kind:literal, $check:ident, $pattern:literal) => {
         $(#[$meta])*

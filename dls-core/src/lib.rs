@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod areas;
+pub mod attributes;
 pub mod cases;
 pub mod conditions;
 pub mod coverage;
@@ -18,6 +19,7 @@ pub mod rows;
 pub mod rules;
 pub mod schema;
 pub mod source;
+#[cfg(any(test, feature = "synthetic"))]
 pub mod synthetic;
 pub mod taxonomy;
 pub mod validation;
@@ -31,7 +33,7 @@ pub use ids::{
     CaseId, KernId, MunicipalityCode, NeedCode, OrganisationId, RegionId, RuleId, ServiceId,
 };
 pub use rules::{RuleSet, RuleSetData, Target};
-pub use source::{Format, ParseError};
+pub use source::{Format, ParseError, ParseLocation};
 pub use validation::{LoadError, Problem, ProblemKind, Severity, ValidationReport};
 
 /// The crate version.

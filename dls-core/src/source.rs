@@ -9,6 +9,8 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::ids::wire_names;
+
 /// The largest input accepted by the loaders, in bytes (64 MiB).
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 
@@ -35,6 +37,8 @@ impl Format {
         }
     }
 }
+
+wire_names!(Format, "format", [Toml = "toml", Json = "json"]);
 
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -103,6 +107,40 @@ pub enum ParseError {
         /// What is wrong, without quoting the input.
         message: String,
     },
+}
+
+/// Where in its input a [`ParseError`] happened, as far as known: what bindings show beside the
+/// message, without matching on the error's variants.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ParseLocation {
+    /// The file (or source name).
+    pub file: Option<String>,
+    /// The 1-based line.
+    pub line: Option<usize>,
+    /// The 1-based column.
+    pub column: Option<usize>,
+}
+
+impl ParseError {
+    /// Where the error happened: the file always, line and column where known.
+    pub fn location(&self) -> ParseLocation {
+        let known = |n: usize| (n > 0).then_some(n);
+        let (file, line, column) = match self {
+            ParseError::Syntax {
+                file, line, column, ..
+            } => (file, known(*line), known(*column)),
+            ParseError::TooDeep { file, line, .. } => (file, known(*line), None),
+            ParseError::Io { file, .. }
+            | ParseError::UnknownFormat { file }
+            | ParseError::Empty { file }
+            | ParseError::TooLarge { file, .. } => (file, None, None),
+        };
+        ParseLocation {
+            file: Some(file.clone()),
+            line,
+            column,
+        }
+    }
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -239,6 +277,12 @@ pub fn read_file(path: &Path) -> Result<(String, Format, String), ParseError> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn format_wire_names() {
+        crate::ids::assert_wire_names!(Format);
+        assert_eq!(Format::Toml.to_string(), "TOML");
+    }
+
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
@@ -255,6 +299,25 @@ mod tests {
         }
         let e = parse::<T>("{\n\"a\": \"x\"}", Format::Json, "f.json").unwrap_err();
         assert!(matches!(e, ParseError::Syntax { line: 2, .. }), "{e:?}");
+    }
+
+    #[test]
+    fn locations_without_matching_variants() {
+        let e = parse::<T>("a = 1\nb = 2\n", Format::Toml, "f.toml").unwrap_err();
+        let l = e.location();
+        assert_eq!(
+            (l.file.as_deref(), l.line, l.column),
+            (Some("f.toml"), Some(2), Some(1))
+        );
+        let e = parse::<T>(" ", Format::Json, "e.json").unwrap_err();
+        assert_eq!(
+            e.location(),
+            ParseLocation {
+                file: Some("e.json".into()),
+                line: None,
+                column: None
+            }
+        );
     }
 
     #[test]

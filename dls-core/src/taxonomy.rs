@@ -295,16 +295,8 @@ impl Taxonomy {
                 };
                 if let Err(errs) = crate::conditions::ConditionMask::compile(&probe) {
                     for e in errs {
-                        let kind = match e {
-                            crate::conditions::ConditionError::Inverted { .. } => {
-                                ProblemKind::InvertedRange
-                            }
-                            crate::conditions::ConditionError::Empty { .. } => {
-                                ProblemKind::EmptyRange
-                            }
-                        };
                         report.error(
-                            kind,
+                            e.problem_kind(),
                             Location::item(
                                 file_of("need", n.code.as_str()).as_deref(),
                                 "need",
@@ -351,11 +343,6 @@ impl Taxonomy {
     /// A need by code.
     pub fn need(&self, code: &str) -> Option<&NeedDef> {
         self.index.get(code).map(|&i| &self.data.needs[i])
-    }
-
-    /// Index of a need in [`Taxonomy::needs`].
-    pub fn need_index(&self, code: &str) -> Option<usize> {
-        self.index.get(code).copied()
     }
 
     /// True when the code is a declared need or domain.

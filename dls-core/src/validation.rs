@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::wire_names;
 use crate::source::ParseError;
 
 /// How serious a problem is.
@@ -18,6 +19,8 @@ pub enum Severity {
     /// The data can be used, but probably does not say what its author meant.
     Warning,
 }
+
+wire_names!(Severity, "severity", [Error = "error", Warning = "warning"]);
 
 /// What kind of problem was found. Tests and tools match on this, not on the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -64,6 +67,32 @@ pub enum ProblemKind {
     /// A list that must not be empty is empty.
     EmptyList,
 }
+
+wire_names!(
+    ProblemKind,
+    "problem kind",
+    [
+        DuplicateId = "duplicate_id",
+        UnknownMunicipality = "unknown_municipality",
+        UnknownKern = "unknown_kern",
+        UnknownRegion = "unknown_region",
+        UnknownNeed = "unknown_need",
+        UnknownDomain = "unknown_domain",
+        UnknownOrganisation = "unknown_organisation",
+        UnknownService = "unknown_service",
+        UnknownRule = "unknown_rule",
+        EmptyRange = "empty_range",
+        InvertedRange = "inverted_range",
+        Ambiguous = "ambiguous",
+        Shadowed = "shadowed",
+        TargetOutsideCoverage = "target_outside_coverage",
+        TargetLacksNeed = "target_lacks_need",
+        WrongRole = "wrong_role",
+        InvalidOverride = "invalid_override",
+        ConflictingSetting = "conflicting_setting",
+        EmptyList = "empty_list",
+    ]
+);
 
 /// Where a problem is: as much of file, item, field and row as applies.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -138,11 +167,13 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{sev}: {}: {}", self.location, self.message)
+        write!(
+            f,
+            "{}: {}: {}",
+            self.severity.as_str(),
+            self.location,
+            self.message
+        )
     }
 }
 
@@ -250,4 +281,14 @@ pub enum LoadError {
     /// The input was read and failed validation.
     #[error(transparent)]
     Invalid(#[from] ValidationReport),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_agree_with_serde() {
+        crate::ids::assert_wire_names!(Severity, ProblemKind);
+    }
 }

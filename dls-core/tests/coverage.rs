@@ -3,6 +3,7 @@
 
 use dls_core::conditions::AgeBand;
 use dls_core::coverage::{self, CoverageOptions, CoverageReport, CoverageStatus};
+use dls_core::ids::{KernId, RuleId};
 use dls_core::{pilot, Format, RuleSet, RuleSetData};
 
 fn pilot_coverage(date: &str) -> CoverageReport {
@@ -183,25 +184,19 @@ fn a_kern_rule_overrides_a_municipal_rule_only_inside_that_kern() {
         );
     }
     let rules = pilot::rules();
-    let dir = rules.directory();
-    let gm = rules
-        .data()
-        .rules
-        .iter()
-        .position(|x| x.id.as_str() == "gm-administratie")
-        .unwrap();
+    let gm: RuleId = "gm-administratie".parse().unwrap();
     let date = "2026-06-01".parse().unwrap();
-    let bhd = dir.areas().kern_index("badhoevedorp").unwrap();
-    let hfd = dir.areas().kern_index("hoofddorp").unwrap();
+    let bhd: KernId = "badhoevedorp".parse().unwrap();
+    let hfd: KernId = "hoofddorp".parse().unwrap();
     let o = rules
-        .overridden(gm, bhd, date)
+        .overridden_in(&gm, &bhd, date)
         .expect("replaced in Badhoevedorp");
     assert_eq!(o.by.as_str(), "kern-badhoevedorp-administratie");
     assert!(o.replaced);
-    assert!(rules.overridden(gm, hfd, date).is_none());
+    assert!(rules.overridden_in(&gm, &hfd, date).is_none());
     // before the village's contract started, the municipal rule still held there
     assert!(rules
-        .overridden(gm, bhd, "2025-02-28".parse().unwrap())
+        .overridden_in(&gm, &bhd, "2025-02-28".parse().unwrap())
         .is_none());
 }
 

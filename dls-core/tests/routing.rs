@@ -5,11 +5,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use dls_core::cases::{CaseData, TryOutcome};
+use dls_core::conditions::ConditionMask;
+use dls_core::ids::ServiceId;
 use dls_core::routing::{
     what_if, CoordinatorBasis, FallbackTrace, GapReason, HouseholdDecision, NeedDecision, Outcome,
     RouteOptions, Router, RoutingError, Verdict,
 };
-use dls_core::rules::{CapacityPolicy, CompiledTarget};
+use dls_core::rules::{CapacityPolicy, Rule, Target};
 use dls_core::synthetic::{self, Scale};
 use dls_core::{
     pilot, Activity, Case, CaseError, Directory, DirectoryData, Event, Format, Layer, RuleSet,
@@ -347,7 +349,8 @@ fn first_candidate_not_skipped_decides_and_later_ones_lose_to_it() {
     assert!(
         matches!(verdict_of(n, "reg-hulp"), Verdict::LostTo { winner } if winner.as_str() == "gm-hulp")
     );
-    // routing order: most specific layer first, then priority
+    // routing order: most specific layer first, then priority; the rule of dorp-a does not
+    // apply in dorp-b and is not listed
     let order: Vec<_> = n
         .trace
         .as_ref()
@@ -358,13 +361,7 @@ fn first_candidate_not_skipped_decides_and_later_ones_lose_to_it() {
         .collect();
     assert_eq!(
         order,
-        [
-            "kern-a-hulp",
-            "gm-hulp-urgent",
-            "gm-hulp-oud",
-            "gm-hulp",
-            "reg-hulp"
-        ]
+        ["gm-hulp-urgent", "gm-hulp-oud", "gm-hulp", "reg-hulp"]
     );
 }
 
@@ -622,12 +619,16 @@ fn a_kern_rule_overrides_the_municipal_rule_only_inside_its_kern() {
         .needs
         .remove(0);
     assert_eq!(service_of(&b), Some("loket"));
-    assert_eq!(
-        verdict_of(&b, "kern-a-hulp"),
-        &Verdict::OutOfArea {
-            area: "kern:dorp-a".parse().unwrap()
-        }
-    );
+    // and the trace does not list the rule of the other kern: it does not apply here
+    let t = b.trace.as_ref().expect("traced");
+    assert!(t
+        .candidates
+        .iter()
+        .all(|c| c.rule.as_str() != "kern-a-hulp"));
+    assert!(t
+        .candidates
+        .iter()
+        .all(|c| !matches!(c.verdict, Verdict::OutOfArea { .. })));
 }
 
 #[test]
@@ -770,6 +771,69 @@ fn rerouting_after_rejection_and_no_response_moves_on_and_remembers() {
             ("regio-hulp", TryOutcome::NoResponse)
         ]
     );
+}
+
+#[test]
+fn reroute_after_builds_the_bounce_itself_and_agrees_with_reroute() {
+    let r = world();
+    let c = case("dorp-b", &["zorg.hulp", "zorg.klacht"], adult(), &[]);
+    let date = d(SPRING_2026);
+    let loket: dls_core::ids::ServiceId = "loket".parse().unwrap();
+    for (outcome, activity) in [
+        (TryOutcome::Rejected, Activity::Rejected),
+        (TryOutcome::NoResponse, Activity::NoResponse),
+    ] {
+        for opts in [RouteOptions::TRACE, RouteOptions::FAST] {
+            let after = r.reroute_after(&c, date, &loket, outcome, opts).unwrap();
+            let first = r.route_with(&c, date, RouteOptions::FAST).unwrap();
+            let by_event = r
+                .reroute(&c, &first, &bounce("c-1", activity, Some("loket")), opts)
+                .unwrap();
+            assert_eq!(after, by_event);
+            assert_eq!(after.date, date);
+            assert_eq!(service_of(after.primary()), Some("regio-hulp"));
+            assert!(after.primary().cannot_get_through);
+            assert_eq!(after.avoided.len(), 1);
+            assert_eq!(after.avoided[0].outcome, outcome);
+        }
+    }
+    // services the case already tried stay avoided, and a service tried twice is listed once
+    let tried = case("dorp-b", &["zorg.hulp"], adult(), &["loket"]);
+    let regio: dls_core::ids::ServiceId = "regio-hulp".parse().unwrap();
+    let next = r
+        .reroute_after(
+            &tried,
+            date,
+            &regio,
+            TryOutcome::NoResponse,
+            RouteOptions::FAST,
+        )
+        .unwrap();
+    assert!(matches!(
+        next.primary().outcome,
+        Outcome::Steunpilaar { fallback: true, .. }
+    ));
+    assert_eq!(next.avoided.len(), 2);
+    let again = r
+        .reroute_after(
+            &tried,
+            date,
+            &loket,
+            TryOutcome::NoResponse,
+            RouteOptions::FAST,
+        )
+        .unwrap();
+    assert_eq!(again.avoided.len(), 1);
+    let e = r
+        .reroute_after(
+            &c,
+            date,
+            &"nergens".parse().unwrap(),
+            TryOutcome::Rejected,
+            RouteOptions::FAST,
+        )
+        .unwrap_err();
+    assert_eq!(e.to_string(), "case `c-1`: unknown service `nergens`");
 }
 
 #[test]
@@ -950,6 +1014,46 @@ fn batch_without_a_date_uses_each_cases_opened_date_or_says_it_is_missing() {
         Some("zorg-hulp")
     );
     assert!(matches!(out[1], Err(RoutingError::NoDate { .. })));
+}
+
+#[test]
+fn a_batch_gives_one_result_per_case_in_its_place_on_any_number_of_threads() {
+    let r = world();
+    let kern_of = |i: usize| match i % 7 {
+        3 => "nergens",
+        k if k % 2 == 0 => "dorp-a",
+        _ => "dorp-b",
+    };
+    let cases: Vec<Case> = (0..500)
+        .map(|i| {
+            let mut v =
+                serde_json::to_value(case(kern_of(i), &["zorg.hulp"], adult(), &[])).unwrap();
+            v["id"] = serde_json::json!(format!("c-{i}"));
+            serde_json::from_value(v).unwrap()
+        })
+        .collect();
+    for threads in [1, 4] {
+        let out = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| r.route_batch(&cases, Some(d(SPRING_2026)), RouteOptions::FAST));
+        assert_eq!(out.len(), cases.len());
+        for (i, (res, c)) in out.iter().zip(&cases).enumerate() {
+            match res {
+                Ok(dec) => {
+                    assert_eq!(&dec.case, c.id());
+                    assert_eq!(dec.kern.as_str(), kern_of(i));
+                }
+                Err(RoutingError::UnknownKern { case, kern }) => {
+                    assert_eq!(case, c.id());
+                    assert_eq!(kern.as_str(), "nergens");
+                    assert_eq!(i % 7, 3);
+                }
+                Err(e) => panic!("unexpected {e}"),
+            }
+        }
+    }
 }
 
 // ------------------------------------------------------------------ traces
@@ -1258,12 +1362,15 @@ type RefDecision = (Outcome, Option<String>, bool);
 fn reference(rules: &RuleSet, case: &Case, date: NaiveDate) -> Vec<RefDecision> {
     let dir = rules.directory();
     let areas = dir.areas();
-    let kern = areas.kern_index(case.kern().as_str()).unwrap();
     let policy = rules.capacity_policy();
     let tried = case.situation().tried();
     let service_ok = |s: usize| -> Result<(), bool> {
         let svc = &dir.services()[s];
-        if !svc.valid.contains(date) || dir.eligibility(s).check(case.attributes()).is_err() {
+        let eligible = dir
+            .eligibility_of(&svc.id)
+            .unwrap()
+            .check(case.attributes());
+        if !svc.valid.contains(date) || eligible.is_err() {
             return Err(false);
         }
         if policy != CapacityPolicy::Ignore && svc.capacity.is_some_and(|c| c.is_full()) {
@@ -1280,63 +1387,61 @@ fn reference(rules: &RuleSet, case: &Case, date: NaiveDate) -> Vec<RefDecision> 
             dir.services()[s].organisation.clone(),
         )
     };
+    let index = |id: &ServiceId| service_position(dir, id);
+    let steunpilaar = rules.steunpilaar(case.kern()).map(index);
     let mut out = Vec::new();
     for need in case.needs() {
-        let mut cands: Vec<usize> = rules
-            .order()
-            .iter()
-            .copied()
-            .filter(|&r| {
-                let c = &rules.rules()[r];
-                c.needs.iter().any(|m| m.matches(&need.need))
-                    && areas.contains_kern(&c.area, kern)
-                    && c.valid.contains(date)
-                    && rules.overridden(r, kern, date).is_none()
+        let mut cands: Vec<&Rule> = rules
+            .in_routing_order()
+            .filter(|r| {
+                r.needs.iter().any(|m| m.matches(&need.need))
+                    && areas.contains(&r.area, case.kern())
+                    && r.valid.contains(date)
+                    && rules.overridden_in(&r.id, case.kern(), date).is_none()
             })
             .collect();
         if policy == CapacityPolicy::PreferShorterWait {
-            let wait = |r: usize| match rules.rules()[r].target {
-                CompiledTarget::Service(s) | CompiledTarget::Escalation(s) => dir.services()[s]
+            let wait = |r: &Rule| match &r.target {
+                Target::Service(s) | Target::Escalation(s) => dir.services()[index(s)]
                     .capacity
                     .and_then(|c| c.waiting_weeks)
                     .unwrap_or(u32::MAX),
                 _ => u32::MAX,
             };
-            cands.sort_by_key(|&r| {
-                let c = &rules.rules()[r];
+            cands.sort_by_key(|r| {
                 (
-                    std::cmp::Reverse(c.layer),
-                    std::cmp::Reverse(c.priority),
+                    std::cmp::Reverse(r.layer()),
+                    std::cmp::Reverse(r.priority),
                     wait(r),
                 )
             });
         }
         let mut cgt = false;
         let mut decided = None;
-        for &r in &cands {
-            let c = &rules.rules()[r];
-            if c.when.check(case.attributes()).is_err() {
+        for r in &cands {
+            let when = ConditionMask::compile(&r.when).unwrap();
+            if when.check(case.attributes()).is_err() {
                 continue;
             }
-            let (s, make): (usize, fn(_, _) -> Outcome) = match c.target {
-                CompiledTarget::NotCovered => {
+            let (s, make): (usize, fn(_, _) -> Outcome) = match &r.target {
+                Target::NotCovered => {
                     decided = Some((
                         Outcome::Gap {
                             reason: GapReason::NotCovered,
                         },
-                        Some(rules.rule_id(r).to_string()),
+                        Some(r.id.to_string()),
                     ));
                     break;
                 }
-                CompiledTarget::Service(s) => (s, |service, organisation| Outcome::Service {
+                Target::Service(s) => (index(s), |service, organisation| Outcome::Service {
                     service,
                     organisation,
                 }),
-                CompiledTarget::Escalation(s) => (s, |service, organisation| Outcome::Escalation {
+                Target::Escalation(s) => (index(s), |service, organisation| Outcome::Escalation {
                     service,
                     organisation,
                 }),
-                CompiledTarget::Steunpilaar => match rules.steunpilaar_for(kern) {
+                Target::Steunpilaar => match steunpilaar {
                     Some(s) => (s, |service, organisation| Outcome::Steunpilaar {
                         service,
                         organisation,
@@ -1348,10 +1453,7 @@ fn reference(rules: &RuleSet, case: &Case, date: NaiveDate) -> Vec<RefDecision> 
             match service_ok(s) {
                 Ok(()) => {
                     let (service, organisation) = ids(s);
-                    decided = Some((
-                        make(service, organisation),
-                        Some(rules.rule_id(r).to_string()),
-                    ));
+                    decided = Some((make(service, organisation), Some(r.id.to_string())));
                     break;
                 }
                 Err(t) => cgt |= t,
@@ -1365,7 +1467,7 @@ fn reference(rules: &RuleSet, case: &Case, date: NaiveDate) -> Vec<RefDecision> 
                     GapReason::AllSkipped
                 },
             };
-            let o = match rules.steunpilaar_for(kern) {
+            let o = match steunpilaar {
                 Some(s) => match service_ok(s) {
                     Ok(()) => {
                         let (service, organisation) = ids(s);
@@ -1393,18 +1495,24 @@ fn reference(rules: &RuleSet, case: &Case, date: NaiveDate) -> Vec<RefDecision> 
 /// indexed router agrees with the reference.
 fn check_decision(rules: &RuleSet, case: &Case, date: NaiveDate, dec: &HouseholdDecision) {
     let dir = rules.directory();
-    let kern = dir.areas().kern_index(case.kern().as_str()).unwrap();
     assert_eq!(dec.needs.len(), case.needs().len(), "no need dropped");
     for (n, cn) in dec.needs.iter().zip(case.needs()) {
         assert_eq!(n.need, cn.need);
         match &n.outcome {
             Outcome::Service { service, .. } => {
-                let s = dir.service_index(service.as_str()).unwrap();
+                let s = service_position(dir, service);
                 let svc = &dir.services()[s];
                 assert!(svc.offers(&cn.need), "{service} offers {}", cn.need);
-                assert!(dir.serves_kern(s, kern), "{service} serves the kern");
+                assert!(
+                    dir.serves(service, case.kern()),
+                    "{service} serves the kern"
+                );
                 assert!(svc.valid.contains(date), "{service} valid on {date}");
-                assert!(dir.eligibility(s).check(case.attributes()).is_ok());
+                assert!(dir
+                    .eligibility_of(service)
+                    .unwrap()
+                    .check(case.attributes())
+                    .is_ok());
                 assert!(!case
                     .situation()
                     .tried()
@@ -1412,12 +1520,12 @@ fn check_decision(rules: &RuleSet, case: &Case, date: NaiveDate, dec: &Household
                     .any(|t| &t.service == service));
             }
             Outcome::Escalation { service, .. } => {
-                let s = dir.service_index(service.as_str()).unwrap();
-                assert!(dir.serves_kern(s, kern) && dir.services()[s].valid.contains(date));
+                let s = service_position(dir, service);
+                assert!(dir.serves(service, case.kern()) && dir.services()[s].valid.contains(date));
             }
             Outcome::Steunpilaar { service, .. } => {
-                let s = dir.service_index(service.as_str()).unwrap();
-                assert_eq!(rules.steunpilaar_for(kern), Some(s));
+                let s = service_position(dir, service);
+                assert_eq!(rules.steunpilaar(case.kern()), Some(service));
                 assert!(dir.services()[s].valid.contains(date));
             }
             Outcome::Gap { .. } => {}
@@ -1518,4 +1626,12 @@ proptest! {
             check_decision(&rules, &c, date, &dec);
         }
     }
+}
+
+/// The position of a service in `Directory::services` (the reference keeps its own indexes).
+fn service_position(dir: &Directory, service: &dls_core::ServiceId) -> usize {
+    dir.services()
+        .iter()
+        .position(|s| s.id == *service)
+        .unwrap()
 }

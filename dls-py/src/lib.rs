@@ -22,6 +22,7 @@ mod evaluation;
 mod model;
 mod pilot;
 mod routing;
+mod synthetic;
 mod table;
 
 /// The native module.
@@ -51,5 +52,6 @@ fn _dls(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pilot::pilot_events_csv, m)?)?;
     #[cfg(feature = "test-hooks")]
     m.add_function(wrap_pyfunction!(pilot::_panic_for_tests, m)?)?;
+    m.add_function(wrap_pyfunction!(synthetic::_synthetic_events, m)?)?;
     Ok(())
 }

@@ -10,14 +10,53 @@ use std::sync::Arc;
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
+use super::clocks::{ClockKind, ClockStatus};
 use super::disclosure::Disclosure;
 use super::error::EvalError;
 use super::ingest::{EventLog, FxMap, NONE};
-use super::metrics::{CaseMetrics, Ctx, ProblemSink};
+use super::metrics::{CaseCore, CaseMetrics, Ctx, ProblemSink};
 use super::options::EvalOptions;
 use super::table::{self, pairs, Cell, Dim, ProblemState, Problems, Table, WaitCell};
 use super::time::{civil_from_days, day_to_date, local_day};
 use crate::events::RejectionReason;
+
+impl Cell {
+    /// Adds one case's metrics.
+    pub(crate) fn add_case(&mut self, m: &CaseCore) {
+        self.cases += 1;
+        match m.first_contact {
+            Some(s) => self.first_contact.add(s as f64),
+            None => self.first_contact_open += 1,
+        }
+        match m.right_place {
+            Some(s) => self.right_place.add(s as f64),
+            None => self.right_place_open += 1,
+        }
+        self.handoffs += m.handoffs as u64;
+        self.bounces += m.bounces as u64;
+        self.cases_bounced += (m.bounces > 0) as u64;
+        self.loops += m.loops as u64;
+        self.cases_looped += (m.loops > 0) as u64;
+        self.organisations += m.organisations as u64;
+        self.escalations += m.escalations as u64;
+        self.cases_escalated += (m.escalations > 0) as u64;
+        self.resolved += m.resolved as u64;
+        self.reopened += m.reopened as u64;
+        for c in &m.clocks {
+            let i = ClockKind::ALL
+                .iter()
+                .position(|k| *k == c.clock)
+                .unwrap_or(0);
+            let cc = &mut self.clocks[i];
+            match c.status {
+                ClockStatus::Met => cc.met += 1,
+                ClockStatus::Missed => cc.missed += 1,
+                ClockStatus::Running => cc.running += 1,
+                ClockStatus::Overdue => cc.overdue += 1,
+            }
+        }
+    }
+}
 
 /// The mergeable state of an evaluation: serialise it, ship it, merge it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

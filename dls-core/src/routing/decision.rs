@@ -127,8 +127,9 @@ impl fmt::Display for Outcome {
 pub enum Verdict {
     /// This rule decided.
     Decided,
-    /// The rule's area does not contain the case's kern (a kern rule of another kern in the
-    /// same municipality; rules of other municipalities and regions are not listed).
+    /// The rule's area does not contain the case's kern. Traces no longer list such rules (they
+    /// list only candidates whose area contains the case's kern); the verdict is kept so that
+    /// decisions stored before still read.
     OutOfArea {
         /// The rule's area.
         area: AreaRef,
@@ -268,8 +269,9 @@ pub enum FallbackTrace {
     NoSteunpilaar,
 }
 
-/// Why a need went where it went: every candidate rule in routing order with its verdict, and
-/// the fallback when no rule decided.
+/// Why a need went where it went: every candidate rule that applies to the case's area (its
+/// area contains the case's kern), in routing order with its verdict, and the fallback when
+/// no rule decided.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct NeedTrace {
     /// Candidates in routing order (the order the ladder walked them).

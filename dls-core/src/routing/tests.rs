@@ -1,6 +1,8 @@
 //! Unit tests of the index against the pilot.
 
+use super::index::NONE;
 use super::*;
+use crate::areas::AreaRef;
 use crate::pilot;
 
 #[test]

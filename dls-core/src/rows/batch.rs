@@ -79,12 +79,22 @@ impl Router {
     ) -> Vec<Result<HouseholdDecision, BatchError>> {
         rows.par_iter()
             .with_min_len(64)
-            .map(|r| {
-                let case = r.to_case()?;
-                let d = date_for(&case, date)?;
-                Ok(self.route_with(&case, d, options)?)
-            })
+            .map(|r| self.route_row(r, date, options))
             .collect()
+    }
+
+    /// Routes one row on `date`, or on its own `opened` date when `date` is `None`: the
+    /// decision for the case the row describes, or why there is none. A host that reads its
+    /// rows itself in parallel calls this per row; [`Router::route_rows`] calls it for a slice.
+    pub fn route_row(
+        &self,
+        row: &CaseRow<'_>,
+        date: Option<NaiveDate>,
+        options: RouteOptions,
+    ) -> Result<HouseholdDecision, BatchError> {
+        let case = row.to_case()?;
+        let d = date_for(&case, date)?;
+        Ok(self.route_with(&case, d, options)?)
     }
 }
 

@@ -28,6 +28,7 @@ __all__ = [
     "pilot_cases",
     "pilot_events_csv",
     "_panic_for_tests",
+    "_synthetic_events",
 ]
 
 __version__: str
@@ -193,3 +194,12 @@ def pilot_rules() -> RuleSet: ...
 def pilot_cases() -> List[Dict[str, Any]]: ...
 def pilot_events_csv() -> str: ...
 def _panic_for_tests() -> None: ...
+def _synthetic_events(
+    n_cases: int,
+    seed: int = 7,
+    *,
+    first_case: int = 0,
+    municipalities: int = 1,
+    kernen: int = 5,
+    span_days: int = 730,
+) -> str: ...

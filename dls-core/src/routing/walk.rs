@@ -1,0 +1,421 @@
+//! The ladder for one need (see "Routing one need" in the module docs), and the household
+//! around it: the needs primary first, and one coordinator.
+
+use chrono::NaiveDate;
+
+use super::index::{Entry, HotArea, HotRule, HotTarget, NONE};
+use super::{
+    CandidateTrace, Contact, Coordinator, CoordinatorBasis, FallbackTrace, GapReason,
+    HouseholdDecision, JointPlan, NeedDecision, NeedTrace, Outcome, RouteOptions, Router,
+    RoutingError,
+};
+use crate::areas::Layer;
+use crate::cases::{Case, CaseAttributes, TriedService, TryOutcome};
+use crate::conditions::AttributeName;
+
+/// Why a candidate was skipped, by index (turned into a [`Verdict`] only when tracing).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Skip {
+    OutOfArea,
+    Overridden(u32),
+    NotValid,
+    Condition(AttributeName),
+    ServiceNotValid(u32),
+    Ineligible(u32, AttributeName),
+    Full(u32),
+    Tried(u32, TryOutcome),
+    NoSteunpilaar,
+}
+
+impl Skip {
+    /// True when the rule was not a candidate at all (step 1 of the ladder).
+    pub(super) fn structural(self) -> bool {
+        matches!(self, Skip::OutOfArea | Skip::Overridden(_) | Skip::NotValid)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Pick {
+    Service(u32),
+    Escalation(u32),
+    Steunpilaar(u32, bool),
+    Gap(GapReason),
+}
+
+pub(super) struct Ctx<'a> {
+    pub(super) kern: u32,
+    pub(super) municipality: u32,
+    pub(super) date: NaiveDate,
+    pub(super) attributes: &'a CaseAttributes,
+    pub(super) tried: &'a [(u32, TryOutcome)],
+}
+
+impl Router {
+    pub(super) fn route_inner(
+        &self,
+        case: &Case,
+        date: NaiveDate,
+        avoided: &[TriedService],
+        extra: Option<TriedService>,
+        options: RouteOptions,
+    ) -> Result<HouseholdDecision, RoutingError> {
+        let inner = &*self.0;
+        let kern = inner
+            .kern_lookup
+            .get(case.kern().as_str())
+            .map(|&k| k as usize)
+            .ok_or_else(|| RoutingError::UnknownKern {
+                case: case.id().clone(),
+                kern: case.kern().clone(),
+            })?;
+        let mut avoided_list: Vec<TriedService> = avoided.to_vec();
+        if let Some(e) = extra {
+            if !avoided_list.iter().any(|t| t.service == e.service) {
+                avoided_list.push(e);
+            }
+        }
+        let tried = self.tried_indexes(case, &avoided_list)?;
+        let ctx = Ctx {
+            kern: kern as u32,
+            municipality: inner.kern_municipality[kern],
+            date,
+            attributes: case.attributes(),
+            tried: &tried,
+        };
+
+        let mut needs = Vec::with_capacity(case.needs().len());
+        let mut household = Household::new();
+        for (i, n) in case.needs().iter().enumerate() {
+            let ni = *inner.need_lookup.get(n.need.as_str()).ok_or_else(|| {
+                RoutingError::UnknownNeed {
+                    case: case.id().clone(),
+                    need: n.need.clone(),
+                }
+            })?;
+            let (pick, rule, layer, cgt, trace) = if options.trace {
+                self.route_need::<true>(&ctx, ni)
+            } else {
+                self.route_need::<false>(&ctx, ni)
+            };
+            let service = match pick {
+                Pick::Service(s) | Pick::Escalation(s) | Pick::Steunpilaar(s, _) => Some(s),
+                Pick::Gap(_) => None,
+            };
+            let organisation = service.map_or(NONE, |s| inner.services[s as usize].organisation);
+            household.add(i, service, organisation);
+            needs.push(NeedDecision {
+                need: n.need.clone(),
+                primary: i == 0,
+                outcome: self.outcome(pick),
+                rule: (rule != NONE).then(|| inner.rule_ids[rule as usize].clone()),
+                layer,
+                cannot_get_through: cgt,
+                trace,
+            });
+        }
+        let coordinator = self.coordinator(&ctx, &household);
+        let plan = JointPlan::of(&needs, coordinator.as_ref());
+        Ok(HouseholdDecision {
+            case: case.id().clone(),
+            kern: case.kern().clone(),
+            date,
+            needs,
+            coordinator,
+            plan,
+            avoided: avoided_list,
+        })
+    }
+
+    /// The services avoided, as (service index, outcome).
+    fn tried_indexes(
+        &self,
+        case: &Case,
+        avoided: &[TriedService],
+    ) -> Result<Vec<(u32, TryOutcome)>, RoutingError> {
+        let dir = self.0.rules.directory();
+        avoided
+            .iter()
+            .map(|t| {
+                let s = dir.service_index(t.service.as_str()).ok_or_else(|| {
+                    RoutingError::UnknownService {
+                        case: case.id().clone(),
+                        service: t.service.clone(),
+                    }
+                })?;
+                Ok((s as u32, t.outcome))
+            })
+            .collect()
+    }
+
+    fn outcome(&self, pick: Pick) -> Outcome {
+        let ids = |s: u32| self.0.service_ids[s as usize].clone();
+        match pick {
+            Pick::Service(s) => {
+                let (service, organisation) = ids(s);
+                Outcome::Service {
+                    service,
+                    organisation,
+                }
+            }
+            Pick::Escalation(s) => {
+                let (service, organisation) = ids(s);
+                Outcome::Escalation {
+                    service,
+                    organisation,
+                }
+            }
+            Pick::Steunpilaar(s, fallback) => {
+                let (service, organisation) = ids(s);
+                Outcome::Steunpilaar {
+                    service,
+                    organisation,
+                    fallback,
+                }
+            }
+            Pick::Gap(reason) => Outcome::Gap { reason },
+        }
+    }
+
+    #[inline]
+    fn check_service(&self, s: u32, ctx: &Ctx<'_>) -> Result<(), Skip> {
+        let h = &self.0.services[s as usize];
+        if !h.valid.contains(ctx.date) {
+            return Err(Skip::ServiceNotValid(s));
+        }
+        if let Err(a) = h.eligibility.check(ctx.attributes) {
+            return Err(Skip::Ineligible(s, a));
+        }
+        if h.full {
+            return Err(Skip::Full(s));
+        }
+        if let Some(&(_, o)) = ctx.tried.iter().find(|t| t.0 == s) {
+            return Err(Skip::Tried(s, o));
+        }
+        Ok(())
+    }
+
+    /// The override that takes `rule` out in the case's kern on its date, if any.
+    #[inline]
+    fn override_of(&self, rule: &HotRule, ctx: &Ctx<'_>) -> Option<u32> {
+        let (a, b) = rule.overrides;
+        self.0.overrides[a as usize..b as usize]
+            .iter()
+            .find(|o| o.valid.contains(ctx.date) && self.area_contains(o.area, ctx))
+            .map(|o| o.index)
+    }
+
+    #[inline]
+    fn area_contains(&self, area: HotArea, ctx: &Ctx<'_>) -> bool {
+        match area {
+            HotArea::National => true,
+            HotArea::Region(r) => {
+                self.0.municipality_regions[ctx.municipality as usize].contains(&r)
+            }
+            HotArea::Municipality(m) => m == ctx.municipality,
+            HotArea::Kern(k) => k == ctx.kern,
+            HotArea::Nowhere => false,
+        }
+    }
+
+    /// Step 1 only: is the entry a candidate at all?
+    #[inline]
+    pub(super) fn candidate<'e>(&self, e: &'e Entry, ctx: &Ctx<'_>) -> Result<&'e HotRule, Skip> {
+        if e.kern != NONE && e.kern != ctx.kern {
+            return Err(Skip::OutOfArea);
+        }
+        let r = &e.hot;
+        if !r.valid.contains(ctx.date) {
+            return Err(Skip::NotValid);
+        }
+        if r.overrides.0 != r.overrides.1 {
+            if let Some(o) = self.override_of(r, ctx) {
+                return Err(Skip::Overridden(o));
+            }
+        }
+        Ok(r)
+    }
+
+    #[inline]
+    fn judge(&self, e: &Entry, ctx: &Ctx<'_>) -> Result<Pick, Skip> {
+        let r = self.candidate(e, ctx)?;
+        r.when.check(ctx.attributes).map_err(Skip::Condition)?;
+        match r.target {
+            HotTarget::NotCovered => Ok(Pick::Gap(GapReason::NotCovered)),
+            HotTarget::Service(s) => self.check_service(s, ctx).map(|_| Pick::Service(s)),
+            HotTarget::Escalation(s) => self.check_service(s, ctx).map(|_| Pick::Escalation(s)),
+            HotTarget::Steunpilaar => {
+                let s = self.0.steunpilaar[ctx.kern as usize];
+                if s == NONE {
+                    return Err(Skip::NoSteunpilaar);
+                }
+                self.check_service(s, ctx)
+                    .map(|_| Pick::Steunpilaar(s, false))
+            }
+        }
+    }
+
+    /// The three buckets of a need in a municipality: kern and municipality layers, region
+    /// layer, national layer.
+    #[inline]
+    pub(super) fn buckets(&self, municipality: u32, need: u32) -> (&[Entry], &[Entry], &[Entry]) {
+        let inner = &*self.0;
+        let n = need as usize;
+        let slice = |row: usize| {
+            let b = row * inner.n_needs + n;
+            &inner.entries[inner.offsets[b] as usize..inner.offsets[b + 1] as usize]
+        };
+        let m = municipality as usize;
+        (
+            slice(m),
+            slice(inner.n_municipalities + inner.municipality_group[m] as usize),
+            slice(inner.n_municipalities + inner.n_groups),
+        )
+    }
+
+    /// Routes one need: (pick, deciding rule or NONE, its layer, cannot-get-through, trace).
+    fn route_need<const TRACE: bool>(
+        &self,
+        ctx: &Ctx<'_>,
+        need: u32,
+    ) -> (Pick, u32, Option<Layer>, bool, Option<NeedTrace>) {
+        let inner = &*self.0;
+        let (local, regional, national) = self.buckets(ctx.municipality, need);
+        let mut cgt = false;
+        let mut any_candidate = false;
+        let mut trace: Vec<CandidateTrace> = Vec::new();
+        if TRACE {
+            trace.reserve_exact(local.len() + regional.len() + national.len());
+        }
+        let lists = [local, regional, national];
+        for (li, list) in lists.iter().enumerate() {
+            for (pos, e) in list.iter().enumerate() {
+                match self.judge(e, ctx) {
+                    Ok(pick) => {
+                        let t = TRACE.then(|| {
+                            let rest = list[pos + 1..]
+                                .iter()
+                                .chain(lists[li + 1..].iter().flat_map(|l| l.iter()));
+                            self.decided_trace(trace, e, rest, ctx)
+                        });
+                        return (pick, e.rule, Some(e.hot.layer), cgt, t);
+                    }
+                    Err(skip) => {
+                        any_candidate |= !skip.structural();
+                        cgt |= matches!(skip, Skip::Tried(..));
+                        if TRACE {
+                            self.push_skipped(&mut trace, e.rule, skip);
+                        }
+                    }
+                }
+            }
+        }
+        // no rule decided: the steunpilaar, else a gap
+        let gap = if any_candidate {
+            GapReason::AllSkipped
+        } else {
+            GapReason::NoRule
+        };
+        let s = inner.steunpilaar[ctx.kern as usize];
+        let (pick, fallback) = if s == NONE {
+            (
+                Pick::Gap(gap),
+                TRACE.then_some(FallbackTrace::NoSteunpilaar),
+            )
+        } else {
+            match self.check_service(s, ctx) {
+                Ok(()) => (
+                    Pick::Steunpilaar(s, true),
+                    TRACE.then(|| FallbackTrace::Steunpilaar {
+                        service: self.service_id(s),
+                    }),
+                ),
+                Err(skip) => {
+                    cgt |= matches!(skip, Skip::Tried(..));
+                    (
+                        Pick::Gap(gap),
+                        TRACE.then(|| FallbackTrace::SteunpilaarSkipped {
+                            service: self.service_id(s),
+                            reason: self.verdict(NONE, skip),
+                        }),
+                    )
+                }
+            }
+        };
+        let t = TRACE.then_some(NeedTrace {
+            candidates: trace,
+            fallback,
+        });
+        (pick, NONE, None, cgt, t)
+    }
+
+    /// The coordinator, from the organisations of the chosen services (`orgs` counts at most
+    /// two distinct ones), the primary need's service and the first routed service.
+    fn coordinator(&self, ctx: &Ctx<'_>, household: &Household) -> Option<Coordinator> {
+        let inner = &*self.0;
+        if household.organisations < 2 {
+            return None;
+        }
+        let contact = |s: u32| {
+            let (service, organisation) = inner.service_ids[s as usize].clone();
+            Contact {
+                service,
+                organisation,
+            }
+        };
+        let named = inner.coordinator[ctx.kern as usize];
+        if named != NONE && inner.services[named as usize].valid.contains(ctx.date) {
+            return Some(Coordinator {
+                contact: contact(named),
+                basis: CoordinatorBasis::RuleSet,
+            });
+        }
+        let (s, basis) = if household.primary != NONE {
+            (household.primary, CoordinatorBasis::PrimaryNeed)
+        } else {
+            (household.first, CoordinatorBasis::FirstRoutedNeed)
+        };
+        // two organisations means some need has a service
+        (s != NONE).then(|| Coordinator {
+            contact: contact(s),
+            basis,
+        })
+    }
+}
+
+/// What the coordinator choice needs to know about a household's picks.
+struct Household {
+    /// Distinct organisations seen, counted up to 2.
+    organisations: u8,
+    first_organisation: u32,
+    /// The primary need's service, or `NONE`.
+    primary: u32,
+    /// The first need's service that has one, or `NONE`.
+    first: u32,
+}
+
+impl Household {
+    fn new() -> Household {
+        Household {
+            organisations: 0,
+            first_organisation: NONE,
+            primary: NONE,
+            first: NONE,
+        }
+    }
+
+    fn add(&mut self, index: usize, service: Option<u32>, organisation: u32) {
+        let Some(s) = service else { return };
+        if index == 0 {
+            self.primary = s;
+        }
+        if self.first == NONE {
+            self.first = s;
+        }
+        if self.organisations == 0 {
+            self.organisations = 1;
+            self.first_organisation = organisation;
+        } else if organisation != self.first_organisation {
+            self.organisations = 2;
+        }
+    }
+}

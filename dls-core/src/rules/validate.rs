@@ -1,0 +1,445 @@
+//! Validation of rule set data against a directory: every problem found at once, and the
+//! compiled rules and overrides when there are none.
+//!
+//! [`validate`] runs one check per family, in a fixed order so the report reads the same on
+//! every run: settings, steunpilaar and coordinator entries, ids, rules (compiled as they are
+//! checked), overrides (replacements, then switch-offs), and last the pairwise analysis.
+
+use std::collections::HashMap;
+
+use crate::areas::{AreaRef, Layer};
+use crate::conditions::ConditionMask;
+use crate::directory::{unknown_area_kind, Directory, ServiceRole};
+use crate::ids::RuleId;
+use crate::validation::{Location, ProblemKind, ValidationReport};
+use crate::validity::Validity;
+
+use super::analyse::analyse_pairs;
+use super::data::policy_name;
+use super::{CompiledOverride, CompiledRule, CompiledTarget, Rule, RuleSetData, Target};
+
+/// Validates `data` against `dir`, reporting every problem, and returns the compiled rules
+/// (in file order) and overrides.
+pub(crate) fn validate(
+    dir: &Directory,
+    data: &RuleSetData,
+    report: &mut ValidationReport,
+) -> (Vec<CompiledRule>, Vec<CompiledOverride>) {
+    let cx = Cx { dir, data };
+    check_capacity(data, report);
+    check_area_services(&cx, report);
+    let ids = check_ids(&cx, report);
+    let compiled = compile_rules(&cx, report);
+    let overrides = compile_overrides(&cx, &ids, &compiled, report);
+    analyse_pairs(dir, data, &compiled, &overrides, report);
+    (compiled, overrides)
+}
+
+/// What every check reads.
+struct Cx<'a> {
+    dir: &'a Directory,
+    data: &'a RuleSetData,
+}
+
+impl Cx<'_> {
+    /// The location of an item (`kind` as in the origins, with `_`) in its file.
+    fn loc(&self, kind: &str, id: &str) -> Location {
+        Location::item(
+            self.data.origins.file_of(kind, id).as_deref(),
+            kind.replace('_', "-").as_str(),
+            id,
+        )
+    }
+}
+
+/// Files that set `capacity` must agree.
+fn check_capacity(data: &RuleSetData, report: &mut ValidationReport) {
+    let Some(first) = data.capacity else { return };
+    let v0 = policy_name(first);
+    let f0 = data.origins.file_of("capacity", v0).unwrap_or_default();
+    for ((kind, v), f) in data.origins.entries() {
+        if kind == "capacity" && v != v0 {
+            report.error(
+                ProblemKind::ConflictingSetting,
+                Location {
+                    file: Some(f.to_string()),
+                    field: Some("capacity".into()),
+                    ..Default::default()
+                },
+                format!("`capacity` is set to `{v}` here but to `{v0}` in `{f0}`"),
+            );
+        }
+    }
+}
+
+/// Steunpilaar and coordinator entries: one per area, a known area, a known service of the
+/// right role that serves all of the area.
+fn check_area_services(cx: &Cx<'_>, report: &mut ValidationReport) {
+    let (dir, data) = (cx.dir, cx.data);
+    for (kind, list, role) in [
+        ("steunpilaar", &data.steunpilaar, ServiceRole::Steunpilaar),
+        ("coordinator", &data.coordinator, ServiceRole::Coordinator),
+    ] {
+        let mut areas_seen = HashMap::new();
+        for e in list {
+            let loc = cx.loc(kind, &e.area.to_string());
+            if areas_seen.insert(e.area.clone(), ()).is_some() {
+                report.error(
+                    ProblemKind::DuplicateId,
+                    loc.clone().field("area"),
+                    format!("two {kind} entries for area `{}`", e.area),
+                );
+            }
+            if !dir.areas().knows(&e.area) {
+                report.error(
+                    unknown_area_kind(&e.area),
+                    loc.clone().field("area"),
+                    format!("unknown area `{}`", e.area),
+                );
+                continue;
+            }
+            let Some(s) = dir.service_index(e.service.as_str()) else {
+                report.error(
+                    ProblemKind::UnknownService,
+                    loc.field("service"),
+                    format!("unknown service `{}`", e.service),
+                );
+                continue;
+            };
+            let actual = dir.services()[s].role;
+            if actual != role {
+                report.error(
+                    ProblemKind::WrongRole,
+                    loc.clone().field("service"),
+                    format!("service `{}` has role `{actual}`, not `{role}`", e.service),
+                );
+            }
+            if !dir.serves_area(s, &e.area) {
+                report.error(
+                    ProblemKind::TargetOutsideCoverage,
+                    loc.field("service"),
+                    format!("service `{}` does not serve all of `{}`", e.service, e.area),
+                );
+            }
+        }
+    }
+}
+
+/// Rule and switch-off ids are unique (they share one namespace). Returns each rule id's
+/// index (the first, when an id is used twice).
+fn check_ids<'a>(cx: &Cx<'a>, report: &mut ValidationReport) -> HashMap<&'a RuleId, usize> {
+    let data = cx.data;
+    let mut ids: HashMap<&RuleId, usize> = HashMap::new();
+    for (i, r) in data.rules.iter().enumerate() {
+        if ids.insert(&r.id, i).is_some() {
+            report.error(
+                ProblemKind::DuplicateId,
+                cx.loc("rule", r.id.as_str()).field("id"),
+                format!("rule id `{}` is used twice", r.id),
+            );
+        }
+    }
+    let mut switch_ids = HashMap::new();
+    for s in &data.switch_off {
+        if ids.contains_key(&s.id) || switch_ids.insert(&s.id, ()).is_some() {
+            report.error(
+                ProblemKind::DuplicateId,
+                cx.loc("switch_off", s.id.as_str()).field("id"),
+                format!("id `{}` is used twice", s.id),
+            );
+        }
+    }
+    ids
+}
+
+/// Checks and compiles every rule, in file order.
+fn compile_rules(cx: &Cx<'_>, report: &mut ValidationReport) -> Vec<CompiledRule> {
+    // kernen with a steunpilaar, computed when the first rule targets the steunpilaar
+    let mut steunpilaar_kernen: Option<Vec<bool>> = None;
+    cx.data
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| compile_rule(cx, i, r, &mut steunpilaar_kernen, report))
+        .collect()
+}
+
+fn compile_rule(
+    cx: &Cx<'_>,
+    index: usize,
+    r: &Rule,
+    steunpilaar_kernen: &mut Option<Vec<bool>>,
+    report: &mut ValidationReport,
+) -> CompiledRule {
+    let (areas, tax) = (cx.dir.areas(), cx.dir.taxonomy());
+    let loc = cx.loc("rule", r.id.as_str());
+    if r.needs.is_empty() {
+        report.error(
+            ProblemKind::EmptyList,
+            loc.clone().field("needs"),
+            "a rule needs at least one need",
+        );
+    }
+    for m in &r.needs {
+        if !tax.knows(m.code()) {
+            report.error(
+                ProblemKind::UnknownNeed,
+                loc.clone().field("needs"),
+                format!("unknown need `{m}`"),
+            );
+        }
+    }
+    let area_known = areas.knows(&r.area);
+    if !area_known {
+        report.error(
+            unknown_area_kind(&r.area),
+            loc.clone().field("area"),
+            format!("unknown area `{}`", r.area),
+        );
+    }
+    check_validity(r.valid, &loc, report);
+    let when = ConditionMask::compile(&r.when).unwrap_or_else(|errs| {
+        for e in &errs {
+            report.error(e.problem_kind(), loc.clone().field("when"), e.to_string());
+        }
+        ConditionMask::ALL
+    });
+    let target = match &r.target {
+        Target::NotCovered => CompiledTarget::NotCovered,
+        Target::Steunpilaar => {
+            if area_known {
+                check_steunpilaar_target(cx, r, &loc, steunpilaar_kernen, report);
+            }
+            CompiledTarget::Steunpilaar
+        }
+        Target::Service(_) | Target::Escalation(_) => {
+            compile_service_target(cx, r, area_known, &loc, report)
+        }
+    };
+    CompiledRule {
+        index,
+        layer: r.layer(),
+        area: r.area.clone(),
+        needs: r.needs.clone(),
+        when,
+        target,
+        priority: r.priority,
+        valid: r.valid,
+    }
+}
+
+fn check_validity(valid: Validity, loc: &Location, report: &mut ValidationReport) {
+    if valid.is_inverted() {
+        report.error(
+            ProblemKind::InvertedRange,
+            loc.clone().field("valid"),
+            "validity starts after it ends",
+        );
+    }
+}
+
+/// A rule that targets the steunpilaar needs one named for every kern of its area.
+fn check_steunpilaar_target(
+    cx: &Cx<'_>,
+    r: &Rule,
+    loc: &Location,
+    steunpilaar_kernen: &mut Option<Vec<bool>>,
+    report: &mut ValidationReport,
+) {
+    let areas = cx.dir.areas();
+    let covered = steunpilaar_kernen.get_or_insert_with(|| {
+        let mut v = vec![false; areas.kernen().len()];
+        for e in &cx.data.steunpilaar {
+            for k in areas.kernen_in(&e.area) {
+                v[k] = true;
+            }
+        }
+        v
+    });
+    let uncovered = areas.kernen_in(&r.area).into_iter().find(|&k| !covered[k]);
+    if let Some(k) = uncovered {
+        report.error(
+            ProblemKind::TargetOutsideCoverage,
+            loc.clone().field("target"),
+            format!(
+                "no steunpilaar is named for kern `{}` inside `{}`",
+                areas.kernen()[k].id,
+                r.area
+            ),
+        );
+    }
+}
+
+/// A service or escalation target: a known service of the right role that serves all of the
+/// rule's area and (for a service) offers each of its needs.
+fn compile_service_target(
+    cx: &Cx<'_>,
+    r: &Rule,
+    area_known: bool,
+    loc: &Location,
+    report: &mut ValidationReport,
+) -> CompiledTarget {
+    let dir = cx.dir;
+    let (Target::Service(id) | Target::Escalation(id)) = &r.target else {
+        unreachable!("called for service and escalation targets only")
+    };
+    let Some(s) = dir.service_index(id.as_str()) else {
+        report.error(
+            ProblemKind::UnknownService,
+            loc.clone().field("target"),
+            format!("unknown service `{id}`"),
+        );
+        return CompiledTarget::NotCovered;
+    };
+    let svc = &dir.services()[s];
+    let escalation = matches!(r.target, Target::Escalation(_));
+    if escalation != (svc.role == ServiceRole::Escalation) {
+        report.error(
+            ProblemKind::WrongRole,
+            loc.clone().field("target"),
+            if escalation {
+                format!("service `{id}` has role `{}`, not `escalation`", svc.role)
+            } else {
+                format!("service `{id}` is an escalation body: write `escalation:{id}`")
+            },
+        );
+    }
+    if area_known && !dir.serves_area(s, &r.area) {
+        report.error(
+            ProblemKind::TargetOutsideCoverage,
+            loc.clone().field("target"),
+            format!("service `{id}` does not serve all of `{}`", r.area),
+        );
+    }
+    if escalation {
+        return CompiledTarget::Escalation(s);
+    }
+    for m in &r.needs {
+        if !svc.needs.iter().any(|sm| m.within(sm)) {
+            report.error(
+                ProblemKind::TargetLacksNeed,
+                loc.clone().field("target"),
+                format!("service `{id}` does not offer `{m}`"),
+            );
+        }
+    }
+    CompiledTarget::Service(s)
+}
+
+/// A rule's `replaces` or a switch-off's `rules`: who overrides which rules, where and when.
+struct OverrideSource<'a> {
+    by: &'a RuleId,
+    kind: &'a str,
+    layer: Layer,
+    area: &'a AreaRef,
+    valid: Validity,
+    targets: &'a [RuleId],
+    replaced: bool,
+}
+
+/// Replacements (in rule order), then switch-offs (in file order).
+fn compile_overrides(
+    cx: &Cx<'_>,
+    ids: &HashMap<&RuleId, usize>,
+    compiled: &[CompiledRule],
+    report: &mut ValidationReport,
+) -> Vec<CompiledOverride> {
+    let mut overrides = Vec::new();
+    for r in &cx.data.rules {
+        if !r.replaces.is_empty() {
+            let source = OverrideSource {
+                by: &r.id,
+                kind: "rule",
+                layer: r.layer(),
+                area: &r.area,
+                valid: r.valid,
+                targets: &r.replaces,
+                replaced: true,
+            };
+            add_overrides(cx, ids, compiled, &source, &mut overrides, report);
+        }
+    }
+    for s in &cx.data.switch_off {
+        let loc = cx.loc("switch_off", s.id.as_str());
+        if !cx.dir.areas().knows(&s.area) {
+            report.error(
+                unknown_area_kind(&s.area),
+                loc.clone().field("area"),
+                format!("unknown area `{}`", s.area),
+            );
+            continue;
+        }
+        check_validity(s.valid, &loc, report);
+        if s.rules.is_empty() {
+            report.error(
+                ProblemKind::EmptyList,
+                loc.field("rules"),
+                "a switch-off names at least one rule",
+            );
+        }
+        let source = OverrideSource {
+            by: &s.id,
+            kind: "switch_off",
+            layer: s.area.layer(),
+            area: &s.area,
+            valid: s.valid,
+            targets: &s.rules,
+            replaced: false,
+        };
+        add_overrides(cx, ids, compiled, &source, &mut overrides, report);
+    }
+    overrides
+}
+
+/// Each target must be a known, less specific rule whose area holds the override's area.
+fn add_overrides(
+    cx: &Cx<'_>,
+    ids: &HashMap<&RuleId, usize>,
+    compiled: &[CompiledRule],
+    o: &OverrideSource<'_>,
+    overrides: &mut Vec<CompiledOverride>,
+    report: &mut ValidationReport,
+) {
+    let (by, layer, area) = (o.by, o.layer, o.area);
+    let loc = cx
+        .loc(o.kind, by.as_str())
+        .field(if o.replaced { "replaces" } else { "rules" });
+    for t in o.targets {
+        let Some(&ti) = ids.get(t) else {
+            report.error(
+                ProblemKind::UnknownRule,
+                loc.clone(),
+                format!("unknown rule `{t}`"),
+            );
+            continue;
+        };
+        let target = &compiled[ti];
+        if t == by {
+            report.error(
+                ProblemKind::InvalidOverride,
+                loc.clone(),
+                "a rule cannot replace itself",
+            );
+        } else if target.layer >= layer {
+            report.error(
+                ProblemKind::InvalidOverride,
+                loc.clone(),
+                format!("rule `{t}` is in the {} layer: only a less specific rule can be overridden from the {layer} layer", target.layer),
+            );
+        } else if !cx.dir.areas().area_within(area, &target.area) {
+            report.error(
+                ProblemKind::InvalidOverride,
+                loc.clone(),
+                format!("`{area}` is not inside the area `{}` of rule `{t}`: an override acts inside its own area only", target.area),
+            );
+        } else {
+            overrides.push(CompiledOverride {
+                rule: ti,
+                area: area.clone(),
+                valid: o.valid,
+                by: by.clone(),
+                replaced: o.replaced,
+            });
+        }
+    }
+}
