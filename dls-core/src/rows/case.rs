@@ -9,7 +9,7 @@ use crate::cases::{Case, CaseAttributes, CaseData, CaseNeed, Consent, Situation,
 use crate::conditions::{Attribute, Urgency};
 use crate::ids::IdError;
 
-use super::names::{attribute, try_outcome, try_outcome_str};
+use super::names::{attribute, try_outcome};
 use super::{clip, RowError, RowErrorKind};
 
 /// One case as a host holds it: a row of plain fields borrowed from the host's own storage
@@ -215,7 +215,7 @@ impl<'a> From<&'a Case> for CaseRow<'a> {
                 .iter()
                 .map(|t| TriedRow {
                     service: t.service.as_str(),
-                    outcome: Some(try_outcome_str(t.outcome)),
+                    outcome: Some(t.outcome.as_str()),
                 })
                 .collect(),
             share_with_organisations: c.consent().share_with_organisations,

@@ -2,9 +2,8 @@
 
 use serde::Serialize;
 
+use crate::areas::Layer;
 use crate::routing::{HouseholdDecision, NeedDecision, Outcome};
-
-use super::names::{gap_reason_str, layer_str, outcome_kind};
 
 /// The decision for one need of a household, as a flat row of borrowed fields (the columns
 /// [`DECISION_COLUMNS`](super::DECISION_COLUMNS)). The household's coordinator and first
@@ -61,13 +60,13 @@ impl<'a> DecisionRow<'a> {
             case,
             need: n.need.as_str(),
             primary: n.primary,
-            outcome: outcome_kind(&n.outcome),
+            outcome: n.outcome.kind(),
             service: n.outcome.service().map(|s| s.as_str()),
             organisation: n.outcome.organisation().map(|o| o.as_str()),
             rule: n.rule.as_ref().map(|r| r.as_str()),
-            layer: n.layer.map(layer_str),
+            layer: n.layer.map(Layer::as_str),
             gap_reason: match n.outcome {
-                Outcome::Gap { reason } => Some(gap_reason_str(reason)),
+                Outcome::Gap { reason } => Some(reason.as_str()),
                 _ => None,
             },
             cannot_get_through: n.cannot_get_through,
