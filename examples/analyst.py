@@ -37,7 +37,7 @@ def main(out_dir: Path) -> Path:
 
     # 2. Route the sample cases, one by one and as a table.
     router = dls.Router(pilot.rules)
-    first = router.route(pilot.cases[0])
+    first = router.route(pilot.cases[0], trace=True)  # the trace says why
     print(first.explain())
     decisions = router.route_batch(dls.cases_table(pilot.cases, output="polars"))
     print(decisions.select("case", "need", "outcome", "service", "coordinator"))

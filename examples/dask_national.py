@@ -2,10 +2,10 @@
 
     python examples/dask_national.py [--cases 2000000] [--partitions 40] [--workers 2]
 
-Each partition of a generated national event log (342 municipalities, ~10 kernen each, pilot
-and baseline cases, 5 to 7 events per case) is made and evaluated on a worker: the worker
-returns only its `dls.EvaluationState` (counts and quantile sketches per group), never the
-events. The states are merged on the cluster in a tree and finished once, with small-cell
+Each partition of a generated national event log (342 municipalities of 10 kernen, pilot and
+baseline cases, 2 to 14 events per case: `dls_core::synthetic::events`) is made and evaluated
+on a worker: the worker returns only its `dls.EvaluationState` (counts and quantile sketches
+per group), never the events. The states are merged on the cluster in a tree and finished once, with small-cell
 suppression, into the published table per municipality and phase. Merging is exact: the same
 result as evaluating the whole log in one process (tests/python/test_dask.py checks this).
 """
@@ -15,68 +15,24 @@ from __future__ import annotations
 import argparse
 import time
 
-import numpy as np
 import polars as pl
 from dask.distributed import Client, LocalCluster
 
 import dls
+from dls import _dls
 
 BY = ["municipality", "phase"]
-MUNICIPALITIES = 342
-KERNEN_PER_MUNICIPALITY = 10
-START = np.datetime64("2025-01-01T08:00:00", "s")
+# The national scale of the core's synthetic event logs: 342 municipalities of 10 kernen.
+NATIONAL = {"municipalities": 342, "kernen": 10, "span_days": 365}
 
 
 def partition_events(part: int, n_cases: int, seed: int = 2026) -> pl.DataFrame:
-    """The events of cases `part * n_cases ..`, deterministic from the seed and partition."""
-    rng = np.random.default_rng([seed, part])
-    ids = np.arange(part * n_cases, (part + 1) * n_cases)
-    muni = rng.integers(0, MUNICIPALITIES, n_cases)
-    kern = muni * KERNEN_PER_MUNICIPALITY + rng.integers(0, KERNEN_PER_MUNICIPALITY, n_cases)
-    pilot = rng.random(n_cases) < 0.5
-    opened = START + rng.integers(0, 365 * 86_400, n_cases).astype("timedelta64[s]")
-    day = np.timedelta64(86_400, "s")
-    first = opened + (rng.exponential(np.where(pilot, 1.5, 5.0)) * day).astype("timedelta64[s]")
-    referred = first + (rng.exponential(1.0, n_cases) * day).astype("timedelta64[s]")
-    bounced = rng.random(n_cases) < np.where(pilot, 0.15, 0.4)
-    rejected = referred + (rng.exponential(4.0, n_cases) * day).astype("timedelta64[s]")
-    again = rejected + np.timedelta64(3_600, "s")
-    reach = np.where(bounced, again, referred)
-    accepted = reach + (rng.exponential(np.where(pilot, 8.0, 20.0)) * day).astype(
-        "timedelta64[s]")
-    open_forever = rng.random(n_cases) < 0.08
-    closed = accepted + np.timedelta64(30, "D").astype("timedelta64[s]")
-
-    case_id = pl.Series([f"c{i:08d}" for i in ids])
-    base = pl.DataFrame({"case_id": case_id, "bounced": bounced, "open": open_forever})
-
-    def step(at: np.ndarray, activity: str, mask: np.ndarray | None = None,
-             **extra: object) -> pl.DataFrame:
-        df = base.with_columns(pl.Series("timestamp", at.astype("datetime64[ms]")).dt.replace_time_zone("UTC"),
-                               pl.lit(activity).alias("activity"),
-                               *[pl.lit(v).alias(k) for k, v in extra.items()])
-        return df if mask is None else df.filter(pl.Series(mask))
-
-    opened_df = base.with_columns(
-        pl.Series("timestamp", opened.astype("datetime64[ms]")).dt.replace_time_zone("UTC"),
-        pl.lit("opened").alias("activity"),
-        pl.Series("kern", [f"k{k:05d}" for k in kern]),
-        pl.Series("municipality", [f"GM{m + 1:04d}" for m in muni]),
-        pl.lit("zorg.wmo.huishouden").alias("need"),
-        pl.Series("phase", np.where(pilot, "pilot", "baseline")),
-    )
-    frames = [
-        opened_df,
-        step(first, "first_contact", organisation="steunpunt"),
-        step(referred, "referred", organisation="wmo-loket"),
-        step(rejected, "rejected", bounced, organisation="wmo-loket", reason="full"),
-        step(again, "referred", bounced, organisation="wijkteam"),
-        step(accepted, "accepted", ~open_forever, organisation="wijkteam",
-             need="zorg.wmo.huishouden"),
-        step(closed, "closed", ~open_forever),
-    ]
-    events = pl.concat(frames, how="diagonal_relaxed").drop("bounced", "open")
-    return events.sort("case_id", "timestamp", maintain_order=True)
+    """The events of cases `part * n_cases ..`, made by the core's synthetic generator
+    (deterministic from the seed; the same cases however the log is partitioned)."""
+    text = _dls._synthetic_events(n_cases, seed, first_case=part * n_cases, **NATIONAL)
+    events = pl.read_csv(text.encode(), infer_schema=False)
+    return events.with_columns(
+        pl.col("timestamp").str.to_datetime("%Y-%m-%dT%H:%M:%S%:z", time_zone="UTC"))
 
 
 def partition_state(part: int, n_cases: int) -> dls.EvaluationState:

@@ -6,7 +6,8 @@
 //! cargo bench -p dls-core --bench evaluation -- run /tmp/dls-bench/events.csv
 //! ```
 //!
-//! `generate` writes a deterministic event log (same arguments, same bytes); `run` reads it,
+//! `generate` writes a deterministic event log (`dls_core::synthetic::events`, pilot scale:
+//! same arguments, same bytes); `run` reads it,
 //! computes every per-case metric (legal clocks included) and the kern × month aggregates,
 //! and prints timings and a digest of the figures to compare with the polars query in
 //! `evaluation_polars.py`. Without arguments (as `cargo bench` runs it), it generates and
@@ -17,196 +18,17 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use dls_core::evaluation::{self, time::amsterdam_offset, Dim, Disclosure, EvalOptions};
-
-const KERNEN: &[&str] = &[
-    "hoofddorp",
-    "nieuw-vennep",
-    "badhoevedorp",
-    "zwanenburg",
-    "abbenes",
-    "aalsmeerderbrug",
-    "beinsdorp",
-    "bennebroek",
-    "boesingheliede",
-    "buitenkaag",
-    "burgerveen",
-    "cruquius",
-    "haarlemmerliede",
-    "halfweg",
-    "leimuiderbrug",
-    "lijnden",
-    "lisserbroek",
-    "nieuwebrug",
-    "oude-meer",
-    "rijsenhout",
-    "rozenburg",
-    "spaarndam",
-    "vijfhuizen",
-    "weteringbrug",
-    "zwaanshoek",
-    "schiphol",
-    "schiphol-rijk",
-    "hoofddorp-noord",
-    "nieuw-vennep-zuid",
-    "getsewoud",
-    "floriande",
-];
-
-const NEEDS: &[&str] = &[
-    "zorg.wmo.huishouden",
-    "zorg.wmo.hulpmiddelen",
-    "zorg.wmo.begeleiding",
-    "zorg.jeugd",
-    "zorg.schulden",
-    "zorg.eenzaamheid",
-    "zorg.mantelzorg",
-];
-
-const REASONS: &[&str] = &[
-    "wrong_service",
-    "not_eligible",
-    "out_of_area",
-    "full",
-    "other_organisation_first",
-    "incomplete_information",
-];
-
-/// xorshift64*: deterministic on every platform.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        ((self.next() as u128 * n as u128) >> 64) as u64
-    }
-    fn chance(&mut self, pct: u64) -> bool {
-        self.below(100) < pct
-    }
-}
-
-struct Writer<W: Write> {
-    out: W,
-    events: u64,
-}
-
-impl<W: Write> Writer<W> {
-    #[allow(clippy::too_many_arguments)]
-    fn row(
-        &mut self,
-        case: u64,
-        t: i64,
-        act: &str,
-        org: &str,
-        service: &str,
-        kern: &str,
-        need: &str,
-        reason: &str,
-    ) -> std::io::Result<()> {
-        let off = amsterdam_offset(t);
-        let local = chrono::DateTime::from_timestamp(t + off, 0).unwrap_or_default();
-        writeln!(
-            self.out,
-            "c{case:07},{}+0{}:00,{act},{org},{service},{kern},{need},{reason},GM0394",
-            local.format("%Y-%m-%dT%H:%M:%S"),
-            off / 3600
-        )?;
-        self.events += 1;
-        Ok(())
-    }
-}
+use dls_core::evaluation::{self, Dim, Disclosure, EvalOptions};
+use dls_core::synthetic::events::{self, EventScale};
 
 fn generate(path: &Path, cases: u64) -> std::io::Result<u64> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let mut w = Writer {
-        out: BufWriter::with_capacity(1 << 20, File::create(path)?),
-        events: 0,
-    };
-    writeln!(
-        w.out,
-        "case_id,timestamp,activity,organisation,service,kern,need,reason,municipality"
-    )?;
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    // 2025-01-01 to 2026-12-31, office hours.
-    let start = 1_735_689_600i64;
-    let span_days = 730;
-    const H: i64 = 3600;
-    for c in 0..cases {
-        let kern = KERNEN[rng.below(KERNEN.len() as u64) as usize];
-        let need = NEEDS[rng.below(NEEDS.len() as u64) as usize];
-        let day = rng.below(span_days) as i64;
-        let mut t = start + day * 86_400 + 7 * H + rng.below(10 * H as u64) as i64;
-        w.row(c, t, "opened", "", "", kern, need, "")?;
-        if rng.chance(92) {
-            t += 1800 + rng.below(5 * 86_400) as i64;
-            w.row(c, t, "first_contact", "steunpunt", "", "", "", "")?;
-        }
-        let wmo = need.starts_with("zorg.wmo") && rng.chance(30);
-        if wmo {
-            t += rng.below(2 * 86_400) as i64;
-            w.row(c, t, "melding", "gemeente", "wmo-loket", "", "", "")?;
-        }
-        // Referral chain: bounces and loops.
-        let tries = match rng.below(100) {
-            0..75 => 1,
-            75..95 => 2,
-            _ => 3,
-        };
-        let mut accepted = false;
-        let first_org = rng.below(12);
-        for i in 0..tries {
-            let o = if i == 2 && rng.chance(50) {
-                first_org
-            } else {
-                (first_org + i) % 12
-            };
-            let org = format!("org{o:02}");
-            let svc = format!("svc{o:02}");
-            t += H + rng.below(3 * 86_400) as i64;
-            w.row(c, t, "referred", &org, &svc, "", "", "")?;
-            t += H + rng.below(10 * 86_400) as i64;
-            let r = rng.below(100);
-            if i + 1 == tries && r < 85 {
-                let n = if rng.chance(90) { need } else { "" };
-                w.row(c, t, "accepted", &org, &svc, "", n, "")?;
-                accepted = true;
-            } else if r < 92 {
-                let reason = REASONS[rng.below(REASONS.len() as u64) as usize];
-                w.row(c, t, "rejected", &org, &svc, "", "", reason)?;
-            } else {
-                w.row(c, t, "no_response", &org, &svc, "", "", "")?;
-            }
-        }
-        if !accepted && rng.chance(40) {
-            t += H;
-            w.row(c, t, "escalated", "steunpunt", "", "", "", "")?;
-        }
-        if wmo {
-            t += rng.below(20 * 86_400) as i64;
-            w.row(c, t, "aanvraag", "gemeente", "wmo-loket", "", "", "")?;
-            t += rng.below(20 * 86_400) as i64;
-            w.row(c, t, "decision", "gemeente", "wmo-loket", "", "", "")?;
-        }
-        if accepted && rng.chance(75) {
-            t += rng.below(30 * 86_400) as i64;
-            w.row(c, t, "resolved", "", "", "", "", "")?;
-            t += rng.below(5 * 86_400) as i64;
-            w.row(c, t, "closed", "", "", "", "", "")?;
-            if rng.chance(4) {
-                t += rng.below(150 * 86_400) as i64;
-                w.row(c, t, "reopened", "", "", "", "", "")?;
-            }
-        }
-    }
-    w.out.flush()?;
-    Ok(w.events)
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
+    let events = events::write_events(&mut out, &EventScale::PILOT, 0..cases, 1)?;
+    out.flush()?;
+    Ok(events)
 }
 
 fn run(path: &Path) -> std::io::Result<()> {

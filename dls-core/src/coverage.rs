@@ -17,7 +17,8 @@
 //! Age bands a need does not apply to (see [`crate::taxonomy::NeedDef::ages`]) are left out.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
+use std::str::FromStr;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -44,6 +45,17 @@ pub enum CoverageStatus {
 }
 
 impl CoverageStatus {
+    /// The wire name: `covered`, `escalation`, `steunpilaar`, `not_covered` or `gap`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CoverageStatus::Covered => "covered",
+            CoverageStatus::Escalation => "escalation",
+            CoverageStatus::Steunpilaar => "steunpilaar",
+            CoverageStatus::NotCovered => "not_covered",
+            CoverageStatus::Gap => "gap",
+        }
+    }
+
     /// True for every status where no provider takes the need.
     pub fn is_gap(self) -> bool {
         matches!(
@@ -52,6 +64,25 @@ impl CoverageStatus {
         )
     }
 }
+
+/// The columns of a coverage row as a host writes it in a table: the fields of
+/// [`CoverageRow`] (the `overlap` field as `overlapping_organisations`), with the flags `gap`
+/// ([`CoverageStatus::is_gap`]) and `overlap` ([`CoverageRow::is_overlap`]) after `rule`.
+pub const COVERAGE_COLUMNS: &[&str] = &[
+    "kern",
+    "kern_name",
+    "municipality",
+    "need",
+    "age_band",
+    "status",
+    "service",
+    "organisation",
+    "rule",
+    "gap",
+    "overlap",
+    "providers",
+    "overlapping_organisations",
+];
 
 /// One kern × leaf need × age band.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +115,76 @@ impl CoverageRow {
     /// True when two or more organisations offer the need here at equal standing.
     pub fn is_overlap(&self) -> bool {
         self.overlap.len() >= 2
+    }
+}
+
+/// Which rows of a coverage report to keep: the `only` switch of every binding.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageFilter {
+    /// Every row.
+    #[default]
+    All,
+    /// Rows where no provider takes the need ([`CoverageStatus::is_gap`]).
+    Gaps,
+    /// Rows where two or more organisations offer the need ([`CoverageRow::is_overlap`]).
+    Overlaps,
+    /// Gaps and overlaps.
+    Problems,
+}
+
+impl CoverageFilter {
+    /// Every filter, in order.
+    pub const ALL: &'static [CoverageFilter] = &[
+        CoverageFilter::All,
+        CoverageFilter::Gaps,
+        CoverageFilter::Overlaps,
+        CoverageFilter::Problems,
+    ];
+
+    /// The wire name: `all`, `gaps`, `overlaps` or `problems`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CoverageFilter::All => "all",
+            CoverageFilter::Gaps => "gaps",
+            CoverageFilter::Overlaps => "overlaps",
+            CoverageFilter::Problems => "problems",
+        }
+    }
+
+    /// True when the filter keeps `row`.
+    pub fn keeps(self, row: &CoverageRow) -> bool {
+        match self {
+            CoverageFilter::All => true,
+            CoverageFilter::Gaps => row.status.is_gap(),
+            CoverageFilter::Overlaps => row.is_overlap(),
+            CoverageFilter::Problems => row.status.is_gap() || row.is_overlap(),
+        }
+    }
+}
+
+impl fmt::Display for CoverageFilter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A coverage filter name that is not one of `all`, `gaps`, `overlaps`, `problems`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown selection `{0}`: use `all`, `gaps`, `overlaps` or `problems`")]
+pub struct CoverageFilterError(
+    /// The start of the rejected name.
+    pub String,
+);
+
+impl FromStr for CoverageFilter {
+    type Err = CoverageFilterError;
+    fn from_str(s: &str) -> Result<Self, CoverageFilterError> {
+        CoverageFilter::ALL
+            .iter()
+            .copied()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| CoverageFilterError(s.chars().take(20).collect()))
     }
 }
 
@@ -275,12 +376,17 @@ pub fn analyse(rules: &RuleSet, options: &CoverageOptions) -> CoverageReport {
 impl CoverageReport {
     /// Rows where no provider takes the need.
     pub fn gaps(&self) -> impl Iterator<Item = &CoverageRow> {
-        self.rows.iter().filter(|r| r.status.is_gap())
+        self.select(CoverageFilter::Gaps)
     }
 
     /// Rows where two or more organisations offer the need.
     pub fn overlaps(&self) -> impl Iterator<Item = &CoverageRow> {
-        self.rows.iter().filter(|r| r.is_overlap())
+        self.select(CoverageFilter::Overlaps)
+    }
+
+    /// The rows `only` keeps, in report order.
+    pub fn select(&self, only: CoverageFilter) -> impl Iterator<Item = &CoverageRow> {
+        self.rows.iter().filter(move |r| only.keeps(r))
     }
 
     /// The row for a kern, need and age band.
@@ -371,5 +477,39 @@ impl CoverageReport {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_names_round_trip_and_select() {
+        for f in CoverageFilter::ALL {
+            assert_eq!(f.as_str().parse::<CoverageFilter>(), Ok(*f));
+            let json = serde_json::to_value(f).unwrap();
+            assert_eq!(json.as_str(), Some(f.as_str()));
+        }
+        let e = "everything-and-more-than-that".parse::<CoverageFilter>();
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "unknown selection `everything-and-more-`: use `all`, `gaps`, `overlaps` or `problems`"
+        );
+        let rules = crate::pilot::rules();
+        let date = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let report = analyse(&rules, &CoverageOptions::on(date));
+        let count = |f| report.select(f).count();
+        assert_eq!(count(CoverageFilter::All), report.rows.len());
+        assert_eq!(count(CoverageFilter::Gaps), report.gaps().count());
+        let both = report.gaps().filter(|r| r.is_overlap()).count();
+        assert_eq!(
+            count(CoverageFilter::Problems),
+            count(CoverageFilter::Gaps) + count(CoverageFilter::Overlaps) - both
+        );
+        for s in [CoverageStatus::Covered, CoverageStatus::NotCovered] {
+            let json = serde_json::to_value(s).unwrap();
+            assert_eq!(json.as_str(), Some(s.as_str()));
+        }
     }
 }

@@ -49,41 +49,7 @@ pub enum Activity {
     ClockExtended,
 }
 
-/// Gives a public unit enum its wire names from one table: `ALL` (declaration order),
-/// `as_str()`, `Display` and `FromStr` (exact names only; the error is built by `$unknown` from
-/// the text). Every binding converts through these, never through serde.
-macro_rules! wire_names {
-    ($ty:ident, $err:ty, $unknown:expr; $($variant:ident => $name:literal),+ $(,)?) => {
-        impl $ty {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
-
-            /// The wire name: as written in files and taken by every binding.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($ty::$variant => $name),+
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for $ty {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::std::str::FromStr for $ty {
-            type Err = $err;
-            fn from_str(s: &str) -> Result<Self, $err> {
-                match s {
-                    $($name => Ok($ty::$variant),)+
-                    _ => Err($unknown(s)),
-                }
-            }
-        }
-    };
-}
-pub(crate) use wire_names;
+pub(crate) use crate::ids::wire_names;
 
 /// The start of `s` for an error message: at most 20 characters of the caller's input.
 pub(crate) fn echo(s: &str) -> String {

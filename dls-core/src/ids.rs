@@ -102,50 +102,64 @@ impl IdError {
     }
 }
 
-/// Gives a unit enum its wire names (the names serde reads and writes): `as_str()` and a
-/// `FromStr` that accepts exactly those names, with an [`IdError`] that lists them. Bindings
-/// use these instead of round trips through serde. The names must equal the serde names; each
-/// module's tests check that with `assert_wire_names`. With `display`, `Display` writes the
-/// wire name too.
+/// Gives a public unit enum its wire names (the names serde reads and writes) from one table:
+/// `ALL` (declaration order), `as_str()` and a `FromStr` that accepts exactly those names.
+/// Bindings convert through these, never through serde. The names must equal the serde names;
+/// each module's tests check that with `assert_wire_names`.
+///
+/// Two forms, one implementation:
+/// - `wire_names!(Ty, "kind", [A = "a", B = "b"])`: the error is an [`IdError`] that names
+///   `kind` and lists the names; with `display` after the kind, `Display` writes the wire name.
+/// - `wire_names!(Ty, ErrorType, |text| error; A => "a", B => "b")`: the error is built from the
+///   text by the closure; `Display` writes the wire name.
 macro_rules! wire_names {
-    ($name:ident, $kind:literal, display, [$($variant:ident = $text:literal),+ $(,)?]) => {
-        $crate::ids::wire_names!($name, $kind, [$($variant = $text),+]);
+    (@impl $ty:ident, $err:ty, $unknown:expr; $($variant:ident => $text:literal),+) => {
+        impl $ty {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
 
-        impl std::fmt::Display for $name {
+            /// The name as written in files and on the wire (the serde name).
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $text,)+
+                }
+            }
+        }
+
+        impl std::str::FromStr for $ty {
+            type Err = $err;
+            /// Accepts exactly the names of [`Self::as_str`].
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($ty::$variant),)+
+                    _ => Err(($unknown)(s)),
+                }
+            }
+        }
+    };
+    (@display $ty:ident) => {
+        impl std::fmt::Display for $ty {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
     };
+    ($name:ident, $kind:literal, display, [$($variant:ident = $text:literal),+ $(,)?]) => {
+        $crate::ids::wire_names!($name, $kind, [$($variant = $text),+]);
+        $crate::ids::wire_names!(@display $name);
+    };
     ($name:ident, $kind:literal, [$first:ident = $ftext:literal $(, $variant:ident = $text:literal)* $(,)?]) => {
-        impl $name {
-            /// The name as written in files and on the wire (the serde name).
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    $name::$first => $ftext,
-                    $($name::$variant => $text,)*
-                }
-            }
-
-            #[cfg(test)]
-            pub(crate) const WIRE_ALL: &'static [$name] = &[$name::$first $(, $name::$variant)*];
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = $crate::ids::IdError;
-            /// Accepts exactly the names of [`Self::as_str`].
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s {
-                    $ftext => Ok($name::$first),
-                    $($text => Ok($name::$variant),)*
-                    _ => Err($crate::ids::IdError::unknown_name(
-                        $kind,
-                        s,
-                        concat!("must be one of `", $ftext, "`" $(, ", `", $text, "`")*),
-                    )),
-                }
-            }
-        }
+        $crate::ids::wire_names!(@impl $name, $crate::ids::IdError, |s: &str| {
+            $crate::ids::IdError::unknown_name(
+                $kind,
+                s,
+                concat!("must be one of `", $ftext, "`" $(, ", `", $text, "`")*),
+            )
+        }; $first => $ftext $(, $variant => $text)*);
+    };
+    ($ty:ident, $err:ty, $unknown:expr; $($variant:ident => $text:literal),+ $(,)?) => {
+        $crate::ids::wire_names!(@impl $ty, $err, $unknown; $($variant => $text),+);
+        $crate::ids::wire_names!(@display $ty);
     };
 }
 pub(crate) use wire_names;
@@ -154,14 +168,14 @@ pub(crate) use wire_names;
 #[cfg(test)]
 macro_rules! assert_wire_names {
     ($($name:ty),+ $(,)?) => {$(
-        for &v in <$name>::WIRE_ALL {
+        for &v in <$name>::ALL {
             let json = serde_json::to_value(v).unwrap();
             assert_eq!(json, serde_json::Value::from(v.as_str()), "{v:?}");
             assert_eq!(v.as_str().parse::<$name>().unwrap(), v);
         }
         let e = "x".repeat(100).parse::<$name>().unwrap_err();
         assert_eq!(e.value.chars().count(), $crate::ids::MAX_ECHO);
-        assert!(e.reason.contains(<$name>::WIRE_ALL[0].as_str()), "{e}");
+        assert!(e.reason.contains(<$name>::ALL[0].as_str()), "{e}");
     )+};
 }
 #[cfg(test)]

@@ -15,9 +15,11 @@ pub mod ids;
 pub mod pilot;
 mod rng;
 pub mod routing;
+pub mod rows;
 pub mod rules;
 pub mod schema;
 pub mod source;
+#[cfg(any(test, feature = "synthetic"))]
 pub mod synthetic;
 pub mod taxonomy;
 pub mod validation;

@@ -98,7 +98,7 @@ pub fn cases() -> Vec<Case> {
     }
 }
 
-/// The pilot's sample timelines (CSV, written by `data/haarlemmermeer/make_events.py`): a
+/// The pilot's sample timelines (CSV, fixed data: see `data/haarlemmermeer/README.md`): a
 /// baseline period (phase `baseline`, March–August 2025) and the pilot (phase `pilot`,
 /// March–August 2026), including the sample cases of [`CASES_JSON`].
 pub const EVENTS_CSV: &str = include_str!("../data/haarlemmermeer/events.csv");

@@ -22,6 +22,11 @@
 //! and kern rules for village services that extend, replace or switch off the municipal rule.
 //! Regions run some groups with a national fallback; a few groups are national only, and
 //! national lines catch the rest of care and youth at low priority.
+//!
+//! [`events`] makes event logs for evaluation. This module is behind the cargo feature
+//! `synthetic`.
+
+pub mod events;
 
 use chrono::NaiveDate;
 

@@ -1,40 +1,20 @@
-//! Cases from Python: a dict in the JSON form of a case, or an Arrow table with one row per case.
-//!
-//! Table columns: `id`, `kern` and `needs` are required; `needs` holds a list of need codes (or
-//! one `;`-separated string), the first being the primary need (prio-vraag). Optional:
-//! `age_band`, `household`, `urgency`, `framework`, `signals` (list or `;`-separated),
-//! `income_pct`, `opened` (date), `tried` (services the citizen already tried without success:
-//! `service` or `service:outcome`, outcome `rejected` when left out) and
-//! `share_with_organisations` (bool).
+//! Cases from Python: a dict in the JSON form of a case, or an Arrow table with one row per case
+//! whose columns are those of the core's [`CaseRow`] ([`CASE_COLUMNS`]): `id`, `kern` and
+//! `needs` are required; lists (`needs`, `signals`, `tried`) may be one `;`-separated string.
+//! What a row means (primary need, defaults) is the core's [`CaseRow::to_case`].
 
-use std::str::FromStr;
+use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::types::Date32Type;
+use arrow_array::{Array, ArrayRef, Date32Array, RecordBatch, UInt16Array};
 use arrow_schema::DataType;
-use dls_core::cases::{CaseAttributes, CaseNeed, Consent, Situation, TriedService, TryOutcome};
-use dls_core::{Case, CaseData};
+use dls_core::rows::{CaseRow, TriedRow, CASE_COLUMNS};
+use dls_core::Case;
 use pyo3::prelude::*;
 
 use crate::errors::Failure;
-use crate::events::{clip, parse_name};
-use crate::table::{self, batches, date_at, int_at, list_at, str_at};
-
-/// The columns a case table may have.
-pub const CASE_COLUMNS: &[&str] = &[
-    "id",
-    "kern",
-    "needs",
-    "age_band",
-    "household",
-    "urgency",
-    "framework",
-    "signals",
-    "income_pct",
-    "opened",
-    "tried",
-    "share_with_organisations",
-];
+use crate::table::{self, date_at, int_at, list_at, str_at};
 
 /// A case from a dict (the JSON form of a case; dates may be `datetime.date` values).
 pub fn from_dict(obj: &Bound<'_, PyAny>) -> Result<Case, Failure> {
@@ -106,16 +86,16 @@ pub struct Columns {
     id: ArrayRef,
     kern: ArrayRef,
     needs: ArrayRef,
-    age_band: Option<ArrayRef>,
-    household: Option<ArrayRef>,
-    urgency: Option<ArrayRef>,
-    framework: Option<ArrayRef>,
+    words: [Option<ArrayRef>; 4],
     signals: Option<ArrayRef>,
     income_pct: Option<ArrayRef>,
     opened: Option<ArrayRef>,
     tried: Option<ArrayRef>,
     share: Option<ArrayRef>,
 }
+
+/// The optional one-word columns, in the order of [`Columns::words`].
+const WORDS: [&str; 4] = ["age_band", "household", "urgency", "framework"];
 
 fn opt(
     batch: &RecordBatch,
@@ -125,243 +105,92 @@ fn opt(
     table::column(batch, name).map(|a| f(a, name)).transpose()
 }
 
+fn booleans(a: &ArrayRef, name: &str) -> Result<ArrayRef, Failure> {
+    if a.data_type() == &DataType::Boolean {
+        return Ok(a.clone());
+    }
+    Err(Failure::bad_input(
+        format!(
+            "column `{name}` has type {} where Boolean is expected",
+            a.data_type()
+        ),
+        Some(name),
+    ))
+}
+
 impl Columns {
     /// Finds and converts the columns of `batch`.
     pub fn of(batch: &RecordBatch) -> Result<Columns, Failure> {
-        let share = match table::column(batch, "share_with_organisations") {
-            Some(a) if a.data_type() == &DataType::Boolean => Some(a.clone()),
-            Some(a) => {
-                return Err(Failure::bad_input(
-                    format!(
-                        "column `share_with_organisations` has type {} where Boolean is expected",
-                        a.data_type()
-                    ),
-                    Some("share_with_organisations"),
-                ))
-            }
-            None => None,
-        };
+        let word = |k: usize| opt(batch, WORDS[k], table::strings);
         Ok(Columns {
             id: table::strings(table::required(batch, "id")?, "id")?,
             kern: table::strings(table::required(batch, "kern")?, "kern")?,
             needs: table::string_lists(table::required(batch, "needs")?, "needs")?,
-            age_band: opt(batch, "age_band", table::strings)?,
-            household: opt(batch, "household", table::strings)?,
-            urgency: opt(batch, "urgency", table::strings)?,
-            framework: opt(batch, "framework", table::strings)?,
+            words: [word(0)?, word(1)?, word(2)?, word(3)?],
             signals: opt(batch, "signals", table::string_lists)?,
             income_pct: opt(batch, "income_pct", table::ints)?,
             opened: opt(batch, "opened", table::dates)?,
             tried: opt(batch, "tried", table::string_lists)?,
-            share,
+            share: opt(batch, "share_with_organisations", booleans)?,
         })
     }
-}
 
-fn named<T: serde::de::DeserializeOwned>(
-    col: &Option<ArrayRef>,
-    i: usize,
-    row: usize,
-    field: &str,
-) -> Result<Option<T>, Failure> {
-    match col.as_ref().and_then(|a| str_at(a, i)) {
-        None | Some("") => Ok(None),
-        Some(s) => parse_name(s).map(Some).ok_or_else(|| {
-            Failure::bad_row(
-                format!("row {row}: unknown {field} `{}`", clip(s)),
-                row,
-                field,
-            )
-        }),
-    }
-}
-
-fn id<T: FromStr<Err = dls_core::ids::IdError>>(
-    text: Option<&str>,
-    row: usize,
-    field: &str,
-) -> Result<T, Failure> {
-    let text =
-        text.ok_or_else(|| Failure::bad_row(format!("row {row}: no `{field}`"), row, field))?;
-    T::from_str(text).map_err(|e| Failure::bad_row(format!("row {row}: {e}"), row, field))
-}
-
-/// The case of row `i` of the batch, named `row` (1-based, of the whole table) in errors.
-pub fn row_case(c: &Columns, i: usize, row: usize) -> Result<Case, Failure> {
-    let needs = list_at(&c.needs, i)
-        .iter()
-        .enumerate()
-        .map(|(k, n)| {
-            Ok(CaseNeed {
-                need: id(Some(n), row, "needs")?,
-                primary: k == 0,
-            })
-        })
-        .collect::<Result<Vec<_>, Failure>>()?;
-    let signals = match &c.signals {
-        Some(a) => list_at(a, i)
-            .iter()
-            .map(|s| {
-                parse_name(s).ok_or_else(|| {
-                    Failure::bad_row(
-                        format!("row {row}: unknown signal `{}`", clip(s)),
-                        row,
-                        "signals",
-                    )
-                })
-            })
-            .collect::<Result<Vec<_>, Failure>>()?,
-        None => Vec::new(),
-    };
-    let income_pct = match c.income_pct.as_ref().and_then(|a| int_at(a, i)) {
-        None => None,
-        Some(v) => Some(u16::try_from(v).map_err(|_| {
-            Failure::bad_row(
-                format!("row {row}: `income_pct` {v} is out of range"),
-                row,
-                "income_pct",
-            )
-        })?),
-    };
-    let tried = match &c.tried {
-        Some(a) => list_at(a, i)
-            .iter()
-            .map(|t| {
-                let (service, outcome) = match t.split_once(':') {
-                    Some((s, o)) => {
-                        let o: TryOutcome = parse_name(o).ok_or_else(|| {
-                            Failure::bad_row(
-                                format!("row {row}: unknown outcome `{}`", clip(o)),
-                                row,
-                                "tried",
-                            )
-                        })?;
-                        (s, o)
-                    }
-                    None => (*t, TryOutcome::Rejected),
-                };
-                Ok(TriedService {
-                    service: id(Some(service), row, "tried")?,
-                    outcome,
-                })
-            })
-            .collect::<Result<Vec<_>, Failure>>()?,
-        None => Vec::new(),
-    };
-    let data = CaseData {
-        id: id(str_at(&c.id, i), row, "id")?,
-        kern: id(str_at(&c.kern, i), row, "kern")?,
-        needs,
-        attributes: CaseAttributes {
-            age_band: named(&c.age_band, i, row, "age_band")?,
-            household: named(&c.household, i, row, "household")?,
-            urgency: named(&c.urgency, i, row, "urgency")?.unwrap_or_default(),
-            framework: named(&c.framework, i, row, "framework")?,
-            signals,
-            income_pct,
-        },
-        situation: if tried.is_empty() {
-            Situation::DoesNotKnowWhere
-        } else {
-            Situation::CannotGetThrough { tried }
-        },
-        consent: Consent {
-            share_with_organisations: c
+    /// Row `i` of the batch (a null is an empty field).
+    pub fn row(&self, i: usize) -> CaseRow<'_> {
+        let word = |k: usize| self.words[k].as_ref().and_then(|a| str_at(a, i));
+        CaseRow {
+            id: str_at(&self.id, i).unwrap_or_default(),
+            kern: str_at(&self.kern, i).unwrap_or_default(),
+            needs: list_at(&self.needs, i),
+            age_band: word(0),
+            household: word(1),
+            urgency: word(2),
+            framework: word(3),
+            signals: lists_at(&self.signals, i),
+            income_pct: self.income_pct.as_ref().and_then(|a| int_at(a, i)),
+            opened: self.opened.as_ref().and_then(|a| date_at(a, i)),
+            tried: lists_at(&self.tried, i)
+                .into_iter()
+                .map(TriedRow::parse)
+                .collect(),
+            share_with_organisations: self
                 .share
                 .as_ref()
-                .map(|a| a.is_valid(i) && a.as_boolean().value(i))
-                .unwrap_or(false),
-        },
-        opened: c.opened.as_ref().and_then(|a| date_at(a, i)),
-    };
-    Case::new(data).map_err(|e| Failure::bad_row(format!("row {row}: {e}"), row, "needs"))
-}
-
-/// Reads cases from an Arrow table, in row order. Errors name the 1-based row and the column.
-pub fn from_table(t: &pyo3_arrow::PyTable) -> Result<Vec<Case>, Failure> {
-    let mut out = Vec::with_capacity(t.batches().iter().map(|b| b.num_rows()).sum());
-    for (start, batch) in batches(t) {
-        let cols = Columns::of(batch)?;
-        for i in 0..batch.num_rows() {
-            out.push(row_case(&cols, i, start + i + 1)?);
+                .is_some_and(|a| a.is_valid(i) && a.as_boolean().value(i)),
         }
     }
-    Ok(out)
 }
 
-pub fn name_of<T: serde::Serialize>(v: &T) -> Option<String> {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => Some(s),
-        _ => None,
-    }
+fn lists_at(a: &Option<ArrayRef>, i: usize) -> Vec<&str> {
+    a.as_ref().map(|a| list_at(a, i)).unwrap_or_default()
 }
 
-/// Cases as a table with the columns [`CASE_COLUMNS`] (the inverse of [`from_table`]).
+/// Cases as a table with the columns [`CASE_COLUMNS`] (what [`Columns`] reads), through the
+/// core's [`CaseRow`] of each case.
 pub fn to_table(cases: &[Case]) -> Result<pyo3_arrow::PyTable, Failure> {
-    use arrow_array::builder::{
-        BooleanBuilder, Date32Builder, ListBuilder, StringBuilder, UInt16Builder,
-    };
-    use std::sync::Arc;
-    let n = cases.len();
-    let mut id = StringBuilder::with_capacity(n, n * 16);
-    let mut kern = StringBuilder::with_capacity(n, n * 12);
-    let mut needs = ListBuilder::new(StringBuilder::new());
-    let mut age_band = StringBuilder::new();
-    let mut household = StringBuilder::new();
-    let mut urgency = StringBuilder::new();
-    let mut framework = StringBuilder::new();
-    let mut signals = ListBuilder::new(StringBuilder::new());
-    let mut income = UInt16Builder::with_capacity(n);
-    let mut opened = Date32Builder::with_capacity(n);
-    let mut tried = ListBuilder::new(StringBuilder::new());
-    let mut share = BooleanBuilder::with_capacity(n);
-    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    for c in cases {
-        let d = c.data();
-        id.append_value(d.id.as_str());
-        kern.append_value(d.kern.as_str());
-        // Primary need first, then the others in their order.
-        let primary = c.primary();
-        needs.values().append_value(primary.as_str());
-        for x in d.needs.iter().filter(|x| &x.need != primary) {
-            needs.values().append_value(x.need.as_str());
-        }
-        needs.append(true);
-        let a = &d.attributes;
-        age_band.append_option(a.age_band.as_ref().and_then(name_of));
-        household.append_option(a.household.as_ref().and_then(name_of));
-        urgency.append_option(name_of(&a.urgency));
-        framework.append_option(a.framework.as_ref().and_then(name_of));
-        for s in &a.signals {
-            signals.values().append_option(name_of(s));
-        }
-        signals.append(true);
-        income.append_option(a.income_pct);
-        opened.append_option(d.opened.map(|o| (o - epoch).num_days() as i32));
-        for t in d.situation.tried() {
-            let outcome = name_of(&t.outcome).unwrap_or_default();
-            tried
-                .values()
-                .append_value(format!("{}:{outcome}", t.service));
-        }
-        tried.append(true);
-        share.append_value(d.consent.share_with_organisations);
-    }
-    let cols: Vec<(&str, ArrayRef)> = vec![
-        ("id", Arc::new(id.finish())),
-        ("kern", Arc::new(kern.finish())),
-        ("needs", Arc::new(needs.finish())),
-        ("age_band", Arc::new(age_band.finish())),
-        ("household", Arc::new(household.finish())),
-        ("urgency", Arc::new(urgency.finish())),
-        ("framework", Arc::new(framework.finish())),
-        ("signals", Arc::new(signals.finish())),
-        ("income_pct", Arc::new(income.finish())),
-        ("opened", Arc::new(opened.finish())),
-        ("tried", Arc::new(tried.finish())),
-        ("share_with_organisations", Arc::new(share.finish())),
+    let rows: Vec<CaseRow<'_>> = cases.iter().map(CaseRow::from).collect();
+    let r = || rows.iter();
+    let cols: [ArrayRef; 12] = [
+        table::texts(r().map(|r| Some(r.id))),
+        table::texts(r().map(|r| Some(r.kern))),
+        table::text_lists(r().map(|r| r.needs.clone())),
+        table::texts(r().map(|r| r.age_band)),
+        table::texts(r().map(|r| r.household)),
+        table::texts(r().map(|r| r.urgency)),
+        table::texts(r().map(|r| r.framework)),
+        table::text_lists(r().map(|r| r.signals.clone())),
+        Arc::new(
+            r().map(|r| r.income_pct.and_then(|v| u16::try_from(v).ok()))
+                .collect::<UInt16Array>(),
+        ),
+        Arc::new(
+            r().map(|r| r.opened.map(Date32Type::from_naive_date))
+                .collect::<Date32Array>(),
+        ),
+        table::text_lists(r().map(|r| r.tried.iter().map(ToString::to_string).collect())),
+        table::flags(r().map(|r| r.share_with_organisations)),
     ];
-    table::table(cols)
+    table::table(CASE_COLUMNS.iter().copied().zip(cols).collect())
 }
 
 /// Turns cases (dicts in the JSON form of a case) into a case table (pyarrow-compatible Arrow

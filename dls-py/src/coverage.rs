@@ -1,73 +1,38 @@
 //! Coverage from Python: for every kern × leaf need × age band, where the rule set sends it,
 //! and where there is a gap (lacune) or an overlap. One row per kern × need × age band.
 
-use std::sync::Arc;
-
-use arrow_array::builder::{BooleanBuilder, ListBuilder, StringBuilder};
 use arrow_array::ArrayRef;
-use dls_core::coverage::{analyse, CoverageOptions, CoverageRow};
+use dls_core::conditions::Attribute;
+use dls_core::coverage::{analyse, CoverageFilter, CoverageOptions, CoverageRow, COVERAGE_COLUMNS};
 use dls_core::MunicipalityCode;
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
 
-use crate::cases::name_of;
 use crate::errors::{call, detached, Failure};
 use crate::model::PyRuleSet;
 use crate::routing::date_arg;
 use crate::table;
 
+/// The rows as a table with the columns [`COVERAGE_COLUMNS`].
 fn coverage_table(rows: &[&CoverageRow]) -> Result<PyTable, Failure> {
-    let mut texts: Vec<StringBuilder> = (0..9).map(|_| StringBuilder::new()).collect();
-    let mut gap = BooleanBuilder::new();
-    let mut overlap = BooleanBuilder::new();
-    let mut providers = ListBuilder::new(StringBuilder::new());
-    let mut overlapping = ListBuilder::new(StringBuilder::new());
-    for r in rows {
-        let values = [
-            Some(r.kern.to_string()),
-            Some(r.kern_name.clone()),
-            Some(r.municipality.to_string()),
-            Some(r.need.to_string()),
-            name_of(&r.age_band),
-            name_of(&r.status),
-            r.service.as_ref().map(|s| s.to_string()),
-            r.organisation.as_ref().map(|s| s.to_string()),
-            r.rule.as_ref().map(|s| s.to_string()),
-        ];
-        for (b, v) in texts.iter_mut().zip(values) {
-            b.append_option(v);
-        }
-        gap.append_value(r.status.is_gap());
-        overlap.append_value(r.is_overlap());
-        for p in &r.providers {
-            providers.values().append_value(p.as_str());
-        }
-        providers.append(true);
-        for p in &r.overlap {
-            overlapping.values().append_value(p.as_str());
-        }
-        overlapping.append(true);
-    }
-    let names = [
-        "kern",
-        "kern_name",
-        "municipality",
-        "need",
-        "age_band",
-        "status",
-        "service",
-        "organisation",
-        "rule",
+    let r = || rows.iter();
+    let ids = |f: fn(&CoverageRow) -> Option<&str>| table::texts(r().copied().map(f));
+    let cols: [ArrayRef; 13] = [
+        ids(|r| Some(r.kern.as_str())),
+        ids(|r| Some(r.kern_name.as_str())),
+        ids(|r| Some(r.municipality.as_str())),
+        ids(|r| Some(r.need.as_str())),
+        ids(|r| Some(r.age_band.name())),
+        ids(|r| Some(r.status.as_str())),
+        ids(|r| r.service.as_ref().map(|s| s.as_str())),
+        ids(|r| r.organisation.as_ref().map(|s| s.as_str())),
+        ids(|r| r.rule.as_ref().map(|s| s.as_str())),
+        table::flags(r().map(|r| r.status.is_gap())),
+        table::flags(r().map(|r| r.is_overlap())),
+        table::text_lists(r().map(|r| r.providers.iter().map(|p| p.as_str()).collect())),
+        table::text_lists(r().map(|r| r.overlap.iter().map(|p| p.as_str()).collect())),
     ];
-    let mut cols: Vec<(&str, ArrayRef)> = Vec::new();
-    for (n, mut b) in names.into_iter().zip(texts) {
-        cols.push((n, Arc::new(b.finish())));
-    }
-    cols.push(("gap", Arc::new(gap.finish())));
-    cols.push(("overlap", Arc::new(overlap.finish())));
-    cols.push(("providers", Arc::new(providers.finish())));
-    cols.push(("overlapping_organisations", Arc::new(overlapping.finish())));
-    table::table(cols)
+    table::table(COVERAGE_COLUMNS.iter().copied().zip(cols).collect())
 }
 
 /// Coverage of `rules` on `date` (a `datetime.date` or `YYYY-MM-DD`), for every kern or only
@@ -88,33 +53,15 @@ pub fn coverage(
         let municipality = municipality
             .map(|m| m.parse::<MunicipalityCode>())
             .transpose()?;
-        let only = match only {
-            "all" | "gaps" | "overlaps" | "problems" => only.to_string(),
-            other => {
-                return Err(Failure::bad_input(
-                    format!(
-                        "unknown selection `{}`: use `all`, `gaps`, `overlaps` or `problems`",
-                        crate::events::clip(other)
-                    ),
-                    Some("only"),
-                ))
-            }
-        };
+        let only = only
+            .parse::<CoverageFilter>()
+            .map_err(|e| Failure::bad_input(e.to_string(), Some("only")))?;
         Ok((CoverageOptions { date, municipality }, only))
     })?;
     let rules = rules.inner.clone();
     detached(py, move || {
         let report = analyse(&rules, &options);
-        let rows: Vec<&CoverageRow> = report
-            .rows
-            .iter()
-            .filter(|r| match only.as_str() {
-                "gaps" => r.status.is_gap(),
-                "overlaps" => r.is_overlap(),
-                "problems" => r.status.is_gap() || r.is_overlap(),
-                _ => true,
-            })
-            .collect();
+        let rows: Vec<&CoverageRow> = report.select(only).collect();
         coverage_table(&rows)
     })
 }

@@ -26,13 +26,6 @@ pub enum Failure {
         /// The field or column.
         field: Option<String>,
     },
-    /// A failure while routing a case of a table, at a 1-based row.
-    Routing {
-        /// What is wrong.
-        message: String,
-        /// The row.
-        row: Option<usize>,
-    },
     /// A failure while evaluating.
     Evaluation(String),
     /// A panic caught at the boundary.
@@ -197,12 +190,6 @@ fn convert(py: Python<'_>, f: Failure) -> PyResult<PyErr> {
             py,
             "BadInputError",
             (message, row, field),
-            None,
-        )?)),
-        Failure::Routing { message, row } => Ok(PyErr::from_value(make(
-            py,
-            "RoutingError",
-            (message, row),
             None,
         )?)),
         Failure::Evaluation(m) => simple("EvaluationError", m),

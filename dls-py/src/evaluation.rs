@@ -5,14 +5,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use arrow_array::builder::{
-    BooleanBuilder, Float64Builder, StringBuilder, TimestampMicrosecondBuilder, UInt64Builder,
-};
 use arrow_array::ArrayRef;
 use chrono::{DateTime, Utc};
 use dls_core::evaluation::{
-    self, compare::Estimate, CompareOptions, Comparison, Dim, Disclosure, EvalError, EvalOptions,
-    EvalState, Ingested, Selection, Summary,
+    self, CompareOptions, Comparison, Dim, Disclosure, EvalError, EvalOptions, EvalState,
+    EventFields, EventLogBuilder, Figures, Ingested, Selection, Summary, Timestamp,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
@@ -20,12 +17,15 @@ use pyo3_arrow::PyTable;
 
 use crate::errors::{call, detached, Failure};
 use crate::model::{to_python, PyDirectory};
-use crate::table::{self, batches, instant_at, str_at};
+use crate::table::{self, batches, str_at};
 
 impl From<EvalError> for Failure {
     fn from(e: EvalError) -> Self {
         match &e {
             EvalError::UnknownDimension(_) => Failure::bad_input(e.to_string(), Some("by")),
+            EvalError::UnknownDisclosure(_) => {
+                Failure::bad_input(e.to_string(), Some("disclosure"))
+            }
             EvalError::MissingColumn { column } => {
                 let column = column.clone();
                 Failure::bad_input(e.to_string(), Some(&column))
@@ -35,10 +35,8 @@ impl From<EvalError> for Failure {
     }
 }
 
-/// The event table columns the core reads (the CSV header names); `case`/`at` are accepted
-/// for `case_id`/`timestamp`.
-const TEXT_COLUMNS: &[&str] = &[
-    "activity",
+/// The optional text columns of an event table, in the order of [`EventFields`].
+const TEXT_COLUMNS: [&str; 10] = [
     "organisation",
     "service",
     "kern",
@@ -49,104 +47,86 @@ const TEXT_COLUMNS: &[&str] = &[
     "domain",
     "phase",
     "framework",
-    "signals",
 ];
 
-fn csv_field(out: &mut Vec<u8>, s: &str) {
-    if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-        out.push(b'"');
-        for b in s.bytes() {
-            if b == b'"' {
-                out.push(b'"');
-            }
-            out.push(b);
+/// The timestamp column: text as it is (the core checks it), anything else as UTC instants.
+enum Times {
+    Text(ArrayRef),
+    Micros(ArrayRef),
+}
+
+impl Times {
+    fn of(a: &ArrayRef) -> Result<Times, Failure> {
+        use arrow_schema::DataType::{LargeUtf8, Utf8, Utf8View};
+        Ok(match a.data_type() {
+            Utf8 | LargeUtf8 | Utf8View => Times::Text(table::strings(a, "timestamp")?),
+            _ => Times::Micros(table::instants(a, "timestamp")?),
+        })
+    }
+
+    fn at(&self, i: usize) -> Option<Timestamp<'_>> {
+        match self {
+            Times::Text(a) => str_at(a, i).map(Timestamp::Text),
+            Times::Micros(a) => table::micros_at(a, i).map(Timestamp::Micros),
         }
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(s.as_bytes());
     }
 }
 
-/// Reads an Arrow event table through the core's CSV reader (so every row is checked and
-/// accounted for exactly as in a file). Rejected rows keep the table's 1-based row number.
+/// Reads an Arrow event table row by row into the core's [`EventLogBuilder`] (every row is
+/// checked and accounted for exactly as in a file). Rejected rows keep the table's 1-based row
+/// number.
 fn ingest_table(t: &PyTable) -> Result<Ingested, Failure> {
-    let mut csv = Vec::with_capacity(t.batches().iter().map(|b| b.num_rows() * 96).sum());
-    csv.extend_from_slice(b"case_id,timestamp");
-    for c in TEXT_COLUMNS {
-        csv.push(b',');
-        csv.extend_from_slice(c.as_bytes());
-    }
-    csv.push(b'\n');
-    for (_, batch) in batches(t) {
-        let pick = |a: &str, b: &str| table::column(batch, a).or_else(|| table::column(batch, b));
-        let case = pick("case_id", "case").ok_or_else(|| {
-            Failure::bad_input(
-                "missing required column `case_id` (or `case`)",
-                Some("case_id"),
-            )
-        })?;
-        let case = table::strings(case, "case_id")?;
-        let at = pick("timestamp", "at").ok_or_else(|| {
-            Failure::bad_input(
-                "missing required column `timestamp` (or `at`)",
-                Some("timestamp"),
-            )
-        })?;
-        // Text timestamps pass through unchanged (the core checks them); others become UTC.
-        let at_text = matches!(
-            at.data_type(),
-            arrow_schema::DataType::Utf8
-                | arrow_schema::DataType::LargeUtf8
-                | arrow_schema::DataType::Utf8View
-        );
-        let at = if at_text {
-            table::strings(at, "timestamp")?
-        } else {
-            table::instants(at, "timestamp")?
+    let mut builder = EventLogBuilder::new();
+    for (start, batch) in batches(t) {
+        let pick = |a: &str, b: &str| {
+            table::column(batch, a)
+                .or_else(|| table::column(batch, b))
+                .ok_or_else(|| {
+                    Failure::bad_input(format!("missing required column `{a}` (or `{b}`)"), Some(a))
+                })
         };
-        table::required(batch, "activity")?;
-        let cols: Vec<Option<ArrayRef>> = TEXT_COLUMNS
+        let case = table::strings(pick("case_id", "case")?, "case_id")?;
+        let at = Times::of(pick("timestamp", "at")?)?;
+        let activity = table::strings(table::required(batch, "activity")?, "activity")?;
+        let text = TEXT_COLUMNS
             .iter()
-            .map(|c| match table::column(batch, c) {
-                None => Ok(None),
-                Some(a) if *c == "signals" => table::string_lists(a, c).map(Some),
-                Some(a) => table::strings(a, c).map(Some),
+            .map(|c| {
+                table::column(batch, c)
+                    .map(|a| table::strings(a, c))
+                    .transpose()
             })
-            .collect::<Result<_, Failure>>()?;
-        let mut ts = String::with_capacity(32);
+            .collect::<Result<Vec<_>, Failure>>()?;
+        let signals = table::column(batch, "signals")
+            .map(|a| table::string_lists(a, "signals"))
+            .transpose()?;
         for i in 0..batch.num_rows() {
-            csv_field(&mut csv, str_at(&case, i).unwrap_or(""));
-            csv.push(b',');
-            if at_text {
-                csv_field(&mut csv, str_at(&at, i).unwrap_or(""));
-            } else if let Some(t) = instant_at(&at, i) {
-                ts.clear();
-                let _ = std::fmt::Write::write_fmt(
-                    &mut ts,
-                    format_args!("{}", t.format("%Y-%m-%dT%H:%M:%SZ")),
-                );
-                csv.extend_from_slice(ts.as_bytes());
-            }
-            for (k, col) in cols.iter().enumerate() {
-                csv.push(b',');
-                if let Some(a) = col {
-                    if TEXT_COLUMNS[k] == "signals" {
-                        let joined = table::list_at(a, i).join(";");
-                        csv_field(&mut csv, &joined);
-                    } else if let Some(s) = str_at(a, i) {
-                        csv_field(&mut csv, s);
-                    }
-                }
-            }
-            csv.push(b'\n');
+            let cell = |k: usize| text[k].as_ref().and_then(|a| str_at(a, i));
+            let signals = signals
+                .as_ref()
+                .map(|a| table::list_at(a, i))
+                .unwrap_or_default();
+            builder.push(
+                (start + i + 1) as u64,
+                EventFields {
+                    case_id: str_at(&case, i),
+                    timestamp: at.at(i),
+                    activity: str_at(&activity, i),
+                    organisation: cell(0),
+                    service: cell(1),
+                    kern: cell(2),
+                    need: cell(3),
+                    reason: cell(4),
+                    municipality: cell(5),
+                    region: cell(6),
+                    domain: cell(7),
+                    phase: cell(8),
+                    framework: cell(9),
+                    signals: &signals,
+                },
+            );
         }
     }
-    let mut ing = evaluation::ingest_csv(&csv[..])?;
-    // CSV line numbers count the header; the table's rows do not.
-    for r in &mut ing.rejected {
-        r.row = r.row.saturating_sub(1);
-    }
-    Ok(ing)
+    Ok(builder.finish())
 }
 
 fn ingest_path(path: PathBuf) -> Result<Ingested, Failure> {
@@ -178,6 +158,25 @@ fn ingest_path(path: PathBuf) -> Result<Ingested, Failure> {
     }
 }
 
+/// Events from a list of dicts (the JSON form of an event).
+fn event_dicts(list: &Bound<'_, PyList>) -> Result<Vec<dls_core::Event>, Failure> {
+    list.iter()
+        .enumerate()
+        .map(|(i, d)| {
+            pythonize::depythonize(&d)
+                .map_err(|e| Failure::bad_row(format!("event {}: {e}", i + 1), i + 1, "event"))
+        })
+        .collect()
+}
+
+/// The wire name of a core enum (its serde name).
+fn name_of<T: serde::Serialize>(v: &T) -> Option<String> {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
 /// Event input, read while the GIL is held (cheap), ingested later without it.
 pub enum Events {
     /// A file.
@@ -195,7 +194,7 @@ impl Events {
             return Ok(Events::Path(p));
         }
         if let Ok(list) = obj.cast::<PyList>() {
-            return Ok(Events::List(crate::events::from_dicts(list)?));
+            return Ok(Events::List(event_dicts(list)?));
         }
         Ok(Events::Table(table::read_table(obj)?))
     }
@@ -210,24 +209,15 @@ impl Events {
     }
 }
 
-/// `"publish"` (the default: suppression and rounding), `"raw"` (internal use only), or a dict
+/// The core's disclosure switch: `"publish"` (the default: suppression and rounding), `"raw"`
+/// (internal use only); or the settings as a dict
 /// `{"min_cases", "round_to", "secondary"}`.
 pub fn disclosure_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<Disclosure, Failure> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
         return Ok(Disclosure::default());
     };
     if let Ok(s) = obj.extract::<String>() {
-        return match s.as_str() {
-            "publish" => Ok(Disclosure::default()),
-            "raw" => Ok(Disclosure::raw()),
-            other => Err(Failure::bad_input(
-                format!(
-                    "unknown disclosure `{}`: use `publish`, `raw` or a dict",
-                    crate::events::clip(other)
-                ),
-                Some("disclosure"),
-            )),
-        };
+        return Ok(s.parse::<Disclosure>()?);
     }
     pythonize::depythonize::<Disclosure>(obj)
         .map_err(|e| Failure::bad_input(format!("bad disclosure: {e}"), Some("disclosure")))
@@ -254,78 +244,50 @@ fn options(
     })
 }
 
+/// A named column and how to read its text from a `T`.
+type TextOf<T> = (&'static str, fn(&T) -> &Option<Arc<str>>);
+
+/// A named column and how to read its value from a `T`.
+type ValueOf<T, V> = (&'static str, fn(&T) -> V);
+
 fn per_case_table(cases: &[evaluation::CaseMetrics]) -> Result<PyTable, Failure> {
-    let n = cases.len();
-    let mut case = StringBuilder::with_capacity(n, n * 16);
-    let mut texts: Vec<StringBuilder> = (0..7).map(|_| StringBuilder::new()).collect();
-    let mut opened = TimestampMicrosecondBuilder::with_capacity(n).with_timezone("UTC");
-    let mut fc = Float64Builder::with_capacity(n);
-    let mut rp = Float64Builder::with_capacity(n);
-    let mut reached = BooleanBuilder::with_capacity(n);
-    let mut counts: Vec<UInt64Builder> = (0..5).map(|_| UInt64Builder::with_capacity(n)).collect();
-    let mut resolved = BooleanBuilder::with_capacity(n);
-    let mut reopened = BooleanBuilder::with_capacity(n);
+    let m = || cases.iter();
     let days = |s: Option<i64>| s.map(|s| s as f64 / 86_400.0);
-    for m in cases {
-        case.append_value(m.case.as_str());
-        let t = [
-            &m.kern,
-            &m.municipality,
-            &m.region,
-            &m.domain,
-            &m.phase,
-            &m.need,
-            &m.organisation,
-        ];
-        for (b, v) in texts.iter_mut().zip(t) {
-            b.append_option(v.as_deref());
-        }
-        opened.append_value(m.opened.timestamp_micros());
-        fc.append_option(days(m.first_contact_secs));
-        rp.append_option(days(m.right_place_secs));
-        reached.append_value(m.right_place_secs.is_some());
-        let c = [
-            m.handoffs,
-            m.bounces,
-            m.loops,
-            m.organisations,
-            m.escalations,
-        ];
-        for (b, v) in counts.iter_mut().zip(c) {
-            b.append_value(u64::from(v));
-        }
-        resolved.append_value(m.resolved);
-        reopened.append_value(m.reopened);
-    }
-    let mut cols: Vec<(&str, ArrayRef)> = vec![("case", Arc::new(case.finish()))];
-    let names = [
-        "kern",
-        "municipality",
-        "region",
-        "domain",
-        "phase",
-        "need",
-        "organisation",
+    let texts: [TextOf<evaluation::CaseMetrics>; 7] = [
+        ("kern", |m| &m.kern),
+        ("municipality", |m| &m.municipality),
+        ("region", |m| &m.region),
+        ("domain", |m| &m.domain),
+        ("phase", |m| &m.phase),
+        ("need", |m| &m.need),
+        ("organisation", |m| &m.organisation),
     ];
-    for (name, mut b) in names.into_iter().zip(texts) {
-        cols.push((name, Arc::new(b.finish())));
-    }
-    cols.push(("opened", Arc::new(opened.finish())));
-    cols.push(("first_contact_days", Arc::new(fc.finish())));
-    cols.push(("right_place_days", Arc::new(rp.finish())));
-    cols.push(("reached_right_place", Arc::new(reached.finish())));
-    let names = [
-        "handoffs",
-        "bounces",
-        "loops",
-        "organisations",
-        "escalations",
+    let counts: [ValueOf<evaluation::CaseMetrics, u32>; 5] = [
+        ("handoffs", |m| m.handoffs),
+        ("bounces", |m| m.bounces),
+        ("loops", |m| m.loops),
+        ("organisations", |m| m.organisations),
+        ("escalations", |m| m.escalations),
     ];
-    for (name, mut b) in names.into_iter().zip(counts) {
-        cols.push((name, Arc::new(b.finish())));
-    }
-    cols.push(("resolved", Arc::new(resolved.finish())));
-    cols.push(("reopened", Arc::new(reopened.finish())));
+    let mut cols = vec![("case", table::texts(m().map(|m| Some(m.case.as_str()))))];
+    cols.extend(texts.map(|(n, f)| (n, table::texts(m().map(|m| f(m).as_deref())))));
+    let opened = m().map(|m| Some(m.opened.timestamp_micros()));
+    cols.push(("opened", table::instant_column(opened)));
+    cols.push((
+        "first_contact_days",
+        table::numbers(m().map(|m| days(m.first_contact_secs))),
+    ));
+    cols.push((
+        "right_place_days",
+        table::numbers(m().map(|m| days(m.right_place_secs))),
+    ));
+    cols.push((
+        "reached_right_place",
+        table::flags(m().map(|m| m.right_place_secs.is_some())),
+    ));
+    cols.extend(counts.map(|(n, f)| (n, table::counts(m().map(|m| Some(u64::from(f(m))))))));
+    cols.push(("resolved", table::flags(m().map(|m| m.resolved))));
+    cols.push(("reopened", table::flags(m().map(|m| m.reopened))));
     table::table(cols)
 }
 
@@ -333,145 +295,74 @@ fn per_case_table(cases: &[evaluation::CaseMetrics]) -> Result<PyTable, Failure>
 /// suppressed).
 fn aggregates_table(s: &Summary) -> Result<PyTable, Failure> {
     let t = &s.aggregates;
-    let n = t.rows.len();
-    let mut keys: Vec<StringBuilder> = t.group_by.iter().map(|_| StringBuilder::new()).collect();
-    let mut suppressed = StringBuilder::new();
-    let mut ints: Vec<UInt64Builder> = (0..11).map(|_| UInt64Builder::with_capacity(n)).collect();
-    let mut floats: Vec<Float64Builder> =
-        (0..11).map(|_| Float64Builder::with_capacity(n)).collect();
-    for r in &t.rows {
-        for (b, k) in keys.iter_mut().zip(&r.key) {
-            b.append_option(k.as_deref());
-        }
-        suppressed.append_option(r.suppressed.as_ref().and_then(crate::cases::name_of));
-        let f = r.figures.as_ref();
-        let iv = f.map(|f| {
-            [
-                f.cases,
-                f.first_contact.ended,
-                f.first_contact.open,
-                f.right_place.ended,
-                f.right_place.open,
-                f.handoffs,
-                f.bounces,
-                f.loops,
-                f.escalations,
-                f.resolved,
-                f.reopened,
-            ]
-        });
-        for (k, b) in ints.iter_mut().enumerate() {
-            b.append_option(iv.map(|v| v[k]));
-        }
-        let fv = f.map(|f| {
-            [
-                f.first_contact.median_days,
-                f.first_contact.p90_days,
-                f.right_place.median_days,
-                f.right_place.p90_days,
-                Some(f.handoffs_per_case),
-                Some(f.bounce_rate),
-                Some(f.loop_rate),
-                Some(f.organisations_per_case),
-                Some(f.escalation_rate),
-                Some(f.resolved_rate),
-                Some(f.reopened_rate),
-            ]
-        });
-        for (k, b) in floats.iter_mut().enumerate() {
-            b.append_option(fv.and_then(|v| v[k]));
-        }
-    }
-    let mut cols: Vec<(&str, ArrayRef)> = Vec::new();
-    for (d, mut b) in t.group_by.iter().zip(keys) {
-        cols.push((d.as_str(), Arc::new(b.finish())));
-    }
-    cols.push(("suppressed", Arc::new(suppressed.finish())));
-    let names = [
-        "cases",
-        "first_contact_ended",
-        "first_contact_open",
-        "right_place_ended",
-        "right_place_open",
-        "handoffs",
-        "bounces",
-        "loops",
-        "escalations",
-        "resolved",
-        "reopened",
+    let r = || t.rows.iter();
+    let f = || r().map(|r| r.figures.as_ref());
+    let counts: [ValueOf<Figures, u64>; 11] = [
+        ("cases", |f| f.cases),
+        ("first_contact_ended", |f| f.first_contact.ended),
+        ("first_contact_open", |f| f.first_contact.open),
+        ("right_place_ended", |f| f.right_place.ended),
+        ("right_place_open", |f| f.right_place.open),
+        ("handoffs", |f| f.handoffs),
+        ("bounces", |f| f.bounces),
+        ("loops", |f| f.loops),
+        ("escalations", |f| f.escalations),
+        ("resolved", |f| f.resolved),
+        ("reopened", |f| f.reopened),
     ];
-    for (name, mut b) in names.into_iter().zip(ints) {
-        cols.push((name, Arc::new(b.finish())));
-    }
-    let names = [
-        "first_contact_median_days",
-        "first_contact_p90_days",
-        "right_place_median_days",
-        "right_place_p90_days",
-        "handoffs_per_case",
-        "bounce_rate",
-        "loop_rate",
-        "organisations_per_case",
-        "escalation_rate",
-        "resolved_rate",
-        "reopened_rate",
+    let numbers: [ValueOf<Figures, Option<f64>>; 11] = [
+        ("first_contact_median_days", |f| f.first_contact.median_days),
+        ("first_contact_p90_days", |f| f.first_contact.p90_days),
+        ("right_place_median_days", |f| f.right_place.median_days),
+        ("right_place_p90_days", |f| f.right_place.p90_days),
+        ("handoffs_per_case", |f| Some(f.handoffs_per_case)),
+        ("bounce_rate", |f| Some(f.bounce_rate)),
+        ("loop_rate", |f| Some(f.loop_rate)),
+        ("organisations_per_case", |f| Some(f.organisations_per_case)),
+        ("escalation_rate", |f| Some(f.escalation_rate)),
+        ("resolved_rate", |f| Some(f.resolved_rate)),
+        ("reopened_rate", |f| Some(f.reopened_rate)),
     ];
-    for (name, mut b) in names.into_iter().zip(floats) {
-        cols.push((name, Arc::new(b.finish())));
-    }
+    let mut cols: Vec<(&str, ArrayRef)> = t
+        .group_by
+        .iter()
+        .enumerate()
+        .map(|(k, d)| (d.as_str(), table::texts(r().map(|r| r.key[k].as_deref()))))
+        .collect();
+    let suppressed: Vec<Option<String>> = r()
+        .map(|r| r.suppressed.as_ref().and_then(name_of))
+        .collect();
+    cols.push((
+        "suppressed",
+        table::texts(suppressed.iter().map(|s| s.as_deref())),
+    ));
+    cols.extend(counts.map(|(n, g)| (n, table::counts(f().map(|f| f.map(g))))));
+    cols.extend(numbers.map(|(n, g)| (n, table::numbers(f().map(|f| f.and_then(g))))));
     table::table(cols)
 }
 
 fn comparison_table(cs: &[Comparison]) -> Result<PyTable, Failure> {
-    let mut metric = StringBuilder::new();
-    let mut a_cases = UInt64Builder::new();
-    let mut a_value = Float64Builder::new();
-    let mut b_cases = UInt64Builder::new();
-    let mut b_value = Float64Builder::new();
-    let mut diff = Float64Builder::new();
-    let mut lo = Float64Builder::new();
-    let mut hi = Float64Builder::new();
-    let mut suppressed = BooleanBuilder::new();
-    for c in cs {
-        metric.append_option(crate::cases::name_of(&c.metric));
-        let est = |e: &Estimate| (e.cases, e.value);
-        let (ac, av) = est(&c.a);
-        let (bc, bv) = est(&c.b);
-        a_cases.append_value(ac);
-        a_value.append_option(av);
-        b_cases.append_value(bc);
-        b_value.append_option(bv);
-        diff.append_option(c.difference);
-        lo.append_option(c.ci_low);
-        hi.append_option(c.ci_high);
-        suppressed.append_value(c.suppressed);
-    }
+    let c = || cs.iter();
+    let metric: Vec<Option<String>> = c().map(|c| name_of(&c.metric)).collect();
     table::table(vec![
-        ("metric", Arc::new(metric.finish())),
-        ("a_cases", Arc::new(a_cases.finish())),
-        ("a_value", Arc::new(a_value.finish())),
-        ("b_cases", Arc::new(b_cases.finish())),
-        ("b_value", Arc::new(b_value.finish())),
-        ("difference", Arc::new(diff.finish())),
-        ("ci_low", Arc::new(lo.finish())),
-        ("ci_high", Arc::new(hi.finish())),
-        ("suppressed", Arc::new(suppressed.finish())),
+        ("metric", table::texts(metric.iter().map(|m| m.as_deref()))),
+        ("a_cases", table::counts(c().map(|c| Some(c.a.cases)))),
+        ("a_value", table::numbers(c().map(|c| c.a.value))),
+        ("b_cases", table::counts(c().map(|c| Some(c.b.cases)))),
+        ("b_value", table::numbers(c().map(|c| c.b.value))),
+        ("difference", table::numbers(c().map(|c| c.difference))),
+        ("ci_low", table::numbers(c().map(|c| c.ci_low))),
+        ("ci_high", table::numbers(c().map(|c| c.ci_high))),
+        ("suppressed", table::flags(c().map(|c| c.suppressed))),
     ])
 }
 
 fn rejected_table(ing: &Ingested) -> Result<PyTable, Failure> {
-    let mut row = UInt64Builder::new();
-    let mut reason = StringBuilder::new();
-    let mut field = StringBuilder::new();
-    for r in &ing.rejected {
-        row.append_value(r.row);
-        reason.append_value(r.reason.as_str());
-        field.append_option(r.field.as_deref());
-    }
+    let r = || ing.rejected.iter();
     table::table(vec![
-        ("row", Arc::new(row.finish()) as ArrayRef),
-        ("reason", Arc::new(reason.finish())),
-        ("field", Arc::new(field.finish())),
+        ("row", table::counts(r().map(|r| Some(r.row)))),
+        ("reason", table::texts(r().map(|r| Some(r.reason.as_str())))),
+        ("field", table::texts(r().map(|r| r.field.as_deref()))),
     ])
 }
 

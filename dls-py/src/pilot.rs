@@ -36,8 +36,9 @@ pub fn pilot_events_csv() -> &'static str {
     dls_core::pilot::EVENTS_CSV
 }
 
-/// Panics inside the binding's guard, so tests can check that a panic reaches Python as
+/// Panics inside the binding's guard (cargo feature `test-hooks`), so tests can check that a panic reaches Python as
 /// `dls.InternalError` and never as `PanicException`.
+#[cfg(feature = "test-hooks")]
 #[pyfunction]
 pub fn _panic_for_tests(py: Python<'_>) -> PyResult<()> {
     call(py, || -> Result<(), crate::errors::Failure> {

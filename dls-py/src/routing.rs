@@ -1,19 +1,22 @@
-//! `Router` and `Decision`: routing one case from a dict, or a whole table of cases.
+//! `Router`: routing one case from a dict, or a whole table of cases through the core's rows
+//! ([`Router::route_rows`]): one result per row, a failed row in its place.
 
-use std::sync::Arc;
-
-use arrow_array::builder::{BooleanBuilder, StringBuilder};
-use arrow_array::ArrayRef;
+use arrow_array::{ArrayRef, RecordBatch};
 use chrono::NaiveDate;
-use dls_core::routing::{HouseholdDecision, Outcome, RouteOptions, Router};
+use dls_core::routing::{HouseholdDecision, RouteOptions, Router};
+use dls_core::rows::{
+    parse_date, BatchError, CaseRow, DecisionRow, DECISION_COLUMNS, ERROR_COLUMNS,
+};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use pyo3_arrow::PyTable;
+use rayon::prelude::*;
 
 use crate::cases;
+use crate::decision::PyDecision;
 use crate::errors::{call, detached, Failure};
-use crate::model::{to_python, PyDirectory, PyRuleSet};
-use crate::table;
+use crate::model::{PyDirectory, PyRuleSet};
+use crate::table::{self, flags, texts};
 
 /// A routing date: a `datetime.date`, an ISO `YYYY-MM-DD` string, or `None` for each case's
 /// own `opened` date.
@@ -26,17 +29,13 @@ pub fn date_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<Option<NaiveDate>, Fai
         return Ok(Some(d));
     }
     if let Ok(s) = obj.extract::<String>() {
-        return NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| {
-                Failure::bad_input(
-                    format!(
-                        "`{}` is not a date: use `YYYY-MM-DD`",
-                        crate::events::clip(&s)
-                    ),
-                    Some("date"),
-                )
-            });
+        return parse_date("date", &s).map(Some).map_err(|_| {
+            let text: String = s.chars().take(20).collect();
+            Failure::bad_input(
+                format!("`{text}` is not a date: use `YYYY-MM-DD`"),
+                Some("date"),
+            )
+        });
     }
     Err(Failure::bad_input(
         "a date must be a `datetime.date` or a `YYYY-MM-DD` string",
@@ -101,8 +100,8 @@ impl PyRouter {
     }
 
     /// Routes one case (a dict in the JSON form of a case) on `date`, or on the case's
-    /// `opened` date when `date` is None. `trace=False` leaves out the trace (faster).
-    #[pyo3(signature = (case, date = None, trace = true))]
+    /// `opened` date when `date` is None. `trace=True` keeps a trace per need (slower).
+    #[pyo3(signature = (case, date = None, trace = false))]
     fn route(
         &self,
         py: Python<'_>,
@@ -113,18 +112,16 @@ impl PyRouter {
         call(py, || {
             let case = cases::from_dict(case)?;
             let date = dls_core::routing::date_for(&case, date_arg(date)?)?;
-            let options = if trace {
-                RouteOptions::TRACE
-            } else {
-                RouteOptions::FAST
-            };
-            let d = self.inner.route_with(&case, date, options)?;
-            Ok(PyDecision { inner: Arc::new(d) })
+            let options = RouteOptions { trace };
+            Ok(PyDecision::from(
+                self.inner.route_with(&case, date, options)?,
+            ))
         })
     }
 
     /// Routes every case of a table (one row per case) and returns an Arrow table with one row
-    /// per need. Runs with the GIL released.
+    /// per need, and one row with outcome `error` in the place of a case that failed. Runs with
+    /// the GIL released.
     #[pyo3(signature = (table, date = None))]
     fn _route_batch(
         &self,
@@ -155,262 +152,78 @@ impl PyRouter {
     }
 }
 
-fn outcome_kind(o: &Outcome) -> &'static str {
-    match o {
-        Outcome::Service { .. } => "service",
-        Outcome::Steunpilaar { .. } => "steunpilaar",
-        Outcome::Escalation { .. } => "escalation",
-        Outcome::Gap { .. } => "gap",
-    }
-}
-
-fn gap_reason(o: &Outcome) -> Option<String> {
-    match o {
-        Outcome::Gap { reason } => match serde_json::to_value(reason) {
-            Ok(serde_json::Value::String(s)) => Some(s),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// Rows per chunk: each chunk is converted, routed and written on its own, in parallel.
+/// Rows per chunk: each chunk is read, routed and written on its own, chunks in parallel, so
+/// memory holds a few chunks of rows and decisions at a time, never the whole table.
 const CHUNK: usize = 8192;
 
-/// Routes every row of `input`: the table is cut into chunks that are converted, routed (as
-/// [`Router::route_batch`] does: on `date`, or each case's `opened` date, without trace) and
-/// written in parallel; the result has one batch per chunk, in input order. The first error
-/// in row order is returned.
+/// Routes every row of `input` with [`Router::route_rows`] (on `date`, or each case's `opened`
+/// date, without trace) and writes the results in input order, one batch per chunk.
 fn route_table(
     router: &Router,
     input: &PyTable,
     date: Option<NaiveDate>,
 ) -> Result<PyTable, Failure> {
-    use rayon::prelude::*;
     let mut batches = Vec::new();
     for (start, batch) in table::batches(input) {
-        // Columns are converted once per input batch (a cast of a slice may copy the whole
-        // buffer), then rows are read in parallel chunks.
         let cols = cases::Columns::of(batch)?;
-        let ranges: Vec<(usize, usize)> = (0..batch.num_rows())
-            .step_by(CHUNK)
-            .map(|from| (from, CHUNK.min(batch.num_rows() - from)))
-            .collect();
-        let out = ranges
+        let n = batch.num_rows();
+        let chunks: Vec<usize> = (0..n).step_by(CHUNK).collect();
+        let out = chunks
             .par_iter()
-            .map(|&(from, len)| {
-                let mut results = Vec::with_capacity(len);
-                for i in from..from + len {
-                    let case = cases::row_case(&cols, i, start + i + 1)?;
-                    results.push(
-                        dls_core::routing::date_for(&case, date)
-                            .and_then(|d| router.route_with(&case, d, RouteOptions::FAST)),
-                    );
-                }
-                decisions_batch(&results, start + from)
+            .map(|&from| {
+                let rows: Vec<CaseRow<'_>> =
+                    (from..n.min(from + CHUNK)).map(|i| cols.row(i)).collect();
+                let results = router.route_rows(&rows, date, RouteOptions::FAST);
+                decisions_batch(&results, &rows, start + from)
             })
             .collect::<Result<Vec<_>, Failure>>()?;
         batches.extend(out);
     }
     let schema = match batches.first() {
         Some(b) => b.schema(),
-        None => decisions_batch(&[], 0)?.schema(),
+        None => decisions_batch(&[], &[], 0)?.schema(),
     };
     PyTable::try_new(batches, schema).map_err(Failure::Python)
 }
 
-/// One row per need: the columns of `Router.route_batch`. `start` is the 0-based row of the
-/// first result in the input table, for errors.
+/// One decision row and, for a failed case, its error kind and message.
+type Line<'a> = (DecisionRow<'a>, Option<(&'static str, String)>);
+
+/// The rows of `results` (of the case rows `rows`, the first at 0-based table row `start`):
+/// [`DECISION_COLUMNS`] and [`ERROR_COLUMNS`].
 fn decisions_batch(
-    results: &[Result<HouseholdDecision, dls_core::routing::RoutingError>],
+    results: &[Result<HouseholdDecision, BatchError>],
+    rows: &[CaseRow<'_>],
     start: usize,
-) -> Result<arrow_array::RecordBatch, Failure> {
-    let n: usize = results
-        .iter()
-        .map(|r| r.as_ref().map_or(1, |d| d.needs.len()))
-        .sum();
-    let mut case = StringBuilder::with_capacity(n, n * 16);
-    let mut need = StringBuilder::with_capacity(n, n * 24);
-    let mut primary = BooleanBuilder::with_capacity(n);
-    let mut outcome = StringBuilder::with_capacity(n, n * 8);
-    let mut service = StringBuilder::with_capacity(n, n * 16);
-    let mut organisation = StringBuilder::with_capacity(n, n * 16);
-    let mut rule = StringBuilder::with_capacity(n, n * 16);
-    let mut layer = StringBuilder::with_capacity(n, n * 8);
-    let mut gap = StringBuilder::with_capacity(n, n * 8);
-    let mut cannot = BooleanBuilder::with_capacity(n);
-    let mut coordinator = StringBuilder::with_capacity(n, n * 16);
-    let mut first_contact = StringBuilder::with_capacity(n, n * 16);
-    for (i, r) in results.iter().enumerate() {
-        let d = r.as_ref().map_err(|e| {
-            let row = start + i + 1;
-            Failure::Routing {
-                message: format!("row {row}: {e}"),
-                row: Some(row),
-            }
-        })?;
-        let coord = d
-            .coordinator
-            .as_ref()
-            .map(|c| c.contact.organisation.as_str());
-        let first = d.plan.first_contact.as_ref().map(|c| c.service.as_str());
-        for nd in &d.needs {
-            case.append_value(d.case.as_str());
-            need.append_value(nd.need.as_str());
-            primary.append_value(nd.primary);
-            outcome.append_value(outcome_kind(&nd.outcome));
-            service.append_option(nd.outcome.service().map(|s| s.as_str()));
-            organisation.append_option(nd.outcome.organisation().map(|s| s.as_str()));
-            rule.append_option(nd.rule.as_ref().map(|r| r.as_str()));
-            layer.append_option(nd.layer.map(|l| l.to_string()));
-            gap.append_option(gap_reason(&nd.outcome));
-            cannot.append_value(nd.cannot_get_through);
-            coordinator.append_option(coord);
-            first_contact.append_option(first);
+) -> Result<RecordBatch, Failure> {
+    let mut lines: Vec<Line<'_>> = Vec::with_capacity(results.len() * 2);
+    for (i, (r, row)) in results.iter().zip(rows).enumerate() {
+        match r {
+            Ok(d) => lines.extend(d.rows().map(|r| (r, None))),
+            Err(e) => lines.push((
+                DecisionRow::failed(row.id),
+                Some((e.kind(), format!("row {}: {e}", start + i + 1))),
+            )),
         }
     }
-    let cols: Vec<(&str, ArrayRef)> = vec![
-        ("case", Arc::new(case.finish())),
-        ("need", Arc::new(need.finish())),
-        ("primary", Arc::new(primary.finish())),
-        ("outcome", Arc::new(outcome.finish())),
-        ("service", Arc::new(service.finish())),
-        ("organisation", Arc::new(organisation.finish())),
-        ("rule", Arc::new(rule.finish())),
-        ("layer", Arc::new(layer.finish())),
-        ("gap_reason", Arc::new(gap.finish())),
-        ("cannot_get_through", Arc::new(cannot.finish())),
-        ("coordinator", Arc::new(coordinator.finish())),
-        ("first_contact", Arc::new(first_contact.finish())),
+    let l = || lines.iter().map(|(r, _)| r);
+    let e = || lines.iter().map(|(_, e)| e.as_ref());
+    let cols: [ArrayRef; 14] = [
+        texts(l().map(|r| Some(r.case).filter(|s| !s.is_empty()))),
+        texts(l().map(|r| Some(r.need).filter(|s| !s.is_empty()))),
+        flags(l().map(|r| r.primary)),
+        texts(l().map(|r| Some(r.outcome))),
+        texts(l().map(|r| r.service)),
+        texts(l().map(|r| r.organisation)),
+        texts(l().map(|r| r.rule)),
+        texts(l().map(|r| r.layer)),
+        texts(l().map(|r| r.gap_reason)),
+        flags(l().map(|r| r.cannot_get_through)),
+        texts(l().map(|r| r.coordinator)),
+        texts(l().map(|r| r.first_contact)),
+        texts(e().map(|e| e.map(|e| e.0))),
+        texts(e().map(|e| e.map(|e| e.1.as_str()))),
     ];
-    table::batch(cols)
-}
-
-/// The decision for one household: per need an outcome, one coordinator, a trace.
-#[pyclass(frozen, module = "dls._dls", name = "Decision")]
-pub struct PyDecision {
-    inner: Arc<HouseholdDecision>,
-}
-
-#[pymethods]
-impl PyDecision {
-    /// The case id.
-    #[getter]
-    fn case(&self) -> &str {
-        self.inner.case.as_str()
-    }
-
-    /// The kern of the case.
-    #[getter]
-    fn kern(&self) -> &str {
-        self.inner.kern.as_str()
-    }
-
-    /// The routing date.
-    #[getter]
-    fn date(&self) -> NaiveDate {
-        self.inner.date
-    }
-
-    /// The coordinator (regisseur) when two or more organisations are involved:
-    /// `{"service", "organisation", "basis"}`, else None.
-    #[getter]
-    fn coordinator<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_python(py, &self.inner.coordinator)
-    }
-
-    /// The service of the household's single first point of contact, if any.
-    #[getter]
-    fn first_contact(&self) -> Option<&str> {
-        self.inner
-            .plan
-            .first_contact
-            .as_ref()
-            .map(|c| c.service.as_str())
-    }
-
-    /// Per need, primary first: `{"need", "primary", "outcome", "rule", "layer", ...}`.
-    #[getter]
-    fn needs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_python(py, &self.inner.needs)
-    }
-
-    /// The primary need's decision.
-    #[getter]
-    fn primary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_python(py, self.inner.primary())
-    }
-
-    /// The service chosen for the primary need, None for a gap.
-    #[getter]
-    fn service(&self) -> Option<&str> {
-        self.inner.primary().outcome.service().map(|s| s.as_str())
-    }
-
-    /// Per need, the trace: every candidate rule, its verdict, and the fallback.
-    #[getter]
-    fn trace<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let traces: Vec<_> = self
-            .inner
-            .needs
-            .iter()
-            .map(|n| (n.need.as_str(), &n.trace))
-            .collect();
-        let d = pyo3::types::PyDict::new(py);
-        for (need, t) in traces {
-            d.set_item(need, to_python(py, t)?)?;
-        }
-        Ok(d.into_any())
-    }
-
-    /// The whole decision as plain data (the JSON form).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_python(py, &*self.inner)
-    }
-
-    /// The decision explained in a few lines of text.
-    fn explain(&self) -> String {
-        self.inner.explain()
-    }
-
-    fn __str__(&self) -> String {
-        self.inner.explain()
-    }
-
-    fn __repr__(&self) -> String {
-        let py_str = |s: Option<&str>| s.map_or_else(|| "None".to_string(), |s| format!("'{s}'"));
-        format!(
-            "Decision(case='{}', service={}, coordinator={})",
-            self.inner.case,
-            py_str(self.inner.primary().outcome.service().map(|s| s.as_str())),
-            py_str(
-                self.inner
-                    .coordinator
-                    .as_ref()
-                    .map(|c| c.contact.organisation.as_str())
-            )
-        )
-    }
-
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other
-            .extract::<PyRef<'_, PyDecision>>()
-            .map(|o| *o.inner == *self.inner)
-            .unwrap_or(false)
-    }
-
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let json = serde_json::to_string(&*self.inner)
-            .map_err(|e| crate::errors::to_py_err(py, Failure::Internal(e.to_string())))?;
-        Ok((py.get_type::<PyDecision>().getattr("_from_json")?, (json,)))
-    }
-
-    #[staticmethod]
-    fn _from_json(py: Python<'_>, json: &str) -> PyResult<PyDecision> {
-        call(py, || {
-            let d: HouseholdDecision = serde_json::from_str(json)
-                .map_err(|e| Failure::bad_input(format!("not a decision: {e}"), None))?;
-            Ok(PyDecision { inner: Arc::new(d) })
-        })
-    }
+    let names = DECISION_COLUMNS.iter().chain(ERROR_COLUMNS).copied();
+    table::batch(names.zip(cols).collect())
 }

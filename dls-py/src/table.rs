@@ -3,9 +3,13 @@
 
 use std::sync::Arc;
 
+use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Int64Type, TimestampMicrosecondType};
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray,
+    TimestampMicrosecondArray, UInt64Array,
+};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
@@ -155,14 +159,10 @@ pub fn instants(array: &ArrayRef, name: &str) -> Result<ArrayRef, Failure> {
     }
 }
 
-/// Row `i` of an instant column (from [`instants`]).
-pub fn instant_at(array: &ArrayRef, i: usize) -> Option<chrono::DateTime<chrono::Utc>> {
+/// Row `i` of an instant column (from [`instants`]), in UTC microseconds.
+pub fn micros_at(array: &ArrayRef, i: usize) -> Option<i64> {
     let a = array.as_primitive::<TimestampMicrosecondType>();
-    if a.is_valid(i) {
-        chrono::DateTime::from_timestamp_micros(a.value(i))
-    } else {
-        None
-    }
+    a.is_valid(i).then(|| a.value(i))
 }
 
 /// Builds a record batch from named columns (all nullable).
@@ -181,4 +181,45 @@ pub fn table(columns: Vec<(&str, ArrayRef)>) -> Result<PyTable, Failure> {
     let batch = batch(columns)?;
     let schema = batch.schema();
     PyTable::try_new(vec![batch], schema).map_err(Failure::Python)
+}
+
+/// A string column.
+pub fn texts<'a>(values: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
+    Arc::new(values.collect::<StringArray>())
+}
+
+/// A column of lists of strings.
+pub fn text_lists<S: AsRef<str>>(values: impl Iterator<Item = Vec<S>>) -> ArrayRef {
+    let mut b = ListBuilder::new(StringBuilder::new());
+    for v in values {
+        for s in v {
+            b.values().append_value(s);
+        }
+        b.append(true);
+    }
+    Arc::new(b.finish())
+}
+
+/// A boolean column without nulls.
+pub fn flags(values: impl Iterator<Item = bool>) -> ArrayRef {
+    Arc::new(values.map(Some).collect::<BooleanArray>())
+}
+
+/// A column of unsigned counts.
+pub fn counts(values: impl Iterator<Item = Option<u64>>) -> ArrayRef {
+    Arc::new(values.collect::<UInt64Array>())
+}
+
+/// A column of floating-point numbers.
+pub fn numbers(values: impl Iterator<Item = Option<f64>>) -> ArrayRef {
+    Arc::new(values.collect::<Float64Array>())
+}
+
+/// A column of UTC instants (microseconds).
+pub fn instant_column(values: impl Iterator<Item = Option<i64>>) -> ArrayRef {
+    Arc::new(
+        values
+            .collect::<TimestampMicrosecondArray>()
+            .with_timezone("UTC"),
+    )
 }

@@ -4,10 +4,8 @@
 // once the bindings are generated: see tests/jvm/run.sh for the class path.
 package nl.delokalesteunpilaar.dls.example
 
-import nl.delokalesteunpilaar.dls.CaseNeedRecord
 import nl.delokalesteunpilaar.dls.CaseRecord
 import nl.delokalesteunpilaar.dls.DlsException
-import nl.delokalesteunpilaar.dls.OutcomeRecord
 import nl.delokalesteunpilaar.dls.RuleSet
 import nl.delokalesteunpilaar.dls.Router
 
@@ -18,33 +16,28 @@ fun main() {
     val router = Router(RuleSet.pilot())
 
     // 2. Per intake: map your case record to a CaseRecord (no names, no BSN: a pseudonymous id).
+    //    The first need is the household's central question; fields you do not have stay out.
     val case = CaseRecord(
         id = "intake-2026-000123",
         kern = "hoofddorp",
-        needs = listOf(
-            CaseNeedRecord(need = "sociale_zaken.schulden.hulp", primary = true),
-            CaseNeedRecord(need = "zorg.wmo.huishouden", primary = false),
-        ),
+        needs = listOf("sociale_zaken.schulden.hulp", "zorg.wmo.huishouden"),
         ageBand = "adult",
         household = "single",
         urgency = "urgent",
-        framework = null,
         signals = listOf("rent_arrears"),
-        incomePct = 110u.toUShort(),
-        tried = emptyList(),
-        shareWithOrganisations = true,
+        incomePct = 110,
         opened = "2026-06-01",
+        shareWithOrganisations = true,
     )
 
-    // 3. Route: one decision per need, one coordinator, a readable explanation.
+    // 3. Route: one decision per need, one coordinator, a readable explanation (the trace,
+    //    why every other candidate lost, is off unless asked for).
     try {
-        val decision = router.route(case, null, true)
+        val decision = router.route(case, trace = true)
         for (need in decision.needs) {
-            val where = when (val o = need.outcome) {
-                is OutcomeRecord.Service -> "service ${o.service} (${o.organisation})"
-                is OutcomeRecord.Steunpilaar -> "steunpilaar ${o.service}"
-                is OutcomeRecord.Escalation -> "escalation ${o.service}"
-                is OutcomeRecord.Gap -> "gap (${o.reason})"
+            val where = when (need.outcome) {
+                "gap" -> "gap (${need.gapReason})"
+                else -> "${need.outcome} ${need.service} (${need.organisation})"
             }
             println("${need.need}: $where")
         }

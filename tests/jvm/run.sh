@@ -9,9 +9,12 @@ root=$(pwd)
 profile=${DLS_FFI_PROFILE:-debug}
 flag=(); [ "$profile" = release ] && flag=(--release)
 
-cargo build -p dls-ffi --locked "${flag[@]}"
-lib="$root/target/$profile/libdls_ffi.so"
-bindgen() { cargo run -q -p dls-ffi --locked --bin uniffi-bindgen -- generate --no-format --library "$lib" --config dls-ffi/uniffi.toml "$@"; }
+target=${CARGO_TARGET_DIR:-$root/target}
+case "$target" in /*) ;; *) target="$root/$target" ;; esac
+# test-hooks: the diagnostics a test provokes an internal failure with
+cargo build -p dls-ffi --features test-hooks --locked "${flag[@]}"
+lib="$target/$profile/libdls_ffi.so"
+bindgen() { cargo run -q -p dls-ffi --features test-hooks --locked --bin uniffi-bindgen -- generate --no-format --library "$lib" --config dls-ffi/uniffi.toml "$@"; }
 
 rm -rf tests/jvm/generated
 bindgen --language kotlin --out-dir tests/jvm/generated
@@ -30,4 +33,4 @@ echo "generated Kotlin, Swift and Python bindings, with the Rust doc comments"
 cd tests/jvm
 rm -rf target/surefire-reports  # counts come from these reports: no stale ones from an earlier run
 echo "(one Rust panic message below is expected: a test provokes an internal failure and checks it arrives as DlsException.Internal)"
-RUST_BACKTRACE=0 mvn -B -q -Ddls.lib.dir="$root/target/$profile" "$@" test
+RUST_BACKTRACE=0 mvn -B -q -Ddls.lib.dir="$target/$profile" "$@" test

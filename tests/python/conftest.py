@@ -8,7 +8,8 @@ import pytest
 
 import dls
 
-FIXTURES = Path(__file__).parent / "fixtures"
+# The small hand-made directory and rule sets shared by several test files.
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ def router(pilot):
 
 def test_route_one_case_gives_coordinator_trace_and_dict(router, pilot):
     case = pilot.cases[0]
-    d = router.route(case)
+    d = router.route(case, trace=True)
     assert isinstance(d, dls.Decision)
     assert d.case == case["id"] and d.kern == case["kern"]
     assert d.date == datetime.date.fromisoformat(case["opened"])
@@ -31,7 +31,7 @@ def test_route_one_case_gives_coordinator_trace_and_dict(router, pilot):
     assert [n["need"] for n in d.needs][0] == primary
     assert len(d.needs) == len(case["needs"])
     # Several organisations are involved, so one coordinator is named.
-    orgs = {n["outcome"].get("organisation") for n in d.needs} - {None}
+    orgs = {n["organisation"] for n in d.needs} - {None}
     assert len(orgs) >= 2
     assert d.coordinator is not None
     assert set(d.coordinator) == {"service", "organisation", "basis"}
@@ -40,7 +40,7 @@ def test_route_one_case_gives_coordinator_trace_and_dict(router, pilot):
     for n in d.needs:
         trace = d.trace[n["need"]]
         assert trace is not None
-        if n.get("rule"):
+        if n["rule"]:
             decided = [c for c in trace["candidates"] if c["verdict"] == "decided"]
             assert len(decided) == 1 and decided[0]["rule"] == n["rule"]
     data = d.to_dict()
@@ -49,14 +49,16 @@ def test_route_one_case_gives_coordinator_trace_and_dict(router, pilot):
     assert str(d) == d.explain()
 
 
-def test_date_as_date_or_string_and_trace_off(router, pilot):
+def test_date_as_date_or_string_and_trace_opt_in(router, pilot):
     case = pilot.cases[1]
-    a = router.route(case, date=datetime.date(2026, 6, 1))
-    b = router.route(case, date="2026-06-01")
+    a = router.route(case, date=datetime.date(2026, 6, 1), trace=True)
+    b = router.route(case, date="2026-06-01", trace=True)
     assert a == b and a.date == datetime.date(2026, 6, 1)
-    fast = router.route(case, date="2026-06-01", trace=False)
+    assert all(v is not None for v in a.trace.values())
+    fast = router.route(case, date="2026-06-01")  # no trace unless asked for
     assert all(v is None for v in fast.trace.values())
-    assert [n["outcome"] for n in fast.needs] == [n["outcome"] for n in a.needs]
+    assert fast == router.route(case, date="2026-06-01", trace=False)
+    assert fast.needs == a.needs
 
 
 def test_routing_errors(router, pilot):
@@ -98,11 +100,12 @@ def test_router_from_directory_and_rules(pilot, fixtures):
 
 
 def _expected_rows(router, cases):
+    """The batch rows, derived from each decision's full JSON form."""
     rows = []
     for c in cases:
-        d = router.route(c, trace=False)
+        d = router.route(c)
         coord = d.coordinator["organisation"] if d.coordinator else None
-        for n in d.needs:
+        for n in d.to_dict()["needs"]:
             o = n["outcome"]
             rows.append({
                 "case": d.case,
@@ -117,6 +120,8 @@ def _expected_rows(router, cases):
                 "cannot_get_through": bool(n.get("cannot_get_through", False)),
                 "coordinator": coord,
                 "first_contact": d.first_contact,
+                "error_kind": None,
+                "error": None,
             })
     return rows
 
@@ -127,6 +132,11 @@ def test_batch_equals_per_call(router, pilot):
     assert isinstance(out, pa.Table)
     assert tuple(out.column_names) == DECISION_COLUMNS
     assert out.to_pylist() == _expected_rows(router, pilot.cases)
+    # Decision.needs has the same rows, the same shape (without the error columns).
+    per_call = [n for c in pilot.cases for n in router.route(c).needs]
+    assert [{k: r[k] for k in DECISION_COLUMNS[:-2]} for r in out.to_pylist()] == per_call
+    assert tuple(per_call[0]) == DECISION_COLUMNS[:-2]
+    assert DECISION_COLUMNS[-2:] == ("error_kind", "error")
     # Kinds of outcome the pilot exercises: services, a deliberate gap, the steunpilaar.
     kinds = set(out.column("outcome").to_pylist())
     assert {"service", "gap"} <= kinds
@@ -136,7 +146,7 @@ def test_batch_with_one_date_equals_per_call_on_that_date(router, pilot):
     out = router.route_batch(dls.cases_table(pilot.cases), date="2027-01-15")
     expected = []
     for c in pilot.cases:
-        expected.append(router.route(c, date="2027-01-15", trace=False).to_dict())
+        expected.append(router.route(c, date="2027-01-15").to_dict())
     assert out.column("service").to_pylist() == [
         n["outcome"].get("service") for d in expected for n in d["needs"]
     ]
@@ -191,27 +201,43 @@ def test_flexible_column_types(router, pilot):
     assert router.route_batch(df2).equals(reference)
 
 
-def test_batch_errors_name_row_and_column(router, pilot):
+def test_batch_gives_a_result_per_row_with_failed_rows_in_place(router, pilot):
     df = dls.cases_table(pilot.cases, output="polars")
-    bad_need = df.with_columns(
+    reference = router.route_batch(df).to_dicts()
+    bad = df.with_columns(
         pl.when(pl.int_range(pl.len()) == 2)
         .then(pl.lit(["Zorg Wmo"]))
         .otherwise(pl.col("needs"))
-        .alias("needs")
+        .alias("needs"),
+        pl.when(pl.int_range(pl.len()) == 4)
+        .then(pl.lit("atlantis"))
+        .otherwise(pl.col("kern"))
+        .alias("kern"),
     )
-    with pytest.raises(dls.BadInputError) as info:
-        router.route_batch(bad_need)
-    assert info.value.row == 3 and info.value.field == "needs"
-    assert "row 3" in str(info.value)
+    out = router.route_batch(bad).to_dicts()
+    failed = [r for r in out if r["outcome"] == "error"]
+    assert len(failed) == 2
+    row3, row5 = failed
+    assert row3["case"] == pilot.cases[2]["id"] and row3["error_kind"] == "bad_input"
+    assert row3["error"].startswith("row 3: field `needs`: invalid need code")
+    assert "Zorg Wmo" in row3["error"]
+    assert row5["case"] == pilot.cases[4]["id"] and row5["error_kind"] == "routing"
+    assert row5["error"] == "row 5: case `%s`: unknown kern `atlantis`" % pilot.cases[4]["id"]
+    for r in failed:
+        assert r["need"] is None and r["service"] is None and r["rule"] is None
+    # Every other case has exactly the rows it has alone, in its place.
+    failed_ids = {row3["case"], row5["case"]}
+    assert [r for r in out if r["case"] not in failed_ids] == [
+        r for r in reference if r["case"] not in failed_ids
+    ]
+    assert [r["case"] for r in out] == [
+        r["case"] for r in reference if r["case"] not in failed_ids or r["primary"]
+    ]
+    assert all(r["error_kind"] is None and r["error"] is None
+               for r in out if r["outcome"] != "error")
+    # What is not a table of cases at all still raises.
     with pytest.raises(dls.BadInputError, match="missing required column `kern`"):
         router.route_batch(df.drop("kern"))
-    unknown_kern = df.with_columns(
-        pl.when(pl.int_range(pl.len()) == 4).then(pl.lit("atlantis")).otherwise(pl.col("kern"))
-        .alias("kern")
-    )
-    with pytest.raises(dls.RoutingError) as info2:
-        router.route_batch(unknown_kern)
-    assert info2.value.row == 5 and "unknown kern `atlantis`" in str(info2.value)
     with pytest.raises(dls.BadInputError, match="__arrow_c_stream__"):
         router.route_batch([1, 2, 3])
 

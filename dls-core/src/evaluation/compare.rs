@@ -5,7 +5,14 @@
 //! right place (open durations are resampled with their cases but do not enter the median);
 //! the **mean** per case for counts; the **share** of cases for yes/no metrics. The interval
 //! resamples the cases of each selection independently, with replacement, `iterations` times,
-//! and takes the percentiles of the difference `a − b`. The same seed gives the same interval.
+//! and takes the percentiles of the difference `a − b`. The same seed gives the same interval,
+//! and so does the same log in another case order: each side's cases are put in the order of a
+//! stable key (a hash of the case id with the seed) before positions are drawn.
+//!
+//! Under disclosure control the estimates are published as the policy of
+//! [`disclosure`](super::disclosure) says: a mean or share as the rounded sum over the rounded
+//! number of cases, a median in days under the size rule and rounded; the difference is that of
+//! the published estimates. The interval bounds are taken over the exact values.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -13,7 +20,9 @@ use serde::{Deserialize, Serialize};
 use super::disclosure::Disclosure;
 use super::metrics::CaseMetrics;
 use super::time::{date_to_day, local_day};
+use crate::hash::FxHasher;
 use crate::rng::SplitMix64;
+use std::hash::Hasher;
 
 /// A metric that can be compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -198,6 +207,41 @@ fn resample(rng: &mut Rng, src: &[Option<f64>], out: &mut Vec<f64>) {
     }
 }
 
+/// The values of one side, in the order of a stable key (a hash of the case id with the seed,
+/// then the case id): the bootstrap draws positions in this order, so the same cases give the
+/// same interval in whatever order they come.
+fn side(cases: &[CaseMetrics], s: &Selection, metric: Metric, seed: u64) -> Vec<Option<f64>> {
+    let mut keyed: Vec<(u64, &str, Option<f64>)> = cases
+        .iter()
+        .filter(|m| s.contains(m))
+        .map(|m| {
+            let mut h = FxHasher::default();
+            h.write_u64(seed);
+            h.write(m.case.as_str().as_bytes());
+            (h.finish(), m.case.as_str(), metric.value(m))
+        })
+        .collect();
+    keyed.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    keyed.into_iter().map(|(_, _, v)| v).collect()
+}
+
+/// The statistic of one side as published: a median in days under the size rule and rounded
+/// ([`Disclosure::quantile_days`]); a mean or share as the published (rounded) sum over the
+/// published (rounded) number of cases ([`Disclosure::ratio`]).
+fn published(d: &Disclosure, median: bool, vals: &[Option<f64>]) -> Option<f64> {
+    let mut buf: Vec<f64> = vals.iter().flatten().copied().collect();
+    if median {
+        let n = buf.len() as u64;
+        statistic(true, &mut buf).and_then(|v| d.quantile_days(n, Some(v * 86_400.0)))
+    } else if vals.is_empty() {
+        None
+    } else {
+        // Per-case values of means and shares are whole numbers.
+        let sum = buf.iter().sum::<f64>().round() as u64;
+        d.ratio(sum, vals.len() as u64)
+    }
+}
+
 /// Compares selections `a` and `b` of `cases` on one metric.
 pub fn compare_metric(
     cases: &[CaseMetrics],
@@ -206,23 +250,13 @@ pub fn compare_metric(
     metric: Metric,
     opts: &CompareOptions,
 ) -> Comparison {
-    let va: Vec<Option<f64>> = cases
-        .iter()
-        .filter(|m| a.contains(m))
-        .map(|m| metric.value(m))
-        .collect();
-    let vb: Vec<Option<f64>> = cases
-        .iter()
-        .filter(|m| b.contains(m))
-        .map(|m| metric.value(m))
-        .collect();
+    let va = side(cases, a, metric, opts.seed);
+    let vb = side(cases, b, metric, opts.seed);
     let d = &opts.disclosure;
     let suppressed = (va.len() as u64) < d.min_cases || (vb.len() as u64) < d.min_cases;
     let med = metric.is_median();
-    let mut buf: Vec<f64> = va.iter().flatten().copied().collect();
-    let ea = statistic(med, &mut buf);
-    buf = vb.iter().flatten().copied().collect();
-    let eb = statistic(med, &mut buf);
+    let ea = published(d, med, &va);
+    let eb = published(d, med, &vb);
     let difference = ea.zip(eb).map(|(x, y)| x - y);
     let (mut ci_low, mut ci_high) = (None, None);
     if difference.is_some() && !suppressed && opts.iterations > 0 {

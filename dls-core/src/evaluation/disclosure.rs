@@ -1,18 +1,50 @@
 //! Disclosure control: the settings every published figure is made under, and what they mean
 //! (the tables themselves and [`suppress`](super::table::suppress) live in [`table`](super::table)).
 //!
-//! On by default ([`Disclosure::default`]):
-//! - **primary suppression**: a cell with fewer than `min_cases` (10) cases shows no figures;
+//! On by default ([`Disclosure::default`]), following the rules of the Eurostat/CBS *Handbook on
+//! Statistical Disclosure Control* (Hundepool et al.; the chapter on frequency and magnitude
+//! tables) by name:
+//! - **threshold rule** (primary suppression): a cell with fewer than `min_cases` (10) cases
+//!   shows no figures;
 //! - **secondary suppression**: along every dimension, the cells that differ only in that
 //!   dimension form a line whose total can be published (a municipality's total, a kern's total
-//!   over all months, …); kernen are lined up per municipality. When a line has exactly one
-//!   suppressed cell, or its suppressed cells hold fewer than `min_cases` cases together, the
-//!   unsuppressed cell with the fewest cases is suppressed too, until no line needs more. No
-//!   suppressed cell can then be recovered by subtracting published cells from a total;
+//!   over all months, …). Kernen are lined up per municipality *and* over every kern together
+//!   (the by-phase or by-month total is published too, so a municipality with one kern is no
+//!   way round). When a line has exactly one suppressed cell, or its suppressed cells hold fewer
+//!   than `min_cases` cases together, the unsuppressed cell with the fewest cases is suppressed
+//!   too, until no line needs more. No suppressed cell can then be recovered by subtracting
+//!   published cells from a total of the same table;
 //! - **rounding**: every count (cases, events, ended and open durations, handoffs, clock
-//!   counts, …) is rounded to the nearest multiple of `round_to` (5). Rates, means and
-//!   quantiles are computed from the exact figures and shown only for unsuppressed cells;
+//!   counts, …) is rounded to the nearest multiple of `round_to` (5, halves up);
+//! - **derived figures from published counts**: every share and mean of a cell (bounce rate,
+//!   handoffs per case, clock compliance, the means and shares of a comparison, …) is the
+//!   rounded numerator over the rounded denominator ([`Disclosure::ratio`]), never the exact
+//!   counts, so that it narrows no count below the rounding base: a count published as 15
+//!   next to a rate 10 / 13 would give the 13 away;
+//! - **dominance / size rule for quantiles**: a median or 90th percentile is close to one
+//!   person's value when it is taken over few values (the p90 of 13 values is the 12th), so
+//!   quantiles are withheld when the published number of values is below `min_quantile` (20),
+//!   and otherwise shown in days rounded to `day_decimals` (1) decimals
+//!   ([`Disclosure::quantile_days`]). The rule reads the published count, so that whether a
+//!   quantile is shown says nothing finer than the count itself;
 //! - frequent-problem entries counting fewer than `min_cases` are left out (and counted).
+//!
+//! ```
+//! use dls_core::evaluation::Disclosure;
+//!
+//! let d = Disclosure::default();
+//! // 10 of 13 cases: published as 10 of 15, never as 10 / 13.
+//! assert_eq!((d.count(10), d.count(13)), (10, 15));
+//! assert_eq!(d.ratio(10, 13), Some(10.0 / 15.0));
+//! // A p90 of 13 values is withheld; of 40 values it is shown to a tenth of a day.
+//! assert_eq!(d.quantile_days(13, Some(3.14159 * 86_400.0)), None);
+//! assert_eq!(d.quantile_days(40, Some(3.14159 * 86_400.0)), Some(3.1));
+//! assert_eq!(Disclosure::raw().ratio(10, 13), Some(10.0 / 13.0));
+//! ```
+//!
+//! Not covered yet (issue 13, items 1(c) and 1(d)): differences between two outputs of the same
+//! data (the same log with and without one case; two comparisons whose selections differ by a
+//! suppressed cell), and bootstrap interval bounds, which are taken over the exact values.
 //!
 //! [`Disclosure::raw`] turns all of this off, for internal use only.
 //!
@@ -96,6 +128,10 @@ pub struct Disclosure {
     pub round_to: u64,
     /// Apply secondary suppression.
     pub secondary: bool,
+    /// Quantiles (median, p90) of fewer values than this are withheld (0: never withheld).
+    pub min_quantile: u64,
+    /// Durations in days are published rounded to this many decimals (`None`: unrounded).
+    pub day_decimals: Option<u32>,
 }
 
 impl Default for Disclosure {
@@ -104,6 +140,8 @@ impl Default for Disclosure {
             min_cases: 10,
             round_to: 5,
             secondary: true,
+            min_quantile: 20,
+            day_decimals: Some(1),
         }
     }
 }
@@ -115,6 +153,8 @@ impl Disclosure {
             min_cases: 0,
             round_to: 1,
             secondary: false,
+            min_quantile: 0,
+            day_decimals: None,
         }
     }
 
@@ -128,7 +168,40 @@ impl Disclosure {
 
     /// True when figures are published unchanged.
     pub fn is_raw(&self) -> bool {
-        self.min_cases == 0 && self.round_to <= 1
+        self.min_cases == 0
+            && self.round_to <= 1
+            && self.min_quantile == 0
+            && self.day_decimals.is_none()
+    }
+
+    /// A share or mean as published: the published `numerator` over the published
+    /// `denominator` (both rounded by [`count`](Self::count)), so that it reveals nothing the
+    /// published counts do not; `None` when the published denominator is 0.
+    pub fn ratio(&self, numerator: u64, denominator: u64) -> Option<f64> {
+        let d = self.count(denominator);
+        (d > 0).then(|| self.count(numerator) as f64 / d as f64)
+    }
+
+    /// A quantile of `values` durations (seconds) as published, in days: withheld when the
+    /// published (rounded) number of values is below `min_quantile`, else rounded to
+    /// `day_decimals` decimals. The rule reads the published count, so that showing or
+    /// withholding a quantile says nothing finer about the count than the count itself.
+    pub fn quantile_days(&self, values: u64, seconds: Option<f64>) -> Option<f64> {
+        if self.count(values) < self.min_quantile {
+            return None;
+        }
+        seconds.map(|s| self.days(s / 86_400.0))
+    }
+
+    /// A figure in days as published: rounded to `day_decimals` decimals.
+    pub fn days(&self, days: f64) -> f64 {
+        match self.day_decimals {
+            Some(p) => {
+                let f = 10f64.powi(p.min(9) as i32);
+                (days * f).round() / f
+            }
+            None => days,
+        }
     }
 
     /// A count as published: rounded to the nearest multiple of `round_to` (halves up).

@@ -296,19 +296,20 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
-const DAY: f64 = 86_400.0;
-
 fn duration(d: &Disclosure, s: &Sketch, open: u64) -> DurationFigures {
     DurationFigures {
         ended: d.count(s.count()),
         open: d.count(open),
-        median_days: s.median().map(|v| v / DAY),
-        p90_days: s.p90().map(|v| v / DAY),
+        median_days: d.quantile_days(s.count(), s.median()),
+        p90_days: d.quantile_days(s.count(), s.p90()),
     }
 }
 
+/// The published figures of a cell: counts rounded, every share and mean computed from the
+/// rounded counts ([`Disclosure::ratio`]), quantiles under the size rule
+/// ([`Disclosure::quantile_days`]).
 pub(crate) fn figures(c: &Cell, d: &Disclosure) -> Figures {
-    let n = c.cases.max(1) as f64;
+    let per_case = |k: u64| d.ratio(k, c.cases).unwrap_or(0.0);
     Figures {
         cases: d.count(c.cases),
         first_contact: duration(d, &c.first_contact, c.first_contact_open),
@@ -319,26 +320,28 @@ pub(crate) fn figures(c: &Cell, d: &Disclosure) -> Figures {
         escalations: d.count(c.escalations),
         resolved: d.count(c.resolved),
         reopened: d.count(c.reopened),
-        handoffs_per_case: c.handoffs as f64 / n,
-        bounce_rate: c.cases_bounced as f64 / n,
-        loop_rate: c.cases_looped as f64 / n,
-        organisations_per_case: c.organisations as f64 / n,
-        escalation_rate: c.cases_escalated as f64 / n,
-        resolved_rate: c.resolved as f64 / n,
-        reopened_rate: c.reopened as f64 / n,
+        handoffs_per_case: per_case(c.handoffs),
+        bounce_rate: per_case(c.cases_bounced),
+        loop_rate: per_case(c.cases_looped),
+        organisations_per_case: per_case(c.organisations),
+        escalation_rate: per_case(c.cases_escalated),
+        resolved_rate: per_case(c.resolved),
+        reopened_rate: per_case(c.reopened),
         clocks: ClockKind::ALL
             .iter()
             .zip(c.clocks.iter())
             .filter(|(_, cc)| cc.met + cc.missed + cc.running + cc.overdue > 0)
             .map(|(&k, cc)| {
-                let decided = cc.met + cc.missed + cc.overdue;
+                let (met, missed, overdue) =
+                    (d.count(cc.met), d.count(cc.missed), d.count(cc.overdue));
+                let decided = met + missed + overdue;
                 ClockFigures {
                     clock: k,
-                    met: d.count(cc.met),
-                    missed: d.count(cc.missed),
+                    met,
+                    missed,
                     running: d.count(cc.running),
-                    overdue: d.count(cc.overdue),
-                    compliance: (decided > 0).then(|| cc.met as f64 / decided as f64),
+                    overdue,
+                    compliance: (decided > 0).then(|| met as f64 / decided as f64),
                 }
             })
             .collect(),
@@ -366,21 +369,28 @@ pub fn suppress(
     // Lines: for each dimension, cells sharing every other key value (and, for kernen, the
     // municipality).
     let mut lines: Vec<Vec<usize>> = Vec::new();
+    let mut all_kernen: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     for (di, dim) in group_by.iter().enumerate() {
         let mut groups: BTreeMap<(Key, Option<String>), Vec<usize>> = BTreeMap::new();
         for (i, k) in keys.iter().enumerate() {
             let mut rest = k.clone();
             let v = rest.remove(di);
-            let parent = match dim {
-                Dim::Kern if !group_by.contains(&Dim::Municipality) => {
-                    v.as_ref().and_then(|k| kern_municipality.get(k).cloned())
-                }
-                _ => None,
+            let per_municipality = *dim == Dim::Kern && !group_by.contains(&Dim::Municipality);
+            let parent = if per_municipality {
+                // Kernen line up per municipality and, for the published total over every
+                // kern, all together (issue 13, item 1(b)).
+                all_kernen.entry(rest.clone()).or_default().push(i);
+                v.as_ref().and_then(|k| kern_municipality.get(k).cloned())
+            } else {
+                None
             };
             groups.entry((rest, parent)).or_default().push(i);
         }
         lines.extend(groups.into_values().filter(|l| l.len() > 1));
     }
+    // The lines over every kern come last, so that a municipality's own line picks its
+    // secondary cells first (a cell hidden there often covers the wider line too).
+    lines.extend(all_kernen.into_values().filter(|l| l.len() > 1));
     loop {
         let mut changed = false;
         for line in &lines {
@@ -508,8 +518,8 @@ pub(crate) fn problems(p: &ProblemState, d: &Disclosure) -> Problems {
             organisation: o.clone(),
             answered: d.count(w.answered.count()),
             unanswered: d.count(w.unanswered),
-            median_days: w.answered.median().map(|v| v / DAY),
-            p90_days: w.answered.p90().map(|v| v / DAY),
+            median_days: d.quantile_days(w.answered.count(), w.answered.median()),
+            p90_days: d.quantile_days(w.answered.count(), w.answered.p90()),
         })
         .collect();
     waits.sort_by(|a, b| {

@@ -30,6 +30,16 @@ pub enum GapReason {
     NotCovered,
 }
 
+crate::ids::wire_names!(
+    GapReason,
+    "gap reason",
+    [
+        NoRule = "no_rule",
+        AllSkipped = "all_skipped",
+        NotCovered = "not_covered"
+    ]
+);
+
 impl fmt::Display for GapReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -76,6 +86,17 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The kind of outcome, as the `kind` tag of its JSON form: `service`, `steunpilaar`,
+    /// `escalation` or `gap`.
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Outcome::Service { .. } => "service",
+            Outcome::Steunpilaar { .. } => "steunpilaar",
+            Outcome::Escalation { .. } => "escalation",
+            Outcome::Gap { .. } => "gap",
+        }
+    }
+
     /// The service the need goes to, if any.
     pub fn service(&self) -> Option<&ServiceId> {
         match self {

@@ -12,21 +12,7 @@ from dls._dls import RuleSet
 __all__ = ["COVERAGE_COLUMNS", "coverage"]
 
 #: Columns of the coverage table, one row per kern x leaf need x age band.
-COVERAGE_COLUMNS = (
-    "kern",
-    "kern_name",
-    "municipality",
-    "need",
-    "age_band",
-    "status",
-    "service",
-    "organisation",
-    "rule",
-    "gap",
-    "overlap",
-    "providers",
-    "overlapping_organisations",
-)
+COVERAGE_COLUMNS = _dls.COVERAGE_COLUMNS
 
 
 def coverage(

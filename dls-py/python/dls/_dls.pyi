@@ -2,7 +2,7 @@
 
 from os import PathLike
 import datetime
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union, final
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union, final
 
 from typing_extensions import Self, disjoint_base
 
@@ -12,6 +12,9 @@ _Path = Union[str, PathLike[str]]
 
 __all__ = [
     "__version__",
+    "CASE_COLUMNS",
+    "COVERAGE_COLUMNS",
+    "DECISION_COLUMNS",
     "Directory",
     "RuleSet",
     "Router",
@@ -25,9 +28,13 @@ __all__ = [
     "pilot_cases",
     "pilot_events_csv",
     "_panic_for_tests",
+    "_synthetic_events",
 ]
 
 __version__: str
+CASE_COLUMNS: Tuple[str, ...]
+COVERAGE_COLUMNS: Tuple[str, ...]
+DECISION_COLUMNS: Tuple[str, ...]
 
 @final
 class Directory:
@@ -76,12 +83,13 @@ class Router:
     def __new__(cls, *args: Union[Directory, RuleSet]) -> Self: ...
     @property
     def rules(self) -> RuleSet: ...
-    def route(self, case: Mapping[str, Any], date: _Date = None, trace: bool = True) -> Decision: ...
+    def route(self, case: Mapping[str, Any], date: _Date = None, trace: bool = False) -> Decision: ...
     def _route_batch(self, table: Any, date: _Date = None) -> Any: ...
 
 @final
 class Decision:
-    """The decision for one household: per need an outcome, one coordinator, a trace."""
+    """The decision for one household: per need a row (the columns of ``route_batch``), one
+    coordinator, a trace when asked for."""
 
     @property
     def case(self) -> str: ...
@@ -186,3 +194,12 @@ def pilot_rules() -> RuleSet: ...
 def pilot_cases() -> List[Dict[str, Any]]: ...
 def pilot_events_csv() -> str: ...
 def _panic_for_tests() -> None: ...
+def _synthetic_events(
+    n_cases: int,
+    seed: int = 7,
+    *,
+    first_case: int = 0,
+    municipalities: int = 1,
+    kernen: int = 5,
+    span_days: int = 730,
+) -> str: ...

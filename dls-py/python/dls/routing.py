@@ -11,37 +11,13 @@ from dls._dls import Decision
 
 __all__ = ["CASE_COLUMNS", "DECISION_COLUMNS", "Decision", "Router", "cases_table"]
 
-#: Columns of a case table: ``id``, ``kern`` and ``needs`` (primary need first) are required.
-CASE_COLUMNS = (
-    "id",
-    "kern",
-    "needs",
-    "age_band",
-    "household",
-    "urgency",
-    "framework",
-    "signals",
-    "income_pct",
-    "opened",
-    "tried",
-    "share_with_organisations",
-)
+#: Columns of a case table (the core's case row): ``id``, ``kern`` and ``needs`` are required;
+#: the first need is the primary need (prio-vraag).
+CASE_COLUMNS = _dls.CASE_COLUMNS
 
-#: Columns of the table :meth:`Router.route_batch` returns, one row per need of each case.
-DECISION_COLUMNS = (
-    "case",
-    "need",
-    "primary",
-    "outcome",
-    "service",
-    "organisation",
-    "rule",
-    "layer",
-    "gap_reason",
-    "cannot_get_through",
-    "coordinator",
-    "first_contact",
-)
+#: Columns of the table :meth:`Router.route_batch` returns: one row per need of each case (the
+#: core's decision row), then ``error_kind`` and ``error``, null where the case was routed.
+DECISION_COLUMNS = _dls.DECISION_COLUMNS
 
 
 class Router(_dls.Router):
@@ -63,8 +39,12 @@ class Router(_dls.Router):
 
         Returns one row per need (columns :data:`DECISION_COLUMNS`), as the same kind of table
         as the input (``output="auto"``) or as ``"pyarrow"``, ``"polars"`` or ``"pandas"``. The
-        decisions are those :meth:`route` gives, without the trace. The GIL is released while
-        routing.
+        rows are those of :attr:`Decision.needs` that :meth:`route` gives. A case that cannot be
+        read or routed does not stop the others: it has one row in its place with ``outcome``
+        ``"error"``, ``error_kind`` ``"bad_input"`` (a bad field, named in ``error``) or
+        ``"routing"`` (e.g. an unknown kern), and ``error``, the message, starting with the
+        1-based row number. A missing required column or an input that is not a table still
+        raises :class:`dls.BadInputError`. The GIL is released while routing.
         """
         return _tables.convert(self._route_batch(table, date), table, output)
 

@@ -32,12 +32,14 @@ class BindingTest {
 
     @Test
     fun `routes a multi-need household to one coordinator with a trace`() {
-        val d = router.route(pilotCase("hlmr-2026-0001"), null, true)
+        val d = router.route(pilotCase("hlmr-2026-0001"), trace = true)
         assertEquals(4, d.needs.size)
         val primary = d.needs[0]
         assertTrue(primary.primary)
         assertEquals("sociale_zaken.schulden.hulp", primary.need)
-        assertEquals(OutcomeRecord.Service("schuldhulp-spoed", "schuldhulp-meer"), primary.outcome)
+        assertEquals("service", primary.outcome)
+        assertEquals("schuldhulp-spoed", primary.service)
+        assertEquals("schuldhulp-meer", primary.organisation)
         assertEquals("gm-schulden-spoed", primary.rule)
         val lost = primary.trace.first { it.rule == "gm-schulden" }
         assertEquals("lost_to", lost.verdict)
@@ -49,25 +51,29 @@ class BindingTest {
         assertEquals("rule_set", d.coordinator!!.basis)
         assertEquals("swt-regie", d.firstContact!!.service)
         assertTrue(d.explanation.contains("coordinator: `swt-regie`"), d.explanation)
-        // without trace the decisions are the same
-        val fast = router.route(pilotCase("hlmr-2026-0001"), null, false)
-        assertEquals(d.needs.map { it.outcome }, fast.needs.map { it.outcome })
+        assertEquals(d.coordinator!!.contact.organisation, primary.coordinator)
+        assertEquals(listOf("swt-regie"), d.needs.map { it.firstContact }.distinct())
+        // without trace (the default) the decisions are the same
+        val fast = router.route(pilotCase("hlmr-2026-0001"))
+        assertEquals(d.needs.map { it.copy(trace = emptyList(), fallback = null) }, fast.needs)
         assertTrue(fast.needs.all { it.trace.isEmpty() })
     }
 
     @Test
     fun `a citizen who cannot get through is not sent back`() {
-        val d = router.route(pilotCase("hlmr-2026-0005"), null, true)
+        val d = router.route(pilotCase("hlmr-2026-0005"), trace = true)
         val ggz = d.needs[0]
         assertTrue(ggz.cannotGetThrough)
-        assertTrue(ggz.outcome is OutcomeRecord.Steunpilaar)
+        assertEquals("steunpilaar", ggz.outcome)
         assertEquals("tried_already", ggz.trace.first { it.rule == "gm-ggz-basis" }.verdict)
         // and a re-route after a rejection avoids the rejecting service
-        val first = router.route(pilotCase("hlmr-2026-0006"), null, false)
-        assertEquals(OutcomeRecord.Service("schuldhulp", "schuldhulp-meer"), first.needs[0].outcome)
+        val first = router.route(pilotCase("hlmr-2026-0006"))
+        assertEquals(listOf("service", "schuldhulp", "schuldhulp-meer"), first.needs[0].let { listOf(it.outcome, it.service, it.organisation) })
         val again = router.reroute(pilotCase("hlmr-2026-0006"), null, "schuldhulp", "rejected")
         assertTrue(again.needs[0].cannotGetThrough)
-        assertFalse(again.needs[0].outcome == first.needs[0].outcome)
+        assertFalse(again.needs[0].service == first.needs[0].service)
+        assertTrue(again.needs[0].trace.isNotEmpty())
+        assertThrows<DlsException.InvalidInput> { router.reroute(pilotCase("hlmr-2026-0006"), null, "schuldhulp", "ignored") }
     }
 
     @Test
@@ -88,12 +94,16 @@ class BindingTest {
         assertEquals("d.toml", parse.file)
         assertEquals(1u, parse.line)
         assertThrows<DlsException.InvalidInput> { Directory.fromText("x = 1", "yaml", "d.yaml") }
-        val twoPrimary = pilotCase("hlmr-2026-0001").copy(needs = listOf(CaseNeedRecord("zorg.wmo.huishouden", true), CaseNeedRecord("zorg.wmo.begeleiding", true)))
-        val e = assertThrows<DlsException.InvalidInput> { router.route(twoPrimary, null, true) }
-        assertTrue(e.reason.contains("2 primary needs"), e.reason)
+        // the first need is the primary one: a household without needs or with one need twice is no case
+        val twice = pilotCase("hlmr-2026-0001").copy(needs = listOf("zorg.wmo.huishouden", "zorg.wmo.huishouden"))
+        val e = assertThrows<DlsException.InvalidInput> { router.route(twice, trace = true) }
+        assertTrue(e.reason.contains("twice"), e.reason)
+        val none = assertThrows<DlsException.InvalidInput> { router.route(pilotCase("hlmr-2026-0001").copy(needs = emptyList())) }
+        assertTrue(none.reason.contains("field `needs`"), none.reason)
         val unknownKern = pilotCase("hlmr-2026-0001").copy(kern = "atlantis")
-        assertThrows<DlsException.Routing> { router.route(unknownKern, null, true) }
+        assertThrows<DlsException.Routing> { router.route(unknownKern, trace = true) }
         assertThrows<DlsException.InvalidInput> { router.route(pilotCase("hlmr-2026-0001"), "1 juni", true) }
+        assertThrows<DlsException.InvalidInput> { router.route(pilotCase("hlmr-2026-0001").copy(opened = "1 juni")) }
     }
 
     @Test
@@ -112,33 +122,47 @@ class BindingTest {
         assertEquals("steunpilaar", energy.status)
         val nursing = rows.first { it.kern == "hoofddorp" && it.need == "zorg.thuiszorg.wijkverpleging" && it.ageBand == "senior" }
         assertEquals(listOf("polderzorg", "zorgcentrale-meerlanden"), nursing.overlap)
+        // the same `only` switch as Python: all | gaps | overlaps | problems
+        val problems = RuleSet.pilot().coverage("2026-06-01", "GM0394", "problems")
+        assertEquals(rows.filter { it.isGap || it.overlap.size >= 2 }, problems)
+        assertEquals(rows.filter { it.isGap }, RuleSet.pilot().coverage("2026-06-01", "GM0394", only = "gaps"))
+        val bad = assertThrows<DlsException.InvalidInput> { RuleSet.pilot().coverage("2026-06-01", only = "holes") }
+        assertTrue(bad.reason.contains("problems"), bad.reason)
     }
 
     @Test
     fun `evaluates the pilot timelines with every row accounted for`() {
-        val s = evaluateCsv(pilotEventsCsv(), listOf("phase"), false)
+        val s = evaluateCsv(pilotEventsCsv(), listOf("phase"))
         assertEquals(s.rowsRead, s.rowsUsed + s.rowsRejected)
         assertEquals(350uL, s.cases)
-        assertTrue(s.aggregatesJson.contains("pilot"))
-        assertThrows<DlsException.InvalidInput> { evaluateCsv("a,b\n1,2\n", listOf("kern"), false) }
+        assertEquals(350, s.perCase.size)
+        assertEquals(listOf("phase"), s.groupBy)
+        assertTrue(s.aggregates.any { it.key == listOf("pilot") })
+        // published by default: counts rounded to 5; `raw` gives them as they are
+        val published = s.aggregates.mapNotNull { it.figures?.cases }
+        assertTrue(published.all { it % 5uL == 0uL }, published.toString())
+        val raw = evaluateCsv(pilotEventsCsv(), listOf("phase"), "raw")
+        assertEquals(350uL, raw.aggregates.sumOf { it.figures!!.cases })
+        assertThrows<DlsException.InvalidInput> { evaluateCsv(pilotEventsCsv(), listOf("phase"), "secret") }
+        assertThrows<DlsException.InvalidInput> { evaluateCsv("a,b\n1,2\n", listOf("kern")) }
     }
 
     @Test
     fun `routes 100000 cases from several threads exactly as from one`() {
         val base = pilotCases()
         val cases = (0 until 100_000).map { i -> base[i % base.size].let { it.copy(id = "${it.id}-$i") } }
-        val single = cases.map { router.route(it, null, false) }
+        val single = cases.map { router.route(it) }
         val pool = Executors.newFixedThreadPool(8)
         try {
             val chunks = cases.chunked(5_000)
-            val parallel = pool.invokeAll(chunks.map { chunk -> Callable { chunk.map { router.route(it, null, false) } } }).flatMap { it.get() }
+            val parallel = pool.invokeAll(chunks.map { chunk -> Callable { chunk.map { router.route(it) } } }).flatMap { it.get() }
             assertEquals(single.size, parallel.size)
             assertEquals(single, parallel)
         } finally {
             pool.shutdown()
         }
         // the Rust-side batch agrees too
-        val batch = router.routeBatch(cases.take(10_000), null)
+        val batch = router.routeBatch(cases.take(10_000))
         assertEquals(single.take(10_000), batch.map { it.decision })
     }
 }

@@ -1,0 +1,334 @@
+//! [`CaseRow`]: one case as a row of borrowed fields, and its conversion to and from [`Case`].
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+
+use crate::cases::{Case, CaseAttributes, CaseData, CaseNeed, Consent, Situation, TriedService};
+use crate::conditions::{Attribute, Urgency};
+use crate::ids::IdError;
+
+use super::names::{attribute, try_outcome};
+use super::{clip, RowError, RowErrorKind};
+
+/// One case as a host holds it: a row of plain fields borrowed from the host's own storage
+/// (an Arrow table, a JVM record, a CSV line). Optional words are `None` or empty when not
+/// given. Build one with `..CaseRow::default()` for the fields you do not have.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseRow<'a> {
+    /// Pseudonymous case id (required).
+    pub id: &'a str,
+    /// The kern the household lives in (required).
+    pub kern: &'a str,
+    /// Need codes, at least one; the first is the primary need (prio-vraag).
+    pub needs: Vec<&'a str>,
+    /// `child`, `youth`, `young_adult`, `adult` or `senior`.
+    pub age_band: Option<&'a str>,
+    /// `single`, `couple`, `single_parent`, `family` or `other`.
+    pub household: Option<&'a str>,
+    /// `normal` (when not given), `urgent` or `crisis`.
+    pub urgency: Option<&'a str>,
+    /// The legal framework, e.g. `wmo`.
+    pub framework: Option<&'a str>,
+    /// Early signals, e.g. `rent_arrears`.
+    pub signals: Vec<&'a str>,
+    /// Household income as a percentage of the social minimum (0 to 65535).
+    pub income_pct: Option<i64>,
+    /// The date the case was opened; routing uses it when no date is given.
+    pub opened: Option<NaiveDate>,
+    /// Services the citizen already tried without success; any makes the citizen one who
+    /// "cannot get through".
+    pub tried: Vec<TriedRow<'a>>,
+    /// The citizen agreed to share the case with the organisations it is routed to.
+    pub share_with_organisations: bool,
+}
+
+/// A service the citizen tried, written `service` or `service:outcome`; the outcome is
+/// `rejected` when left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TriedRow<'a> {
+    /// The service id.
+    pub service: &'a str,
+    /// `rejected` (when `None` or empty), `no_response` or `waited_too_long`.
+    pub outcome: Option<&'a str>,
+}
+
+impl<'a> TriedRow<'a> {
+    /// Reads `service` or `service:outcome`.
+    pub fn parse(text: &'a str) -> TriedRow<'a> {
+        match text.split_once(':') {
+            Some((service, outcome)) => TriedRow {
+                service,
+                outcome: Some(outcome),
+            },
+            None => TriedRow {
+                service: text,
+                outcome: None,
+            },
+        }
+    }
+}
+
+impl fmt::Display for TriedRow<'_> {
+    /// `service:outcome`, the outcome written out.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let outcome = given(self.outcome).unwrap_or("rejected");
+        write!(f, "{}:{outcome}", self.service)
+    }
+}
+
+/// `None` for a missing or empty word.
+fn given(text: Option<&str>) -> Option<&str> {
+    text.filter(|s| !s.is_empty())
+}
+
+/// An id of type `T` from `text`, the error naming `field`.
+fn id<T: FromStr<Err = IdError>>(field: &'static str, text: &str) -> Result<T, RowError> {
+    if text.is_empty() {
+        return Err(RowError {
+            field,
+            kind: RowErrorKind::Missing,
+        });
+    }
+    text.parse().map_err(|e: IdError| RowError {
+        field,
+        kind: RowErrorKind::Invalid {
+            expected: e.kind,
+            value: clip(text),
+            reason: e.reason,
+        },
+    })
+}
+
+/// An optional attribute word.
+fn word<T: Attribute>(field: &'static str, text: Option<&str>) -> Result<Option<T>, RowError> {
+    given(text).map(|t| attribute(field, t)).transpose()
+}
+
+/// A date written `YYYY-MM-DD`, the error naming `field`.
+pub fn parse_date(field: &'static str, text: &str) -> Result<NaiveDate, RowError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| RowError {
+        field,
+        kind: RowErrorKind::Invalid {
+            expected: "date",
+            value: clip(text),
+            reason: "use `YYYY-MM-DD`",
+        },
+    })
+}
+
+impl CaseRow<'_> {
+    /// The case this row describes: the first need primary, `normal` urgency and a `rejected`
+    /// outcome when not given, the citizen "cannot get through" when any service was tried;
+    /// then the case invariants ([`Case::new`]). The error names the first bad field.
+    pub fn to_case(&self) -> Result<Case, RowError> {
+        let needs = self
+            .needs
+            .iter()
+            .enumerate()
+            .map(|(k, n)| {
+                Ok(CaseNeed {
+                    need: id("needs", n)?,
+                    primary: k == 0,
+                })
+            })
+            .collect::<Result<Vec<_>, RowError>>()?;
+        let signals = self
+            .signals
+            .iter()
+            .map(|s| attribute("signals", s))
+            .collect::<Result<Vec<_>, RowError>>()?;
+        let income_pct = self
+            .income_pct
+            .map(|v| {
+                u16::try_from(v).map_err(|_| RowError {
+                    field: "income_pct",
+                    kind: RowErrorKind::OutOfRange {
+                        value: v,
+                        min: 0,
+                        max: u16::MAX.into(),
+                    },
+                })
+            })
+            .transpose()?;
+        let tried = self
+            .tried
+            .iter()
+            .map(|t| {
+                Ok(TriedService {
+                    service: id("tried", t.service)?,
+                    outcome: match given(t.outcome) {
+                        Some(o) => try_outcome(o)?,
+                        None => crate::cases::TryOutcome::Rejected,
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>, RowError>>()?;
+        let data = CaseData {
+            id: id("id", self.id)?,
+            kern: id("kern", self.kern)?,
+            needs,
+            attributes: CaseAttributes {
+                age_band: word("age_band", self.age_band)?,
+                household: word("household", self.household)?,
+                urgency: word::<Urgency>("urgency", self.urgency)?.unwrap_or(Urgency::Normal),
+                framework: word("framework", self.framework)?,
+                signals,
+                income_pct,
+            },
+            situation: if tried.is_empty() {
+                Situation::DoesNotKnowWhere
+            } else {
+                Situation::CannotGetThrough { tried }
+            },
+            consent: Consent {
+                share_with_organisations: self.share_with_organisations,
+            },
+            opened: self.opened,
+        };
+        Case::new(data).map_err(|e| RowError {
+            field: "needs",
+            kind: RowErrorKind::Case(e),
+        })
+    }
+}
+
+impl<'a> From<&'a Case> for CaseRow<'a> {
+    /// The row of a case: needs primary first, every word written out (urgency included).
+    fn from(c: &'a Case) -> CaseRow<'a> {
+        let a = c.attributes();
+        CaseRow {
+            id: c.id().as_str(),
+            kern: c.kern().as_str(),
+            needs: c.needs().iter().map(|n| n.need.as_str()).collect(),
+            age_band: a.age_band.map(Attribute::name),
+            household: a.household.map(Attribute::name),
+            urgency: Some(a.urgency.name()),
+            framework: a.framework.map(Attribute::name),
+            signals: a.signals.iter().map(|s| s.name()).collect(),
+            income_pct: a.income_pct.map(i64::from),
+            opened: c.opened(),
+            tried: c
+                .situation()
+                .tried()
+                .iter()
+                .map(|t| TriedRow {
+                    service: t.service.as_str(),
+                    outcome: Some(t.outcome.as_str()),
+                })
+                .collect(),
+            share_with_organisations: c.consent().share_with_organisations,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cases::TryOutcome;
+    use crate::conditions::{AgeBand, Signal};
+
+    fn row() -> CaseRow<'static> {
+        CaseRow {
+            id: "c1",
+            kern: "hoofddorp",
+            needs: vec!["zorg.b", "zorg.a"],
+            ..CaseRow::default()
+        }
+    }
+
+    #[test]
+    fn first_need_is_primary_and_defaults_apply() {
+        let c = row().to_case().unwrap();
+        assert_eq!(c.primary().as_str(), "zorg.b");
+        assert_eq!(c.needs()[1].need.as_str(), "zorg.a");
+        assert!(!c.needs()[1].primary);
+        assert_eq!(c.attributes().urgency, Urgency::Normal);
+        assert_eq!(c.situation(), &Situation::DoesNotKnowWhere);
+        assert!(!c.consent().share_with_organisations);
+        let tried = CaseRow {
+            tried: vec![TriedRow::parse("svc"), TriedRow::parse("other:no_response")],
+            age_band: Some(""),
+            ..row()
+        }
+        .to_case()
+        .unwrap();
+        assert_eq!(tried.attributes().age_band, None);
+        let t = tried.situation().tried();
+        assert_eq!(t[0].outcome, TryOutcome::Rejected);
+        assert_eq!(t[1].outcome, TryOutcome::NoResponse);
+        assert_eq!(t[1].service.as_str(), "other");
+    }
+
+    #[test]
+    fn a_bad_field_is_named_without_echoing_it_whole() {
+        let err = |r: CaseRow<'_>| r.to_case().unwrap_err();
+        let e = err(CaseRow { id: "", ..row() });
+        assert_eq!((e.field, e.kind.as_str()), ("id", "missing"));
+        let e = err(CaseRow {
+            needs: vec!["zorg.a", "Not A Need"],
+            ..row()
+        });
+        assert_eq!((e.field, e.kind.as_str()), ("needs", "invalid"));
+        let long = "x".repeat(200);
+        let e = err(CaseRow {
+            age_band: Some(&long),
+            ..row()
+        });
+        assert_eq!((e.field, e.kind.as_str()), ("age_band", "unknown"));
+        let msg = e.to_string();
+        assert!(msg.starts_with("field `age_band`: unknown value"), "{msg}");
+        assert!(msg.contains("child, youth"), "{msg}");
+        assert!(
+            !msg.contains(&"x".repeat(super::super::MAX_ECHO + 1)),
+            "{msg}"
+        );
+        let e = err(CaseRow {
+            income_pct: Some(-1),
+            ..row()
+        });
+        assert_eq!((e.field, e.kind.as_str()), ("income_pct", "out_of_range"));
+        let e = err(CaseRow {
+            tried: vec![TriedRow::parse("svc:maybe")],
+            ..row()
+        });
+        assert_eq!((e.field, e.kind.as_str()), ("tried", "unknown"));
+        let e = err(CaseRow {
+            needs: vec!["zorg.a", "zorg.a"],
+            ..row()
+        });
+        assert_eq!((e.field, e.kind.as_str()), ("needs", "case"));
+        let e = err(CaseRow {
+            needs: vec![],
+            ..row()
+        });
+        assert_eq!((e.field, e.kind.as_str()), ("needs", "case"));
+        let e = parse_date("opened", "2026-13-01").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "field `opened`: invalid date `2026-13-01`: use `YYYY-MM-DD`"
+        );
+    }
+
+    #[test]
+    fn a_case_gives_its_row_back() {
+        let full = CaseRow {
+            age_band: Some("adult"),
+            urgency: Some("urgent"),
+            signals: vec!["rent_arrears"],
+            income_pct: Some(105),
+            opened: NaiveDate::from_ymd_opt(2026, 3, 2),
+            tried: vec![TriedRow::parse("svc:waited_too_long")],
+            share_with_organisations: true,
+            ..row()
+        };
+        let case = full.to_case().unwrap();
+        assert_eq!(case.attributes().age_band, Some(AgeBand::Adult));
+        assert_eq!(case.attributes().signals, [Signal::RentArrears]);
+        let back = CaseRow::from(&case);
+        assert_eq!(back, full);
+        assert_eq!(back.tried[0].to_string(), "svc:waited_too_long");
+        assert_eq!(back.to_case().unwrap(), case);
+    }
+}

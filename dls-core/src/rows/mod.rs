@@ -1,0 +1,158 @@
+//! The host contract: the shapes a host (the Python module, the JVM/Swift records, a CSV
+//! importer, …) passes in and gets back, with their conversions, defined once here so that every
+//! binding only moves fields between its own types and these.
+//!
+//! - **In**: a [`CaseRow`] — one case as a row of plain, borrowed fields (the columns
+//!   [`CASE_COLUMNS`]). [`CaseRow::to_case`] decides everything a host must not decide itself:
+//!   the first need is the primary need (prio-vraag); an empty optional field means "not given";
+//!   urgency is `normal` when not given; a tried service without an outcome was `rejected`; a
+//!   case with tried services is one whose citizen "cannot get through". A bad field gives a
+//!   [`RowError`] naming the field and the kind of problem, never echoing more than
+//!   [`MAX_ECHO`] characters of the value. [`CaseRow::from`] gives the same row back from a
+//!   [`Case`](crate::Case).
+//! - **Out**: a [`DecisionRow`] per need of a [`HouseholdDecision`](crate::routing::HouseholdDecision)
+//!   ([`HouseholdDecision::rows`](crate::routing::HouseholdDecision::rows)), primary need
+//!   first: the columns [`DECISION_COLUMNS`]. The outcome is a kind (`service`, `steunpilaar`,
+//!   `escalation`, `gap`) with the service, organisation and gap reason in separate fields.
+//! - **Batch**: [`Router::route_rows`](crate::routing::Router::route_rows) routes a slice of rows
+//!   in parallel and returns one result per row, in the row's place: a decision, or a
+//!   [`BatchError`] (the row could not be read, or the case could not be routed). One bad row
+//!   never stops the others. [`BatchError::kind`] names the two kinds (`bad_input`, `routing`)
+//!   the way every binding reports them. A host that returns a batch as one table writes
+//!   [`DecisionRow::failed`] in the place of a failed row (outcome [`ERROR_OUTCOME`]) and adds
+//!   the [`ERROR_COLUMNS`] (`error_kind`, `error`), empty on routed rows.
+//!
+//! ```
+//! use dls_core::{pilot, rows::CaseRow, routing::{Router, RouteOptions}};
+//! let router = Router::new(&pilot::rules());
+//! let rows = [
+//!     CaseRow { id: "c1", kern: "hoofddorp", needs: vec!["zorg.wmo.huishouden"], ..CaseRow::default() },
+//!     CaseRow { id: "c2", kern: "hoofddorp", needs: vec![], ..CaseRow::default() },
+//! ];
+//! let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 5);
+//! let results = router.route_rows(&rows, date, RouteOptions::FAST);
+//! assert!(results[0].is_ok());
+//! assert_eq!(results[1].as_ref().unwrap_err().kind(), "bad_input");
+//! for row in results[0].as_ref().unwrap().rows() {
+//!     assert_eq!(row.case, "c1");
+//! }
+//! ```
+
+mod batch;
+mod case;
+mod decision;
+mod names;
+
+pub use batch::{BatchError, ERROR_COLUMNS, ERROR_OUTCOME};
+pub use case::{parse_date, CaseRow, TriedRow};
+pub use decision::DecisionRow;
+
+use crate::cases::CaseError;
+
+/// The columns of a case row, in order: the fields of [`CaseRow`].
+pub const CASE_COLUMNS: &[&str] = &[
+    "id",
+    "kern",
+    "needs",
+    "age_band",
+    "household",
+    "urgency",
+    "framework",
+    "signals",
+    "income_pct",
+    "opened",
+    "tried",
+    "share_with_organisations",
+];
+
+/// The columns of a decision row, in order: the fields of [`DecisionRow`].
+pub const DECISION_COLUMNS: &[&str] = &[
+    "case",
+    "need",
+    "primary",
+    "outcome",
+    "service",
+    "organisation",
+    "rule",
+    "layer",
+    "gap_reason",
+    "cannot_get_through",
+    "coordinator",
+    "first_contact",
+];
+
+/// The most characters of a rejected value an error repeats.
+pub const MAX_ECHO: usize = 20;
+
+/// A field of a [`CaseRow`] that cannot become part of a case.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("field `{field}`: {kind}")]
+pub struct RowError {
+    /// The field (one of [`CASE_COLUMNS`]).
+    pub field: &'static str,
+    /// What is wrong with it.
+    pub kind: RowErrorKind,
+}
+
+/// What is wrong with a field of a [`CaseRow`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RowErrorKind {
+    /// A required field is empty.
+    #[error("is missing")]
+    Missing,
+    /// An id or date that is not well-formed.
+    #[error("invalid {expected} `{value}`: {reason}")]
+    Invalid {
+        /// What was expected (e.g. `need code`).
+        expected: &'static str,
+        /// The start of the rejected value.
+        value: String,
+        /// Why it was rejected.
+        reason: &'static str,
+    },
+    /// A word that is not one of the field's values.
+    #[error("unknown value `{value}`: use one of {}", allowed.join(", "))]
+    Unknown {
+        /// The start of the rejected value.
+        value: String,
+        /// The values the field accepts.
+        allowed: Vec<&'static str>,
+    },
+    /// A number outside the field's range.
+    #[error("{value} is out of range {min}..={max}")]
+    OutOfRange {
+        /// The number.
+        value: i64,
+        /// The least accepted.
+        min: i64,
+        /// The most accepted.
+        max: i64,
+    },
+    /// The fields are well-formed but the case breaks a case invariant (e.g. a need twice).
+    #[error("{0}")]
+    Case(CaseError),
+}
+
+impl RowErrorKind {
+    /// The kind as a short snake_case word: `missing`, `invalid`, `unknown`, `out_of_range`,
+    /// `case`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RowErrorKind::Missing => "missing",
+            RowErrorKind::Invalid { .. } => "invalid",
+            RowErrorKind::Unknown { .. } => "unknown",
+            RowErrorKind::OutOfRange { .. } => "out_of_range",
+            RowErrorKind::Case(_) => "case",
+        }
+    }
+}
+
+/// The start of `s`, at most [`MAX_ECHO`] characters, with `…` when cut.
+pub(crate) fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(MAX_ECHO).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}

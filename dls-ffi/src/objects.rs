@@ -1,0 +1,244 @@
+//! The three objects: a validated [`Directory`], a [`RuleSet`] validated against it, and the
+//! [`Router`] compiled from a rule set.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use dls_core::coverage::{self, CoverageFilter};
+use dls_core::pilot;
+use dls_core::routing::{self, RouteOptions};
+use dls_core::rows::{parse_date, RowError};
+use rayon::prelude::*;
+
+use crate::error::{guard, invalid, DlsError, ProblemRecord};
+use crate::records::{format_of, BatchResult, CaseRecord, CoverageRowRecord, DecisionRecord};
+
+/// A validated directory: areas, needs, organisations and services.
+#[derive(Debug, uniffi::Object)]
+pub struct Directory {
+    inner: dls_core::Directory,
+}
+
+#[uniffi::export]
+impl Directory {
+    /// Parses and validates a directory from one text; `format` is `toml` or `json`, `file`
+    /// names the source in errors.
+    #[uniffi::constructor]
+    pub fn from_text(text: String, format: String, file: String) -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            let inner = dls_core::Directory::from_str(&text, format_of(&format)?, &file)?;
+            Ok(Arc::new(Directory { inner }))
+        })
+    }
+
+    /// Reads and validates a directory from files (`.toml` or `.json`, merged in order).
+    #[uniffi::constructor]
+    pub fn from_files(paths: Vec<String>) -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+            Ok(Arc::new(Directory {
+                inner: dls_core::Directory::from_files(&paths)?,
+            }))
+        })
+    }
+
+    /// The embedded Haarlemmermeer pilot directory.
+    #[uniffi::constructor]
+    pub fn pilot() -> Arc<Self> {
+        Arc::new(Directory {
+            inner: pilot::directory(),
+        })
+    }
+
+    /// Number of kernen.
+    pub fn kern_count(&self) -> u32 {
+        self.inner.areas().kernen().len() as u32
+    }
+
+    /// Number of services.
+    pub fn service_count(&self) -> u32 {
+        self.inner.services().len() as u32
+    }
+}
+
+/// A rule set validated against a directory: only a valid one exists.
+#[derive(Debug, uniffi::Object)]
+pub struct RuleSet {
+    inner: dls_core::RuleSet,
+}
+
+#[uniffi::export]
+impl RuleSet {
+    /// Parses one rule file's text and validates it against `directory`.
+    #[uniffi::constructor]
+    pub fn from_text(
+        directory: Arc<Directory>,
+        text: String,
+        format: String,
+        file: String,
+    ) -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            let inner =
+                dls_core::RuleSet::from_str(&directory.inner, &text, format_of(&format)?, &file)?;
+            Ok(Arc::new(RuleSet { inner }))
+        })
+    }
+
+    /// Reads rule files (merged in order, one per layer is usual) and validates them.
+    #[uniffi::constructor]
+    pub fn from_files(
+        directory: Arc<Directory>,
+        paths: Vec<String>,
+    ) -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+            Ok(Arc::new(RuleSet {
+                inner: dls_core::RuleSet::from_files(&directory.inner, &paths)?,
+            }))
+        })
+    }
+
+    /// The embedded Haarlemmermeer pilot rule set (national, regional and municipal layers).
+    #[uniffi::constructor]
+    pub fn pilot() -> Arc<Self> {
+        Arc::new(RuleSet {
+            inner: pilot::rules(),
+        })
+    }
+
+    /// Warnings found by validation (errors would have stopped construction).
+    pub fn warnings(&self) -> Vec<ProblemRecord> {
+        self.inner
+            .warnings()
+            .iter()
+            .map(ProblemRecord::from)
+            .collect()
+    }
+
+    /// Number of rules.
+    pub fn rule_count(&self) -> u32 {
+        self.inner.data().rules.len() as u32
+    }
+
+    /// Coverage on `date` (YYYY-MM-DD), for every kern or only those of `municipality` (CBS
+    /// code): one row per kern × leaf need × age band. `only`: `all`, `gaps`, `overlaps` or
+    /// `problems` (gaps and overlaps).
+    #[uniffi::method(default(municipality = None, only = "all"))]
+    pub fn coverage(
+        &self,
+        date: String,
+        municipality: Option<String>,
+        only: String,
+    ) -> Result<Vec<CoverageRowRecord>, DlsError> {
+        guard(|| {
+            let only: CoverageFilter = only.parse()?;
+            let options = coverage::CoverageOptions {
+                date: parse_date("date", &date)?,
+                municipality: municipality.as_deref().map(str::parse).transpose()?,
+            };
+            let report = coverage::analyse(&self.inner, &options);
+            Ok(report.select(only).map(CoverageRowRecord::from).collect())
+        })
+    }
+}
+
+/// A router compiled from a rule set; thread-safe and cheap to share.
+#[derive(Debug, uniffi::Object)]
+pub struct Router {
+    inner: routing::Router,
+}
+
+#[uniffi::export]
+impl Router {
+    /// Compiles a router from a validated rule set.
+    #[uniffi::constructor]
+    pub fn new(rules: Arc<RuleSet>) -> Arc<Self> {
+        Arc::new(Router {
+            inner: routing::Router::new(&rules.inner),
+        })
+    }
+
+    /// Routes one household on `date` (YYYY-MM-DD; the case's `opened` date when absent).
+    /// With `trace` (off by default), every need explains why each other candidate lost.
+    #[uniffi::method(default(date = None, trace = false))]
+    pub fn route(
+        &self,
+        case: CaseRecord,
+        date: Option<String>,
+        trace: bool,
+    ) -> Result<DecisionRecord, DlsError> {
+        guard(|| {
+            let options = RouteOptions { trace };
+            let d = self
+                .inner
+                .route_row(&case.row()?, date_arg(date)?, options)?;
+            Ok(DecisionRecord::from(&d))
+        })
+    }
+
+    /// Routes one household given as JSON in the case file format (see the case JSON Schema).
+    #[uniffi::method(default(date = None, trace = false))]
+    pub fn route_json(
+        &self,
+        case_json: String,
+        date: Option<String>,
+        trace: bool,
+    ) -> Result<DecisionRecord, DlsError> {
+        guard(|| {
+            let case: dls_core::Case = serde_json::from_str(&case_json)
+                .map_err(|e| invalid(format!("invalid case JSON: {e}")))?;
+            let date = routing::date_for(&case, date_arg(date)?)?;
+            let d = self.inner.route_with(&case, date, RouteOptions { trace })?;
+            Ok(DecisionRecord::from(&d))
+        })
+    }
+
+    /// Routes again, with trace, after the citizen tried `service` without success
+    /// (`outcome`: `rejected`, `no_response` or `waited_too_long`): the next decision without
+    /// that service, marked as "could not get through".
+    pub fn reroute(
+        &self,
+        case: CaseRecord,
+        date: Option<String>,
+        service: String,
+        outcome: String,
+    ) -> Result<DecisionRecord, DlsError> {
+        guard(|| {
+            let case = case.row()?.to_case()?;
+            let date = routing::date_for(&case, date_arg(date)?)?;
+            let (tried, outcome) = (service.parse()?, outcome.parse()?);
+            let d = self
+                .inner
+                .reroute_after(&case, date, &tried, outcome, RouteOptions::TRACE)?;
+            Ok(DecisionRecord::from(&d))
+        })
+    }
+
+    /// Routes many households in parallel on the Rust side, without traces; one result per
+    /// case, in order: a decision, or the kind of error and why, in the case's place.
+    #[uniffi::method(default(date = None))]
+    pub fn route_batch(
+        &self,
+        cases: Vec<CaseRecord>,
+        date: Option<String>,
+    ) -> Result<Vec<BatchResult>, DlsError> {
+        guard(|| {
+            let date = date_arg(date)?;
+            Ok(cases
+                .par_iter()
+                .with_min_len(64)
+                .map(|c| {
+                    let row = c.row()?;
+                    self.inner.route_row(&row, date, RouteOptions::FAST)
+                })
+                .map(BatchResult::from)
+                .collect())
+        })
+    }
+}
+
+/// The date argument of a routing call.
+fn date_arg(date: Option<String>) -> Result<Option<NaiveDate>, RowError> {
+    date.as_deref().map(|d| parse_date("date", d)).transpose()
+}

@@ -1,0 +1,213 @@
+//! Rows of tables: coverage ([`CoverageRowRecord`]) and an evaluation ([`EvaluationRecord`]:
+//! per-case metrics and aggregate cells, with the column names of the shared goldens).
+
+use dls_core::coverage::CoverageRow;
+use dls_core::evaluation::{CaseMetrics, Evaluation, Figures, Ingested};
+
+/// One kern × leaf need × age band of a coverage analysis.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CoverageRowRecord {
+    /// The kern id.
+    pub kern: String,
+    /// The kern's name.
+    pub kern_name: String,
+    /// The municipality code.
+    pub municipality: String,
+    /// The leaf need.
+    pub need: String,
+    /// The age band.
+    pub age_band: String,
+    /// `covered`, `escalation`, `steunpilaar`, `not_covered` or `gap`.
+    pub status: String,
+    /// True when no provider takes the need here.
+    pub is_gap: bool,
+    /// The service reached, if any.
+    pub service: Option<String>,
+    /// The deciding rule, if any.
+    pub rule: Option<String>,
+    /// Organisations offering the need here at equal standing, when two or more.
+    pub overlap: Vec<String>,
+}
+
+impl From<&CoverageRow> for CoverageRowRecord {
+    fn from(r: &CoverageRow) -> Self {
+        CoverageRowRecord {
+            is_gap: r.status.is_gap(),
+            kern: r.kern.to_string(),
+            kern_name: r.kern_name.clone(),
+            municipality: r.municipality.to_string(),
+            need: r.need.to_string(),
+            age_band: r.age_band.to_string(),
+            status: r.status.as_str().to_string(),
+            service: r.service.as_ref().map(|s| s.to_string()),
+            rule: r.rule.as_ref().map(|s| s.to_string()),
+            overlap: r.overlap.iter().map(|o| o.to_string()).collect(),
+        }
+    }
+}
+
+/// One case's metrics (internal use: not disclosure-controlled).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct CaseMetricsRecord {
+    /// The case id.
+    pub case: String,
+    /// Days from `opened` to the first contact; absent while open.
+    pub first_contact_days: Option<f64>,
+    /// Days from `opened` to the right place; absent while open.
+    pub right_place_days: Option<f64>,
+    /// The case reached the right place.
+    pub reached_right_place: bool,
+    /// Referrals.
+    pub handoffs: u32,
+    /// Rejections and no-responses.
+    pub bounces: u32,
+    /// Referrals back to an organisation already referred to.
+    pub loops: u32,
+    /// Distinct organisations touched.
+    pub organisations: u32,
+    /// Escalations.
+    pub escalations: u32,
+    /// The question was resolved.
+    pub resolved: bool,
+    /// Reopened within 90 days of closing.
+    pub reopened: bool,
+}
+
+impl From<&CaseMetrics> for CaseMetricsRecord {
+    fn from(m: &CaseMetrics) -> Self {
+        let days = |s: Option<i64>| s.map(|s| s as f64 / 86_400.0);
+        CaseMetricsRecord {
+            case: m.case.to_string(),
+            first_contact_days: days(m.first_contact_secs),
+            right_place_days: days(m.right_place_secs),
+            reached_right_place: m.right_place_secs.is_some(),
+            handoffs: m.handoffs,
+            bounces: m.bounces,
+            loops: m.loops,
+            organisations: m.organisations,
+            escalations: m.escalations,
+            resolved: m.resolved,
+            reopened: m.reopened,
+        }
+    }
+}
+
+/// One cell of the aggregate table: its key and, unless suppressed, its figures.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct AggregateRecord {
+    /// One value per dimension of `group_by`, in order (absent: not stated).
+    pub key: Vec<Option<String>>,
+    /// Why the figures are withheld: `primary` or `secondary` suppression; absent when shown.
+    pub suppressed: Option<String>,
+    /// The figures, absent when suppressed.
+    pub figures: Option<FiguresRecord>,
+}
+
+/// The figures of one cell: counts (rounded when published), medians and 90th percentiles in
+/// days, rates; the names of the columns of tests/fixtures/README.md.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[allow(missing_docs)]
+pub struct FiguresRecord {
+    pub cases: u64,
+    pub first_contact_ended: u64,
+    pub first_contact_open: u64,
+    pub first_contact_median_days: Option<f64>,
+    pub first_contact_p90_days: Option<f64>,
+    pub right_place_ended: u64,
+    pub right_place_open: u64,
+    pub right_place_median_days: Option<f64>,
+    pub right_place_p90_days: Option<f64>,
+    pub handoffs: u64,
+    pub bounces: u64,
+    pub loops: u64,
+    pub escalations: u64,
+    pub resolved: u64,
+    pub reopened: u64,
+    pub handoffs_per_case: f64,
+    pub organisations_per_case: f64,
+    pub bounce_rate: f64,
+    pub loop_rate: f64,
+    pub escalation_rate: f64,
+    pub resolved_rate: f64,
+    pub reopened_rate: f64,
+}
+
+impl From<&Figures> for FiguresRecord {
+    fn from(f: &Figures) -> Self {
+        let (fc, rp) = (&f.first_contact, &f.right_place);
+        FiguresRecord {
+            cases: f.cases,
+            first_contact_ended: fc.ended,
+            first_contact_open: fc.open,
+            first_contact_median_days: fc.median_days,
+            first_contact_p90_days: fc.p90_days,
+            right_place_ended: rp.ended,
+            right_place_open: rp.open,
+            right_place_median_days: rp.median_days,
+            right_place_p90_days: rp.p90_days,
+            handoffs: f.handoffs,
+            bounces: f.bounces,
+            loops: f.loops,
+            escalations: f.escalations,
+            resolved: f.resolved,
+            reopened: f.reopened,
+            handoffs_per_case: f.handoffs_per_case,
+            organisations_per_case: f.organisations_per_case,
+            bounce_rate: f.bounce_rate,
+            loop_rate: f.loop_rate,
+            escalation_rate: f.escalation_rate,
+            resolved_rate: f.resolved_rate,
+            reopened_rate: f.reopened_rate,
+        }
+    }
+}
+
+/// An evaluation of an event log, for dashboards in a host system.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct EvaluationRecord {
+    /// Input rows read.
+    pub rows_read: u64,
+    /// Rows used.
+    pub rows_used: u64,
+    /// Rows rejected, each reported with its row number and reason in `rejected`.
+    pub rows_rejected: u64,
+    /// `row N: reason` for every rejected row.
+    pub rejected: Vec<String>,
+    /// Cases evaluated.
+    pub cases: u64,
+    /// Per-case metrics, in case id order (internal use: not disclosure-controlled).
+    pub per_case: Vec<CaseMetricsRecord>,
+    /// The dimensions of the aggregate table.
+    pub group_by: Vec<String>,
+    /// The aggregate table under the disclosure switch, in key order.
+    pub aggregates: Vec<AggregateRecord>,
+}
+
+impl EvaluationRecord {
+    /// The record of evaluation `ev` of the log `ingested`.
+    pub fn new(ingested: &Ingested, ev: &Evaluation) -> Self {
+        let table = &ev.summary.aggregates;
+        EvaluationRecord {
+            rows_read: ingested.rows_read,
+            rows_used: ingested.rows_used,
+            rows_rejected: ingested.rejected.len() as u64,
+            rejected: ingested
+                .rejected
+                .iter()
+                .map(|r| format!("row {}: {}", r.row, r.reason.as_str()))
+                .collect(),
+            cases: ev.summary.cases,
+            per_case: ev.per_case.iter().map(CaseMetricsRecord::from).collect(),
+            group_by: table.group_by.iter().map(|d| d.to_string()).collect(),
+            aggregates: table
+                .rows
+                .iter()
+                .map(|r| AggregateRecord {
+                    key: r.key.clone(),
+                    suppressed: r.suppressed.map(super::snake),
+                    figures: r.figures.as_ref().map(FiguresRecord::from),
+                })
+                .collect(),
+        }
+    }
+}
