@@ -143,21 +143,7 @@ fn validation(py: Python<'_>, r: &ValidationReport) -> PyResult<PyErr> {
 }
 
 fn parse(py: Python<'_>, e: &ParseError) -> PyResult<PyErr> {
-    let (file, line, column) = match e {
-        ParseError::Io { file, .. }
-        | ParseError::UnknownFormat { file }
-        | ParseError::Empty { file }
-        | ParseError::TooLarge { file, .. } => (Some(file.clone()), None, None),
-        ParseError::TooDeep { file, line, .. } => (Some(file.clone()), Some(*line), None),
-        ParseError::Syntax {
-            file, line, column, ..
-        } => (
-            Some(file.clone()),
-            (*line > 0).then_some(*line),
-            (*column > 0).then_some(*column),
-        ),
-        _ => (None, None, None),
-    };
+    let dls_core::ParseLocation { file, line, column } = e.location();
     Ok(PyErr::from_value(make(
         py,
         "ParseError",

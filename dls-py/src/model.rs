@@ -10,14 +10,9 @@ use pyo3::types::PyTuple;
 use crate::errors::{call, detached, problems, Failure};
 
 pub(crate) fn format(name: &str) -> Result<Format, Failure> {
-    match name.to_ascii_lowercase().as_str() {
-        "toml" => Ok(Format::Toml),
-        "json" => Ok(Format::Json),
-        other => Err(Failure::bad_input(
-            format!("unknown format `{other}`: use `toml` or `json`"),
-            Some("format"),
-        )),
-    }
+    name.to_ascii_lowercase()
+        .parse()
+        .map_err(|e: dls_core::ids::IdError| Failure::bad_input(e.to_string(), Some("format")))
 }
 
 fn paths(args: &Bound<'_, PyTuple>) -> PyResult<Vec<PathBuf>> {
