@@ -33,7 +33,8 @@ macro_rules! attribute_enum {
         }
 
         impl Attribute for $name {
-            const ALL: &'static [Self] = &[$($name::$variant),+];
+            // The inherent list that `wire_names!` writes below: one list per enum.
+            const ALL: &'static [Self] = $name::ALL;
             const FIELD: &'static str = $field;
             fn index(self) -> u32 {
                 self as u32
