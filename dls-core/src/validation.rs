@@ -50,7 +50,8 @@ pub enum ProblemKind {
     /// A range whose minimum lies above its maximum (values or dates).
     InvertedRange,
     /// Two rules of the same layer, area, priority and overlapping needs, conditions and
-    /// validity: which one decides would depend on their ids only.
+    /// validity that send a need to different places: the one with the smaller id goes first.
+    /// A warning; an error when the rule set is `strict`.
     Ambiguous,
     /// A rule that can never decide because an earlier rule always decides first.
     Shadowed,

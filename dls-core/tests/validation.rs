@@ -254,7 +254,7 @@ target = "service:loket"
 }
 
 #[test]
-fn ambiguous_rules_are_errors_and_shadowed_rules_warnings() {
+fn ties_and_shadowed_rules_are_warnings() {
     let r = rules_report(
         r#"
 [[steunpilaar]]
@@ -277,7 +277,7 @@ valid = { from = "2026-01-01" }
     assert_problem(
         &r,
         ProblemKind::Ambiguous,
-        Severity::Error,
+        Severity::Warning,
         "rule `b`",
         Some("priority"),
     );
@@ -592,4 +592,130 @@ fn rules_of_overlapping_regions_can_be_ambiguous() {
     // meer and kust share no municipality: no competition
     let r = rules("meer", "kust");
     assert_eq!(r.of_kind(ProblemKind::Ambiguous).count(), 0, "{r}");
+}
+
+const TIE: &str = r#"
+[[rule]]
+id = "b-loket"
+needs = ["zorg.wmo.huishouden"]
+area = "kern:hoofddorp"
+target = "service:loket"
+priority = 3
+[[rule]]
+id = "a-hh"
+needs = ["zorg.wmo.huishouden"]
+area = "kern:hoofddorp"
+target = "service:hh-hoofddorp"
+priority = 3
+"#;
+
+/// Two rules at equal priority over the same need and kern: the rule set validates with a
+/// warning naming both, and routing takes the rule with the smaller id.
+#[test]
+fn equal_priority_is_a_warning_naming_both_and_the_tie_goes_by_id() {
+    let rules = RuleSet::new(
+        &base(),
+        RuleSetData::parse(TIE, Format::Toml, "bad.toml").unwrap(),
+    )
+    .unwrap_or_else(|e| panic!("a tie is not an error: {e}"));
+    let ties: Vec<_> = rules
+        .warnings()
+        .iter()
+        .filter(|p| p.kind == ProblemKind::Ambiguous)
+        .collect();
+    assert_eq!(ties.len(), 1, "{:?}", rules.warnings());
+    let text = ties[0].to_string();
+    assert!(
+        text.starts_with("warning: ") && text.contains("`a-hh`") && text.contains("`b-loket`"),
+        "{text}"
+    );
+    let case: dls_core::Case = serde_json::from_value(serde_json::json!({
+        "id": "c-1",
+        "kern": "hoofddorp",
+        "needs": [{"need": "zorg.wmo.huishouden", "primary": true}],
+    }))
+    .unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    let n = dls_core::routing::Router::new(&rules)
+        .route(&case, date)
+        .unwrap()
+        .needs
+        .remove(0);
+    assert_eq!(n.rule.as_ref().map(|r| r.as_str()), Some("a-hh"));
+    assert_eq!(
+        n.outcome.service().map(|s| s.as_str()),
+        Some("hh-hoofddorp")
+    );
+}
+
+/// `strict = true` in any file of the rule set turns a tie into an error.
+#[test]
+fn a_strict_rule_set_refuses_ties() {
+    let mut data = RuleSetData::parse(TIE, Format::Toml, "bad.toml").unwrap();
+    data.merge(RuleSetData::parse("strict = true\n", Format::Toml, "strict.toml").unwrap());
+    let report = RuleSet::new(&base(), data).unwrap_err();
+    assert_problem(
+        &report,
+        ProblemKind::Ambiguous,
+        Severity::Error,
+        "rule `b-loket`",
+        Some("priority"),
+    );
+}
+
+/// Many shadowed rules and ties: each shadowed rule once (with its first shadowing rule), the
+/// first 100 of each kind listed and the rest counted in one line.
+#[test]
+fn shadowed_rules_and_ties_are_capped_and_summed_up() {
+    let mut text = String::new();
+    // one wide rule first, then 300 rules it covers (shadowed)
+    text.push_str("[[rule]]\nid = \"a-wide\"\nneeds = [\"zorg.wmo.*\"]\narea = \"GM0394\"\ntarget = \"service:loket\"\npriority = 9\n");
+    for i in 0..300 {
+        text.push_str(&format!(
+            "[[rule]]\nid = \"s{i:03}\"\nneeds = [\"zorg.wmo.begeleiding\"]\narea = \"GM0394\"\ntarget = \"service:loket\"\nwhen = {{ income_pct = {{ min = {i}, max = {i} }} }}\n"
+        ));
+    }
+    for i in 0..30 {
+        // overlapping income ranges, none within another; two targets in turn
+        let target = if i % 2 == 0 {
+            "service:loket"
+        } else {
+            "service:hh-hoofddorp"
+        };
+        let max = i + 100;
+        text.push_str(&format!(
+            "[[rule]]\nid = \"t{i:03}\"\nneeds = [\"zorg.wmo.huishouden\"]\narea = \"kern:hoofddorp\"\ntarget = \"{target}\"\npriority = 1\nwhen = {{ income_pct = {{ min = {i}, max = {max} }} }}\n"
+        ));
+    }
+    let rules = RuleSet::new(
+        &base(),
+        RuleSetData::parse(&text, Format::Toml, "many.toml").unwrap(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let shadowed: Vec<_> = rules
+        .warnings()
+        .iter()
+        .filter(|p| p.kind == ProblemKind::Shadowed)
+        .collect();
+    assert_eq!(shadowed.len(), 101);
+    assert!(shadowed[..100]
+        .iter()
+        .all(|p| p.message.contains("`a-wide`")));
+    assert!(
+        shadowed[100].message.starts_with("and 200 more rules"),
+        "{}",
+        shadowed[100]
+    );
+    // 15 rules to each of two targets: 15 * 15 tied pairs
+    let ties: Vec<_> = rules
+        .warnings()
+        .iter()
+        .filter(|p| p.kind == ProblemKind::Ambiguous)
+        .collect();
+    assert_eq!(ties.len(), 101);
+    assert!(
+        ties[100].message.starts_with("and 125 more pairs"),
+        "{}",
+        ties[100]
+    );
 }

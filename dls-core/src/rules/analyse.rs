@@ -1,19 +1,49 @@
-//! Analysis of rules compared pairwise: ambiguity (an error) and shadowing (a warning).
+//! Analysis of rules compared pairwise: shadowing (a warning) and ties (two rules at equal
+//! priority that overlap and send a need to different places: a warning, an error under
+//! `strict`).
+//!
+//! The analysis is exact (every pair that could compete is looked at) but does not go over
+//! every pair of the rule set: rules are bucketed by layer, area and domain (two kernen or two
+//! municipalities of one layer never overlap; regions of one domain share a bucket and are
+//! compared by their areas), and within a bucket indexed by need code, so a rule is only
+//! compared with the earlier rules (in routing order) whose needs overlap its own. Nothing is
+//! allocated per pair: a shadowed rule is reported once, with the first rule (in routing order)
+//! that shadows it, and ties are counted, the first [`MAX_LISTED`] listed and the rest summed
+//! up in one line.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
 
 use crate::areas::{AreaRef, Layer};
 use crate::directory::Directory;
+use crate::taxonomy::NeedMatcher;
 use crate::validation::{Location, ProblemKind, ValidationReport};
 
 use super::compile::rule_order;
 use super::{CompiledOverride, CompiledRule, CompiledTarget, RuleSetData};
 
-/// Layer, area and domain of a group of rules compared pairwise.
-type BucketKey = (Layer, String, String);
+/// How many problems of one kind (shadowed rules, ties) are listed one by one; the rest are
+/// counted in one summary line.
+pub(crate) const MAX_LISTED: usize = 100;
 
-/// Ambiguity (error) and shadowing (warning), checked pairwise within buckets of equal layer
-/// and priority whose areas can overlap.
+/// What the pairwise analysis found, as rule indexes (into the rule list).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct PairFindings {
+    /// `(shadowed, first shadowing rule)` for each shadowed rule, in routing order of the
+    /// shadowed rule.
+    pub(crate) shadowed: Vec<(usize, usize)>,
+    /// Ties `(first, second)` in routing order, at most the cap asked for.
+    pub(crate) ties: Vec<(usize, usize)>,
+    /// The number of ties, listed or not.
+    pub(crate) ties_total: usize,
+}
+
+/// Bucket key: layer, area (empty for the region layer, whose areas are compared pairwise)
+/// and domain.
+type BucketKey<'a> = (Layer, String, &'a str);
+
+/// Shadowing (warning) and ties (warning, or error when the rule set is strict), reported
+/// into `report`.
 pub(crate) fn analyse_pairs(
     dir: &Directory,
     data: &RuleSetData,
@@ -21,116 +51,440 @@ pub(crate) fn analyse_pairs(
     overrides: &[CompiledOverride],
     report: &mut ValidationReport,
 ) {
-    let areas = dir.areas();
-    let overridden: Vec<bool> = {
-        let mut v = vec![false; rules.len()];
-        for o in overrides {
-            v[o.rule] = true;
-        }
-        v
-    };
-    let pairs = candidate_pairs(dir, rules);
-    let mut reported = HashSet::new();
-    for (a, b) in pairs {
-        let (ra, rb) = (&rules[a], &rules[b]);
-        if !reported.insert((a.min(b), a.max(b))) {
-            continue;
-        }
-        let needs_overlap = ra
-            .needs
-            .iter()
-            .any(|m| rb.needs.iter().any(|n| m.overlaps(n)));
-        if !needs_overlap
-            || !ra.valid.overlaps(&rb.valid)
-            || !ra.when.overlaps(&rb.when)
-            || !areas.overlap(&ra.area, &rb.area)
-        {
-            continue;
-        }
-        let (first, second) = if rule_order(data, rules, a, b).is_lt() {
-            (a, b)
+    let found = find(dir, data, rules, overrides, MAX_LISTED);
+    let file = |id: &str| data.origins.file_of("rule", id);
+    for &(second, first) in found.shadowed.iter().take(MAX_LISTED) {
+        let (id1, id2) = (&data.rules[first].id, &data.rules[second].id);
+        report.warning(
+            ProblemKind::Shadowed,
+            Location::item(file(id2.as_str()).as_deref(), "rule", id2.as_str()),
+            format!("rule `{id2}` can never decide: rule `{id1}` comes first and covers every case it covers"),
+        );
+    }
+    if found.shadowed.len() > MAX_LISTED {
+        report.warning(
+            ProblemKind::Shadowed,
+            Location::default().field("rule"),
+            format!(
+                "and {} more rules that can never decide (only the first {MAX_LISTED} are listed)",
+                found.shadowed.len() - MAX_LISTED
+            ),
+        );
+    }
+    let mut tie = |loc: Location, message: String| {
+        if data.strict {
+            report.error(ProblemKind::Ambiguous, loc, message);
         } else {
-            (b, a)
-        };
-        let (r1, r2) = (&rules[first], &rules[second]);
-        let covers = areas.area_within(&r2.area, &r1.area)
-            && r2
-                .needs
-                .iter()
-                .all(|n| r1.needs.iter().any(|m| n.within(m)))
-            && r2.when.within(&r1.when)
-            && r2.valid.within(&r1.valid);
-        if covers
-            && !overridden[first]
-            && (r1.target == CompiledTarget::NotCovered || r1.target == r2.target)
-        {
-            let (id1, id2) = (&data.rules[first].id, &data.rules[second].id);
-            report.warning(
-                ProblemKind::Shadowed,
-                Location::item(data.origins.file_of("rule", id2.as_str()).as_deref(), "rule", id2.as_str()),
-                format!("rule `{id2}` can never decide: rule `{id1}` comes first and covers every case it covers"),
-            );
-        } else if r1.priority == r2.priority && r1.target != r2.target {
-            let (id1, id2) = (&data.rules[first].id, &data.rules[second].id);
-            report.error(
-                ProblemKind::Ambiguous,
-                Location::item(data.origins.file_of("rule", id2.as_str()).as_deref(), "rule", id2.as_str()).field("priority"),
-                format!(
-                    "rules `{id1}` and `{id2}` overlap in need, area, conditions and validity at equal priority {}: give one a higher priority",
-                    r1.priority
-                ),
-            );
+            report.warning(ProblemKind::Ambiguous, loc, message);
         }
+    };
+    for &(first, second) in &found.ties {
+        let (id1, id2) = (&data.rules[first].id, &data.rules[second].id);
+        tie(
+            Location::item(file(id2.as_str()).as_deref(), "rule", id2.as_str()).field("priority"),
+            format!(
+                "rules `{id1}` and `{id2}` overlap in need, area, conditions and validity at equal priority {}: `{id1}` goes first by id; give one a higher priority to say which",
+                rules[first].priority
+            ),
+        );
+    }
+    if found.ties_total > found.ties.len() {
+        tie(
+            Location::default().field("priority"),
+            format!(
+                "and {} more pairs of rules that overlap at equal priority (only the first {} are listed)",
+                found.ties_total - found.ties.len(),
+                found.ties.len()
+            ),
+        );
     }
 }
 
-/// The pairs of rules (indexes) that could compete: same layer and domain, overlapping areas.
-fn candidate_pairs(dir: &Directory, rules: &[CompiledRule]) -> Vec<(usize, usize)> {
-    let areas = dir.areas();
-    // Bucket by layer, area and domain: rules of one layer only compete where their areas
-    // overlap, and within one layer two different kernen or municipalities never do. Regions
-    // can share municipalities, so region buckets are also compared with those of every
-    // overlapping region.
-    let mut buckets: BTreeMap<BucketKey, Vec<usize>> = BTreeMap::new();
+/// The areas of two rules of one bucket: whether they overlap, and whether the first lies
+/// within the second. Outside the region layer the areas of a bucket are equal.
+struct AreaRelations<'a> {
+    dir: &'a Directory,
+    cache: HashMap<(&'a AreaRef, &'a AreaRef), (bool, bool)>,
+}
+
+impl<'a> AreaRelations<'a> {
+    fn get(&mut self, a: &'a AreaRef, b: &'a AreaRef) -> (bool, bool) {
+        if a == b {
+            return (true, true);
+        }
+        let areas = self.dir.areas();
+        *self
+            .cache
+            .entry((a, b))
+            .or_insert_with(|| (areas.overlap(a, b), areas.area_within(a, b)))
+    }
+}
+
+/// The pairwise findings; at most `max_ties` ties are listed (all are counted).
+pub(crate) fn find(
+    dir: &Directory,
+    data: &RuleSetData,
+    rules: &[CompiledRule],
+    overrides: &[CompiledOverride],
+    max_ties: usize,
+) -> PairFindings {
+    let mut overridden = vec![false; rules.len()];
+    for o in overrides {
+        overridden[o.rule] = true;
+    }
+    // the domains of each rule, sorted: a pair is looked at in the bucket of the first
+    // domain the two rules share
+    let domains: Vec<Vec<&str>> = rules
+        .iter()
+        .map(|r| {
+            let mut d: Vec<&str> = r.needs.iter().map(|m| m.code().domain()).collect();
+            d.sort_unstable();
+            d.dedup();
+            d
+        })
+        .collect();
+    let mut buckets: BTreeMap<BucketKey<'_>, Vec<usize>> = BTreeMap::new();
     for (i, r) in rules.iter().enumerate() {
-        let mut domains: Vec<&str> = r.needs.iter().map(|m| m.code().domain()).collect();
-        domains.sort_unstable();
-        domains.dedup();
-        for d in domains {
+        let area = match r.layer {
+            Layer::Region => String::new(),
+            _ => r.area.to_string(),
+        };
+        for &d in &domains[i] {
             buckets
-                .entry((r.layer, r.area.to_string(), d.to_string()))
+                .entry((r.layer, area.clone(), d))
                 .or_default()
                 .push(i);
         }
     }
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    for members in buckets.values() {
-        for (x, &a) in members.iter().enumerate() {
-            for &b in &members[x + 1..] {
-                pairs.push((a, b));
-            }
-        }
-    }
-    let region_buckets: Vec<(&BucketKey, &Vec<usize>)> = buckets
-        .iter()
-        .filter(|((l, ..), _)| *l == Layer::Region)
-        .collect();
-    for (x, ((_, area_a, dom_a), ma)) in region_buckets.iter().enumerate() {
-        for ((_, area_b, dom_b), mb) in &region_buckets[x + 1..] {
-            if dom_a != dom_b || area_a == area_b {
-                continue;
-            }
-            let (Ok(ra), Ok(rb)) = (area_a.parse::<AreaRef>(), area_b.parse::<AreaRef>()) else {
-                continue;
+    let order = |a: &usize, b: &usize| rule_order(data, rules, *a, *b);
+    let mut relations = AreaRelations {
+        dir,
+        cache: HashMap::new(),
+    };
+    // the first shadowing rule of each rule, over all its buckets
+    let mut shadow_of: Vec<Option<usize>> = vec![None; rules.len()];
+    let mut found = PairFindings::default();
+    // reused per bucket and per rule: never one allocation per pair
+    let mut seen: Vec<u32> = Vec::new();
+    let mut candidates: Vec<u32> = Vec::new();
+    let mut scratch = String::new();
+    for ((layer, _, domain), members) in buckets.iter_mut() {
+        members.sort_by(order);
+        // need code -> (position in `members`, matcher is a subtree) of the rules with a
+        // matcher on that code, filled as the walk goes, so it only holds earlier rules
+        let mut by_code: BTreeMap<&str, Vec<(u32, bool)>> = BTreeMap::new();
+        seen.clear();
+        seen.resize(members.len(), u32::MAX);
+        for (j, &b) in members.iter().enumerate() {
+            let rb = &rules[b];
+            candidates.clear();
+            let mut add = |i: u32, candidates: &mut Vec<u32>| {
+                if seen[i as usize] != j as u32 {
+                    seen[i as usize] = j as u32;
+                    candidates.push(i);
+                }
             };
-            if areas.overlap(&ra, &rb) {
-                for &a in ma.iter() {
-                    for &b in mb.iter() {
-                        pairs.push((a, b));
+            // every candidate found here has a matcher that overlaps one of `rb`'s
+            for n in &rb.needs {
+                let code = n.code().as_str();
+                // any matcher on the code itself; subtrees on its ancestors
+                if let Some(list) = by_code.get(code) {
+                    list.iter().for_each(|&(i, _)| add(i, &mut candidates));
+                }
+                let mut end = code.len();
+                while let Some(dot) = code[..end].rfind('.') {
+                    end = dot;
+                    if let Some(list) = by_code.get(&code[..end]) {
+                        for &(i, subtree) in list {
+                            if subtree {
+                                add(i, &mut candidates);
+                            }
+                        }
+                    }
+                }
+                // a subtree also overlaps every matcher below it
+                if let NeedMatcher::Subtree(_) = n {
+                    scratch.clear();
+                    scratch.push_str(code);
+                    scratch.push('.');
+                    let from = (Bound::Included(scratch.as_str()), Bound::Unbounded);
+                    for (k, list) in by_code.range::<&str, _>(from) {
+                        if !k.starts_with(scratch.as_str()) {
+                            break;
+                        }
+                        list.iter().for_each(|&(i, _)| add(i, &mut candidates));
                     }
                 }
             }
+            candidates.sort_unstable();
+            // candidates come in routing order: once one shadows `rb`, later ones can only
+            // matter as ties, which need equal priority
+            let mut shadow_found = false;
+            for &i in &candidates {
+                let a = members[i as usize];
+                let ra = &rules[a];
+                let same_priority = ra.priority == rb.priority;
+                if shadow_found && !same_priority {
+                    continue;
+                }
+                if !ra.when.overlaps(&rb.when) || !ra.valid.overlaps(&rb.valid) {
+                    continue;
+                }
+                let (areas_overlap, b_within_a) = if *layer == Layer::Region {
+                    relations.get(&rb.area, &ra.area)
+                } else {
+                    (true, true)
+                };
+                if !areas_overlap {
+                    continue;
+                }
+                // `a` comes first in routing order
+                let covers = b_within_a
+                    && rb.when.within(&ra.when)
+                    && rb.valid.within(&ra.valid)
+                    && rb
+                        .needs
+                        .iter()
+                        .all(|n| ra.needs.iter().any(|m| n.within(m)));
+                if covers
+                    && !overridden[a]
+                    && (ra.target == CompiledTarget::NotCovered || ra.target == rb.target)
+                {
+                    if !shadow_found {
+                        shadow_found = true;
+                        let earlier = match shadow_of[b] {
+                            Some(s) => order(&a, &s).is_lt(),
+                            None => true,
+                        };
+                        if earlier {
+                            shadow_of[b] = Some(a);
+                        }
+                    }
+                } else if same_priority
+                    && ra.target != rb.target
+                    && first_shared(&domains[a], &domains[b]) == Some(*domain)
+                {
+                    found.ties_total += 1;
+                    if found.ties.len() < max_ties {
+                        found.ties.push((a, b));
+                    }
+                }
+            }
+            for n in &rb.needs {
+                let subtree = matches!(n, NeedMatcher::Subtree(_));
+                by_code
+                    .entry(n.code().as_str())
+                    .or_default()
+                    .push((j as u32, subtree));
+            }
         }
     }
-    pairs
+    let mut shadowed: Vec<usize> = (0..rules.len())
+        .filter(|&r| shadow_of[r].is_some())
+        .collect();
+    shadowed.sort_by(order);
+    found.shadowed = shadowed
+        .into_iter()
+        .filter_map(|r| shadow_of[r].map(|s| (r, s)))
+        .collect();
+    found
+}
+
+/// The first domain in both sorted lists.
+fn first_shared<'a>(a: &[&'a str], b: &[&str]) -> Option<&'a str> {
+    a.iter().find(|d| b.contains(d)).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::areas::Region;
+    use crate::rng::SplitMix64;
+    use crate::rules::validate::validate;
+    use crate::synthetic::Scale;
+
+    /// The naive reference: every pair of rules of one layer, in routing order, with the
+    /// pairwise definitions of shadowing and ties written out again.
+    fn naive(
+        dir: &Directory,
+        data: &RuleSetData,
+        rules: &[CompiledRule],
+        overrides: &[CompiledOverride],
+    ) -> PairFindings {
+        let areas = dir.areas();
+        let overridden: Vec<bool> = (0..rules.len())
+            .map(|r| overrides.iter().any(|o| o.rule == r))
+            .collect();
+        let mut order: Vec<usize> = (0..rules.len()).collect();
+        order.sort_by(|&a, &b| rule_order(data, rules, a, b));
+        let mut shadowed = Vec::new();
+        let mut ties = Vec::new();
+        for (y, &b) in order.iter().enumerate() {
+            let mut first = None;
+            for &a in &order[..y] {
+                let (ra, rb) = (&rules[a], &rules[b]);
+                if ra.layer != rb.layer
+                    || !ra
+                        .needs
+                        .iter()
+                        .any(|m| rb.needs.iter().any(|n| m.overlaps(n)))
+                    || !ra.valid.overlaps(&rb.valid)
+                    || !ra.when.overlaps(&rb.when)
+                    || !areas.overlap(&ra.area, &rb.area)
+                {
+                    continue;
+                }
+                let covers = areas.area_within(&rb.area, &ra.area)
+                    && rb
+                        .needs
+                        .iter()
+                        .all(|n| ra.needs.iter().any(|m| n.within(m)))
+                    && rb.when.within(&ra.when)
+                    && rb.valid.within(&ra.valid);
+                if covers
+                    && !overridden[a]
+                    && (ra.target == CompiledTarget::NotCovered || ra.target == rb.target)
+                {
+                    first.get_or_insert(a);
+                } else if ra.priority == rb.priority && ra.target != rb.target {
+                    ties.push((a, b));
+                }
+            }
+            if let Some(a) = first {
+                shadowed.push((b, a));
+            }
+        }
+        PairFindings {
+            shadowed,
+            ties_total: ties.len(),
+            ties,
+        }
+    }
+
+    fn pick<'a, T>(rng: &mut SplitMix64, xs: &'a [T]) -> &'a T {
+        &xs[(rng.next_u64() % xs.len() as u64) as usize]
+    }
+
+    /// A random rule set over `dir`, as TOML: few needs, areas, targets, priorities,
+    /// conditions and validities, so that pairs overlap, cover and tie often.
+    fn random_rules(dir: &Directory, rng: &mut SplitMix64, n: usize) -> RuleSetData {
+        let areas = dir.areas();
+        let mut area_refs: Vec<String> = vec!["national".into()];
+        area_refs.extend(areas.regions().iter().map(|r| format!("region:{}", r.id)));
+        area_refs.extend(
+            areas
+                .municipalities()
+                .iter()
+                .take(3)
+                .map(|m| m.code.to_string()),
+        );
+        area_refs.extend(
+            areas
+                .kernen()
+                .iter()
+                .take(4)
+                .map(|k| format!("kern:{}", k.id)),
+        );
+        let needs: Vec<String> = dir
+            .taxonomy()
+            .needs()
+            .iter()
+            .take(12)
+            .map(|n| n.code.to_string())
+            .collect();
+        let mut targets: Vec<String> = dir
+            .services()
+            .iter()
+            .take(2)
+            .map(|s| format!("service:{}", s.id))
+            .collect();
+        targets.push("not_covered".into());
+        let conditions = [
+            "",
+            "when = { urgency = { min = \"urgent\" } }\n",
+            "when = { urgency = { in = [\"crisis\"] } }\n",
+            "when = { income_pct = { max = 120 } }\n",
+            "when = { income_pct = { min = 100, max = 150 } }\n",
+            "when = { household = { in = [\"single\"] } }\n",
+        ];
+        let valid = [
+            "",
+            "valid = { from = \"2026-01-01\" }\n",
+            "valid = { until = \"2025-12-31\" }\n",
+        ];
+        let mut text = String::new();
+        for i in 0..n {
+            let need = pick(rng, &needs);
+            let matcher = if rng.next_u64() % 3 == 0 {
+                format!("{need}.*")
+            } else {
+                need.clone()
+            };
+            let mut ms = vec![format!("\"{matcher}\"")];
+            if rng.next_u64() % 5 == 0 {
+                ms.push(format!("\"{}\"", pick(rng, &needs)));
+            }
+            text.push_str(&format!(
+                "[[rule]]\nid = \"r{:03}\"\nneeds = [{}]\narea = \"{}\"\ntarget = \"{}\"\npriority = {}\n{}{}",
+                (rng.next_u64() % 1000) * 1000 + i as u64,
+                ms.join(", "),
+                pick(rng, &area_refs),
+                pick(rng, &targets),
+                rng.next_u64() % 3,
+                pick(rng, &conditions),
+                pick(rng, &valid),
+            ));
+        }
+        RuleSetData::parse(&text, crate::source::Format::Toml, "random.toml")
+            .unwrap_or_else(|e| panic!("{e}\n{text}"))
+    }
+
+    /// On random small rule sets over a directory with overlapping regions, the indexed
+    /// analysis finds exactly what the naive pairwise reference finds.
+    #[test]
+    fn indexed_analysis_equals_the_naive_reference() {
+        let scale = Scale {
+            municipalities: 5,
+            min_kernen: 1,
+            max_kernen: 3,
+            regions: 2,
+            capacity: crate::rules::CapacityPolicy::Ignore,
+        };
+        let (mut d, _) = crate::synthetic::data(&scale, 7);
+        let munis: Vec<_> = d
+            .municipalities
+            .iter()
+            .take(2)
+            .map(|m| m.code.clone())
+            .collect();
+        d.regions.push(Region {
+            id: "cross".parse().unwrap(),
+            name: "Cross".into(),
+            municipalities: munis,
+        });
+        let dir = Directory::new(d).unwrap().0;
+        let mut rng = SplitMix64(42);
+        let (mut shadowed, mut ties) = (0, 0);
+        for _ in 0..1000 {
+            let n = 2 + (rng.next_u64() % 40) as usize;
+            let data = random_rules(&dir, &mut rng, n);
+            let mut report = ValidationReport::default();
+            let (rules, overrides) = validate(&dir, &data, &mut report);
+            let want = naive(&dir, &data, &rules, &overrides);
+            let mut got = find(&dir, &data, &rules, &overrides, usize::MAX);
+            let mut want_ties = want.ties.clone();
+            want_ties.sort_unstable();
+            got.ties.sort_unstable();
+            assert_eq!(got.shadowed, want.shadowed);
+            assert_eq!(got.ties, want_ties);
+            assert_eq!(got.ties_total, want.ties_total);
+            shadowed += want.shadowed.len();
+            ties += want.ties_total;
+        }
+        // the generator makes both kinds often
+        assert!(
+            shadowed > 200 && ties > 200,
+            "{shadowed} shadowed, {ties} ties"
+        );
+    }
 }

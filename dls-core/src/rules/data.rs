@@ -192,6 +192,11 @@ pub struct RuleSetData {
     /// Switch-offs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub switch_off: Vec<SwitchOff>,
+    /// Strict validation: two rules that overlap at equal priority and send a need to different
+    /// places are an error instead of a warning (routing breaks such ties by rule id). One
+    /// file that asks for it makes the merged rule set strict.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub strict: bool,
     /// Where each item (and each file's `capacity` setting) came from.
     #[serde(skip)]
     #[schemars(skip)]
@@ -232,6 +237,7 @@ impl RuleSetData {
         if self.capacity.is_none() {
             self.capacity = other.capacity;
         }
+        self.strict |= other.strict;
         self.steunpilaar.extend(other.steunpilaar);
         self.coordinator.extend(other.coordinator);
         self.rules.extend(other.rules);
