@@ -116,7 +116,6 @@ impl FromStr for AreaRef {
         } else {
             Err(IdError {
                 kind: "area",
-                value: s.chars().take(72).collect(),
                 reason: "must be `national`, `region:<id>`, a municipality code like `GM0394`, or `kern:<id>`",
             })
         }

@@ -217,7 +217,7 @@ mod tests {
         let e = "elderly".parse::<AgeBand>().unwrap_err();
         assert_eq!(
             e.to_string(),
-            "invalid age_band `elderly`: must be one of `child`, `youth`, `young_adult`, `adult`, `senior`"
+            "invalid age_band: must be one of `child`, `youth`, `young_adult`, `adult`, `senior`"
         );
     }
 }

@@ -118,8 +118,10 @@ pub struct CaseData {
 #[serde(try_from = "CaseData", into = "CaseData")]
 pub struct Case(CaseData);
 
-/// A case that breaks the case invariants or does not fit the directory.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A case that breaks the case invariants or does not fit the directory. Messages and `Debug`
+/// name the case and the field, not the kern, need or service given (a value that matched
+/// nothing may be anything typed into the wrong field); the variants keep it for programs.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CaseError {
     /// The case lists no needs.
@@ -143,7 +145,7 @@ pub enum CaseError {
         count: usize,
     },
     /// The same need is listed twice.
-    #[error("case `{case}` lists need `{need}` twice")]
+    #[error("case `{case}` lists a need twice")]
     DuplicateNeed {
         /// The case.
         case: CaseId,
@@ -151,7 +153,7 @@ pub enum CaseError {
         need: NeedCode,
     },
     /// The kern is not in the directory.
-    #[error("case `{case}`: unknown kern `{kern}`")]
+    #[error("case `{case}`: unknown kern (not in the directory)")]
     UnknownKern {
         /// The case.
         case: CaseId,
@@ -159,7 +161,7 @@ pub enum CaseError {
         kern: KernId,
     },
     /// A need is not in the taxonomy.
-    #[error("case `{case}`: unknown need `{need}`")]
+    #[error("case `{case}`: unknown need (not in the taxonomy)")]
     UnknownNeed {
         /// The case.
         case: CaseId,
@@ -167,13 +169,19 @@ pub enum CaseError {
         need: NeedCode,
     },
     /// A tried service is not in the directory.
-    #[error("case `{case}`: unknown tried service `{service}`")]
+    #[error("case `{case}`: unknown tried service (not in the directory)")]
     UnknownService {
         /// The case.
         case: CaseId,
         /// The service.
         service: ServiceId,
     },
+}
+
+impl std::fmt::Debug for CaseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CaseError({self})")
+    }
 }
 
 impl TryFrom<CaseData> for Case {

@@ -51,12 +51,7 @@ pub enum Activity {
 
 pub(crate) use crate::ids::wire_names;
 
-/// The start of `s` for an error message: at most 20 characters of the caller's input.
-pub(crate) fn echo(s: &str) -> String {
-    s.chars().take(20).collect()
-}
-
-wire_names!(Activity, UnknownActivity, |s: &str| UnknownActivity(s.chars().take(40).collect());
+wire_names!(Activity, UnknownActivity, |_: &str| UnknownActivity;
     Opened => "opened",
     FirstContact => "first_contact",
     Referred => "referred",
@@ -75,10 +70,10 @@ wire_names!(Activity, UnknownActivity, |s: &str| UnknownActivity(s.chars().take(
     ClockExtended => "clock_extended",
 );
 
-/// An activity name that is not known.
+/// An activity name that is not known (the name given is not repeated).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown activity `{0}`")]
-pub struct UnknownActivity(pub String);
+#[error("unknown activity")]
+pub struct UnknownActivity;
 
 /// Why a service rejected a case.
 #[derive(
@@ -103,7 +98,7 @@ pub enum RejectionReason {
     Other,
 }
 
-wire_names!(RejectionReason, UnknownRejectionReason, |s| UnknownRejectionReason(echo(s));
+wire_names!(RejectionReason, UnknownRejectionReason, |_: &str| UnknownRejectionReason;
     WrongService => "wrong_service",
     NotEligible => "not_eligible",
     OutOfArea => "out_of_area",
@@ -113,10 +108,10 @@ wire_names!(RejectionReason, UnknownRejectionReason, |s| UnknownRejectionReason(
     Other => "other",
 );
 
-/// A rejection reason name that is not known.
+/// A rejection reason name that is not known (the name given is not repeated).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown rejection reason `{0}`")]
-pub struct UnknownRejectionReason(pub String);
+#[error("unknown rejection reason")]
+pub struct UnknownRejectionReason;
 
 /// One event on a case's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -167,10 +162,7 @@ mod tests {
             );
         }
         let e = "a very long and wrong reason".parse::<RejectionReason>();
-        assert_eq!(
-            e.unwrap_err().to_string(),
-            "unknown rejection reason `a very long and wron`"
-        );
+        assert_eq!(e.unwrap_err().to_string(), "unknown rejection reason");
     }
 
     #[test]

@@ -11,11 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::wire_names;
 
-/// The largest input accepted by the loaders, in bytes (64 MiB).
-pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
-
-/// The deepest nesting of arrays and tables accepted in JSON input.
-pub const MAX_JSON_DEPTH: usize = 64;
+pub use crate::limits::{MAX_INPUT_BYTES, MAX_JSON_DEPTH};
 
 /// A text format dls reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -211,7 +207,7 @@ pub fn parse<T: DeserializeOwned>(text: &str, format: Format, file: &str) -> Res
                 format,
                 line: e.line(),
                 column: e.column(),
-                message: strip_position(&e.to_string()),
+                message: redact(&strip_position(&e.to_string())),
             })
         }
         Format::Toml => toml::from_str(text).map_err(|e| {
@@ -221,10 +217,61 @@ pub fn parse<T: DeserializeOwned>(text: &str, format: Format, file: &str) -> Res
                 format,
                 line,
                 column,
-                message: e.message().trim().replace('\n', " "),
+                message: redact(e.message().trim()).replace('\n', " "),
             }
         }),
     }
+}
+
+/// A deserialiser's message without the input values it quotes: serde and the TOML and JSON
+/// readers write the value that failed (``invalid type: string "111222333"``, ``unknown variant
+/// `Jan` ``), which may be personal data typed into the wrong field. What stays says what was
+/// expected. Bindings pass the messages of their own converters (e.g. Python objects read with
+/// serde) through here too.
+pub fn redact(msg: &str) -> String {
+    // kinds of quoted values in serde's messages, and what stays in their place
+    // (field names stay: they are the schema's words, and a misspelt one must be findable)
+    const QUOTED: [(&str, &str); 7] = [
+        ("string \"", "a string"),
+        ("integer `", "an integer"),
+        ("floating point `", "a number"),
+        ("character `", "a character"),
+        ("boolean `", "a boolean"),
+        ("unknown variant `", "unknown variant"),
+        ("invalid value: `", "invalid value"),
+    ];
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg;
+    'outer: while !rest.is_empty() {
+        for (open, says) in QUOTED {
+            if let Some(after) = rest.strip_prefix(open) {
+                let close = if open.ends_with('"') { '"' } else { '`' };
+                // the closing quote (a `\"` inside a JSON string does not close it)
+                let mut end = None;
+                let mut escaped = false;
+                for (i, c) in after.char_indices() {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' && close == '"' {
+                        escaped = true;
+                    } else if c == close {
+                        end = Some(i);
+                        break;
+                    }
+                }
+                out.push_str(says);
+                rest = match end {
+                    Some(i) => &after[i + 1..],
+                    None => "",
+                };
+                continue 'outer;
+            }
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 fn strip_position(msg: &str) -> String {
@@ -276,6 +323,30 @@ pub fn read_file(path: &Path) -> Result<(String, Format, String), ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redact_removes_the_values_serde_quotes() {
+        for (msg, want) in [
+            (
+                r#"invalid type: string "111222333", expected u16"#,
+                "invalid type: a string, expected u16",
+            ),
+            (
+                r#"invalid type: string "Jan \"de\" Vries", expected a map"#,
+                "invalid type: a string, expected a map",
+            ),
+            (
+                "unknown variant `Jan de Vries`, expected one of `normal`, `urgent`",
+                "unknown variant, expected one of `normal`, `urgent`",
+            ),
+            (
+                "invalid value: integer `111222333`, expected i32",
+                "invalid value: an integer, expected i32",
+            ),
+        ] {
+            assert_eq!(redact(msg), want);
+        }
+    }
 
     #[test]
     fn format_wire_names() {

@@ -42,7 +42,6 @@ impl FromStr for IwmoCategory {
             Ok(n @ 1..=18) if s.len() == 2 => Ok(IwmoCategory(n)),
             _ => Err(IdError {
                 kind: "iWmo product category",
-                value: s.chars().take(8).collect(),
                 reason: "must be two digits from `01` to `18`",
             }),
         }

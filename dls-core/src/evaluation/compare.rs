@@ -133,6 +133,27 @@ pub struct CompareOptions {
     pub disclosure: Disclosure,
 }
 
+impl CompareOptions {
+    /// Checks the options: `iterations` at most
+    /// [`MAX_COMPARE_ITERATIONS`](crate::limits::MAX_COMPARE_ITERATIONS), `confidence` a number
+    /// strictly between 0 and 1. [`compare`] calls it; bindings call it before they start.
+    pub fn check(&self) -> Result<(), super::EvalError> {
+        if self.iterations > crate::limits::MAX_COMPARE_ITERATIONS {
+            return Err(super::EvalError::InvalidOption {
+                option: "iterations",
+                reason: "must be from 0 to 100000",
+            });
+        }
+        if !(self.confidence > 0.0 && self.confidence < 1.0) {
+            return Err(super::EvalError::InvalidOption {
+                option: "confidence",
+                reason: "must be a number strictly between 0 and 1",
+            });
+        }
+        Ok(())
+    }
+}
+
 impl Default for CompareOptions {
     fn default() -> Self {
         CompareOptions {
@@ -259,7 +280,9 @@ pub fn compare_metric(
     let eb = published(d, med, &vb);
     let difference = ea.zip(eb).map(|(x, y)| x - y);
     let (mut ci_low, mut ci_high) = (None, None);
-    if difference.is_some() && !suppressed && opts.iterations > 0 {
+    // options outside their range (see `CompareOptions::check`) give no interval rather than
+    // a huge allocation or a zero-width interval
+    if difference.is_some() && !suppressed && opts.iterations > 0 && opts.check().is_ok() {
         // Seed per metric, so adding metrics does not change another metric's interval.
         let mut rng = Rng(SplitMix64(
             opts.seed ^ (metric as u64).wrapping_mul(0xA24B_AED4_963E_E407),
@@ -300,7 +323,8 @@ pub fn compare_metric(
     }
 }
 
-/// Compares selections `a` and `b` on every [`Metric`].
+/// Compares selections `a` and `b` on every [`Metric`]. Check the options first with
+/// [`CompareOptions::check`]: with options outside their range no interval is drawn.
 pub fn compare(
     cases: &[CaseMetrics],
     a: &Selection,

@@ -65,7 +65,7 @@
 //! assert_eq!(mode.settings(), Disclosure::raw());
 //! assert_eq!("publish".parse::<Disclosure>().unwrap(), Disclosure::default());
 //! let e = "Publish".parse::<DisclosureMode>().unwrap_err();
-//! assert_eq!(e.to_string(), "unknown disclosure `Publish`: use `publish` or `raw`");
+//! assert_eq!(e.to_string(), "unknown disclosure: use `publish` or `raw`");
 //! ```
 
 use std::str::FromStr;
@@ -73,7 +73,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::error::EvalError;
-use crate::events::{echo, wire_names};
+use crate::events::wire_names;
 
 /// The disclosure switch: the one way every binding says how figures are disclosed (see the
 /// [module docs](self#the-disclosure-switch)).
@@ -89,7 +89,7 @@ pub enum DisclosureMode {
     Raw,
 }
 
-wire_names!(DisclosureMode, EvalError, |s| EvalError::UnknownDisclosure(echo(s));
+wire_names!(DisclosureMode, EvalError, |_: &str| EvalError::UnknownDisclosure;
     Publish => "publish",
     Raw => "raw",
 );

@@ -17,21 +17,29 @@ pub enum EvalError {
     /// A holiday calendar file is malformed.
     #[error("holiday calendar: {0}")]
     Calendar(String),
-    /// An unknown aggregate dimension name.
-    #[error("unknown dimension `{0}`")]
-    UnknownDimension(String),
-    /// A name that is not one of the known values of its kind (`kind` says which, the error
-    /// lists none of the caller's data beyond the first 20 characters of the name).
-    #[error("unknown {kind} `{name}`")]
+    /// An unknown aggregate dimension name (not repeated: errors hold none of the caller's
+    /// data).
+    #[error("unknown dimension")]
+    UnknownDimension,
+    /// A name that is not one of the known values of its kind (`kind` says which; the name
+    /// given is not repeated).
+    #[error("unknown {kind}")]
     UnknownName {
         /// What was being named (e.g. `row rejection reason`).
         kind: &'static str,
-        /// The start of the name given.
-        name: String,
     },
     /// A disclosure switch other than `publish` or `raw`.
-    #[error("unknown disclosure `{0}`: use `publish` or `raw`")]
-    UnknownDisclosure(String),
+    #[error("unknown disclosure: use `publish` or `raw`")]
+    UnknownDisclosure,
+    /// An option outside its documented range (e.g. more bootstrap resamples than
+    /// [`MAX_COMPARE_ITERATIONS`](crate::limits::MAX_COMPARE_ITERATIONS)).
+    #[error("option `{option}` {reason}")]
+    InvalidOption {
+        /// The option.
+        option: &'static str,
+        /// What it must be.
+        reason: &'static str,
+    },
     /// Two states with different groupings cannot merge.
     #[error("cannot merge evaluation states grouped by different dimensions")]
     IncompatibleStates,

@@ -40,7 +40,7 @@ pub enum Dim {
     Week,
 }
 
-wire_names!(Dim, EvalError, |s: &str| EvalError::UnknownDimension(s.chars().take(40).collect());
+wire_names!(Dim, EvalError, |_: &str| EvalError::UnknownDimension;
     Kern => "kern",
     Municipality => "municipality",
     Region => "region",

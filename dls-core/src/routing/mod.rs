@@ -93,13 +93,14 @@ use crate::events::Activity;
 use crate::ids::{CaseId, KernId, NeedCode, ServiceId};
 use crate::rules::RuleSet;
 
-/// A case that cannot be routed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+/// A case that cannot be routed. Messages and `Debug` name the case, not the kern, need or
+/// service given (a value that matched nothing may be anything typed into the wrong field).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RoutingError {
     /// The case's kern is not in the router's directory.
-    #[error("case `{case}`: unknown kern `{kern}`")]
+    #[error("case `{case}`: unknown kern (not in the directory)")]
     UnknownKern {
         /// The case.
         case: CaseId,
@@ -107,7 +108,7 @@ pub enum RoutingError {
         kern: KernId,
     },
     /// A need of the case is not in the router's taxonomy.
-    #[error("case `{case}`: unknown need `{need}`")]
+    #[error("case `{case}`: unknown need (not in the taxonomy)")]
     UnknownNeed {
         /// The case.
         case: CaseId,
@@ -115,7 +116,7 @@ pub enum RoutingError {
         need: NeedCode,
     },
     /// A service the case tried (or an event names) is not in the router's directory.
-    #[error("case `{case}`: unknown service `{service}`")]
+    #[error("case `{case}`: unknown service (not in the directory)")]
     UnknownService {
         /// The case.
         case: CaseId,
@@ -152,6 +153,12 @@ pub enum RoutingError {
         /// The event's activity.
         activity: Activity,
     },
+}
+
+impl std::fmt::Debug for RoutingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RoutingError({self})")
+    }
 }
 
 /// How to route. The default is without trace: traces are opt-in ([`RouteOptions::TRACE`]).

@@ -10,7 +10,7 @@ use crate::conditions::{Attribute, Urgency};
 use crate::ids::IdError;
 
 use super::names::{attribute, try_outcome};
-use super::{clip, RowError, RowErrorKind};
+use super::{RowError, RowErrorKind};
 
 /// One case as a host holds it: a row of plain fields borrowed from the host's own storage
 /// (an Arrow table, a JVM record, a CSV line). Optional words are `None` or empty when not
@@ -95,7 +95,6 @@ fn id<T: FromStr<Err = IdError>>(field: &'static str, text: &str) -> Result<T, R
         field,
         kind: RowErrorKind::Invalid {
             expected: e.kind,
-            value: clip(text),
             reason: e.reason,
         },
     })
@@ -112,7 +111,6 @@ pub fn parse_date(field: &'static str, text: &str) -> Result<NaiveDate, RowError
         field,
         kind: RowErrorKind::Invalid {
             expected: "date",
-            value: clip(text),
             reason: "use `YYYY-MM-DD`",
         },
     })
@@ -145,7 +143,6 @@ impl CaseRow<'_> {
                 u16::try_from(v).map_err(|_| RowError {
                     field: "income_pct",
                     kind: RowErrorKind::OutOfRange {
-                        value: v,
                         min: 0,
                         max: u16::MAX.into(),
                     },
@@ -262,7 +259,7 @@ mod tests {
     }
 
     #[test]
-    fn a_bad_field_is_named_without_echoing_it_whole() {
+    fn a_bad_field_is_named_without_echoing_it() {
         let err = |r: CaseRow<'_>| r.to_case().unwrap_err();
         let e = err(CaseRow { id: "", ..row() });
         assert_eq!((e.field, e.kind.as_str()), ("id", "missing"));
@@ -280,10 +277,7 @@ mod tests {
         let msg = e.to_string();
         assert!(msg.starts_with("field `age_band`: unknown value"), "{msg}");
         assert!(msg.contains("child, youth"), "{msg}");
-        assert!(
-            !msg.contains(&"x".repeat(super::super::MAX_ECHO + 1)),
-            "{msg}"
-        );
+        assert!(!msg.contains('x'), "{msg}");
         let e = err(CaseRow {
             income_pct: Some(-1),
             ..row()
@@ -307,7 +301,7 @@ mod tests {
         let e = parse_date("opened", "2026-13-01").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "field `opened`: invalid date `2026-13-01`: use `YYYY-MM-DD`"
+            "field `opened`: invalid date: use `YYYY-MM-DD`"
         );
     }
 

@@ -7,8 +7,7 @@
 //!   the first need is the primary need (prio-vraag); an empty optional field means "not given";
 //!   urgency is `normal` when not given; a tried service without an outcome was `rejected`; a
 //!   case with tried services is one whose citizen "cannot get through". A bad field gives a
-//!   [`RowError`] naming the field and the kind of problem, never echoing more than
-//!   [`MAX_ECHO`] characters of the value. [`CaseRow::from`] gives the same row back from a
+//!   [`RowError`] naming the field and the kind of problem, never the value. [`CaseRow::from`] gives the same row back from a
 //!   [`Case`](crate::Case).
 //! - **Out**: a [`DecisionRow`] per need of a [`HouseholdDecision`](crate::routing::HouseholdDecision)
 //!   ([`HouseholdDecision::rows`](crate::routing::HouseholdDecision::rows)), primary need
@@ -81,9 +80,6 @@ pub const DECISION_COLUMNS: &[&str] = &[
     "first_contact",
 ];
 
-/// The most characters of a rejected value an error repeats.
-pub const MAX_ECHO: usize = 20;
-
 /// A field of a [`CaseRow`] that cannot become part of a case.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("field `{field}`: {kind}")]
@@ -101,29 +97,24 @@ pub enum RowErrorKind {
     /// A required field is empty.
     #[error("is missing")]
     Missing,
-    /// An id or date that is not well-formed.
-    #[error("invalid {expected} `{value}`: {reason}")]
+    /// An id or date that is not well-formed (the value is not repeated: it may be personal
+    /// data typed into the wrong field).
+    #[error("invalid {expected}: {reason}")]
     Invalid {
         /// What was expected (e.g. `need code`).
         expected: &'static str,
-        /// The start of the rejected value.
-        value: String,
         /// Why it was rejected.
         reason: &'static str,
     },
-    /// A word that is not one of the field's values.
-    #[error("unknown value `{value}`: use one of {}", allowed.join(", "))]
+    /// A word that is not one of the field's values (not repeated).
+    #[error("unknown value: use one of {}", allowed.join(", "))]
     Unknown {
-        /// The start of the rejected value.
-        value: String,
         /// The values the field accepts.
         allowed: Vec<&'static str>,
     },
-    /// A number outside the field's range.
-    #[error("{value} is out of range {min}..={max}")]
+    /// A number outside the field's range (not repeated).
+    #[error("out of range {min}..={max}")]
     OutOfRange {
-        /// The number.
-        value: i64,
         /// The least accepted.
         min: i64,
         /// The most accepted.
@@ -146,13 +137,4 @@ impl RowErrorKind {
             RowErrorKind::Case(_) => "case",
         }
     }
-}
-
-/// The start of `s`, at most [`MAX_ECHO`] characters, with `…` when cut.
-pub(crate) fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(MAX_ECHO).collect();
-    if out.len() < s.len() {
-        out.push('…');
-    }
-    out
 }

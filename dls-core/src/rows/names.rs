@@ -4,7 +4,7 @@
 use crate::cases::TryOutcome;
 use crate::conditions::Attribute;
 
-use super::{clip, RowError, RowErrorKind};
+use super::{RowError, RowErrorKind};
 
 /// The value named `text` among `all` (named by `name`), for `field`.
 fn named<T: Copy>(
@@ -19,7 +19,6 @@ fn named<T: Copy>(
         .ok_or_else(|| RowError {
             field,
             kind: RowErrorKind::Unknown {
-                value: clip(text),
                 allowed: all.iter().map(|&v| name(v)).collect(),
             },
         })

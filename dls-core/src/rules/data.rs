@@ -46,7 +46,6 @@ impl FromStr for Target {
                 } else {
                     Err(IdError {
                         kind: "target",
-                        value: s.chars().take(80).collect(),
                         reason: "must be `service:<id>`, `steunpilaar`, `escalation:<id>` or `not_covered`",
                     })
                 }

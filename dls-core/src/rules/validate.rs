@@ -443,3 +443,198 @@ fn add_overrides(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::analyse::{find, PairFindings};
+    use super::super::compile::rule_order;
+    use super::*;
+    use crate::areas::Region;
+    use crate::rng::SplitMix64;
+    use crate::synthetic::Scale;
+
+    /// The naive reference: every pair of rules of one layer, in routing order, with the
+    /// pairwise definitions of shadowing and ties written out again.
+    fn naive(
+        dir: &Directory,
+        data: &RuleSetData,
+        rules: &[CompiledRule],
+        overrides: &[CompiledOverride],
+    ) -> PairFindings {
+        let areas = dir.areas();
+        let overridden: Vec<bool> = (0..rules.len())
+            .map(|r| overrides.iter().any(|o| o.rule == r))
+            .collect();
+        let mut order: Vec<usize> = (0..rules.len()).collect();
+        order.sort_by(|&a, &b| rule_order(data, rules, a, b));
+        let mut shadowed = Vec::new();
+        let mut ties = Vec::new();
+        for (y, &b) in order.iter().enumerate() {
+            let mut first = None;
+            for &a in &order[..y] {
+                let (ra, rb) = (&rules[a], &rules[b]);
+                if ra.layer != rb.layer
+                    || !ra
+                        .needs
+                        .iter()
+                        .any(|m| rb.needs.iter().any(|n| m.overlaps(n)))
+                    || !ra.valid.overlaps(&rb.valid)
+                    || !ra.when.overlaps(&rb.when)
+                    || !areas.overlap(&ra.area, &rb.area)
+                {
+                    continue;
+                }
+                let covers = areas.area_within(&rb.area, &ra.area)
+                    && rb
+                        .needs
+                        .iter()
+                        .all(|n| ra.needs.iter().any(|m| n.within(m)))
+                    && rb.when.within(&ra.when)
+                    && rb.valid.within(&ra.valid);
+                if covers
+                    && !overridden[a]
+                    && (ra.target == CompiledTarget::NotCovered || ra.target == rb.target)
+                {
+                    first.get_or_insert(a);
+                } else if ra.priority == rb.priority && ra.target != rb.target {
+                    ties.push((a, b));
+                }
+            }
+            if let Some(a) = first {
+                shadowed.push((b, a));
+            }
+        }
+        PairFindings {
+            shadowed,
+            ties_total: ties.len(),
+            ties,
+        }
+    }
+
+    fn pick<'a, T>(rng: &mut SplitMix64, xs: &'a [T]) -> &'a T {
+        &xs[(rng.next_u64() % xs.len() as u64) as usize]
+    }
+
+    /// A random rule set over `dir`, as TOML: few needs, areas, targets, priorities,
+    /// conditions and validities, so that pairs overlap, cover and tie often.
+    fn random_rules(dir: &Directory, rng: &mut SplitMix64, n: usize) -> RuleSetData {
+        let areas = dir.areas();
+        let mut area_refs: Vec<String> = vec!["national".into()];
+        area_refs.extend(areas.regions().iter().map(|r| format!("region:{}", r.id)));
+        area_refs.extend(
+            areas
+                .municipalities()
+                .iter()
+                .take(3)
+                .map(|m| m.code.to_string()),
+        );
+        area_refs.extend(
+            areas
+                .kernen()
+                .iter()
+                .take(4)
+                .map(|k| format!("kern:{}", k.id)),
+        );
+        let needs: Vec<String> = dir
+            .taxonomy()
+            .needs()
+            .iter()
+            .take(12)
+            .map(|n| n.code.to_string())
+            .collect();
+        let mut targets: Vec<String> = dir
+            .services()
+            .iter()
+            .take(2)
+            .map(|s| format!("service:{}", s.id))
+            .collect();
+        targets.push("not_covered".into());
+        let conditions = [
+            "",
+            "when = { urgency = { min = \"urgent\" } }\n",
+            "when = { urgency = { in = [\"crisis\"] } }\n",
+            "when = { income_pct = { max = 120 } }\n",
+            "when = { income_pct = { min = 100, max = 150 } }\n",
+            "when = { household = { in = [\"single\"] } }\n",
+        ];
+        let valid = [
+            "",
+            "valid = { from = \"2026-01-01\" }\n",
+            "valid = { until = \"2025-12-31\" }\n",
+        ];
+        let mut text = String::new();
+        for i in 0..n {
+            let need = pick(rng, &needs);
+            let matcher = if rng.next_u64() % 3 == 0 {
+                format!("{need}.*")
+            } else {
+                need.clone()
+            };
+            let mut ms = vec![format!("\"{matcher}\"")];
+            if rng.next_u64() % 5 == 0 {
+                ms.push(format!("\"{}\"", pick(rng, &needs)));
+            }
+            text.push_str(&format!(
+                "[[rule]]\nid = \"r{:03}\"\nneeds = [{}]\narea = \"{}\"\ntarget = \"{}\"\npriority = {}\n{}{}",
+                (rng.next_u64() % 1000) * 1000 + i as u64,
+                ms.join(", "),
+                pick(rng, &area_refs),
+                pick(rng, &targets),
+                rng.next_u64() % 3,
+                pick(rng, &conditions),
+                pick(rng, &valid),
+            ));
+        }
+        RuleSetData::parse(&text, crate::source::Format::Toml, "random.toml")
+            .unwrap_or_else(|e| panic!("{e}\n{text}"))
+    }
+
+    /// On random small rule sets over a directory with overlapping regions, the indexed
+    /// analysis finds exactly what the naive pairwise reference finds.
+    #[test]
+    fn indexed_analysis_equals_the_naive_reference() {
+        let scale = Scale {
+            municipalities: 5,
+            min_kernen: 1,
+            max_kernen: 3,
+            regions: 2,
+            capacity: crate::rules::CapacityPolicy::Ignore,
+        };
+        let (mut d, _) = crate::synthetic::data(&scale, 7);
+        let munis: Vec<_> = d
+            .municipalities
+            .iter()
+            .take(2)
+            .map(|m| m.code.clone())
+            .collect();
+        d.regions.push(Region {
+            id: "cross".parse().unwrap(),
+            name: "Cross".into(),
+            municipalities: munis,
+        });
+        let dir = Directory::new(d).unwrap().0;
+        let mut rng = SplitMix64(42);
+        let (mut shadowed, mut ties) = (0, 0);
+        for _ in 0..1000 {
+            let n = 2 + (rng.next_u64() % 40) as usize;
+            let data = random_rules(&dir, &mut rng, n);
+            let mut report = ValidationReport::default();
+            let (rules, overrides) = validate(&dir, &data, &mut report);
+            let want = naive(&dir, &data, &rules, &overrides);
+            let mut got = find(&dir, &data, &rules, &overrides, usize::MAX);
+            let mut want_ties = want.ties.clone();
+            want_ties.sort_unstable();
+            got.ties.sort_unstable();
+            assert_eq!(got.shadowed, want.shadowed);
+            assert_eq!(got.ties, want_ties);
+            assert_eq!(got.ties_total, want.ties_total);
+            shadowed += want.shadowed.len();
+            ties += want.ties_total;
+        }
+        // the generator makes both kinds often
+        assert!(
+            shadowed > 200 && ties > 200,
+            "{shadowed} shadowed, {ties} ties"
+        );
+    }
+}
