@@ -9,7 +9,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::Date32Type;
 use arrow_array::{Array, ArrayRef, Date32Array, RecordBatch, UInt16Array};
 use arrow_schema::DataType;
-use dls_core::rows::{CaseRow, TriedRow, CASE_COLUMNS};
+use dls_core::rows::{CaseRow, RowError, RowErrorKind, TriedRow, CASE_COLUMNS};
 use dls_core::Case;
 use pyo3::prelude::*;
 
@@ -18,9 +18,21 @@ use crate::table::{self, date_at, int_at, list_at, str_at};
 
 /// A case from a dict (the JSON form of a case; dates may be `datetime.date` values).
 pub fn from_dict(obj: &Bound<'_, PyAny>) -> Result<Case, Failure> {
+    from_python::<Case>(obj).map_err(|e| match e {
+        Failure::BadInput { message, .. } => {
+            Failure::bad_input(format!("not a valid case: {message}"), None)
+        }
+        other => other,
+    })
+}
+
+/// Any core value from plain Python data, through [`to_json`]: nesting bounded by
+/// [`MAX_JSON_DEPTH`](dls_core::limits::MAX_JSON_DEPTH), every problem a `BadInputError` whose
+/// message quotes none of the input (see [`dls_core::source::redact`]).
+pub fn from_python<T: serde::de::DeserializeOwned>(obj: &Bound<'_, PyAny>) -> Result<T, Failure> {
     let value = to_json(obj, 0)?;
-    serde_json::from_value::<Case>(value)
-        .map_err(|e| Failure::bad_input(format!("not a valid case: {e}"), None))
+    serde_json::from_value::<T>(value)
+        .map_err(|e| Failure::bad_input(dls_core::source::redact(&e.to_string()), None))
 }
 
 /// Plain Python data (dict, list, tuple, str, int, float, bool, None, date) as a JSON value.
@@ -29,11 +41,17 @@ pub fn from_dict(obj: &Bound<'_, PyAny>) -> Result<Case, Failure> {
 pub fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> Result<serde_json::Value, Failure> {
     use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
     use serde_json::Value;
-    if depth > dls_core::source::MAX_JSON_DEPTH {
-        return Err(Failure::bad_input("input nests too deep", None));
+    if depth > dls_core::limits::MAX_JSON_DEPTH {
+        return Err(Failure::bad_input(
+            "input nests deeper than 64 levels",
+            None,
+        ));
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::String(s.to_str()?.to_string()));
+        let s = s.to_str().map_err(|_| {
+            Failure::bad_input("text is not valid Unicode (a lone surrogate)", None)
+        })?;
+        return Ok(Value::String(s.to_string()));
     }
     if obj.is_none() {
         return Ok(Value::Null);
@@ -44,7 +62,10 @@ pub fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> Result<serde_json::Value
             let key = k
                 .cast::<PyString>()
                 .map_err(|_| Failure::bad_input("dict keys must be strings", None))?;
-            map.insert(key.to_str()?.to_string(), to_json(&v, depth + 1)?);
+            let key = key.to_str().map_err(|_| {
+                Failure::bad_input("text is not valid Unicode (a lone surrogate)", None)
+            })?;
+            map.insert(key.to_string(), to_json(&v, depth + 1)?);
         }
         return Ok(Value::Object(map));
     }
@@ -58,7 +79,10 @@ pub fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> Result<serde_json::Value
         if let Ok(i) = obj.extract::<i64>() {
             return Ok(Value::from(i));
         }
-        return Ok(Value::from(obj.extract::<u64>()?));
+        return obj
+            .extract::<u64>()
+            .map(Value::from)
+            .map_err(|_| Failure::bad_input("integer out of range", None));
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
         return Ok(Value::from(f.value()));
@@ -92,6 +116,9 @@ pub struct Columns {
     opened: Option<ArrayRef>,
     tried: Option<ArrayRef>,
     share: Option<ArrayRef>,
+    /// Rows (0-based) whose `income_pct` or `opened` value could not be read, with the field
+    /// and what was expected: each becomes that row's error, never a silent null.
+    unreadable: std::collections::BTreeMap<usize, (&'static str, &'static str)>,
 }
 
 /// The optional one-word columns, in the order of [`Columns::words`].
@@ -122,16 +149,45 @@ impl Columns {
     /// Finds and converts the columns of `batch`.
     pub fn of(batch: &RecordBatch) -> Result<Columns, Failure> {
         let word = |k: usize| opt(batch, WORDS[k], table::strings);
+        let mut unreadable = std::collections::BTreeMap::new();
+        let mut checked = |name: &'static str,
+                           expected: &'static str,
+                           f: fn(&ArrayRef, &str) -> Result<ArrayRef, Failure>|
+         -> Result<Option<ArrayRef>, Failure> {
+            let Some(before) = table::column(batch, name) else {
+                return Ok(None);
+            };
+            let after = f(before, name)?;
+            for i in table::unreadable(before, &after) {
+                unreadable.entry(i).or_insert((name, expected));
+            }
+            Ok(Some(after))
+        };
+        let income_pct = checked("income_pct", "whole number", table::ints)?;
+        let opened = checked("opened", "date", table::dates)?;
         Ok(Columns {
             id: table::strings(table::required(batch, "id")?, "id")?,
             kern: table::strings(table::required(batch, "kern")?, "kern")?,
             needs: table::string_lists(table::required(batch, "needs")?, "needs")?,
             words: [word(0)?, word(1)?, word(2)?, word(3)?],
             signals: opt(batch, "signals", table::string_lists)?,
-            income_pct: opt(batch, "income_pct", table::ints)?,
-            opened: opt(batch, "opened", table::dates)?,
+            income_pct,
+            opened,
             tried: opt(batch, "tried", table::string_lists)?,
             share: opt(batch, "share_with_organisations", booleans)?,
+            unreadable,
+        })
+    }
+
+    /// The error of row `i` when one of its values could not be read (see
+    /// [`table::unreadable`]).
+    pub fn unreadable(&self, i: usize) -> Option<RowError> {
+        self.unreadable.get(&i).map(|&(field, expected)| RowError {
+            field,
+            kind: RowErrorKind::Invalid {
+                expected,
+                reason: "the value cannot be read as one",
+            },
         })
     }
 
@@ -206,8 +262,13 @@ pub fn cases_table(
             .enumerate()
             .map(|(i, c)| {
                 let c = c?;
-                pythonize::depythonize::<Case>(&c)
-                    .map_err(|e| Failure::bad_row(format!("case {}: {e}", i + 1), i + 1, "case"))
+                // the same reader as `Router.route`: depth-bounded, values not quoted
+                from_dict(&c).map_err(|e| match e {
+                    Failure::BadInput { message, .. } => {
+                        Failure::bad_row(format!("case {}: {message}", i + 1), i + 1, "case")
+                    }
+                    other => other,
+                })
             })
             .collect::<Result<Vec<_>, Failure>>()
     })?;

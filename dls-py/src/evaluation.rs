@@ -22,9 +22,10 @@ use crate::table::{self, batches, str_at};
 impl From<EvalError> for Failure {
     fn from(e: EvalError) -> Self {
         match &e {
-            EvalError::UnknownDimension(_) => Failure::bad_input(e.to_string(), Some("by")),
-            EvalError::UnknownDisclosure(_) => {
-                Failure::bad_input(e.to_string(), Some("disclosure"))
+            EvalError::UnknownDimension => Failure::bad_input(e.to_string(), Some("by")),
+            EvalError::UnknownDisclosure => Failure::bad_input(e.to_string(), Some("disclosure")),
+            EvalError::InvalidOption { option, .. } => {
+                Failure::bad_input(e.to_string(), Some(option))
             }
             EvalError::MissingColumn { column } => {
                 let column = column.clone();
@@ -163,8 +164,12 @@ fn event_dicts(list: &Bound<'_, PyList>) -> Result<Vec<dls_core::Event>, Failure
     list.iter()
         .enumerate()
         .map(|(i, d)| {
-            pythonize::depythonize(&d)
-                .map_err(|e| Failure::bad_row(format!("event {}: {e}", i + 1), i + 1, "event"))
+            crate::cases::from_python(&d).map_err(|e| match e {
+                Failure::BadInput { message, .. } => {
+                    Failure::bad_row(format!("event {}: {message}", i + 1), i + 1, "event")
+                }
+                other => other,
+            })
         })
         .collect()
 }
@@ -219,8 +224,12 @@ pub fn disclosure_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<Disclosure, Fail
     if let Ok(s) = obj.extract::<String>() {
         return Ok(s.parse::<Disclosure>()?);
     }
-    pythonize::depythonize::<Disclosure>(obj)
-        .map_err(|e| Failure::bad_input(format!("bad disclosure: {e}"), Some("disclosure")))
+    crate::cases::from_python::<Disclosure>(obj).map_err(|e| match e {
+        Failure::BadInput { message, .. } => {
+            Failure::bad_input(format!("bad disclosure: {message}"), Some("disclosure"))
+        }
+        other => other,
+    })
 }
 
 fn dims(by: &[String]) -> Result<Vec<Dim>, Failure> {
@@ -506,8 +515,10 @@ impl PyEvalState {
     #[staticmethod]
     fn from_bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<Self> {
         detached(py, move || {
-            let s: EvalState = serde_json::from_slice(&data)
-                .map_err(|e| Failure::bad_input(format!("not an evaluation state: {e}"), None))?;
+            let s: EvalState = serde_json::from_slice(&data).map_err(|e| {
+                let e = dls_core::source::redact(&e.to_string());
+                Failure::bad_input(format!("not an evaluation state: {e}"), None)
+            })?;
             Ok(PyEvalState { inner: Arc::new(s) })
         })
     }
@@ -627,32 +638,55 @@ impl PyEvaluation {
     /// Compares selection `a` with selection `b` (dicts with `from`, `until`, `kernen`,
     /// `phase`) on every metric, with bootstrap confidence intervals.
     /// Published (suppressed) by default: `disclosure` as for evaluating.
-    #[pyo3(signature = (a, b, iterations = 2000, confidence = 0.95, seed = 0x5EED, disclosure = None, output = "auto"))]
+    #[pyo3(signature = (a, b, iterations = None, confidence = None, seed = 0x5EED, disclosure = None, output = "auto"))]
     #[allow(clippy::too_many_arguments)]
     fn compare<'py>(
         &self,
         py: Python<'py>,
         a: &Bound<'py, PyAny>,
         b: &Bound<'py, PyAny>,
-        iterations: u32,
-        confidence: f64,
+        iterations: Option<&Bound<'py, PyAny>>,
+        confidence: Option<&Bound<'py, PyAny>>,
         seed: u64,
         disclosure: Option<&Bound<'py, PyAny>>,
         output: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
         let sel = |o: &Bound<'_, PyAny>, name: &str| -> Result<Selection, Failure> {
-            pythonize::depythonize::<Selection>(o)
-                .map_err(|e| Failure::bad_input(format!("bad selection `{name}`: {e}"), Some(name)))
+            crate::cases::from_python::<Selection>(o).map_err(|e| match e {
+                Failure::BadInput { message, .. } => {
+                    Failure::bad_input(format!("bad selection `{name}`: {message}"), Some(name))
+                }
+                other => other,
+            })
         };
-        let (a, b, d) = call(py, || {
-            Ok((sel(a, "a")?, sel(b, "b")?, disclosure_arg(disclosure)?))
+        let opts = call(py, || {
+            // checked here, not by Python's integer conversion: every bad value is a
+            // `BadInputError`, never an OverflowError
+            let defaults = CompareOptions::default();
+            let iterations = iterations
+                .map_or(Some(defaults.iterations), |i| {
+                    i.extract::<i64>().ok().and_then(|n| u32::try_from(n).ok())
+                })
+                .ok_or(EvalError::InvalidOption {
+                    option: "iterations",
+                    reason: "must be from 0 to 100000",
+                })?;
+            let confidence = confidence
+                .map_or(Ok(defaults.confidence), |c| c.extract::<f64>())
+                .map_err(|_| EvalError::InvalidOption {
+                    option: "confidence",
+                    reason: "must be a number strictly between 0 and 1",
+                })?;
+            let opts = CompareOptions {
+                iterations,
+                confidence,
+                seed,
+                disclosure: disclosure_arg(disclosure)?,
+            };
+            opts.check()?;
+            Ok(opts)
         })?;
-        let opts = CompareOptions {
-            iterations,
-            confidence,
-            seed,
-            disclosure: d,
-        };
+        let (a, b) = call(py, || Ok((sel(a, "a")?, sel(b, "b")?)))?;
         let m = self.per_case.clone();
         let t = detached(py, move || {
             comparison_table(&evaluation::compare(&m, &a, &b, &opts))

@@ -29,13 +29,9 @@ pub fn date_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<Option<NaiveDate>, Fai
         return Ok(Some(d));
     }
     if let Ok(s) = obj.extract::<String>() {
-        return parse_date("date", &s).map(Some).map_err(|_| {
-            let text: String = s.chars().take(20).collect();
-            Failure::bad_input(
-                format!("`{text}` is not a date: use `YYYY-MM-DD`"),
-                Some("date"),
-            )
-        });
+        return parse_date("date", &s)
+            .map(Some)
+            .map_err(|_| Failure::bad_input("not a date: use `YYYY-MM-DD`", Some("date")));
     }
     Err(Failure::bad_input(
         "a date must be a `datetime.date` or a `YYYY-MM-DD` string",
@@ -173,7 +169,13 @@ fn route_table(
             .map(|&from| {
                 let rows: Vec<CaseRow<'_>> =
                     (from..n.min(from + CHUNK)).map(|i| cols.row(i)).collect();
-                let results = router.route_rows(&rows, date, RouteOptions::FAST);
+                let mut results = router.route_rows(&rows, date, RouteOptions::FAST);
+                // a value the table held but that could not be read fails its row
+                for (k, r) in results.iter_mut().enumerate() {
+                    if let Some(e) = cols.unreadable(from + k) {
+                        *r = Err(BatchError::Row(e));
+                    }
+                }
                 decisions_batch(&results, &rows, start + from)
             })
             .collect::<Result<Vec<_>, Failure>>()?;

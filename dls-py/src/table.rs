@@ -18,12 +18,11 @@ use crate::errors::Failure;
 
 /// Reads any Arrow-exporting table; a clear error when the object is not one.
 pub fn read_table(obj: &Bound<'_, PyAny>) -> Result<PyTable, Failure> {
-    obj.extract::<PyTable>().map_err(|e| {
+    // the Arrow library's own message is not passed on: it may quote the table's values
+    obj.extract::<PyTable>().map_err(|_| {
         Failure::bad_input(
-            format!(
-                "expected a polars or pandas DataFrame or a pyarrow Table (an object with \
-                 `__arrow_c_stream__`): {e}"
-            ),
+            "expected a polars or pandas DataFrame or a pyarrow Table (an object with \
+             `__arrow_c_stream__`)",
             None,
         )
     })
@@ -62,6 +61,18 @@ pub fn column<'a>(batch: &'a RecordBatch, name: &str) -> Option<&'a ArrayRef> {
 pub fn required<'a>(batch: &'a RecordBatch, name: &str) -> Result<&'a ArrayRef, Failure> {
     column(batch, name)
         .ok_or_else(|| Failure::bad_input(format!("missing required column `{name}`"), Some(name)))
+}
+
+/// The rows (0-based) whose value `before` holds but a conversion `after` of it lost: a value
+/// that could not be read as the column's type (e.g. `95%` as an integer, `2026-02-30` as a
+/// date). Arrow's cast turns those into nulls; the callers report them, never drop them.
+pub fn unreadable(before: &ArrayRef, after: &ArrayRef) -> Vec<usize> {
+    if after.null_count() == before.null_count() {
+        return Vec::new();
+    }
+    (0..before.len())
+        .filter(|&i| before.is_valid(i) && after.is_null(i))
+        .collect()
 }
 
 /// A column as UTF-8 strings (accepts string, large string, string view and dictionary columns).
@@ -142,10 +153,18 @@ pub fn date_at(array: &ArrayRef, i: usize) -> Option<chrono::NaiveDate> {
 }
 
 /// A column as UTC instants in microseconds (accepts timestamps with or without a time zone,
-/// naive ones taken as UTC, and RFC 3339 strings).
+/// naive ones taken as UTC, and RFC 3339 strings). Plain numbers are refused: their unit and
+/// epoch would be a guess.
 pub fn instants(array: &ArrayRef, name: &str) -> Result<ArrayRef, Failure> {
     let utc = DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()));
     match array.data_type() {
+        t if t.is_numeric() => Err(Failure::bad_input(
+            format!(
+                "column `{name}` holds numbers ({t}): give timestamps (a timestamp column) or \
+                 RFC 3339 text, not a count of some unit since some epoch"
+            ),
+            Some(name),
+        )),
         DataType::Timestamp(_, None) => {
             let naive = cast(
                 array,

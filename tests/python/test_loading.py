@@ -105,7 +105,7 @@ def test_missing_file_and_unknown_format(tmp_path):
     other.write_text("a: 1")
     with pytest.raises(dls.ParseError, match="cannot tell the format"):
         dls.Directory.load(other)
-    with pytest.raises(dls.BadInputError, match="format `yaml`: must be one of `toml`, `json`"):
+    with pytest.raises(dls.BadInputError, match="format: must be one of `toml`, `json`"):
         dls.Directory.parse("a = 1", format="yaml")
     with pytest.raises(dls.BadInputError, match="no directory files"):
         dls.Directory.load()

@@ -64,7 +64,7 @@ def test_date_as_date_or_string_and_trace_opt_in(router, pilot):
 def test_routing_errors(router, pilot):
     case = copy.deepcopy(pilot.cases[0])
     case["kern"] = "atlantis"
-    with pytest.raises(dls.RoutingError, match="unknown kern `atlantis`"):
+    with pytest.raises(dls.RoutingError, match="unknown kern"):
         router.route(case)
     undated = {k: v for k, v in pilot.cases[0].items() if k != "opened"}
     with pytest.raises(dls.RoutingError, match="no `opened` date"):
@@ -220,9 +220,9 @@ def test_batch_gives_a_result_per_row_with_failed_rows_in_place(router, pilot):
     row3, row5 = failed
     assert row3["case"] == pilot.cases[2]["id"] and row3["error_kind"] == "bad_input"
     assert row3["error"].startswith("row 3: field `needs`: invalid need code")
-    assert "Zorg Wmo" in row3["error"]
+    assert "Zorg Wmo" not in row3["error"]  # the rejected value is never repeated
     assert row5["case"] == pilot.cases[4]["id"] and row5["error_kind"] == "routing"
-    assert row5["error"] == "row 5: case `%s`: unknown kern `atlantis`" % pilot.cases[4]["id"]
+    assert row5["error"] == "row 5: case `%s`: unknown kern (not in the directory)" % pilot.cases[4]["id"]
     for r in failed:
         assert r["need"] is None and r["service"] is None and r["rule"] is None
     # Every other case has exactly the rows it has alone, in its place.

@@ -47,10 +47,12 @@ impl BatchError {
 
 impl<'a> DecisionRow<'a> {
     /// The row in the place of case row `case` when it has no decision: outcome
-    /// [`ERROR_OUTCOME`], every other field empty.
+    /// [`ERROR_OUTCOME`], every other field empty. The case id stays only when it is a valid
+    /// case id (a malformed or BSN-shaped one is not repeated in the output).
     pub fn failed(case: &'a str) -> DecisionRow<'a> {
+        let valid = case.parse::<crate::ids::CaseId>().is_ok();
         DecisionRow {
-            case,
+            case: if valid { case } else { "" },
             need: "",
             primary: false,
             outcome: ERROR_OUTCOME,

@@ -165,8 +165,8 @@ class Evaluation:
         self,
         a: Mapping[str, Any],
         b: Mapping[str, Any],
-        iterations: int = 2000,
-        confidence: float = 0.95,
+        iterations: Optional[int] = None,  # 2000; 0 to 100000
+        confidence: Optional[float] = None,  # 0.95; strictly between 0 and 1
         seed: int = 24301,
         disclosure: _Disclosure = None,
         output: str = "auto",

@@ -28,7 +28,7 @@ def convert(result: Any, like: Any, output: str) -> Any:
         from dls.errors import BadInputError
 
         raise BadInputError(
-            f"unknown output `{output}`: use one of {', '.join(OUTPUTS)}", field="output"
+            f"unknown output: use one of {', '.join(OUTPUTS)}", field="output"
         )
     kind = kind_of(like) if output == "auto" else output
     if kind == "polars":
