@@ -229,9 +229,20 @@ pub fn parse<T: DeserializeOwned>(text: &str, format: Format, file: &str) -> Res
 /// expected. Bindings pass the messages of their own converters (e.g. Python objects read with
 /// serde) through here too.
 pub fn redact(msg: &str) -> String {
+    redact_quoted(msg, false)
+}
+
+/// [`redact`], and unknown field names too: for data a host builds at run time (a Python dict,
+/// a JSON record), whose keys may be anything, where a file's misspelt field name is not the
+/// question.
+pub fn redact_keys(msg: &str) -> String {
+    redact_quoted(msg, true)
+}
+
+fn redact_quoted(msg: &str, keys: bool) -> String {
     // kinds of quoted values in serde's messages, and what stays in their place
     // (field names stay: they are the schema's words, and a misspelt one must be findable)
-    const QUOTED: [(&str, &str); 7] = [
+    const QUOTED: [(&str, &str); 8] = [
         ("string \"", "a string"),
         ("integer `", "an integer"),
         ("floating point `", "a number"),
@@ -239,11 +250,15 @@ pub fn redact(msg: &str) -> String {
         ("boolean `", "a boolean"),
         ("unknown variant `", "unknown variant"),
         ("invalid value: `", "invalid value"),
+        ("unknown field `", "unknown field"),
     ];
     let mut out = String::with_capacity(msg.len());
     let mut rest = msg;
     'outer: while !rest.is_empty() {
         for (open, says) in QUOTED {
+            if open == "unknown field `" && !keys {
+                continue;
+            }
             if let Some(after) = rest.strip_prefix(open) {
                 let close = if open.ends_with('"') { '"' } else { '`' };
                 // the closing quote (a `\"` inside a JSON string does not close it)
@@ -346,6 +361,9 @@ mod tests {
         ] {
             assert_eq!(redact(msg), want);
         }
+        let msg = "unknown field `Jan de Vries`, expected `id`";
+        assert_eq!(redact(msg), msg);
+        assert_eq!(redact_keys(msg), "unknown field, expected `id`");
     }
 
     #[test]

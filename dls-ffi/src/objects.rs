@@ -188,8 +188,12 @@ impl Router {
         guard(|| {
             // the core's reader: size and depth limits, messages without the input's values
             let case: dls_core::Case =
-                dls_core::source::parse(&case_json, dls_core::Format::Json, "case JSON")
-                    .map_err(|e| invalid(format!("invalid case JSON: {e}")))?;
+                dls_core::source::parse(&case_json, dls_core::Format::Json, "case JSON").map_err(
+                    |e| {
+                        let e = dls_core::source::redact_keys(&e.to_string());
+                        invalid(format!("invalid case JSON: {e}"))
+                    },
+                )?;
             let date = routing::date_for(&case, date_arg(date)?)?;
             let d = self.inner.route_with(&case, date, RouteOptions { trace })?;
             Ok(DecisionRecord::from(&d))

@@ -32,7 +32,7 @@ pub fn from_dict(obj: &Bound<'_, PyAny>) -> Result<Case, Failure> {
 pub fn from_python<T: serde::de::DeserializeOwned>(obj: &Bound<'_, PyAny>) -> Result<T, Failure> {
     let value = to_json(obj, 0)?;
     serde_json::from_value::<T>(value)
-        .map_err(|e| Failure::bad_input(dls_core::source::redact(&e.to_string()), None))
+        .map_err(|e| Failure::bad_input(dls_core::source::redact_keys(&e.to_string()), None))
 }
 
 /// Plain Python data (dict, list, tuple, str, int, float, bool, None, date) as a JSON value.

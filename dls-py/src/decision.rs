@@ -142,7 +142,7 @@ impl PyDecision {
     fn _from_json(py: Python<'_>, json: &str) -> PyResult<PyDecision> {
         call(py, || {
             let d: HouseholdDecision = serde_json::from_str(json).map_err(|e| {
-                let e = dls_core::source::redact(&e.to_string());
+                let e = dls_core::source::redact_keys(&e.to_string());
                 Failure::bad_input(format!("not a decision: {e}"), None)
             })?;
             Ok(PyDecision::from(d))

@@ -516,7 +516,7 @@ impl PyEvalState {
     fn from_bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<Self> {
         detached(py, move || {
             let s: EvalState = serde_json::from_slice(&data).map_err(|e| {
-                let e = dls_core::source::redact(&e.to_string());
+                let e = dls_core::source::redact_keys(&e.to_string());
                 Failure::bad_input(format!("not an evaluation state: {e}"), None)
             })?;
             Ok(PyEvalState { inner: Arc::new(s) })
