@@ -94,10 +94,8 @@ fn bsn_shaped_case_ids_are_refused_without_printing_them() {
     assert!(e.to_string().contains("looks like a BSN"), "{e}");
     scan("case id", &e);
     // through a case file and a row too
-    let text = format!(
-        r#"[{{"id": "123456782", "kern": "hoofddorp", "needs": [{{"need": "zorg.wmo.huishouden", "primary": true}}]}}]"#
-    );
-    let e = dls_core::source::parse::<Vec<Case>>(&text, Format::Json, "cases.json").unwrap_err();
+    let text = r#"[{"id": "123456782", "kern": "hoofddorp", "needs": [{"need": "zorg.wmo.huishouden", "primary": true}]}]"#;
+    let e = dls_core::source::parse::<Vec<Case>>(text, Format::Json, "cases.json").unwrap_err();
     assert!(e.to_string().contains("looks like a BSN"), "{e}");
     scan("cases.json", &e);
     let e = CaseRow {
