@@ -59,13 +59,35 @@ pub fn is_bsn_shaped(s: &str) -> bool {
     sum % 11 == 0
 }
 
-/// A case id: a plain id that is not shaped like a BSN (a case holds no direct identifiers).
+/// True for a calendar date written as an id would hold it: three groups of digits joined by
+/// `-` or `.`, day-month-year or year-month-day (`1987-03-14`, `14-03-1987`, `14.3.1987`).
+pub fn is_date_shaped(s: &str) -> bool {
+    let parts: Vec<&str> = s.split(['-', '.']).collect();
+    if parts.len() != 3
+        || !parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return false;
+    }
+    let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+    matches!(lens.as_slice(), [4, 1..=2, 1..=2] | [1..=2, 1..=2, 4])
+}
+
+/// A case id: a plain id that is not shaped like a BSN or a date (a case holds no direct
+/// identifiers, and every error about a case names its id).
 fn case_id(kind: &'static str, s: &str) -> Result<(), IdError> {
     plain_id(kind, s)?;
     if is_bsn_shaped(s) {
         return Err(IdError {
             kind,
             reason: "looks like a BSN (nine digits passing the eleven test): use a pseudonymous id",
+        });
+    }
+    if is_date_shaped(s) {
+        return Err(IdError {
+            kind,
+            reason: "looks like a date (of birth?): use a pseudonymous id",
         });
     }
     Ok(())

@@ -110,6 +110,12 @@ fn bsn_shaped_case_ids_are_refused_without_printing_them() {
     scan("case row", &e);
     // a number that is not BSN-shaped stays a valid pseudonymous id
     assert!("111222334".parse::<CaseId>().is_ok());
+    // nor a date (of birth)
+    for d in ["1987-03-14", "14-03-1987", "14.3.1987"] {
+        let e = d.parse::<CaseId>().unwrap_err();
+        assert!(e.to_string().contains("looks like a date"), "{e}");
+    }
+    assert!("c-2026-03-14-1".parse::<CaseId>().is_ok() && "2026-0001".parse::<CaseId>().is_ok());
 }
 
 #[test]
@@ -196,6 +202,27 @@ fn no_error_of_any_input_path_shows_personal_data() {
                     "cases.json",
                     dls_core::source::parse::<Vec<Case>>(&text, Format::Json, "cases.json"),
                 );
+                // read, then routed without a date and with one (errors about a case name
+                // its id)
+                if let Ok(cases) =
+                    dls_core::source::parse::<Vec<Case>>(&text, Format::Json, "cases.json")
+                {
+                    check("date_for", dls_core::routing::date_for(&cases[0], None));
+                    check("route", router.route(&cases[0], date));
+                }
+            }
+        }
+        // a case without an opened date, the value as its id: the routing error names the case
+        let undated = serde_json::json!([{"id": p, "kern": "hoofddorp",
+            "needs": [{"need": "zorg.wmo.huishouden", "primary": true}]}]);
+        match dls_core::source::parse::<Vec<Case>>(&undated.to_string(), Format::Json, "c.json") {
+            Ok(cases) => check(
+                "date_for undated",
+                dls_core::routing::date_for(&cases[0], None),
+            ),
+            Err(e) => {
+                tried();
+                scan("undated case", &e);
             }
         }
         let mut c = base.clone();
