@@ -285,27 +285,27 @@ impl DirectoryData {
             services,
             origins,
         } = &mut d;
-        municipalities
-            .iter()
-            .for_each(|x| origins.record("municipality", x.code.as_str(), &f));
-        kernen
-            .iter()
-            .for_each(|x| origins.record("kern", x.id.as_str(), &f));
-        regions
-            .iter()
-            .for_each(|x| origins.record("region", x.id.as_str(), &f));
-        domains
-            .iter()
-            .for_each(|x| origins.record("domain", x.code.as_str(), &f));
-        needs
-            .iter()
-            .for_each(|x| origins.record("need", x.code.as_str(), &f));
-        organisations
-            .iter()
-            .for_each(|x| origins.record("organisation", x.id.as_str(), &f));
-        services
-            .iter()
-            .for_each(|x| origins.record("service", x.id.as_str(), &f));
+        let ids = [
+            (
+                "municipality",
+                municipalities
+                    .iter()
+                    .map(|x| x.code.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            ("kern", kernen.iter().map(|x| x.id.as_str()).collect()),
+            ("region", regions.iter().map(|x| x.id.as_str()).collect()),
+            ("domain", domains.iter().map(|x| x.code.as_str()).collect()),
+            ("need", needs.iter().map(|x| x.code.as_str()).collect()),
+            (
+                "organisation",
+                organisations.iter().map(|x| x.id.as_str()).collect(),
+            ),
+            ("service", services.iter().map(|x| x.id.as_str()).collect()),
+        ];
+        for (kind, ids) in ids {
+            ids.into_iter().for_each(|id| origins.record(kind, id, &f));
+        }
         Ok(d)
     }
 

@@ -479,7 +479,6 @@ impl JointPlan {
 /// several organisations are involved, and the joint-plan skeleton. Deserialising checks that it
 /// holds at least one need.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(try_from = "DecisionData")]
 pub struct HouseholdDecision {
     /// The case.
     pub case: CaseId,
@@ -489,6 +488,8 @@ pub struct HouseholdDecision {
     pub date: NaiveDate,
     /// One decision per need, primary first, then in the case's order. Never fewer than the
     /// case's needs.
+    #[serde(deserialize_with = "non_empty_needs")]
+    #[schemars(length(min = 1))]
     pub needs: Vec<NeedDecision>,
     /// The coordinator, when the needs go to two or more organisations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -501,45 +502,14 @@ pub struct HouseholdDecision {
     pub avoided: Vec<TriedService>,
 }
 
-/// A household decision as read, before the check that it has a need.
-#[derive(Deserialize, JsonSchema)]
-struct DecisionData {
-    /// The case.
-    pub case: CaseId,
-    /// The kern it was routed in.
-    pub kern: KernId,
-    /// The date it was routed on (rules and contracts valid on this date).
-    pub date: NaiveDate,
-    /// One decision per need, primary first, then in the case's order. Never fewer than the
-    /// case's needs.
-    pub needs: Vec<NeedDecision>,
-    /// The coordinator, when the needs go to two or more organisations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coordinator: Option<Coordinator>,
-    /// The joint-plan skeleton: who does what, and the single first point of contact.
-    pub plan: JointPlan,
-    /// Services not to send the citizen to: tried without success (from the case's situation
-    /// and from re-routing).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub avoided: Vec<TriedService>,
-}
-
-impl TryFrom<DecisionData> for HouseholdDecision {
-    type Error = String;
-    fn try_from(d: DecisionData) -> Result<Self, String> {
-        if d.needs.is_empty() {
-            return Err(format!("decision for case `{}` has no needs", d.case));
-        }
-        Ok(HouseholdDecision {
-            case: d.case,
-            kern: d.kern,
-            date: d.date,
-            needs: d.needs,
-            coordinator: d.coordinator,
-            plan: d.plan,
-            avoided: d.avoided,
-        })
+/// Reads the needs of a decision, refusing an empty list: a decision always holds at least
+/// one need, so [`HouseholdDecision::primary`] cannot fail on one read from a file.
+fn non_empty_needs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<NeedDecision>, D::Error> {
+    let needs = Vec::<NeedDecision>::deserialize(d)?;
+    if needs.is_empty() {
+        return Err(serde::de::Error::custom("a decision has at least one need"));
     }
+    Ok(needs)
 }
 
 impl HouseholdDecision {
