@@ -552,6 +552,7 @@ impl Directory {
     }
 
     /// Index of a service in [`Directory::services`].
+    #[inline]
     pub(crate) fn service_index(&self, id: &str) -> Option<usize> {
         self.0.service_index.get(id).copied()
     }
