@@ -4,12 +4,18 @@
 use dls_core::{evaluation, pilot};
 
 use crate::error::{guard, DlsError};
-use crate::records::{CaseRecord, EvaluationRecord};
+use crate::records::{case_of_json, CaseRecord, EvaluationRecord};
 
 /// The embedded pilot's sample cases.
 #[uniffi::export]
 pub fn pilot_cases() -> Vec<CaseRecord> {
     pilot::cases().iter().map(CaseRecord::from).collect()
+}
+
+/// A case from its JSON form (the case file format, see the case JSON Schema), as a record.
+#[uniffi::export]
+pub fn case_from_json(json: String) -> Result<CaseRecord, DlsError> {
+    guard(|| Ok(CaseRecord::from(&case_of_json(&json)?)))
 }
 
 /// The embedded pilot's event timelines (CSV).

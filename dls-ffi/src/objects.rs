@@ -11,8 +11,10 @@ use dls_core::routing::{self, RouteOptions};
 use dls_core::rows::{parse_date, RowError};
 use rayon::prelude::*;
 
-use crate::error::{guard, invalid, DlsError, ProblemRecord};
-use crate::records::{format_of, BatchResult, CaseRecord, CoverageRowRecord, DecisionRecord};
+use crate::error::{guard, DlsError, ProblemRecord};
+use crate::records::{
+    case_of_json, format_of, BatchResult, CaseRecord, CoverageRowRecord, DecisionRecord,
+};
 
 /// A validated directory: areas, needs, organisations and services.
 #[derive(Debug, uniffi::Object)]
@@ -149,6 +151,13 @@ pub struct Router {
     inner: routing::Router,
 }
 
+impl Router {
+    /// The core router.
+    pub(crate) fn core(&self) -> &routing::Router {
+        &self.inner
+    }
+}
+
 #[uniffi::export]
 impl Router {
     /// Compiles a router from a validated rule set.
@@ -186,31 +195,33 @@ impl Router {
         trace: bool,
     ) -> Result<DecisionRecord, DlsError> {
         guard(|| {
-            let case: dls_core::Case = serde_json::from_str(&case_json)
-                .map_err(|e| invalid(format!("invalid case JSON: {e}")))?;
+            let case = case_of_json(&case_json)?;
             let date = routing::date_for(&case, date_arg(date)?)?;
             let d = self.inner.route_with(&case, date, RouteOptions { trace })?;
             Ok(DecisionRecord::from(&d))
         })
     }
 
-    /// Routes again, with trace, after the citizen tried `service` without success
-    /// (`outcome`: `rejected`, `no_response` or `waited_too_long`): the next decision without
-    /// that service, marked as "could not get through".
+    /// Routes again after the citizen tried `service` without success (`outcome`: `rejected`,
+    /// `no_response` or `waited_too_long`): the next decision without that service, marked as
+    /// "could not get through". `trace` keeps a trace per need (off by default, as for
+    /// `route_json`).
+    #[uniffi::method(default(trace = false))]
     pub fn reroute(
         &self,
         case: CaseRecord,
         date: Option<String>,
         service: String,
         outcome: String,
+        trace: bool,
     ) -> Result<DecisionRecord, DlsError> {
         guard(|| {
             let case = case.row()?.to_case()?;
             let date = routing::date_for(&case, date_arg(date)?)?;
             let (tried, outcome) = (service.parse()?, outcome.parse()?);
-            let d = self
-                .inner
-                .reroute_after(&case, date, &tried, outcome, RouteOptions::TRACE)?;
+            let d =
+                self.inner
+                    .reroute_after(&case, date, &tried, outcome, RouteOptions { trace })?;
             Ok(DecisionRecord::from(&d))
         })
     }
@@ -239,6 +250,6 @@ impl Router {
 }
 
 /// The date argument of a routing call.
-fn date_arg(date: Option<String>) -> Result<Option<NaiveDate>, RowError> {
+pub(crate) fn date_arg(date: Option<String>) -> Result<Option<NaiveDate>, RowError> {
     date.as_deref().map(|d| parse_date("date", d)).transpose()
 }

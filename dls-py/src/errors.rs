@@ -52,6 +52,18 @@ impl Failure {
             field: Some(field.to_string()),
         }
     }
+
+    /// The same failure, placed at 1-based `row` of the input when it is bad input.
+    pub fn at_row(self, row: usize) -> Failure {
+        match self {
+            Failure::BadInput { message, field, .. } => Failure::BadInput {
+                message,
+                row: Some(row),
+                field,
+            },
+            other => other,
+        }
+    }
 }
 
 macro_rules! from_core {

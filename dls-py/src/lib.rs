@@ -24,6 +24,7 @@ mod pilot;
 mod routing;
 mod synthetic;
 mod table;
+mod what_if;
 
 /// The native module.
 #[pymodule]
@@ -44,6 +45,8 @@ fn _dls(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<decision::PyDecision>()?;
     m.add_class::<evaluation::PyEvaluation>()?;
     m.add_class::<evaluation::PyEvalState>()?;
+    m.add_class::<what_if::PyWhatIf>()?;
+    m.add_function(wrap_pyfunction!(what_if::what_if, m)?)?;
     m.add_function(wrap_pyfunction!(cases::cases_table, m)?)?;
     m.add_function(wrap_pyfunction!(coverage::coverage, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_directory, m)?)?;

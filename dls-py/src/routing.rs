@@ -3,12 +3,16 @@
 
 use arrow_array::{ArrayRef, RecordBatch};
 use chrono::NaiveDate;
-use dls_core::routing::{HouseholdDecision, RouteOptions, Router};
+use dls_core::cases::TriedService;
+use dls_core::events::Activity;
+use dls_core::ids::ServiceId;
+use dls_core::routing::{tried_after, HouseholdDecision, RouteOptions, Router};
 use dls_core::rows::{
     parse_date, BatchError, CaseRow, DecisionRow, DECISION_COLUMNS, ERROR_COLUMNS,
 };
+use dls_core::Case;
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyDict, PyTuple};
 use pyo3_arrow::PyTable;
 use rayon::prelude::*;
 
@@ -46,7 +50,7 @@ pub fn date_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<Option<NaiveDate>, Fai
 /// Routes cases with a validated rule set. Safe to share between threads; pickles.
 #[pyclass(frozen, subclass, module = "dls._dls", name = "Router")]
 pub struct PyRouter {
-    inner: Router,
+    pub(crate) inner: Router,
     rules: PyRuleSet,
 }
 
@@ -119,6 +123,33 @@ impl PyRouter {
         })
     }
 
+    /// Routes `case` again after the citizen tried a service without success: the next
+    /// decision with that service (and every service the case lists as tried) no longer a
+    /// candidate, the need marked as "could not get through". `after` is the service id (with
+    /// `outcome` `rejected`, the default, `no_response` or `waited_too_long`) or the bounce
+    /// event as a dict (`activity` `rejected` or `no_response`, and `service`).
+    #[pyo3(signature = (case, after, outcome = None, date = None, trace = false))]
+    fn reroute(
+        &self,
+        py: Python<'_>,
+        case: &Bound<'_, PyAny>,
+        after: &Bound<'_, PyAny>,
+        outcome: Option<&str>,
+        date: Option<&Bound<'_, PyAny>>,
+        trace: bool,
+    ) -> PyResult<PyDecision> {
+        call(py, || {
+            let case = cases::from_dict(case)?;
+            let date = dls_core::routing::date_for(&case, date_arg(date)?)?;
+            let tried = tried_arg(&case, after, outcome)?;
+            let options = RouteOptions { trace };
+            let d =
+                self.inner
+                    .reroute_after(&case, date, &tried.service, tried.outcome, options)?;
+            Ok(PyDecision::from(d))
+        })
+    }
+
     /// Routes every case of a table (one row per case) and returns an Arrow table with one row
     /// per need, and one row with outcome `error` in the place of a case that failed. Runs with
     /// the GIL released.
@@ -150,6 +181,54 @@ impl PyRouter {
     fn __repr__(&self) -> String {
         format!("Router({} rules)", self.rules.inner.data().rules.len())
     }
+}
+
+/// The service a re-route avoids, from `after` (a service id, or a bounce event dict) and
+/// `outcome`.
+fn tried_arg(
+    case: &Case,
+    after: &Bound<'_, PyAny>,
+    outcome: Option<&str>,
+) -> Result<TriedService, Failure> {
+    if let Ok(service) = after.extract::<String>() {
+        let outcome = outcome.unwrap_or("rejected");
+        return Ok(TriedService {
+            service: service.parse()?,
+            outcome: outcome.parse().map_err(|_| {
+                Failure::bad_input(
+                    "`outcome` must be `rejected`, `no_response` or `waited_too_long`",
+                    Some("outcome"),
+                )
+            })?,
+        });
+    }
+    let event = after.cast::<PyDict>().map_err(|_| {
+        Failure::bad_input(
+            "`after` must be a service id or a bounce event dict",
+            Some("after"),
+        )
+    })?;
+    if outcome.is_some() {
+        return Err(Failure::bad_input(
+            "give the outcome as the event's `activity`, not as `outcome` too",
+            Some("outcome"),
+        ));
+    }
+    let text =
+        |key: &str| -> Result<Option<String>, Failure> {
+            Ok(match event.get_item(key)? {
+                Some(v) if !v.is_none() => Some(v.extract::<String>().map_err(|_| {
+                    Failure::bad_input(format!("`{key}` must be a string"), Some(key))
+                })?),
+                _ => None,
+            })
+        };
+    let activity: Activity = text("activity")?
+        .ok_or_else(|| Failure::bad_input("the event has no `activity`", Some("activity")))?
+        .parse()
+        .map_err(|_| Failure::bad_input("unknown activity", Some("activity")))?;
+    let service: Option<ServiceId> = text("service")?.map(|s| s.parse()).transpose()?;
+    Ok(tried_after(case.id(), activity, service.as_ref())?)
 }
 
 /// Rows per chunk: each chunk is read, routed and written on its own, chunks in parallel, so

@@ -85,7 +85,10 @@ pub use decision::{
     CandidateTrace, Contact, Coordinator, CoordinatorBasis, FallbackTrace, GapReason,
     HouseholdDecision, JointPlan, NeedDecision, NeedTrace, Outcome, PlanPart, Verdict,
 };
-pub use what_if::{what_if, DecisionChange, GapChange, ServiceLoad, WhatIf, WhatIfError};
+pub use reroute::tried_after;
+pub use what_if::{
+    what_if, ChangeRow, DecisionChange, GapChange, ServiceLoad, WhatIf, WhatIfError,
+};
 
 use crate::cases::Case;
 use crate::directory::Directory;

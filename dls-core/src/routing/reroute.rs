@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use super::{HouseholdDecision, RouteOptions, Router, RoutingError};
 use crate::cases::{Case, TriedService, TryOutcome};
 use crate::events::{Activity, Event};
-use crate::ids::ServiceId;
+use crate::ids::{CaseId, ServiceId};
 
 impl Router {
     /// The next decision after the citizen tried `tried` without success (`outcome`: it
@@ -66,26 +66,40 @@ impl Router {
                 });
             }
         }
-        let outcome = match event.activity {
-            Activity::Rejected => TryOutcome::Rejected,
-            Activity::NoResponse => TryOutcome::NoResponse,
-            a => {
-                return Err(RoutingError::NotABounce {
-                    case: id.clone(),
-                    activity: a,
-                })
-            }
-        };
-        let Some(service) = &event.service else {
-            return Err(RoutingError::EventWithoutService {
-                case: id.clone(),
-                activity: event.activity,
-            });
-        };
-        let extra = TriedService {
-            service: service.clone(),
-            outcome,
-        };
+        let extra = tried_after(id, event.activity, event.service.as_ref())?;
         self.route_inner(case, previous.date, &previous.avoided, Some(extra), options)
     }
+}
+
+/// What a bounce event says the citizen tried: its service, with a `rejected` event as
+/// [`TryOutcome::Rejected`] and a `no_response` event as [`TryOutcome::NoResponse`]. The one
+/// reading of a re-route event, for [`Router::reroute`] and for bindings that take an event.
+///
+/// Fails with [`RoutingError::NotABounce`] for any other activity and with
+/// [`RoutingError::EventWithoutService`] when the event names no service.
+pub fn tried_after(
+    case: &CaseId,
+    activity: Activity,
+    service: Option<&ServiceId>,
+) -> Result<TriedService, RoutingError> {
+    let outcome = match activity {
+        Activity::Rejected => TryOutcome::Rejected,
+        Activity::NoResponse => TryOutcome::NoResponse,
+        a => {
+            return Err(RoutingError::NotABounce {
+                case: case.clone(),
+                activity: a,
+            })
+        }
+    };
+    let Some(service) = service else {
+        return Err(RoutingError::EventWithoutService {
+            case: case.clone(),
+            activity,
+        });
+    };
+    Ok(TriedService {
+        service: service.clone(),
+        outcome,
+    })
 }

@@ -3,6 +3,7 @@
 //! the primary need, urgency `normal` and a tried outcome `rejected` when not given); this file
 //! only moves fields.
 
+use crate::error::DlsError;
 use dls_core::rows::{parse_date, CaseRow, RowError, TriedRow};
 
 /// A service the citizen already tried without success.
@@ -112,4 +113,9 @@ impl From<&dls_core::Case> for CaseRecord {
             share_with_organisations: r.share_with_organisations,
         }
     }
+}
+
+/// A case from its JSON form (the case file format).
+pub(crate) fn case_of_json(json: &str) -> Result<dls_core::Case, DlsError> {
+    serde_json::from_str(json).map_err(|e| crate::error::invalid(format!("invalid case JSON: {e}")))
 }

@@ -14,7 +14,7 @@ from dls import demo, errors, evaluation, routing
 from dls._coverage import coverage
 from dls._dls import Directory, RuleSet, __version__
 from dls.evaluation import Evaluation, EvaluationState, evaluate
-from dls.routing import Decision, Router, cases_table
+from dls.routing import Decision, Router, WhatIf, cases_table, what_if
 from dls.errors import (
     BadInputError,
     DlsError,
@@ -36,7 +36,9 @@ __all__ = [
     "evaluate",
     "evaluation",
     "Router",
+    "WhatIf",
     "cases_table",
+    "what_if",
     "routing",
     "Directory",
     "DlsError",

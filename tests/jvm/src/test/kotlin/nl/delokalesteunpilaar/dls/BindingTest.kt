@@ -69,10 +69,12 @@ class BindingTest {
         // and a re-route after a rejection avoids the rejecting service
         val first = router.route(pilotCase("hlmr-2026-0006"))
         assertEquals(listOf("service", "schuldhulp", "schuldhulp-meer"), first.needs[0].let { listOf(it.outcome, it.service, it.organisation) })
-        val again = router.reroute(pilotCase("hlmr-2026-0006"), null, "schuldhulp", "rejected")
+        val again = router.reroute(pilotCase("hlmr-2026-0006"), null, "schuldhulp", "rejected", trace = true)
         assertTrue(again.needs[0].cannotGetThrough)
         assertFalse(again.needs[0].service == first.needs[0].service)
         assertTrue(again.needs[0].trace.isNotEmpty())
+        // traces are opt-in, as for route
+        assertTrue(router.reroute(pilotCase("hlmr-2026-0006"), null, "schuldhulp", "rejected").needs[0].trace.isEmpty())
         assertThrows<DlsException.InvalidInput> { router.reroute(pilotCase("hlmr-2026-0006"), null, "schuldhulp", "ignored") }
     }
 
