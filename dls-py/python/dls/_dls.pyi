@@ -19,6 +19,8 @@ __all__ = [
     "RuleSet",
     "Router",
     "Decision",
+    "WhatIf",
+    "what_if",
     "Evaluation",
     "EvaluationState",
     "cases_table",
