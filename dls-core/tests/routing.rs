@@ -391,7 +391,8 @@ fn full_services_are_skipped_when_capacity_counts_and_taken_when_it_does_not() {
     assert_eq!(
         verdict_of(&n, "gm-hulp-urgent"),
         &Verdict::Full {
-            service: "welzijn-hulp".parse().unwrap()
+            service: "welzijn-hulp".parse().unwrap(),
+            waiting_weeks: Some(2),
         }
     );
     assert_eq!(service_of(&n), Some("loket"));

@@ -187,6 +187,10 @@ pub enum Verdict {
     Full {
         /// The service.
         service: ServiceId,
+        /// Its waiting time in weeks, where known (from the live ledger when routing with one,
+        /// else from the directory).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        waiting_weeks: Option<u32>,
     },
     /// The citizen already tried the target service without success.
     TriedAlready {
@@ -239,7 +243,14 @@ impl fmt::Display for Verdict {
             Verdict::Ineligible { service, attribute } => {
                 write!(f, "not eligible for `{service}` on `{attribute}`")
             }
-            Verdict::Full { service } => write!(f, "service `{service}` is full"),
+            Verdict::Full {
+                service,
+                waiting_weeks: None,
+            } => write!(f, "service `{service}` is full"),
+            Verdict::Full {
+                service,
+                waiting_weeks: Some(w),
+            } => write!(f, "service `{service}` is full: waiting list {w} weeks"),
             Verdict::TriedAlready { service, outcome } => {
                 let what = match outcome {
                     TryOutcome::Rejected => "rejected",

@@ -74,6 +74,8 @@ pub(super) struct HotService {
     pub(super) eligibility: ConditionMask,
     /// Full and the rule set says capacity counts.
     pub(super) full: bool,
+    /// Waiting weeks in the directory, `u32::MAX` when not known (for the trace).
+    pub(super) waiting_weeks: u32,
     pub(super) organisation: u32,
 }
 
@@ -82,6 +84,8 @@ pub(super) type FxMap<V> = crate::hash::FxMap<Box<str>, V>;
 
 pub(super) struct Inner {
     pub(super) rules: RuleSet,
+    /// The rule set says capacity counts (its policy is not `ignore`).
+    pub(super) capacity_counts: bool,
     pub(super) kern_lookup: FxMap<u32>,
     pub(super) need_lookup: FxMap<u32>,
     pub(super) n_needs: usize,
@@ -357,6 +361,7 @@ fn hot_services(dir: &Directory, policy: CapacityPolicy) -> Vec<HotService> {
             valid: s.valid,
             eligibility: *dir.eligibility(i),
             full: counts && s.capacity.is_some_and(|c| c.is_full()),
+            waiting_weeks: s.capacity.and_then(|c| c.waiting_weeks).unwrap_or(u32::MAX),
             organisation: dir.organisation_of(i) as u32,
         })
         .collect()
@@ -389,6 +394,7 @@ impl Router {
         let (offsets, entries) = buckets(rules, &geo, &hot);
         Router(Arc::new(Inner {
             rules: rules.clone(),
+            capacity_counts: rules.capacity_policy() != CapacityPolicy::Ignore,
             kern_lookup: lookup(areas.kernen().iter().map(|k| k.id.as_str())),
             need_lookup: lookup(tax.needs().iter().map(|n| n.code.as_str())),
             n_needs: tax.needs().len(),

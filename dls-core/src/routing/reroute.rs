@@ -44,7 +44,14 @@ impl Router {
             service: tried.clone(),
             outcome,
         };
-        self.route_inner(case, date, case.situation().tried(), Some(extra), options)
+        self.route_inner(
+            case,
+            date,
+            case.situation().tried(),
+            Some(extra),
+            options,
+            None,
+        )
     }
 
     /// The next decision after a service rejected the case or did not respond: the same case on
@@ -67,7 +74,14 @@ impl Router {
             }
         }
         let extra = tried_after(id, event.activity, event.service.as_ref())?;
-        self.route_inner(case, previous.date, &previous.avoided, Some(extra), options)
+        self.route_inner(
+            case,
+            previous.date,
+            &previous.avoided,
+            Some(extra),
+            options,
+            None,
+        )
     }
 }
 
