@@ -43,7 +43,7 @@ pub enum CapacityError {
         /// The service.
         service: ServiceId,
     },
-    /// A figure at or above the largest the ledger keeps.
+    /// A figure the ledger cannot keep (`u32::MAX`, which it uses for "not known").
     #[error("service `{service}`: {field} must be below {max}", max = UNKNOWN)]
     TooLarge {
         /// The service.
@@ -155,7 +155,7 @@ impl CapacityLedger {
     ) -> Result<(), CapacityError> {
         let slot = &self.slots[self.index(service)?];
         let check = |v: Option<u32>, field: &'static str| match v {
-            Some(v) if v >= UNKNOWN => Err(CapacityError::TooLarge {
+            Some(UNKNOWN) => Err(CapacityError::TooLarge {
                 service: service.clone(),
                 field,
             }),
@@ -212,7 +212,7 @@ impl CapacityLedger {
                 (e.open_places, "open_places"),
                 (e.waiting_weeks, "waiting_weeks"),
             ] {
-                if v.is_some_and(|v| v >= UNKNOWN) {
+                if v == Some(UNKNOWN) {
                     return Err(CapacityError::TooLarge {
                         service: e.service.clone(),
                         field,
