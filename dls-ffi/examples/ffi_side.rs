@@ -18,7 +18,7 @@ fn main() {
     for trace in [false, true] {
         let t = Instant::now();
         for c in cases.iter().take(100_000) {
-            router.route(c.clone(), None, trace).expect("routes");
+            router.route(c.clone(), None, trace, None).expect("routes");
         }
         let per = t.elapsed().as_secs_f64() / 100_000.0 * 1e6;
         println!("route (records in and out, trace={trace}): {per:.2} us per case");

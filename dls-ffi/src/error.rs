@@ -121,7 +121,7 @@ map_errors!(|e| dls_core::Error::from(e).into();
     dls_core::evaluation::EvalError, dls_core::ids::IdError);
 // Invalid input, the message naming the field or switch at fault.
 map_errors!(|e| invalid(format!("{e}"));
-    RowError, dls_core::coverage::CoverageFilterError);
+    RowError, dls_core::coverage::CoverageFilterError, dls_core::routing::CapacityError);
 
 impl From<BatchError> for DlsError {
     fn from(e: BatchError) -> Self {

@@ -11,6 +11,7 @@ use dls_core::routing::{self, RouteOptions};
 use dls_core::rows::{parse_date, RowError};
 use rayon::prelude::*;
 
+use crate::capacity::CapacityLedger;
 use crate::error::{guard, DlsError, ProblemRecord};
 use crate::records::{
     case_of_json, format_of, BatchResult, CaseRecord, CoverageRowRecord, DecisionRecord,
@@ -169,19 +170,29 @@ impl Router {
     }
 
     /// Routes one household on `date` (YYYY-MM-DD; the case's `opened` date when absent).
-    /// With `trace` (off by default), every need explains why each other candidate lost.
-    #[uniffi::method(default(date = None, trace = false))]
+    /// With `trace` (off by default), every need explains why each other candidate lost. With
+    /// a `ledger` (a [`CapacityLedger`] of this router), routes against its live counts and
+    /// takes a place per need sent to a service with known places.
+    #[uniffi::method(default(date = None, trace = false, ledger = None))]
     pub fn route(
         &self,
         case: CaseRecord,
         date: Option<String>,
         trace: bool,
+        ledger: Option<Arc<CapacityLedger>>,
     ) -> Result<DecisionRecord, DlsError> {
         guard(|| {
             let options = RouteOptions { trace };
-            let d = self
-                .inner
-                .route_row(&case.row()?, date_arg(date)?, options)?;
+            let d = match ledger {
+                None => self
+                    .inner
+                    .route_row(&case.row()?, date_arg(date)?, options)?,
+                Some(l) => {
+                    let case = case.row()?.to_case()?;
+                    let date = routing::date_for(&case, date_arg(date)?)?;
+                    self.inner.route_reserving(&case, date, options, l.core())?
+                }
+            };
             Ok(DecisionRecord::from(&d))
         })
     }

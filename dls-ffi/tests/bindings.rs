@@ -56,7 +56,7 @@ fn a_batch_keeps_the_order_and_reports_bad_cases_in_their_place() {
     let batch = router.route_batch(cases.clone(), None).expect("batch");
     assert_eq!(batch.len(), cases.len());
     for (i, (c, r)) in cases.into_iter().zip(batch).enumerate() {
-        match router.route(c, None, false) {
+        match router.route(c, None, false, None) {
             Ok(d) => assert_eq!(r.decision, Some(d), "case {i}"),
             Err(_) => assert!(r.decision.is_none() && r.error.is_some(), "case {i}"),
         }

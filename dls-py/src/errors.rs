@@ -82,7 +82,8 @@ from_core!(
     ValidationReport,
     dls_core::CaseError,
     dls_core::ids::IdError,
-    dls_core::routing::RoutingError
+    dls_core::routing::RoutingError,
+    dls_core::routing::CapacityError
 );
 
 impl From<PyErr> for Failure {
@@ -173,7 +174,7 @@ fn convert(py: Python<'_>, f: Failure) -> PyResult<PyErr> {
         Failure::Core(e) => match &e {
             dls_core::Error::Validation(r) => validation(py, r),
             dls_core::Error::Parse(p) => parse(py, p),
-            dls_core::Error::Case(_) | dls_core::Error::Id(_) => {
+            dls_core::Error::Case(_) | dls_core::Error::Id(_) | dls_core::Error::Capacity(_) => {
                 simple("BadInputError", e.to_string())
             }
             dls_core::Error::Routing(_) => simple("RoutingError", e.to_string()),

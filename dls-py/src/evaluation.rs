@@ -30,6 +30,7 @@ impl From<EvalError> for Failure {
                 let column = column.clone();
                 Failure::bad_input(e.to_string(), Some(&column))
             }
+            EvalError::UnknownFormat { .. } => Failure::bad_input(e.to_string(), Some("events")),
             _ => Failure::Evaluation(e.to_string()),
         }
     }
@@ -130,32 +131,14 @@ fn ingest_table(t: &PyTable) -> Result<Ingested, Failure> {
 }
 
 fn ingest_path(path: PathBuf) -> Result<Ingested, Failure> {
-    let name = path.display().to_string();
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    let jsonl = match ext.as_deref() {
-        Some("csv") => false,
-        Some("jsonl") | Some("ndjson") => true,
-        _ => {
-            return Err(Failure::bad_input(
-                format!("cannot tell the format of `{name}`: use a `.csv` or `.jsonl` file"),
-                Some("events"),
-            ))
-        }
-    };
+    let format = evaluation::LogFormat::of_path(&path)?;
     let file = std::fs::File::open(&path).map_err(|e| {
         Failure::Core(dls_core::Error::Parse(dls_core::ParseError::Io {
-            file: name.clone(),
+            file: path.display().to_string(),
             reason: e.kind().to_string(),
         }))
     })?;
-    if jsonl {
-        Ok(evaluation::ingest_jsonl(file)?)
-    } else {
-        Ok(evaluation::ingest_csv(file)?)
-    }
+    Ok(format.ingest(file)?)
 }
 
 /// Events from a list of dicts (the JSON form of an event).

@@ -14,6 +14,7 @@ use pyo3::types::PyTuple;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod capacity;
 mod cases;
 mod coverage;
 mod decision;
@@ -46,6 +47,7 @@ fn _dls(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<evaluation::PyEvaluation>()?;
     m.add_class::<evaluation::PyEvalState>()?;
     m.add_class::<what_if::PyWhatIf>()?;
+    m.add_class::<capacity::PyCapacityLedger>()?;
     m.add_function(wrap_pyfunction!(what_if::what_if, m)?)?;
     m.add_function(wrap_pyfunction!(cases::cases_table, m)?)?;
     m.add_function(wrap_pyfunction!(coverage::coverage, m)?)?;

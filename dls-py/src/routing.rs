@@ -16,6 +16,7 @@ use pyo3::types::{PyDict, PyTuple};
 use pyo3_arrow::PyTable;
 use rayon::prelude::*;
 
+use crate::capacity::PyCapacityLedger;
 use crate::cases;
 use crate::decision::PyDecision;
 use crate::errors::{call, detached, Failure};
@@ -104,22 +105,27 @@ impl PyRouter {
     }
 
     /// Routes one case (a dict in the JSON form of a case) on `date`, or on the case's
-    /// `opened` date when `date` is None. `trace=True` keeps a trace per need (slower).
-    #[pyo3(signature = (case, date = None, trace = false))]
+    /// `opened` date when `date` is None. `trace=True` keeps a trace per need (slower). With a
+    /// `ledger` (a `CapacityLedger` of this router), routes against its live counts and takes a
+    /// place per need sent to a service with known places.
+    #[pyo3(signature = (case, date = None, trace = false, ledger = None))]
     fn route(
         &self,
         py: Python<'_>,
         case: &Bound<'_, PyAny>,
         date: Option<&Bound<'_, PyAny>>,
         trace: bool,
+        ledger: Option<PyRef<'_, PyCapacityLedger>>,
     ) -> PyResult<PyDecision> {
         call(py, || {
             let case = cases::from_dict(case)?;
             let date = dls_core::routing::date_for(&case, date_arg(date)?)?;
             let options = RouteOptions { trace };
-            Ok(PyDecision::from(
-                self.inner.route_with(&case, date, options)?,
-            ))
+            let d = match &ledger {
+                Some(l) => self.inner.route_reserving(&case, date, options, &l.inner)?,
+                None => self.inner.route_with(&case, date, options)?,
+            };
+            Ok(PyDecision::from(d))
         })
     }
 

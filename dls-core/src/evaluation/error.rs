@@ -8,6 +8,12 @@ pub enum EvalError {
     /// The input could not be read.
     #[error("cannot read event log: {0}")]
     Io(String),
+    /// A file whose extension names no event-log format dls reads.
+    #[error("cannot tell the format of `{file}`: use a `.csv` or `.jsonl` file")]
+    UnknownFormat {
+        /// The file.
+        file: String,
+    },
     /// The CSV header lacks a required column.
     #[error("event log header lacks column `{column}`")]
     MissingColumn {

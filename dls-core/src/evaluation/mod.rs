@@ -44,7 +44,8 @@ pub use disclosure::{Disclosure, DisclosureMode};
 pub use error::EvalError;
 pub use ingest::{
     ingest_csv, ingest_csv_str, ingest_events, ingest_jsonl, ingest_jsonl_str, EventFields,
-    EventLog, EventLogBuilder, Ingested, RejectReason, RejectedRow, Timestamp, MAX_RECORD_BYTES,
+    EventLog, EventLogBuilder, Ingested, LogFormat, RejectReason, RejectedRow, Timestamp,
+    MAX_RECORD_BYTES,
 };
 pub use metrics::CaseMetrics;
 pub use options::EvalOptions;

@@ -14,7 +14,7 @@ from dls import demo, errors, evaluation, routing
 from dls._coverage import coverage
 from dls._dls import Directory, RuleSet, __version__
 from dls.evaluation import Evaluation, EvaluationState, evaluate
-from dls.routing import Decision, Router, WhatIf, cases_table, what_if
+from dls.routing import CapacityLedger, Decision, Router, WhatIf, cases_table, what_if
 from dls.errors import (
     BadInputError,
     DlsError,
@@ -29,6 +29,7 @@ from dls.errors import (
 
 __all__ = [
     "BadInputError",
+    "CapacityLedger",
     "Decision",
     "coverage",
     "Evaluation",

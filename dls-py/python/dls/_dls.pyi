@@ -21,6 +21,7 @@ __all__ = [
     "Decision",
     "WhatIf",
     "what_if",
+    "CapacityLedger",
     "Evaluation",
     "EvaluationState",
     "cases_table",
@@ -85,7 +86,13 @@ class Router:
     def __new__(cls, *args: Union[Directory, RuleSet]) -> Self: ...
     @property
     def rules(self) -> RuleSet: ...
-    def route(self, case: Mapping[str, Any], date: _Date = None, trace: bool = False) -> Decision: ...
+    def route(
+        self,
+        case: Mapping[str, Any],
+        date: _Date = None,
+        trace: bool = False,
+        ledger: Optional[CapacityLedger] = None,
+    ) -> Decision: ...
     def reroute(
         self,
         case: Mapping[str, Any],
@@ -124,6 +131,20 @@ class Decision:
     def __eq__(self, value: object, /) -> bool: ...
     @staticmethod
     def _from_json(json: str) -> Decision: ...
+
+@final
+class CapacityLedger:
+    """Open places and waiting weeks per service of one router's directory, updated by routing
+    with it (``Router.route(case, ledger=...)``) and by the host."""
+
+    def __new__(cls, router: Router) -> Self: ...
+    def get(self, service_id: str) -> Dict[str, Any]: ...
+    def set(
+        self, service_id: str, open_places: Optional[int] = None, waiting_weeks: Optional[int] = None
+    ) -> None: ...
+    def release(self, service_id: str) -> None: ...
+    def snapshot(self) -> List[Dict[str, Any]]: ...
+    def restore(self, entries: List[Dict[str, Any]]) -> None: ...
 
 @final
 class WhatIf:

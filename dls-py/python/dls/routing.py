@@ -7,10 +7,11 @@ import datetime
 from typing import Any, Iterable, Mapping, Union
 
 from dls import _dls, _tables
-from dls._dls import Decision, WhatIf
+from dls._dls import CapacityLedger, Decision, WhatIf
 
 __all__ = [
     "CASE_COLUMNS",
+    "CapacityLedger",
     "DECISION_COLUMNS",
     "Decision",
     "Router",

@@ -42,10 +42,12 @@
 
 mod columns;
 mod csv;
+mod format;
 mod jsonl;
 
 pub use columns::{EventFields, Timestamp};
 pub use csv::{ingest_csv, ingest_csv_str, MAX_RECORD_BYTES};
+pub use format::LogFormat;
 pub use jsonl::{ingest_jsonl, ingest_jsonl_str};
 
 use std::collections::BTreeMap;

@@ -79,6 +79,26 @@ class BindingTest {
     }
 
     @Test
+    fun `a live capacity ledger fills a service and sends the next case down the ladder`() {
+        val ledger = CapacityLedger(router)
+        val case = pilotCases().first { it.needs[0] == "sociale_zaken.administratie" }
+        val first = router.route(case, ledger = ledger).needs[0].service!!
+        val places = ledger.get(first).openPlaces!!.toInt()
+        repeat(places) { assertEquals(first, router.route(case, ledger = ledger).needs[0].service) }
+        assertEquals(0u, ledger.get(first).openPlaces)
+        val after = router.route(case, trace = true, ledger = ledger)
+        assertFalse(after.needs[0].service == first)
+        assertEquals(first, router.route(case).needs[0].service)
+        ledger.release(first)
+        assertEquals(first, router.route(case, ledger = ledger).needs[0].service)
+        assertThrows<DlsException.InvalidInput> { ledger.release("nergens") }
+        val snap = ledger.snapshot()
+        ledger.set("basis-ggz", 2u, null)
+        ledger.restore(snap)
+        assertEquals(snap, ledger.snapshot())
+    }
+
+    @Test
     fun `a validation error says what and where`() {
         val bad = "[[rule]]\nid = \"x\"\nneeds = [\"zorg.nope\"]\narea = \"GM0394\"\ntarget = \"service:wmo-loket\"\n"
         val e = assertThrows<DlsException.Validation> { RuleSet.fromText(Directory.pilot(), bad, "toml", "bad.toml") }
