@@ -39,7 +39,9 @@ pub mod table;
 pub mod time;
 
 pub use clocks::{ClockKind, ClockResult, ClockStatus, ClockTerms, LegalConfig};
-pub use compare::{compare, compare_metric, CompareOptions, Comparison, Metric, Selection};
+pub use compare::{
+    compare, compare_checked, compare_metric, CompareOptions, Comparison, Metric, Selection,
+};
 pub use disclosure::{Disclosure, DisclosureMode};
 pub use error::EvalError;
 pub use ingest::{
