@@ -27,6 +27,7 @@
 //! published tables), [`state`] (mergeable aggregates), [`disclosure`] (the disclosure switch), [`compare`](mod@compare) (bootstrap).
 
 pub mod clocks;
+pub mod columns;
 pub mod compare;
 pub mod disclosure;
 mod error;
