@@ -26,6 +26,7 @@ impl From<EvalError> for Failure {
             EvalError::UnknownDisclosure(_) => {
                 Failure::bad_input(e.to_string(), Some("disclosure"))
             }
+            EvalError::NoMatch { filter, .. } => Failure::bad_input(e.to_string(), Some(filter)),
             EvalError::MissingColumn { column } => {
                 let column = column.clone();
                 Failure::bad_input(e.to_string(), Some(&column))
@@ -145,12 +146,8 @@ fn ingest_path(path: PathBuf) -> Result<Ingested, Failure> {
             ))
         }
     };
-    let file = std::fs::File::open(&path).map_err(|e| {
-        Failure::Core(dls_core::Error::Parse(dls_core::ParseError::Io {
-            file: name.clone(),
-            reason: e.kind().to_string(),
-        }))
-    })?;
+    let file = std::fs::File::open(&path)
+        .map_err(|e| Failure::Core(dls_core::source::io_error(&name, &e).into()))?;
     if jsonl {
         Ok(evaluation::ingest_jsonl(file)?)
     } else {
@@ -655,7 +652,7 @@ impl PyEvaluation {
         };
         let m = self.per_case.clone();
         let t = detached(py, move || {
-            comparison_table(&evaluation::compare(&m, &a, &b, &opts))
+            comparison_table(&evaluation::compare_checked(&m, &a, &b, &opts)?)
         })?;
         convert(py, t, &self.kind, output)
     }
