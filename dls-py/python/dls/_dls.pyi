@@ -28,6 +28,7 @@ __all__ = [
     "pilot_cases",
     "pilot_events_csv",
     "pilot_files",
+    "_cli_main",
     "_panic_for_tests",
     "_synthetic_events",
 ]
