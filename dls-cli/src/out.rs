@@ -29,7 +29,7 @@ pub(crate) fn load_directory(dir: &Path) -> anyhow::Result<Directory> {
 /// Where rows go: a CSV writer or JSON Lines.
 pub(crate) enum Sink {
     /// CSV with a header row.
-    Csv(csv::Writer<Box<dyn Write>>),
+    Csv(Box<csv::Writer<Box<dyn Write>>>),
     /// One JSON object per line.
     Jsonl(BufWriter<Box<dyn Write>>),
 }
@@ -38,9 +38,9 @@ impl Sink {
     /// A sink for `path` by its extension (`.csv`, `.jsonl`/`.ndjson`), or CSV on stdout.
     pub(crate) fn create(path: Option<&Path>) -> anyhow::Result<Sink> {
         let Some(path) = path else {
-            return Ok(Sink::Csv(csv::Writer::from_writer(Box::new(
+            return Ok(Sink::Csv(Box::new(csv::Writer::from_writer(Box::new(
                 std::io::stdout(),
-            ))));
+            )))));
         };
         let ext = path
             .extension()
@@ -60,7 +60,7 @@ impl Sink {
         Ok(if jsonl {
             Sink::Jsonl(BufWriter::new(file))
         } else {
-            Sink::Csv(csv::Writer::from_writer(file))
+            Sink::Csv(Box::new(csv::Writer::from_writer(file)))
         })
     }
 
