@@ -66,10 +66,8 @@ pub(crate) fn left_out(
     data: &RuleSetData,
     loaded: &[&Path],
 ) -> Vec<Problem> {
-    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    };
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let loaded_set: BTreeSet<PathBuf> = loaded.iter().map(|p| canonical(p)).collect();
     let folders: BTreeSet<PathBuf> = loaded
         .iter()
         .map(|p| p.parent().unwrap_or(Path::new("")).to_path_buf())
@@ -87,7 +85,7 @@ pub(crate) fn left_out(
             continue;
         };
         for file in files {
-            if loaded.iter().any(|l| same(l, &file)) {
+            if loaded_set.contains(&canonical(&file)) {
                 continue;
             }
             let Ok(other) = RuleSetData::from_file(&file) else {
