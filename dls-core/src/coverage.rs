@@ -223,6 +223,36 @@ impl CoverageOptions {
     }
 }
 
+/// A municipality to analyse that has no kernen in the directory: the coverage would be empty.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no kernen of municipality `{code}` in the directory: it has {}", known.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "))]
+pub struct UnknownMunicipalityError {
+    /// The municipality asked for.
+    pub code: MunicipalityCode,
+    /// The municipalities that have kernen, sorted.
+    pub known: Vec<MunicipalityCode>,
+}
+
+impl CoverageOptions {
+    /// Checks that the municipality asked for (if any) has kernen in the rule set's directory,
+    /// so that an unknown code is an error naming the codes that exist, never an empty report.
+    pub fn check(&self, rules: &RuleSet) -> Result<(), UnknownMunicipalityError> {
+        let Some(code) = &self.municipality else {
+            return Ok(());
+        };
+        let kernen = rules.directory().areas().kernen();
+        if kernen.iter().any(|k| k.municipality == *code) {
+            return Ok(());
+        }
+        let known: std::collections::BTreeSet<&MunicipalityCode> =
+            kernen.iter().map(|k| &k.municipality).collect();
+        Err(UnknownMunicipalityError {
+            code: code.clone(),
+            known: known.into_iter().cloned().collect(),
+        })
+    }
+}
+
 /// The result of a coverage analysis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverageReport {

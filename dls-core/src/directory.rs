@@ -231,6 +231,34 @@ impl Origins {
     }
 }
 
+/// The files of a directory folder, by name without extension, in the order they merge.
+pub const DIRECTORY_FILES: [&str; 3] = ["areas", "taxonomy", "directory"];
+
+fn has_areas(d: &DirectoryData) -> bool {
+    !d.municipalities.is_empty() || !d.kernen.is_empty()
+}
+
+fn has_taxonomy(d: &DirectoryData) -> bool {
+    !d.domains.is_empty() || !d.needs.is_empty()
+}
+
+/// Files that hold services or rules need areas and a taxonomy: the error names the companion
+/// file beside `first` that holds what is missing.
+fn companions(data: &DirectoryData, first: &Path) -> Result<(), ParseError> {
+    let ext = first.extension().and_then(|e| e.to_str()).unwrap_or("toml");
+    for (part, present) in [("areas", has_areas(data)), ("taxonomy", has_taxonomy(data))] {
+        if !present {
+            let folder = first.parent().unwrap_or(Path::new(""));
+            return Err(ParseError::MissingCompanion {
+                file: first.display().to_string(),
+                part,
+                companion: folder.join(format!("{part}.{ext}")).display().to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// A directory as files hold it: any of its sections may be split over several files.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -498,11 +526,71 @@ impl Directory {
 
     /// Reads and validates a directory from files (each `.toml` or `.json`, merged in order).
     pub fn from_files<P: AsRef<Path>>(paths: &[P]) -> Result<Directory, LoadError> {
+        Ok(Directory::load_files(paths)?.0)
+    }
+
+    /// [`Directory::from_files`] with validation's warnings. Files with services that together
+    /// hold no areas or no taxonomy are [`ParseError::MissingCompanion`], naming the companion file
+    /// (`areas.toml`, `taxonomy.toml` beside the first file) to load with them.
+    pub fn load_files<P: AsRef<Path>>(
+        paths: &[P],
+    ) -> Result<(Directory, Vec<crate::validation::Problem>), LoadError> {
         let mut data = DirectoryData::default();
         for p in paths {
             data.merge(DirectoryData::from_file(p.as_ref())?);
         }
-        Ok(Directory::new(data)?.0)
+        if let Some(first) = paths.first().filter(|_| !data.services.is_empty()) {
+            companions(&data, first.as_ref())?;
+        }
+        Ok(Directory::new(data)?)
+    }
+
+    /// Reads and validates the directory of a folder: its `areas`, `taxonomy` and `directory`
+    /// files ([`DIRECTORY_FILES`], each `.toml` or else `.json`). The `directory` file is
+    /// required; the other two may be left out when the `directory` file holds their sections.
+    /// A missing file is [`ParseError::NotFound`] naming it.
+    pub fn from_folder(
+        folder: &Path,
+    ) -> Result<(Directory, Vec<crate::validation::Problem>), LoadError> {
+        if !folder.is_dir() {
+            return Err(ParseError::NotFound {
+                file: folder.display().to_string(),
+            }
+            .into());
+        }
+        let mut paths = Vec::new();
+        for stem in DIRECTORY_FILES {
+            match ["toml", "json"]
+                .iter()
+                .map(|ext| folder.join(format!("{stem}.{ext}")))
+                .find(|p| p.is_file())
+            {
+                Some(p) => paths.push(p),
+                None if stem == "directory" => {
+                    return Err(ParseError::NotFound {
+                        file: folder.join("directory.toml").display().to_string(),
+                    }
+                    .into())
+                }
+                None => {}
+            }
+        }
+        let mut data = DirectoryData::default();
+        for p in &paths {
+            data.merge(DirectoryData::from_file(p)?);
+        }
+        for (part, present) in [
+            ("areas", has_areas(&data)),
+            ("taxonomy", has_taxonomy(&data)),
+        ] {
+            if !present {
+                return Err(ParseError::NotFound {
+                    file: folder.join(format!("{part}.toml")).display().to_string(),
+                }
+                .into());
+            }
+        }
+        Ok(Directory::new(data)?)
     }
 
     /// Parses and validates a directory from one text.

@@ -66,6 +66,9 @@ pub enum ProblemKind {
     ConflictingSetting,
     /// A list that must not be empty is empty.
     EmptyList,
+    /// A rule layer file beside the loaded ones was left out, though it has rules where the
+    /// loaded rules apply.
+    LayerLeftOut,
 }
 
 wire_names!(
@@ -91,6 +94,7 @@ wire_names!(
         InvalidOverride = "invalid_override",
         ConflictingSetting = "conflicting_setting",
         EmptyList = "empty_list",
+        LayerLeftOut = "layer_left_out",
     ]
 );
 

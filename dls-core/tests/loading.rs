@@ -307,7 +307,7 @@ fn files_are_read_by_extension() {
     ));
     assert!(matches!(
         RuleSet::from_files(&d, &[dir.join("missing.toml")]),
-        Err(LoadError::Parse(ParseError::Io { .. }))
+        Err(LoadError::Parse(ParseError::NotFound { .. }))
     ));
     std::fs::write(&t, [0xff, 0xfe, 0x00]).unwrap();
     assert!(matches!(

@@ -46,6 +46,16 @@ impl Directory {
         })
     }
 
+    /// Reads and validates the directory of a folder: its `areas`, `taxonomy` and `directory`
+    /// files (`.toml` or `.json`), found by name; a missing one is named in the error.
+    #[uniffi::constructor]
+    pub fn from_folder(folder: String) -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            let (inner, _) = dls_core::Directory::from_folder(&PathBuf::from(folder))?;
+            Ok(Arc::new(Directory { inner }))
+        })
+    }
+
     /// The embedded Haarlemmermeer pilot directory.
     #[uniffi::constructor]
     pub fn pilot() -> Arc<Self> {
@@ -102,6 +112,17 @@ impl RuleSet {
         })
     }
 
+    /// Reads every rule layer file of a folder (`rules….toml` or `.json`) and validates them
+    /// against `directory`.
+    #[uniffi::constructor]
+    pub fn from_folder(directory: Arc<Directory>, folder: String) -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            Ok(Arc::new(RuleSet {
+                inner: dls_core::RuleSet::from_folder(&directory.inner, &PathBuf::from(folder))?,
+            }))
+        })
+    }
+
     /// The embedded Haarlemmermeer pilot rule set (national, regional and municipal layers).
     #[uniffi::constructor]
     pub fn pilot() -> Arc<Self> {
@@ -140,6 +161,7 @@ impl RuleSet {
                 date: parse_date("date", &date)?,
                 municipality: municipality.as_deref().map(str::parse).transpose()?,
             };
+            options.check(&self.inner)?;
             let report = coverage::analyse(&self.inner, &options);
             Ok(report.select(only).map(CoverageRowRecord::from).collect())
         })

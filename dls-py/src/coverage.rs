@@ -60,6 +60,9 @@ pub fn coverage(
     })?;
     let rules = rules.inner.clone();
     detached(py, move || {
+        options
+            .check(&rules)
+            .map_err(|e| Failure::bad_input(e.to_string(), Some("municipality")))?;
         let report = analyse(&rules, &options);
         let rows: Vec<&CoverageRow> = report.select(only).collect();
         coverage_table(&rows)

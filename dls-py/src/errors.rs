@@ -156,10 +156,23 @@ fn validation(py: Python<'_>, r: &ValidationReport) -> PyResult<PyErr> {
 }
 
 fn parse(py: Python<'_>, e: &ParseError) -> PyResult<PyErr> {
-    let dls_core::ParseLocation { file, line, column } = e.location();
+    let dls_core::ParseLocation {
+        mut file,
+        line,
+        column,
+    } = e.location();
+    let class = if e.is_missing_file() {
+        "MissingFileError"
+    } else {
+        "ParseError"
+    };
+    // a missing file error's `filename` is the file that is missing
+    if let ParseError::MissingCompanion { companion, .. } = e {
+        file = Some(companion.clone());
+    }
     Ok(PyErr::from_value(make(
         py,
-        "ParseError",
+        class,
         (e.to_string(), file, line, column),
         None,
     )?))

@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use arrow_array::ArrayRef;
 use chrono::{DateTime, Utc};
+use dls_core::evaluation::columns::{COUNT_COLUMNS, NUMBER_COLUMNS};
 use dls_core::evaluation::{
     self, CompareOptions, Comparison, Dim, Disclosure, EvalError, EvalOptions, EvalState,
-    EventFields, EventLogBuilder, Figures, Ingested, Selection, Summary, Timestamp,
+    EventFields, EventLogBuilder, Ingested, Selection, Summary, Timestamp,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
@@ -26,6 +27,7 @@ impl From<EvalError> for Failure {
             EvalError::UnknownDisclosure(_) => {
                 Failure::bad_input(e.to_string(), Some("disclosure"))
             }
+            EvalError::NoMatch { filter, .. } => Failure::bad_input(e.to_string(), Some(filter)),
             EvalError::MissingColumn { column } => {
                 let column = column.clone();
                 Failure::bad_input(e.to_string(), Some(&column))
@@ -132,12 +134,9 @@ fn ingest_table(t: &PyTable) -> Result<Ingested, Failure> {
 
 fn ingest_path(path: PathBuf) -> Result<Ingested, Failure> {
     let format = evaluation::LogFormat::of_path(&path)?;
-    let file = std::fs::File::open(&path).map_err(|e| {
-        Failure::Core(dls_core::Error::Parse(dls_core::ParseError::Io {
-            file: path.display().to_string(),
-            reason: e.kind().to_string(),
-        }))
-    })?;
+    let name = path.display().to_string();
+    let file = std::fs::File::open(&path)
+        .map_err(|e| Failure::Core(dls_core::source::io_error(&name, &e).into()))?;
     Ok(format.ingest(file)?)
 }
 
@@ -274,38 +273,12 @@ fn per_case_table(cases: &[evaluation::CaseMetrics]) -> Result<PyTable, Failure>
     table::table(cols)
 }
 
-/// The aggregate table: one column per dimension, `suppressed`, then the figures (null where
-/// suppressed).
+/// The aggregate table: one column per dimension, `suppressed`, then the figures of the core's
+/// [`COUNT_COLUMNS`] and [`NUMBER_COLUMNS`] (null where suppressed).
 fn aggregates_table(s: &Summary) -> Result<PyTable, Failure> {
     let t = &s.aggregates;
     let r = || t.rows.iter();
     let f = || r().map(|r| r.figures.as_ref());
-    let counts: [ValueOf<Figures, u64>; 11] = [
-        ("cases", |f| f.cases),
-        ("first_contact_ended", |f| f.first_contact.ended),
-        ("first_contact_open", |f| f.first_contact.open),
-        ("right_place_ended", |f| f.right_place.ended),
-        ("right_place_open", |f| f.right_place.open),
-        ("handoffs", |f| f.handoffs),
-        ("bounces", |f| f.bounces),
-        ("loops", |f| f.loops),
-        ("escalations", |f| f.escalations),
-        ("resolved", |f| f.resolved),
-        ("reopened", |f| f.reopened),
-    ];
-    let numbers: [ValueOf<Figures, Option<f64>>; 11] = [
-        ("first_contact_median_days", |f| f.first_contact.median_days),
-        ("first_contact_p90_days", |f| f.first_contact.p90_days),
-        ("right_place_median_days", |f| f.right_place.median_days),
-        ("right_place_p90_days", |f| f.right_place.p90_days),
-        ("handoffs_per_case", |f| Some(f.handoffs_per_case)),
-        ("bounce_rate", |f| Some(f.bounce_rate)),
-        ("loop_rate", |f| Some(f.loop_rate)),
-        ("organisations_per_case", |f| Some(f.organisations_per_case)),
-        ("escalation_rate", |f| Some(f.escalation_rate)),
-        ("resolved_rate", |f| Some(f.resolved_rate)),
-        ("reopened_rate", |f| Some(f.reopened_rate)),
-    ];
     let mut cols: Vec<(&str, ArrayRef)> = t
         .group_by
         .iter()
@@ -319,8 +292,8 @@ fn aggregates_table(s: &Summary) -> Result<PyTable, Failure> {
         "suppressed",
         table::texts(suppressed.iter().map(|s| s.as_deref())),
     ));
-    cols.extend(counts.map(|(n, g)| (n, table::counts(f().map(|f| f.map(g))))));
-    cols.extend(numbers.map(|(n, g)| (n, table::numbers(f().map(|f| f.and_then(g))))));
+    cols.extend(COUNT_COLUMNS.map(|(n, g)| (n, table::counts(f().map(|f| f.map(g))))));
+    cols.extend(NUMBER_COLUMNS.map(|(n, g)| (n, table::numbers(f().map(|f| f.and_then(g))))));
     table::table(cols)
 }
 
@@ -638,7 +611,7 @@ impl PyEvaluation {
         };
         let m = self.per_case.clone();
         let t = detached(py, move || {
-            comparison_table(&evaluation::compare(&m, &a, &b, &opts))
+            comparison_table(&evaluation::compare_checked(&m, &a, &b, &opts)?)
         })?;
         convert(py, t, &self.kind, output)
     }

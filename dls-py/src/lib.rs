@@ -16,6 +16,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod capacity;
 mod cases;
+mod cli;
 mod coverage;
 mod decision;
 mod errors;
@@ -55,6 +56,8 @@ fn _dls(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pilot::pilot_rules, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_cases, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_events_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(pilot::pilot_files, m)?)?;
+    m.add_function(wrap_pyfunction!(cli::_cli_main, m)?)?;
     #[cfg(feature = "test-hooks")]
     m.add_function(wrap_pyfunction!(pilot::_panic_for_tests, m)?)?;
     m.add_function(wrap_pyfunction!(synthetic::_synthetic_events, m)?)?;

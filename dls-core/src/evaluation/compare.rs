@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::disclosure::Disclosure;
+use super::error::EvalError;
 use super::metrics::CaseMetrics;
 use super::time::{date_to_day, local_day};
 use crate::hash::FxHasher;
@@ -116,6 +117,33 @@ impl Selection {
                 .phase
                 .as_ref()
                 .is_none_or(|p| m.phase.as_deref() == Some(p.as_str()))
+    }
+}
+
+impl Selection {
+    /// Checks that the phase and kernen the selection names occur among `cases`: a value no
+    /// case has (a misspelt phase, another case of letters, an unknown kern) would make the
+    /// selection silently empty. The error lists the values that exist.
+    pub fn check(&self, cases: &[CaseMetrics]) -> Result<(), EvalError> {
+        use std::collections::BTreeSet;
+        let miss = |filter: &'static str, value: &str, known: BTreeSet<&str>| EvalError::NoMatch {
+            filter,
+            value: value.chars().take(40).collect(),
+            known: known.into_iter().map(str::to_string).collect(),
+        };
+        if let Some(p) = &self.phase {
+            let known: BTreeSet<&str> = cases.iter().filter_map(|m| m.phase.as_deref()).collect();
+            if !known.contains(p.as_str()) {
+                return Err(miss("phase", p, known));
+            }
+        }
+        if let Some(ks) = &self.kernen {
+            let known: BTreeSet<&str> = cases.iter().filter_map(|m| m.kern.as_deref()).collect();
+            if let Some(k) = ks.iter().find(|k| !known.contains(k.as_str())) {
+                return Err(miss("kern", k, known));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -311,4 +339,18 @@ pub fn compare(
         .iter()
         .map(|&m| compare_metric(cases, a, b, m, opts))
         .collect()
+}
+
+/// [`compare`], after checking that both selections name only phases and kernen the cases have
+/// ([`Selection::check`]): a misspelt filter is an error listing the values that exist, never
+/// an empty comparison.
+pub fn compare_checked(
+    cases: &[CaseMetrics],
+    a: &Selection,
+    b: &Selection,
+    opts: &CompareOptions,
+) -> Result<Vec<Comparison>, EvalError> {
+    a.check(cases)?;
+    b.check(cases)?;
+    Ok(compare(cases, a, b, opts))
 }

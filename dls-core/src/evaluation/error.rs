@@ -41,4 +41,30 @@ pub enum EvalError {
     /// Two states with different groupings cannot merge.
     #[error("cannot merge evaluation states grouped by different dimensions")]
     IncompatibleStates,
+    /// A selection filter names a value no case has (e.g. phase `Pilot` when the log's phases
+    /// are `baseline` and `pilot`): the comparison would be empty. Lists the values that exist.
+    #[error(
+        "no case has {filter} `{value}`: the cases have {}",
+        known_values(known)
+    )]
+    NoMatch {
+        /// The filter: `phase` or `kern`.
+        filter: &'static str,
+        /// The start of the value given.
+        value: String,
+        /// The values the cases have, sorted.
+        known: Vec<String>,
+    },
+}
+
+/// At most 20 values, in backticks; `none` for none.
+fn known_values(known: &[String]) -> String {
+    if known.is_empty() {
+        return "none".into();
+    }
+    let mut out: Vec<String> = known.iter().take(20).map(|k| format!("`{k}`")).collect();
+    if known.len() > 20 {
+        out.push(format!("and {} more", known.len() - 20));
+    }
+    out.join(", ")
 }

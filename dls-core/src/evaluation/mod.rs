@@ -27,6 +27,7 @@
 //! published tables), [`state`] (mergeable aggregates), [`disclosure`] (the disclosure switch), [`compare`](mod@compare) (bootstrap).
 
 pub mod clocks;
+pub mod columns;
 pub mod compare;
 pub mod disclosure;
 mod error;
@@ -39,7 +40,9 @@ pub mod table;
 pub mod time;
 
 pub use clocks::{ClockKind, ClockResult, ClockStatus, ClockTerms, LegalConfig};
-pub use compare::{compare, compare_metric, CompareOptions, Comparison, Metric, Selection};
+pub use compare::{
+    compare, compare_checked, compare_metric, CompareOptions, Comparison, Metric, Selection,
+};
 pub use disclosure::{Disclosure, DisclosureMode};
 pub use error::EvalError;
 pub use ingest::{

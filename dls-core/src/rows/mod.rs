@@ -10,6 +10,8 @@
 //!   [`RowError`] naming the field and the kind of problem, never echoing more than
 //!   [`MAX_ECHO`] characters of the value. [`CaseRow::from`] gives the same row back from a
 //!   [`Case`](crate::Case).
+//!   A host that holds every field as text (a CSV file) reads a row with
+//!   [`CaseRow::from_text`]: lists with [`LIST_SEPARATOR`] between items.
 //! - **Out**: a [`DecisionRow`] per need of a [`HouseholdDecision`](crate::routing::HouseholdDecision)
 //!   ([`HouseholdDecision::rows`](crate::routing::HouseholdDecision::rows)), primary need
 //!   first: the columns [`DECISION_COLUMNS`]. The outcome is a kind (`service`, `steunpilaar`,
@@ -42,10 +44,12 @@ mod batch;
 mod case;
 mod decision;
 mod names;
+mod text;
 
 pub use batch::{BatchError, ERROR_COLUMNS, ERROR_OUTCOME};
 pub use case::{parse_date, CaseRow, TriedRow};
 pub use decision::DecisionRow;
+pub use text::{list_items, LIST_SEPARATOR};
 
 use crate::cases::CaseError;
 

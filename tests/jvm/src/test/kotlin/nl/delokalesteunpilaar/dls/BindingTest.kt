@@ -31,6 +31,27 @@ class BindingTest {
     }
 
     @Test
+    fun `loads a folder whole and names what is missing`() {
+        val dir = Directory.fromFolder(data.path)
+        assertEquals(Directory.pilot().serviceCount(), dir.serviceCount())
+        val rules = RuleSet.fromFolder(dir, data.path)
+        assertEquals(36u, rules.ruleCount())
+        assertTrue(rules.warnings().none { it.kind == "layer_left_out" })
+        // two layers of three: the region's rule file left out is a warning naming it
+        val partial = RuleSet.fromFiles(dir, listOf("rules-national.toml", "rules-GM0394.toml").map { File(data, it).path })
+        assertEquals(30u, partial.ruleCount())
+        val left = partial.warnings().single { it.kind == "layer_left_out" }
+        assertTrue(left.file!!.endsWith("rules-region.toml"), left.file)
+        // a directory file without its areas names the companion; a missing folder is named
+        val alone = assertThrows<DlsException.Parse> { Directory.fromFiles(listOf(File(data, "directory.toml").path)) }
+        assertTrue(alone.reason.contains("areas.toml"), alone.reason)
+        val missing = assertThrows<DlsException.Parse> { Directory.fromFolder(File(data, "nowhere").path) }
+        assertTrue(missing.reason.contains("cannot find"), missing.reason)
+        val unknown = assertThrows<DlsException.InvalidInput> { rules.coverage("2026-06-01", "GM9999", "all") }
+        assertTrue(unknown.reason.contains("GM0394"), unknown.reason)
+    }
+
+    @Test
     fun `routes a multi-need household to one coordinator with a trace`() {
         val d = router.route(pilotCase("hlmr-2026-0001"), trace = true)
         assertEquals(4, d.needs.size)
