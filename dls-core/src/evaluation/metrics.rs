@@ -2,11 +2,13 @@
 //!
 //! - **time to first contact**: `opened` → first `first_contact`.
 //! - **time to the right place**: `opened` → first `accepted` by a service that covers the case's
-//!   need. With a [`Directory`](crate::Directory) in the options, a service covers the need when
+//!   need and that was not undone later: a `bounced` event undoes the latest acceptance still
+//!   standing by its organisation (by any organisation when it names none). With a [`Directory`](crate::Directory) in the options, a service covers the need when
 //!   it is in the directory, offers the case's need and serves the case's kern (when the kern is
 //!   in the directory). Without a directory, any `accepted` whose need is absent or related to
 //!   the case's need (equal, within, or containing it) counts.
-//! - **handoffs**: number of `referred`; **bounces**: `rejected` plus `no_response`;
+//! - **handoffs**: number of `referred`; **bounces**: `rejected` plus `no_response` plus
+//!   `bounced`;
 //!   **loops**: `referred` to an organisation already referred to earlier in the case.
 //! - **organisations touched**: distinct organisations named on any event of the case.
 //! - **escalations**: number of `escalated`; **resolved**: any `resolved`.
@@ -52,18 +54,19 @@ pub struct CaseMetrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need: Option<Arc<str>>,
     /// The organisation the case ended up with: the one of the right-place acceptance, else the
-    /// last acceptance, else the first referral.
+    /// last acceptance still standing (not bounced), else the first referral.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation: Option<Arc<str>>,
     /// When the case was opened.
     pub opened: DateTime<Utc>,
     /// Seconds from `opened` to the first `first_contact`; `None`: still open.
     pub first_contact_secs: Option<i64>,
-    /// Seconds from `opened` to the first acceptance by a covering service; `None`: still open.
+    /// Seconds from `opened` to the first acceptance by a covering service that was not
+    /// bounced later; `None`: still open.
     pub right_place_secs: Option<i64>,
     /// Number of referrals.
     pub handoffs: u32,
-    /// Rejections plus no-responses.
+    /// Rejections plus no-responses plus bounced acceptances.
     pub bounces: u32,
     /// Referrals back to an organisation already referred to.
     pub loops: u32,
@@ -109,6 +112,16 @@ pub(crate) struct ProblemSink {
     pub waits: Vec<(u32, Option<i64>)>,
 }
 
+/// An acceptance seen in a case: when, by whom, whether its service covers the need, and whether
+/// a later `bounced` undid it.
+#[derive(Debug, Clone, Copy)]
+struct Acceptance {
+    at: i64,
+    org: u32,
+    covers: bool,
+    undone: bool,
+}
+
 /// Caches shared by all cases of one log.
 pub(crate) struct Ctx<'a> {
     pub log: &'a EventLog,
@@ -130,6 +143,7 @@ pub(crate) struct Ctx<'a> {
     scratch_refs: Vec<u32>,
     scratch_pending: Vec<(u32, i64)>,
     scratch_clock: Vec<(i64, Activity)>,
+    scratch_accepts: Vec<Acceptance>,
     /// Extra organisation ids found through the directory and not in the log.
     pub extra_orgs: Vec<Arc<str>>,
 }
@@ -189,6 +203,7 @@ impl<'a> Ctx<'a> {
             scratch_refs: Vec::new(),
             scratch_pending: Vec::new(),
             scratch_clock: Vec::new(),
+            scratch_accepts: Vec::new(),
             extra_orgs,
         }
     }
@@ -282,13 +297,13 @@ impl<'a> Ctx<'a> {
         let mut orgs = std::mem::take(&mut self.scratch_orgs);
         let mut refs = std::mem::take(&mut self.scratch_refs);
         let mut pending = std::mem::take(&mut self.scratch_pending);
+        let mut accepts = std::mem::take(&mut self.scratch_accepts);
+        accepts.clear();
         orgs.clear();
         refs.clear();
         pending.clear();
         let mut last_closed: Option<i64> = None;
-        let mut last_accept_org = NONE;
         let mut first_ref_org = NONE;
-        let mut right_org = NONE;
         let mut has_clock_events = false;
         for &e in evs {
             let e = e as usize;
@@ -324,13 +339,14 @@ impl<'a> Ctx<'a> {
                 }
                 a @ (Activity::Accepted | Activity::Rejected | Activity::NoResponse) => {
                     if a == Activity::Accepted {
-                        last_accept_org = org;
-                        if m.right_place.is_none()
-                            && self.covers(log.ev_service[e], log.ev_need[e], info.need, info.kern)
-                        {
-                            m.right_place = Some(at - opened_at);
-                            right_org = org;
-                        }
+                        let covers =
+                            self.covers(log.ev_service[e], log.ev_need[e], info.need, info.kern);
+                        accepts.push(Acceptance {
+                            at,
+                            org,
+                            covers,
+                            undone: false,
+                        });
                     } else {
                         m.bounces += 1;
                         if a == Activity::Rejected {
@@ -347,6 +363,16 @@ impl<'a> Ctx<'a> {
                     if let Some(p) = pending.iter().position(|p| p.0 == org) {
                         let (o, since) = pending.swap_remove(p);
                         sink.waits.push((o, Some(at - since)));
+                    }
+                }
+                Activity::Bounced => {
+                    m.bounces += 1;
+                    if let Some(a) = accepts
+                        .iter_mut()
+                        .rev()
+                        .find(|a| !a.undone && (org == NONE || a.org == org))
+                    {
+                        a.undone = true;
                     }
                 }
                 Activity::Escalated => m.escalations += 1,
@@ -372,6 +398,11 @@ impl<'a> Ctx<'a> {
             sink.waits.push((o, None));
         }
         m.organisations = orgs.len() as u32;
+        let standing = || accepts.iter().filter(|a| !a.undone);
+        let right = standing().find(|a| a.covers);
+        m.right_place = right.map(|a| a.at - opened_at);
+        let right_org = right.map_or(NONE, |a| a.org);
+        let last_accept_org = standing().last().map_or(NONE, |a| a.org);
         m.organisation = if right_org != NONE {
             right_org
         } else if last_accept_org != NONE {
@@ -410,6 +441,7 @@ impl<'a> Ctx<'a> {
         self.scratch_orgs = orgs;
         self.scratch_refs = refs;
         self.scratch_pending = pending;
+        self.scratch_accepts = accepts;
         m
     }
 

@@ -23,12 +23,14 @@
 //!
 //! The pieces: [`ingest`] (reading, row accounting), [`metrics`] (per-case definitions),
 //! [`clocks`] (legal terms), [`time`] (Europe/Amsterdam days, holidays, Algemene
-//! termijnenwet), [`sketch`] (quantiles with an error bound), [`table`] (dimensions, cells,
+//! termijnenwet), [`durations`] (exact quantiles), [`sketch`] (quantiles with an error bound, past
+//! a size), [`table`] (dimensions, cells,
 //! published tables), [`state`] (mergeable aggregates), [`disclosure`] (the disclosure switch), [`compare`](mod@compare) (bootstrap).
 
 pub mod clocks;
 pub mod compare;
 pub mod disclosure;
+pub mod durations;
 mod error;
 pub mod ingest;
 pub mod metrics;
@@ -41,13 +43,14 @@ pub mod time;
 pub use clocks::{ClockKind, ClockResult, ClockStatus, ClockTerms, LegalConfig};
 pub use compare::{compare, compare_metric, CompareOptions, Comparison, Metric, Selection};
 pub use disclosure::{Disclosure, DisclosureMode};
-pub use error::EvalError;
+pub use error::{EvalError, StateError};
 pub use ingest::{
     ingest_csv, ingest_csv_str, ingest_events, ingest_jsonl, ingest_jsonl_str, EventFields,
     EventLog, EventLogBuilder, Ingested, RejectReason, RejectedRow, Timestamp, MAX_RECORD_BYTES,
 };
 pub use metrics::CaseMetrics;
 pub use options::EvalOptions;
+pub use durations::Durations;
 pub use sketch::Sketch;
 pub use state::{EvalState, Summary};
 pub use table::{Cell, Dim, Figures, Problems, Suppression, Table};
