@@ -448,3 +448,64 @@ fn durations_merge_in_any_order() {
     assert_eq!(ab.values(), Some(&[1, 3, 7, 8, 9][..]));
     assert_eq!(ab.median(), Some(7.0));
 }
+
+// --- municipality and region from the kern ------------------------------------------------
+
+/// A log that names only kernen groups by municipality and region through the directory; a
+/// municipality stated in the log wins over the directory's.
+#[test]
+fn municipality_and_region_come_from_the_kern_through_the_directory() {
+    let log = rows(&[
+        "c1,2026-03-02T09:00:00+01:00,opened,,,hoofddorp,zorg.wmo",
+        "c2,2026-03-02T10:00:00+01:00,opened,,,nieuw-vennep,zorg.wmo",
+        "c3,2026-03-02T11:00:00+01:00,opened,,,zandvoort,zorg.wmo",
+        "c4,2026-03-02T12:00:00+01:00,opened,,,atlantis,zorg.wmo",
+    ]);
+    let ing = evaluation::ingest_csv_str(&csv(&log)).unwrap();
+    let mut opts = raw(vec![Dim::Municipality]);
+    opts.directory = Some(dls_core::pilot::directory());
+    let ev = evaluation::evaluate(&ing.log, &opts);
+    let cells: Vec<(Option<&str>, u64)> = ev
+        .summary
+        .aggregates
+        .rows
+        .iter()
+        .map(|r| (r.key[0].as_deref(), r.figures.as_ref().unwrap().cases))
+        .collect();
+    let zandvoort = dls_core::pilot::directory()
+        .areas()
+        .kern("zandvoort")
+        .unwrap()
+        .municipality
+        .to_string();
+    let mut want = vec![(None, 1), (Some("GM0394"), 2), (Some(zandvoort.as_str()), 1)];
+    want.sort();
+    assert_eq!(cells, want);
+    assert_eq!(ev.per_case[0].municipality.as_deref(), Some("GM0394"));
+    assert_eq!(ev.per_case[0].region.as_deref(), Some("zuid-kennemerland"));
+
+    opts.group_by = vec![Dim::Region];
+    let ev = evaluation::evaluate(&ing.log, &opts);
+    let regions: Vec<(Option<&str>, u64)> = ev
+        .summary
+        .aggregates
+        .rows
+        .iter()
+        .map(|r| (r.key[0].as_deref(), r.figures.as_ref().unwrap().cases))
+        .collect();
+    assert_eq!(regions, vec![(None, 1), (Some("zuid-kennemerland"), 3)]);
+
+    // Without a directory nothing is guessed.
+    let ev = evaluation::evaluate(&ing.log, &raw(vec![Dim::Municipality]));
+    assert_eq!(ev.summary.aggregates.rows.len(), 1);
+    assert_eq!(ev.summary.aggregates.rows[0].key, vec![None]);
+
+    // Stated in the log: the log's value.
+    let stated = "case_id,timestamp,activity,kern,municipality\n\
+                  c1,2026-03-02T09:00:00+01:00,opened,hoofddorp,GM0392\n";
+    let ing = evaluation::ingest_csv_str(stated).unwrap();
+    let mut opts = raw(vec![Dim::Municipality]);
+    opts.directory = Some(dls_core::pilot::directory());
+    let ev = evaluation::evaluate(&ing.log, &opts);
+    assert_eq!(ev.summary.aggregates.rows[0].key, vec![Some("GM0392".to_string())]);
+}

@@ -8,8 +8,8 @@ use crate::records::{CaseRecord, EvaluationRecord};
 
 /// The embedded pilot's sample cases.
 #[uniffi::export]
-pub fn pilot_cases() -> Vec<CaseRecord> {
-    pilot::cases().iter().map(CaseRecord::from).collect()
+pub fn pilot_cases() -> Result<Vec<CaseRecord>, DlsError> {
+    guard(|| Ok(pilot::cases().iter().map(CaseRecord::from).collect()))
 }
 
 /// The embedded pilot's event timelines (CSV).

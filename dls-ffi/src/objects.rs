@@ -45,9 +45,11 @@ impl Directory {
 
     /// The embedded Haarlemmermeer pilot directory.
     #[uniffi::constructor]
-    pub fn pilot() -> Arc<Self> {
-        Arc::new(Directory {
-            inner: pilot::directory(),
+    pub fn pilot() -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            Ok(Arc::new(Directory {
+                inner: pilot::directory(),
+            }))
         })
     }
 
@@ -101,9 +103,11 @@ impl RuleSet {
 
     /// The embedded Haarlemmermeer pilot rule set (national, regional and municipal layers).
     #[uniffi::constructor]
-    pub fn pilot() -> Arc<Self> {
-        Arc::new(RuleSet {
-            inner: pilot::rules(),
+    pub fn pilot() -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            Ok(Arc::new(RuleSet {
+                inner: pilot::rules(),
+            }))
         })
     }
 
@@ -153,9 +157,11 @@ pub struct Router {
 impl Router {
     /// Compiles a router from a validated rule set.
     #[uniffi::constructor]
-    pub fn new(rules: Arc<RuleSet>) -> Arc<Self> {
-        Arc::new(Router {
-            inner: routing::Router::new(&rules.inner),
+    pub fn new(rules: Arc<RuleSet>) -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            Ok(Arc::new(Router {
+                inner: routing::Router::new(&rules.inner),
+            }))
         })
     }
 

@@ -146,6 +146,24 @@ pub(crate) struct Ctx<'a> {
     scratch_accepts: Vec<Acceptance>,
     /// Extra organisation ids found through the directory and not in the log.
     pub extra_orgs: Vec<Arc<str>>,
+    /// Log kern id → the municipality label id the directory places it in (`NONE`: unknown).
+    kern_municipality: Vec<u32>,
+    /// Log kern id → the region label id of that municipality (the first in id order).
+    kern_region: Vec<u32>,
+    /// Municipality and region labels found through the directory and not in the log.
+    extra_labels: Vec<Arc<str>>,
+}
+
+/// The id of label `s`: the log's, else an extra one after the log's labels.
+fn label_id(log: &EventLog, extra: &mut Vec<Arc<str>>, s: &str) -> u32 {
+    if let Some(i) = log.labels.get(s) {
+        return i;
+    }
+    let k = extra.iter().position(|x| &**x == s).unwrap_or_else(|| {
+        extra.push(Arc::from(s));
+        extra.len() - 1
+    });
+    (log.labels.len() + k) as u32
 }
 
 impl<'a> Ctx<'a> {
@@ -158,6 +176,36 @@ impl<'a> Ctx<'a> {
             .map(|n| n.as_ref().map(|n| Arc::from(n.domain())))
             .collect();
         let mut extra_orgs = Vec::new();
+        let mut extra_labels = Vec::new();
+        let mut kern_municipality = Vec::new();
+        let mut kern_region = Vec::new();
+        if let Some(d) = &opts.directory {
+            let areas = d.areas();
+            for i in 0..log.kernen.len() as u32 {
+                let place = log
+                    .kernen
+                    .value(i)
+                    .and_then(|k| areas.kern_index(k))
+                    .map(|k| {
+                        let m = areas.municipality_of_kern(k);
+                        let region = areas
+                            .regions_of_municipality(m)
+                            .iter()
+                            .map(|&r| areas.regions()[r].id.as_str())
+                            .min();
+                        (areas.municipalities()[m].code.as_str(), region)
+                    });
+                let (m, r) = match place {
+                    Some((m, r)) => (
+                        label_id(log, &mut extra_labels, m),
+                        r.map_or(NONE, |r| label_id(log, &mut extra_labels, r)),
+                    ),
+                    None => (NONE, NONE),
+                };
+                kern_municipality.push(m);
+                kern_region.push(r);
+            }
+        }
         let (dir_service, dir_kern, service_org) = match &opts.directory {
             Some(d) => {
                 let mut service_org = Vec::new();
@@ -205,7 +253,50 @@ impl<'a> Ctx<'a> {
             scratch_clock: Vec::new(),
             scratch_accepts: Vec::new(),
             extra_orgs,
+            kern_municipality,
+            kern_region,
+            extra_labels,
         }
+    }
+
+    /// A label (municipality, region, phase, domain) by id: the log's or one found through the
+    /// directory.
+    pub(crate) fn label(&self, id: u32) -> Option<Arc<str>> {
+        if id == NONE {
+            return None;
+        }
+        match self.log.labels.value(id) {
+            Some(s) => Some(s.clone()),
+            None => self
+                .extra_labels
+                .get(id as usize - self.log.labels.len())
+                .cloned(),
+        }
+    }
+
+    /// The municipality of case `c`: stated in the log, else the directory's for its kern.
+    pub(crate) fn municipality_of(&self, c: usize) -> u32 {
+        let info = &self.log.cases[c];
+        if info.municipality != NONE || info.kern == NONE {
+            return info.municipality;
+        }
+        self.kern_municipality
+            .get(info.kern as usize)
+            .copied()
+            .unwrap_or(NONE)
+    }
+
+    /// The region of case `c`: stated in the log, else the directory's for its kern's
+    /// municipality (the first region in id order when it lies in several).
+    pub(crate) fn region_of(&self, c: usize) -> u32 {
+        let info = &self.log.cases[c];
+        if info.region != NONE || info.kern == NONE {
+            return info.region;
+        }
+        self.kern_region
+            .get(info.kern as usize)
+            .copied()
+            .unwrap_or(NONE)
     }
 
     /// The name of an organisation id (log or directory-derived).
@@ -425,8 +516,8 @@ impl<'a> Ctx<'a> {
                 evs.iter()
                     .map(|&e| (log.ev_at[e as usize], log.ev_act[e as usize])),
             );
-            let muni = log.labels.value(info.municipality).map(|s| &**s);
-            let terms = self.opts.legal.terms(muni);
+            let muni = self.label(self.municipality_of(c));
+            let terms = self.opts.legal.terms(muni.as_deref());
             case_clocks(
                 &ce,
                 framework,
@@ -480,8 +571,8 @@ impl<'a> Ctx<'a> {
                 _ => unreachable!("case ids are validated when interned"),
             },
             kern: log.kernen.value(info.kern).cloned(),
-            municipality: label(info.municipality),
-            region: label(info.region),
+            municipality: self.label(self.municipality_of(m.case as usize)),
+            region: self.label(self.region_of(m.case as usize)),
             domain,
             phase: label(info.phase),
             need: log.needs.value(info.need).cloned(),

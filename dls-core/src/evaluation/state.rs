@@ -322,8 +322,8 @@ impl EvalState {
             for d in &dims {
                 key.push(match d {
                     Dim::Kern => info.kern,
-                    Dim::Municipality => info.municipality,
-                    Dim::Region => info.region,
+                    Dim::Municipality => ctx.municipality_of(c),
+                    Dim::Region => ctx.region_of(c),
                     Dim::Domain => {
                         if info.domain != NONE {
                             info.domain
@@ -346,12 +346,11 @@ impl EvalState {
                     }
                 });
             }
-            if track_kern && info.kern != NONE && info.municipality != NONE {
-                let m = kern_muni.entry(info.kern).or_insert(info.municipality);
-                if *m != info.municipality
-                    && log.labels.value(info.municipality) < log.labels.value(*m)
-                {
-                    *m = info.municipality;
+            let municipality = ctx.municipality_of(c);
+            if track_kern && info.kern != NONE && municipality != NONE {
+                let m = kern_muni.entry(info.kern).or_insert(municipality);
+                if *m != municipality && ctx.label(municipality) < ctx.label(*m) {
+                    *m = municipality;
                 }
             }
             match local.get_mut(&key[..]) {
@@ -385,8 +384,8 @@ impl EvalState {
             }
         }
         for (k, m) in kern_muni {
-            if let (Some(k), Some(m)) = (log.kernen.value(k), log.labels.value(m)) {
-                note_municipality(&mut self.kern_municipality, k, m);
+            if let (Some(k), Some(m)) = (log.kernen.value(k), ctx.label(m)) {
+                note_municipality(&mut self.kern_municipality, k, &m);
             }
         }
         let name = |o: u32| {
@@ -485,7 +484,8 @@ fn key_string(ctx: &Ctx<'_>, d: Dim, v: u32) -> Option<String> {
     let s = |x: Option<&Arc<str>>| x.map(|s| s.to_string());
     match d {
         Dim::Kern => s(log.kernen.value(v)),
-        Dim::Municipality | Dim::Region | Dim::Phase => s(log.labels.value(v)),
+        Dim::Municipality | Dim::Region => ctx.label(v).map(|s| s.to_string()),
+        Dim::Phase => s(log.labels.value(v)),
         Dim::Domain => {
             if v & (1 << 31) != 0 {
                 ctx.need_domain[(v & !(1 << 31)) as usize]
