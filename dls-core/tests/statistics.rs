@@ -66,7 +66,10 @@ fn check_cells(ev: &evaluation::Evaluation, dim: Dim) -> Result<usize, String> {
     }
     let mut checked = 0;
     for row in &ev.summary.aggregates.rows {
-        let f = row.figures.as_ref().ok_or("a raw table suppresses nothing")?;
+        let f = row
+            .figures
+            .as_ref()
+            .ok_or("a raw table suppresses nothing")?;
         let (fc, rp) = &by_key[&row.key[0]];
         for (d, vals) in [(&f.first_contact, fc), (&f.right_place, rp)] {
             for (got, q) in [(d.median_days, 0.5), (d.p90_days, 0.9)] {
@@ -174,7 +177,10 @@ fn sketch_error_against_exact_values() {
     }
     println!("sketch vs exact: {cases} cases, {cells} duration cells of >= 100 values, max relative error {worst:.5}");
     assert!(cells > 0);
-    assert!(worst <= evaluation::sketch::RELATIVE_ACCURACY + 1e-12, "{worst}");
+    assert!(
+        worst <= evaluation::sketch::RELATIVE_ACCURACY + 1e-12,
+        "{worst}"
+    );
 }
 
 #[test]
@@ -303,7 +309,8 @@ enum Mutation {
 fn mutation() -> impl Strategy<Value = Mutation> {
     let pos = any::<prop::sample::Index>();
     prop_oneof![
-        pos.clone().prop_map(|p| Mutation::Truncate(p.index(1 << 20))),
+        pos.clone()
+            .prop_map(|p| Mutation::Truncate(p.index(1 << 20))),
         (pos.clone(), 0u8..8).prop_map(|(p, b)| Mutation::FlipBit(p.index(1 << 20), b)),
         (
             pos.clone(),
@@ -384,16 +391,15 @@ fn crafted_states_are_typed_errors() {
         EvalState::from_json(&serde_json::to_vec(&v).unwrap())
     };
     let inconsistent = |r: Result<EvalState, StateError>| {
-        assert!(
-            matches!(r, Err(StateError::Inconsistent { .. })),
-            "{r:?}"
-        );
+        assert!(matches!(r, Err(StateError::Inconsistent { .. })), "{r:?}");
     };
     // A case count that would wrap when merged.
     inconsistent(edit(&|v| v["cases"] = serde_json::json!(u64::MAX)));
     inconsistent(edit(&|v| v["events"] = serde_json::json!(u64::MAX)));
     // A cell count that no longer adds up.
-    inconsistent(edit(&|v| v["cells"][0][1]["cases"] = serde_json::json!(u64::MAX)));
+    inconsistent(edit(&|v| {
+        v["cells"][0][1]["cases"] = serde_json::json!(u64::MAX)
+    }));
     // Unsorted durations.
     inconsistent(edit(&|v| {
         v["cells"][0][1]["first_contact"] = serde_json::json!({"exact": [5, 1]});
@@ -408,7 +414,11 @@ fn crafted_states_are_typed_errors() {
     assert!(matches!(far, Err(StateError::Malformed { .. })), "{far:?}");
     // Not JSON at all, truncated, or the wrong shape: where, never the input.
     let bytes = good.to_json();
-    for bad in [&bytes[..bytes.len() / 2], b"{\"group_by\": [\"111222333\"]}", b"\xff\xfe"] {
+    for bad in [
+        &bytes[..bytes.len() / 2],
+        b"{\"group_by\": [\"111222333\"]}",
+        b"\xff\xfe",
+    ] {
         let e = EvalState::from_json(bad).unwrap_err();
         assert!(matches!(e, StateError::Malformed { .. }), "{e:?}");
         assert!(!e.to_string().contains("111222333"), "{e}");
@@ -478,7 +488,11 @@ fn municipality_and_region_come_from_the_kern_through_the_directory() {
         .unwrap()
         .municipality
         .to_string();
-    let mut want = vec![(None, 1), (Some("GM0394"), 2), (Some(zandvoort.as_str()), 1)];
+    let mut want = vec![
+        (None, 1),
+        (Some("GM0394"), 2),
+        (Some(zandvoort.as_str()), 1),
+    ];
     want.sort();
     assert_eq!(cells, want);
     assert_eq!(ev.per_case[0].municipality.as_deref(), Some("GM0394"));
@@ -507,5 +521,8 @@ fn municipality_and_region_come_from_the_kern_through_the_directory() {
     let mut opts = raw(vec![Dim::Municipality]);
     opts.directory = Some(dls_core::pilot::directory());
     let ev = evaluation::evaluate(&ing.log, &opts);
-    assert_eq!(ev.summary.aggregates.rows[0].key, vec![Some("GM0392".to_string())]);
+    assert_eq!(
+        ev.summary.aggregates.rows[0].key,
+        vec![Some("GM0392".to_string())]
+    );
 }

@@ -20,6 +20,13 @@ pub struct Directory {
     inner: dls_core::Directory,
 }
 
+impl Directory {
+    /// The core directory.
+    pub(crate) fn core(&self) -> &dls_core::Directory {
+        &self.inner
+    }
+}
+
 #[uniffi::export]
 impl Directory {
     /// Parses and validates a directory from one text; `format` is `toml` or `json`, `file`

@@ -38,10 +38,10 @@ pub struct CaseMetrics {
     /// Kern, if stated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kern: Option<Arc<str>>,
-    /// Municipality (CBS code), if stated.
+    /// Municipality (CBS code): stated, else the directory's for the kern.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub municipality: Option<Arc<str>>,
-    /// Region, if stated.
+    /// Region: stated, else the directory's for the kern's municipality.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<Arc<str>>,
     /// Domain: stated, or the first segment of the need.

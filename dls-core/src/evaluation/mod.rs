@@ -43,6 +43,7 @@ pub mod time;
 pub use clocks::{ClockKind, ClockResult, ClockStatus, ClockTerms, LegalConfig};
 pub use compare::{compare, compare_metric, CompareOptions, Comparison, Metric, Selection};
 pub use disclosure::{Disclosure, DisclosureMode};
+pub use durations::Durations;
 pub use error::{EvalError, StateError};
 pub use ingest::{
     ingest_csv, ingest_csv_str, ingest_events, ingest_jsonl, ingest_jsonl_str, EventFields,
@@ -50,7 +51,6 @@ pub use ingest::{
 };
 pub use metrics::CaseMetrics;
 pub use options::EvalOptions;
-pub use durations::Durations;
 pub use sketch::Sketch;
 pub use state::{EvalState, Summary};
 pub use table::{Cell, Dim, Figures, Problems, Suppression, Table};

@@ -166,7 +166,10 @@ impl Cell {
         if !ended_plus_open(&self.first_contact, self.first_contact_open)
             || !ended_plus_open(&self.right_place, self.right_place_open)
         {
-            return Err(bad(part(), "ended plus open durations differ from its cases"));
+            return Err(bad(
+                part(),
+                "ended plus open durations differ from its cases",
+            ));
         }
         let per_case = [
             self.cases_bounced,
@@ -208,7 +211,10 @@ impl EvalState {
     pub fn validate(&self) -> Result<(), StateError> {
         let totals = || "totals".to_string();
         if self.events > MAX_STATE_COUNT || self.cases > self.events {
-            return Err(bad(totals(), "more cases than events, or more than 2^53 events"));
+            return Err(bad(
+                totals(),
+                "more cases than events, or more than 2^53 events",
+            ));
         }
         let mut dims = self.group_by.clone();
         dims.sort();

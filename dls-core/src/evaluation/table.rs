@@ -10,8 +10,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::clocks::ClockKind;
 use super::disclosure::Disclosure;
-use super::error::EvalError;
 use super::durations::Durations;
+use super::error::EvalError;
 use crate::events::wire_names;
 
 /// A dimension to group aggregates by.
@@ -22,9 +22,11 @@ use crate::events::wire_names;
 pub enum Dim {
     /// The case's kern.
     Kern,
-    /// The case's municipality.
+    /// The case's municipality: stated in the log, else (with a directory in the options) the
+    /// municipality of the case's kern.
     Municipality,
-    /// The case's region.
+    /// The case's region: stated in the log, else (with a directory) the region of the case's
+    /// kern's municipality (the first region id in order when it lies in several).
     Region,
     /// The case's domain (stated, or the first segment of its need).
     Domain,
