@@ -253,7 +253,6 @@ type ValueOf<T, V> = (&'static str, fn(&T) -> V);
 
 fn per_case_table(cases: &[evaluation::CaseMetrics]) -> Result<PyTable, Failure> {
     let m = || cases.iter();
-    let days = |s: Option<i64>| s.map(|s| s as f64 / 86_400.0);
     let texts: [TextOf<evaluation::CaseMetrics>; 7] = [
         ("kern", |m| &m.kern),
         ("municipality", |m| &m.municipality),
@@ -276,11 +275,11 @@ fn per_case_table(cases: &[evaluation::CaseMetrics]) -> Result<PyTable, Failure>
     cols.push(("opened", table::instant_column(opened)));
     cols.push((
         "first_contact_days",
-        table::numbers(m().map(|m| days(m.first_contact_secs))),
+        table::numbers(m().map(|m| m.first_contact_days())),
     ));
     cols.push((
         "right_place_days",
-        table::numbers(m().map(|m| days(m.right_place_secs))),
+        table::numbers(m().map(|m| m.right_place_days())),
     ));
     cols.push((
         "reached_right_place",

@@ -83,6 +83,22 @@ pub struct CaseMetrics {
     pub clocks: Vec<ClockResult>,
 }
 
+/// Seconds in a day: durations are published in days.
+pub const SECS_PER_DAY: f64 = 86_400.0;
+
+impl CaseMetrics {
+    /// [`first_contact_secs`](Self::first_contact_secs) in days (elapsed time / 86,400 s), the
+    /// unit of every published duration (`…_days` in every table and binding).
+    pub fn first_contact_days(&self) -> Option<f64> {
+        self.first_contact_secs.map(|s| s as f64 / SECS_PER_DAY)
+    }
+
+    /// [`right_place_secs`](Self::right_place_secs) in days.
+    pub fn right_place_days(&self) -> Option<f64> {
+        self.right_place_secs.map(|s| s as f64 / SECS_PER_DAY)
+    }
+}
+
 /// The metrics of one case in log ids, for aggregation.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CaseCore {
