@@ -20,7 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::sketch::Sketch;
+use super::sketch::{lerp, Sketch};
 
 /// A cell keeps every value up to this many; past it, a [`Sketch`] (8 MB of values per cell at
 /// most).
@@ -213,17 +213,6 @@ pub(crate) fn merge_sorted(a: &[i64], b: &[i64]) -> Vec<i64> {
     out.extend_from_slice(&a[i..]);
     out.extend_from_slice(&b[j..]);
     out
-}
-
-/// numpy's `_lerp`: `a + (b − a)·t`, computed from the nearer end so that `t = 1` gives `b`
-/// exactly.
-pub(crate) fn lerp(a: f64, b: f64, t: f64) -> f64 {
-    let d = b - a;
-    if t >= 0.5 {
-        b - d * (1.0 - t)
-    } else {
-        a + d * t
-    }
 }
 
 /// The `q`-quantile of sorted `values` by linear interpolation (numpy's default method).
