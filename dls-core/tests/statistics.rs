@@ -175,7 +175,7 @@ fn sketch_error_against_exact_values() {
             }
         }
     }
-    println!("sketch vs exact: {cases} cases, {cells} duration cells of >= 100 values, max relative error {worst:.5}");
+    println!("sketch vs exact: {cases} cases, {cells} duration cells of >= 100 values, max relative error {worst:.7}");
     assert!(cells > 0);
     assert!(
         worst <= evaluation::sketch::RELATIVE_ACCURACY + 1e-12,
