@@ -3,8 +3,9 @@
 //! - **time to first contact**: `opened` → first `first_contact`.
 //! - **time to the right place**: `opened` → first `accepted` by a service that covers the case's
 //!   need and that was not undone later: a `bounced` event undoes the latest acceptance still
-//!   standing by its organisation (by any organisation when it names none). With a [`Directory`](crate::Directory) in the options, a service covers the need when
-//!   it is in the directory, offers the case's need and serves the case's kern (when the kern is
+//!   standing by its organisation (by any organisation when it names none). With a
+//!   [`Directory`](crate::Directory) in the options, a service covers the need when it is in the
+//!   directory, offers the case's need and serves the case's kern (when the kern is
 //!   in the directory). Without a directory, any `accepted` whose need is absent or related to
 //!   the case's need (equal, within, or containing it) counts.
 //! - **handoffs**: number of `referred`; **bounces**: `rejected` plus `no_response` plus

@@ -156,14 +156,16 @@ class BindingTest {
             "c1,2026-03-07T09:00:00+01:00,referred,gemeente,,\n" +
             "c1,2026-03-12T09:00:00+01:00,accepted,gemeente,,zorg.wmo\n" +
             "c2,2026-03-02T09:00:00+01:00,opened,,zandvoort,zorg.wmo\n"
-        val ev = evaluateCsv(csv, listOf("municipality"), "raw", Directory.pilot())
-        assertEquals(ev.rowsRead, ev.rowsUsed)
-        val c1 = ev.perCase.first { it.case == "c1" }
+        // without a directory any acceptance for the need counts, and the log names no municipality
+        val plain = evaluateCsv(csv, listOf("municipality"), "raw")
+        assertEquals(plain.rowsRead, plain.rowsUsed)
+        val c1 = plain.perCase.first { it.case == "c1" }
         assertEquals(10.0, c1.rightPlaceDays)
         assertEquals(1u, c1.bounces)
-        assertEquals(listOf(listOf("GM0394"), listOf("GM0473")), ev.aggregates.map { it.key })
-        // without a directory the log names no municipality
-        assertEquals(listOf(listOf<String?>(null)), evaluateCsv(csv, listOf("municipality"), "raw").aggregates.map { it.key })
+        assertEquals(listOf(listOf<String?>(null)), plain.aggregates.map { it.key })
+        // with the directory the kernen place the cases in their municipalities
+        val placed = evaluateCsv(csv, listOf("municipality"), "raw", Directory.pilot())
+        assertEquals(listOf(listOf("GM0394"), listOf("GM0473")), placed.aggregates.map { it.key })
     }
 
     @Test
