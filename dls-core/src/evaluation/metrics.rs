@@ -510,7 +510,7 @@ impl<'a> Ctx<'a> {
         let right = standing().find(|a| a.covers);
         m.right_place = right.map(|a| a.at - opened_at);
         let right_org = right.map_or(NONE, |a| a.org);
-        let last_accept_org = standing().last().map_or(NONE, |a| a.org);
+        let last_accept_org = standing().next_back().map_or(NONE, |a| a.org);
         m.organisation = if right_org != NONE {
             right_org
         } else if last_accept_org != NONE {

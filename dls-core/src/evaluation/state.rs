@@ -1,7 +1,7 @@
 //! Mergeable evaluation state: aggregate cells per group and "frequent problems" counters.
 //!
 //! An [`EvalState`] holds sums, counts and the ended durations of each cell
-//! ([`Durations`](super::Durations): every value, sorted, so that quantiles are exact; a sketch
+//! ([`Durations`]: every value, sorted, so that quantiles are exact; a sketch
 //! only past [`EXACT_LIMIT`](super::durations::EXACT_LIMIT) values in one cell), so states of
 //! partitions merge by addition: merging in any order equals one pass over all data, provided
 //! each case lies wholly in one partition (partition event logs by case id, as Spark or Dask
