@@ -21,6 +21,12 @@
 //! assert!(ev.summary.aggregates.rows[0].figures.is_none());
 //! ```
 //!
+//! Units: every published duration is in days (elapsed seconds / 86,400, a fraction) and says
+//! so in its name (`first_contact_days`, `right_place_median_days`, `p90_days`, …) in every table
+//! and binding; the Rust per-case record keeps whole seconds as well (`first_contact_secs`, with
+//! [`CaseMetrics::first_contact_days`] for days). Medians and percentiles are exact, numpy's
+//! linear definition ([`durations`]).
+//!
 //! The pieces: [`ingest`] (reading, row accounting), [`metrics`] (per-case definitions),
 //! [`clocks`] (legal terms), [`time`] (Europe/Amsterdam days, holidays, Algemene
 //! termijnenwet), [`durations`] (exact quantiles), [`sketch`] (quantiles with an error bound, past
