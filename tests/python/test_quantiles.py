@@ -111,3 +111,20 @@ def test_crafted_state_bytes_are_bad_input():
     for bad in (data[: len(data) // 2], data.replace(b'"cases":', b'"cases":1', 1), b"\xff"):
         with pytest.raises(dls.BadInputError, match="evaluation state"):
             dls.EvaluationState.from_bytes(bad)
+
+
+def test_kern_only_log_groups_by_municipality_and_region_through_the_directory():
+    rows = [
+        {"case": "c1", "at": "2026-03-02T09:00:00+01:00", "activity": "opened", "kern": "hoofddorp"},
+        {"case": "c2", "at": "2026-03-02T10:00:00+01:00", "activity": "opened", "kern": "zandvoort"},
+    ]
+    d = dls.demo.haarlemmermeer().directory
+    by_muni = dls.evaluate(rows, by=["municipality"], directory=d, disclosure="raw")
+    assert [r["municipality"] for r in by_muni.aggregates(output="pyarrow").to_pylist()] == [
+        "GM0394", "GM0473"]
+    by_region = dls.evaluate(rows, by=["region"], directory=d, disclosure="raw")
+    assert [(r["region"], r["cases"]) for r in by_region.aggregates(output="pyarrow").to_pylist()] == [
+        ("zuid-kennemerland", 2)]
+    # Without a directory nothing is guessed.
+    plain = dls.evaluate(rows, by=["municipality"], disclosure="raw")
+    assert [r["municipality"] for r in plain.aggregates(output="pyarrow").to_pylist()] == [None]
