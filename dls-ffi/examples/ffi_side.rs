@@ -6,8 +6,8 @@ use std::time::Instant;
 use dls_ffi::{pilot_cases, Router, RuleSet};
 
 fn main() {
-    let router = Router::new(RuleSet::pilot());
-    let base = pilot_cases();
+    let router = Router::new(RuleSet::pilot().unwrap()).unwrap();
+    let base = pilot_cases().unwrap();
     let cases: Vec<_> = (0..200_000)
         .map(|i| {
             let mut c = base[i % base.len()].clone();

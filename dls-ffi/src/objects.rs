@@ -23,6 +23,13 @@ pub struct Directory {
     inner: dls_core::Directory,
 }
 
+impl Directory {
+    /// The core directory.
+    pub(crate) fn core(&self) -> &dls_core::Directory {
+        &self.inner
+    }
+}
+
 #[uniffi::export]
 impl Directory {
     /// Parses and validates a directory from one text; `format` is `toml` or `json`, `file`
@@ -58,9 +65,11 @@ impl Directory {
 
     /// The embedded Haarlemmermeer pilot directory.
     #[uniffi::constructor]
-    pub fn pilot() -> Arc<Self> {
-        Arc::new(Directory {
-            inner: pilot::directory(),
+    pub fn pilot() -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            Ok(Arc::new(Directory {
+                inner: pilot::directory(),
+            }))
         })
     }
 
@@ -125,9 +134,11 @@ impl RuleSet {
 
     /// The embedded Haarlemmermeer pilot rule set (national, regional and municipal layers).
     #[uniffi::constructor]
-    pub fn pilot() -> Arc<Self> {
-        Arc::new(RuleSet {
-            inner: pilot::rules(),
+    pub fn pilot() -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            Ok(Arc::new(RuleSet {
+                inner: pilot::rules(),
+            }))
         })
     }
 
@@ -185,9 +196,11 @@ impl Router {
 impl Router {
     /// Compiles a router from a validated rule set.
     #[uniffi::constructor]
-    pub fn new(rules: Arc<RuleSet>) -> Arc<Self> {
-        Arc::new(Router {
-            inner: routing::Router::new(&rules.inner),
+    pub fn new(rules: Arc<RuleSet>) -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            Ok(Arc::new(Router {
+                inner: routing::Router::new(&rules.inner),
+            }))
         })
     }
 

@@ -40,9 +40,15 @@ fn a_bad_field_of_a_case_record_is_named() {
 
 #[test]
 fn a_batch_keeps_the_order_and_reports_bad_cases_in_their_place() {
-    let router = Router::new(RuleSet::pilot());
+    let router = Router::new(RuleSet::pilot().unwrap()).unwrap();
     let mut cases = Vec::new();
-    for (i, c) in pilot_cases().into_iter().cycle().take(300).enumerate() {
+    for (i, c) in pilot_cases()
+        .unwrap()
+        .into_iter()
+        .cycle()
+        .take(300)
+        .enumerate()
+    {
         let mut c = c;
         c.id = format!("{}-{i}", c.id);
         match i % 7 {

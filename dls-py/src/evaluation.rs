@@ -33,6 +33,7 @@ impl From<EvalError> for Failure {
                 Failure::bad_input(e.to_string(), Some(&column))
             }
             EvalError::UnknownFormat { .. } => Failure::bad_input(e.to_string(), Some("events")),
+            EvalError::State(_) => Failure::bad_input(e.to_string(), Some("data")),
             _ => Failure::Evaluation(e.to_string()),
         }
     }
@@ -234,7 +235,6 @@ type ValueOf<T, V> = (&'static str, fn(&T) -> V);
 
 fn per_case_table(cases: &[evaluation::CaseMetrics]) -> Result<PyTable, Failure> {
     let m = || cases.iter();
-    let days = |s: Option<i64>| s.map(|s| s as f64 / 86_400.0);
     let texts: [TextOf<evaluation::CaseMetrics>; 7] = [
         ("kern", |m| &m.kern),
         ("municipality", |m| &m.municipality),
@@ -257,11 +257,11 @@ fn per_case_table(cases: &[evaluation::CaseMetrics]) -> Result<PyTable, Failure>
     cols.push(("opened", table::instant_column(opened)));
     cols.push((
         "first_contact_days",
-        table::numbers(m().map(|m| days(m.first_contact_secs))),
+        table::numbers(m().map(|m| m.first_contact_days())),
     ));
     cols.push((
         "right_place_days",
-        table::numbers(m().map(|m| days(m.right_place_secs))),
+        table::numbers(m().map(|m| m.right_place_days())),
     ));
     cols.push((
         "reached_right_place",
@@ -337,8 +337,10 @@ fn convert<'py>(
     tables(py)?.call_method1("convert", (t, py.None(), output))
 }
 
-/// The mergeable state of an evaluation: counts and quantile sketches per group. Merge the
-/// states of partitions (any order) and finish once; pickles, so it travels between workers.
+/// The mergeable state of an evaluation: counts and the ended durations per group (exact
+/// quantiles). Merge the states of partitions (any order) and finish once; pickles, so it
+/// travels between workers. Bytes read back are checked: a state that is not consistent is a
+/// `BadInputError`.
 #[pyclass(
     frozen,
     skip_from_py_object,
@@ -453,17 +455,14 @@ impl PyEvalState {
     /// The state as JSON bytes (what pickling uses).
     fn to_bytes(&self, py: Python<'_>) -> PyResult<Vec<u8>> {
         let s = self.inner.clone();
-        detached(py, move || {
-            serde_json::to_vec(&*s).map_err(|e| Failure::Internal(e.to_string()))
-        })
+        detached(py, move || Ok(s.to_json()))
     }
 
     /// A state from [`to_bytes`](Self::to_bytes).
     #[staticmethod]
     fn from_bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<Self> {
         detached(py, move || {
-            let s: EvalState = serde_json::from_slice(&data)
-                .map_err(|e| Failure::bad_input(format!("not an evaluation state: {e}"), None))?;
+            let s = EvalState::from_json(&data).map_err(EvalError::from)?;
             Ok(PyEvalState { inner: Arc::new(s) })
         })
     }

@@ -51,7 +51,9 @@ def test_reroute_outcomes_and_bad_arguments(pilot, router):
         router.reroute(c, "schuldhulp", outcome="ignored")
     with pytest.raises(dls.BadInputError, match="outcome"):
         router.reroute(c, {"activity": "rejected", "service": "schuldhulp"}, outcome="rejected")
-    with pytest.raises(dls.RoutingError, match="only a `rejected` or `no_response`"):
+    bounced = router.reroute(c, {"activity": "bounced", "service": "schuldhulp"})
+    assert bounced == router.reroute(c, "schuldhulp")
+    with pytest.raises(dls.RoutingError, match="only a `rejected`, `no_response` or `bounced`"):
         router.reroute(c, {"activity": "accepted", "service": "schuldhulp"})
     with pytest.raises(dls.RoutingError, match="names no service"):
         router.reroute(c, {"activity": "rejected"})

@@ -72,10 +72,9 @@ impl Metric {
 
     /// The value of one case: `None` for a duration still open.
     fn value(self, m: &CaseMetrics) -> Option<f64> {
-        let days = |s: Option<i64>| s.map(|s| s as f64 / 86_400.0);
         match self {
-            Metric::FirstContactDays => days(m.first_contact_secs),
-            Metric::RightPlaceDays => days(m.right_place_secs),
+            Metric::FirstContactDays => m.first_contact_days(),
+            Metric::RightPlaceDays => m.right_place_days(),
             Metric::ReachedRightPlace => Some(m.right_place_secs.is_some() as u8 as f64),
             Metric::Handoffs => Some(m.handoffs as f64),
             Metric::Bounces => Some(m.bounces as f64),

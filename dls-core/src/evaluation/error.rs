@@ -55,6 +55,13 @@ pub enum EvalError {
         /// The values the cases have, sorted.
         known: Vec<String>,
     },
+    /// Merging would count more events than a state may hold
+    /// ([`MAX_STATE_COUNT`](super::state::MAX_STATE_COUNT)).
+    #[error("merged evaluation state would count more than 2^53 events")]
+    StateTooLarge,
+    /// Stored state bytes that are not a valid state.
+    #[error(transparent)]
+    State(#[from] StateError),
 }
 
 /// At most 20 values, in backticks; `none` for none.
@@ -67,4 +74,30 @@ fn known_values(known: &[String]) -> String {
         out.push(format!("and {} more", known.len() - 20));
     }
     out.join(", ")
+}
+
+/// Why stored evaluation state bytes were refused (see
+/// [`EvalState::from_json`](super::EvalState::from_json)). No message repeats a value of the
+/// input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StateError {
+    /// Not JSON of the shape of a state (truncated, a wrong type, a missing field, …).
+    #[error("evaluation state: not a state at line {line}, column {column} ({kind})")]
+    Malformed {
+        /// Line of the input (1-based).
+        line: usize,
+        /// Column of the input (1-based).
+        column: usize,
+        /// What kind of problem: `syntax`, `data` or `end of input`.
+        kind: &'static str,
+    },
+    /// Well-formed, but its figures cannot come from any event log.
+    #[error("evaluation state: {part}: {problem}")]
+    Inconsistent {
+        /// Where: `cell 3`, `totals`, `problems`, `waits of organisation 2`, ….
+        part: String,
+        /// What does not hold.
+        problem: &'static str,
+    },
 }

@@ -141,8 +141,10 @@ pub enum RoutingError {
         /// The case the event or decision belongs to.
         other: CaseId,
     },
-    /// A re-route was asked with an event that is not a rejection or a no-response.
-    #[error("case `{case}`: only a `rejected` or `no_response` event re-routes, not `{activity}`")]
+    /// A re-route was asked with an event that is not a rejection, a no-response or a bounce.
+    #[error(
+        "case `{case}`: only a `rejected`, `no_response` or `bounced` event re-routes, not `{activity}`"
+    )]
     NotABounce {
         /// The case.
         case: CaseId,

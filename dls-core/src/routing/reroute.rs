@@ -54,7 +54,8 @@ impl Router {
         )
     }
 
-    /// The next decision after a service rejected the case or did not respond: the same case on
+    /// The next decision after a service rejected the case, did not respond, or undid its
+    /// acceptance (`bounced`): the same case on
     /// the same date as `previous`, with that service (and every service avoided before) no
     /// longer a candidate. Needs that went elsewhere keep their decision.
     pub fn reroute(
@@ -85,8 +86,9 @@ impl Router {
     }
 }
 
-/// What a bounce event says the citizen tried: its service, with a `rejected` event as
-/// [`TryOutcome::Rejected`] and a `no_response` event as [`TryOutcome::NoResponse`]. The one
+/// What a bounce event says the citizen tried: its service, with a `rejected` or `bounced`
+/// event (an acceptance undone later) as [`TryOutcome::Rejected`] and a `no_response` event as
+/// [`TryOutcome::NoResponse`]. The one
 /// reading of a re-route event, for [`Router::reroute`] and for bindings that take an event.
 ///
 /// Fails with [`RoutingError::NotABounce`] for any other activity and with
@@ -99,6 +101,8 @@ pub fn tried_after(
     let outcome = match activity {
         Activity::Rejected => TryOutcome::Rejected,
         Activity::NoResponse => TryOutcome::NoResponse,
+        // an acceptance the organisation undid later: for the next route, a refusal
+        Activity::Bounced => TryOutcome::Rejected,
         a => {
             return Err(RoutingError::NotABounce {
                 case: case.clone(),

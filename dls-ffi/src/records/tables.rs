@@ -75,11 +75,10 @@ pub struct CaseMetricsRecord {
 
 impl From<&CaseMetrics> for CaseMetricsRecord {
     fn from(m: &CaseMetrics) -> Self {
-        let days = |s: Option<i64>| s.map(|s| s as f64 / 86_400.0);
         CaseMetricsRecord {
             case: m.case.to_string(),
-            first_contact_days: days(m.first_contact_secs),
-            right_place_days: days(m.right_place_secs),
+            first_contact_days: m.first_contact_days(),
+            right_place_days: m.right_place_days(),
             reached_right_place: m.right_place_secs.is_some(),
             handoffs: m.handoffs,
             bounces: m.bounces,

@@ -181,7 +181,8 @@ _Disclosure = Union[str, Mapping[str, Any], None]
 
 @final
 class EvaluationState:
-    """The mergeable state of an evaluation: counts and quantile sketches per group."""
+    """The mergeable state of an evaluation: counts and the ended durations per group (exact
+    quantiles); bytes read back by `from_bytes` are checked (`BadInputError` when inconsistent)."""
 
     @staticmethod
     def from_events(

@@ -191,6 +191,27 @@ class BindingTest {
     }
 
     @Test
+    fun `a bounced acceptance is not the right place, and kernen group by municipality through the directory`() {
+        val csv = "case_id,timestamp,activity,organisation,kern,need\n" +
+            "c1,2026-03-02T09:00:00+01:00,opened,,hoofddorp,zorg.wmo\n" +
+            "c1,2026-03-04T09:00:00+01:00,accepted,wijkteam,,zorg.wmo\n" +
+            "c1,2026-03-06T09:00:00+01:00,bounced,wijkteam,,\n" +
+            "c1,2026-03-07T09:00:00+01:00,referred,gemeente,,\n" +
+            "c1,2026-03-12T09:00:00+01:00,accepted,gemeente,,zorg.wmo\n" +
+            "c2,2026-03-02T09:00:00+01:00,opened,,zandvoort,zorg.wmo\n"
+        // without a directory any acceptance for the need counts, and the log names no municipality
+        val plain = evaluateCsv(csv, listOf("municipality"), "raw")
+        assertEquals(plain.rowsRead, plain.rowsUsed)
+        val c1 = plain.perCase.first { it.case == "c1" }
+        assertEquals(10.0, c1.rightPlaceDays)
+        assertEquals(1u, c1.bounces)
+        assertEquals(listOf(listOf<String?>(null)), plain.aggregates.map { it.key })
+        // with the directory the kernen place the cases in their municipalities
+        val placed = evaluateCsv(csv, listOf("municipality"), "raw", Directory.pilot())
+        assertEquals(listOf(listOf("GM0394"), listOf("GM0473")), placed.aggregates.map { it.key })
+    }
+
+    @Test
     fun `routes 100000 cases from several threads exactly as from one`() {
         val base = pilotCases()
         val cases = (0 until 100_000).map { i -> base[i % base.size].let { it.copy(id = "${it.id}-$i") } }
