@@ -254,6 +254,10 @@ pub struct DirectoryData {
     /// Needs.
     #[serde(default, rename = "need", skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<NeedDef>,
+    /// The age bands reports group ages in; none declared: the five of
+    /// [`AgeBand::defaults`](crate::conditions::AgeBand::defaults).
+    #[serde(default, rename = "age_band", skip_serializing_if = "Vec::is_empty")]
+    pub age_bands: Vec<crate::conditions::AgeBand>,
     /// Organisations.
     #[serde(
         default,
@@ -281,10 +285,14 @@ impl DirectoryData {
             regions,
             domains,
             needs,
+            age_bands,
             organisations,
             services,
             origins,
         } = &mut d;
+        age_bands
+            .iter()
+            .for_each(|x| origins.record("age_band", &x.name, &f));
         municipalities
             .iter()
             .for_each(|x| origins.record("municipality", x.code.as_str(), &f));
@@ -322,6 +330,7 @@ impl DirectoryData {
         self.regions.extend(other.regions);
         self.domains.extend(other.domains);
         self.needs.extend(other.needs);
+        self.age_bands.extend(other.age_bands);
         self.organisations.extend(other.organisations);
         self.services.extend(other.services);
         for (k, v) in other.origins.0 {
@@ -375,6 +384,7 @@ impl Directory {
             regions,
             domains,
             needs,
+            age_bands,
             organisations,
             services,
             origins,
@@ -389,7 +399,15 @@ impl Directory {
             &file_of,
             &mut report,
         );
-        let taxonomy = Taxonomy::build(TaxonomyData { domains, needs }, &file_of, &mut report);
+        let taxonomy = Taxonomy::build(
+            TaxonomyData {
+                domains,
+                needs,
+                age_bands,
+            },
+            &file_of,
+            &mut report,
+        );
 
         let mut organisation_index = HashMap::new();
         for (i, o) in organisations.iter().enumerate() {
@@ -520,6 +538,7 @@ impl Directory {
             regions: a.regions.clone(),
             domains: t.domains.clone(),
             needs: t.needs.clone(),
+            age_bands: t.age_bands.clone(),
             organisations: self.0.organisations.clone(),
             services: self.0.services.clone(),
             origins: self.0.origins.clone(),

@@ -66,6 +66,10 @@ pub enum ProblemKind {
     ConflictingSetting,
     /// A list that must not be empty is empty.
     EmptyList,
+    /// A number outside the values its field can take (an age above 130, say).
+    OutOfRange,
+    /// A rule whose areas lie in different layers.
+    MixedLayers,
 }
 
 wire_names!(
@@ -91,6 +95,8 @@ wire_names!(
         InvalidOverride = "invalid_override",
         ConflictingSetting = "conflicting_setting",
         EmptyList = "empty_list",
+        OutOfRange = "out_of_range",
+        MixedLayers = "mixed_layers",
     ]
 );
 

@@ -47,6 +47,7 @@ pub use batch::{BatchError, ERROR_COLUMNS, ERROR_OUTCOME};
 pub use case::{parse_date, CaseRow, TriedRow};
 pub use decision::DecisionRow;
 
+use crate::attributes::AgeError;
 use crate::cases::CaseError;
 
 /// The columns of a case row, in order: the fields of [`CaseRow`].
@@ -54,7 +55,7 @@ pub const CASE_COLUMNS: &[&str] = &[
     "id",
     "kern",
     "needs",
-    "age_band",
+    "age",
     "household",
     "urgency",
     "framework",
@@ -129,6 +130,9 @@ pub enum RowErrorKind {
         /// The most accepted.
         max: i64,
     },
+    /// An age that is not a whole number of years from 0 to 130; the value is not repeated.
+    #[error("{0}")]
+    Age(AgeError),
     /// The fields are well-formed but the case breaks a case invariant (e.g. a need twice).
     #[error("{0}")]
     Case(CaseError),
@@ -143,6 +147,8 @@ impl RowErrorKind {
             RowErrorKind::Invalid { .. } => "invalid",
             RowErrorKind::Unknown { .. } => "unknown",
             RowErrorKind::OutOfRange { .. } => "out_of_range",
+            RowErrorKind::Age(AgeError::NotWhole) => "invalid",
+            RowErrorKind::Age(_) => "out_of_range",
             RowErrorKind::Case(_) => "case",
         }
     }
