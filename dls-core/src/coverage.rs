@@ -411,7 +411,7 @@ fn coverage_at(
     let mut decided: Option<(CoverageStatus, Option<usize>, Option<usize>)> = None;
     for &r in &rule_lists[n] {
         let cr = &rules.rules()[r];
-        if !areas.contains_kern(&cr.area, k)
+        if !areas.any_contains_kern(&cr.areas, k)
             || !cr.when.admits_age(age)
             || rules.overridden(r, k, options.date).is_some()
         {

@@ -326,7 +326,7 @@ impl Builder {
         self.rules.rules.push(Rule {
             id: rid.clone(),
             needs,
-            area,
+            areas: vec![area],
             when,
             target,
             priority,

@@ -1395,7 +1395,7 @@ fn reference(rules: &RuleSet, case: &Case, date: NaiveDate) -> Vec<RefDecision> 
             .in_routing_order()
             .filter(|r| {
                 r.needs.iter().any(|m| m.matches(&need.need))
-                    && areas.contains(&r.area, case.kern())
+                    && r.areas.iter().any(|a| areas.contains(a, case.kern()))
                     && r.valid.contains(date)
                     && rules.overridden_in(&r.id, case.kern(), date).is_none()
             })
