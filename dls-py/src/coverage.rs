@@ -1,5 +1,6 @@
 //! Coverage from Python: for every kern × leaf need × age band, where the rule set sends it,
-//! and where there is a gap (lacune) or an overlap. One row per kern × need × age band.
+//! and where there is a gap (lacune) or an overlap. One row per kern × need × age band, or per
+//! stretch of ages (`age_min`..=`age_max`) where the answer changes inside a band.
 
 use std::sync::Arc;
 
