@@ -197,12 +197,14 @@ fn compile_rule(
             "a rule needs at least one area",
         );
     }
+    // the field as a one-area rule is usually written
+    let field = if r.areas.len() == 1 { "area" } else { "areas" };
     for a in &r.areas {
         if !areas.knows(a) {
             area_known = false;
             report.error(
                 unknown_area_kind(a),
-                loc.clone().field("areas"),
+                loc.clone().field(field),
                 format!("unknown area `{a}`"),
             );
         }
