@@ -90,7 +90,7 @@ pub(crate) struct RouteArgs {
     /// The folder with the directory and rule files.
     pub dir: PathBuf,
     /// The cases: CSV with the columns id, kern, needs (`;` between needs, the first primary)
-    /// and optionally age_band, household, urgency, framework, signals, income_pct, opened,
+    /// and optionally age (whole years), household, urgency, framework, signals, income_pct, opened,
     /// tried (`service:outcome;…`), share_with_organisations.
     pub cases: PathBuf,
     /// Where to write the decisions: `.csv` or `.jsonl`.

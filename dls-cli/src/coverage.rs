@@ -3,7 +3,6 @@
 use std::io::Write as _;
 
 use anyhow::Context;
-use dls_core::conditions::Attribute as _;
 use dls_core::coverage::{analyse, CoverageFilter, CoverageOptions, CoverageRow, COVERAGE_COLUMNS};
 use dls_core::rows::parse_date;
 use dls_core::{MunicipalityCode, RuleSet};
@@ -22,7 +21,7 @@ fn filter(only: Only) -> CoverageFilter {
 }
 
 /// The fields of a row in the order of [`COVERAGE_COLUMNS`].
-fn record(r: &CoverageRow) -> [String; 13] {
+fn record(r: &CoverageRow) -> [String; 15] {
     let opt = |v: Option<&str>| v.unwrap_or_default().to_string();
     let list = |v: &[dls_core::OrganisationId]| {
         v.iter()
@@ -35,7 +34,9 @@ fn record(r: &CoverageRow) -> [String; 13] {
         r.kern_name.clone(),
         r.municipality.to_string(),
         r.need.to_string(),
-        r.age_band.name().to_string(),
+        r.age_band.clone(),
+        r.age_min.to_string(),
+        r.age_max.to_string(),
         r.status.as_str().to_string(),
         opt(r.service.as_ref().map(|s| s.as_str())),
         opt(r.organisation.as_ref().map(|s| s.as_str())),

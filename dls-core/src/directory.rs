@@ -282,6 +282,10 @@ pub struct DirectoryData {
     /// Needs.
     #[serde(default, rename = "need", skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<NeedDef>,
+    /// The age bands reports group ages in; none declared: the five of
+    /// [`AgeBand::defaults`](crate::conditions::AgeBand::defaults).
+    #[serde(default, rename = "age_band", skip_serializing_if = "Vec::is_empty")]
+    pub age_bands: Vec<crate::conditions::AgeBand>,
     /// Organisations.
     #[serde(
         default,
@@ -309,17 +313,22 @@ impl DirectoryData {
             regions,
             domains,
             needs,
+            age_bands,
             organisations,
             services,
             origins,
         } = &mut d;
         let ids = [
             (
-                "municipality",
-                municipalities
+                "age_band",
+                age_bands
                     .iter()
-                    .map(|x| x.code.as_str())
+                    .map(|x| x.name.as_str())
                     .collect::<Vec<_>>(),
+            ),
+            (
+                "municipality",
+                municipalities.iter().map(|x| x.code.as_str()).collect(),
             ),
             ("kern", kernen.iter().map(|x| x.id.as_str()).collect()),
             ("region", regions.iter().map(|x| x.id.as_str()).collect()),
@@ -350,6 +359,7 @@ impl DirectoryData {
         self.regions.extend(other.regions);
         self.domains.extend(other.domains);
         self.needs.extend(other.needs);
+        self.age_bands.extend(other.age_bands);
         self.organisations.extend(other.organisations);
         self.services.extend(other.services);
         for (k, v) in other.origins.0 {
@@ -403,6 +413,7 @@ impl Directory {
             regions,
             domains,
             needs,
+            age_bands,
             organisations,
             services,
             origins,
@@ -417,7 +428,15 @@ impl Directory {
             &file_of,
             &mut report,
         );
-        let taxonomy = Taxonomy::build(TaxonomyData { domains, needs }, &file_of, &mut report);
+        let taxonomy = Taxonomy::build(
+            TaxonomyData {
+                domains,
+                needs,
+                age_bands,
+            },
+            &file_of,
+            &mut report,
+        );
 
         let mut organisation_index = HashMap::new();
         for (i, o) in organisations.iter().enumerate() {
@@ -608,6 +627,7 @@ impl Directory {
             regions: a.regions.clone(),
             domains: t.domains.clone(),
             needs: t.needs.clone(),
+            age_bands: t.age_bands.clone(),
             organisations: self.0.organisations.clone(),
             services: self.0.services.clone(),
             origins: self.0.origins.clone(),

@@ -69,6 +69,10 @@ pub enum ProblemKind {
     /// A rule layer file beside the loaded ones was left out, though it has rules where the
     /// loaded rules apply.
     LayerLeftOut,
+    /// A number outside the values its field can take (an age above 130, say).
+    OutOfRange,
+    /// A rule whose areas lie in different layers.
+    MixedLayers,
 }
 
 wire_names!(
@@ -95,6 +99,8 @@ wire_names!(
         ConflictingSetting = "conflicting_setting",
         EmptyList = "empty_list",
         LayerLeftOut = "layer_left_out",
+        OutOfRange = "out_of_range",
+        MixedLayers = "mixed_layers",
     ]
 );
 

@@ -157,7 +157,8 @@ impl RuleSet {
     }
 
     /// Coverage on `date` (YYYY-MM-DD), for every kern or only those of `municipality` (CBS
-    /// code): one row per kern × leaf need × age band. `only`: `all`, `gaps`, `overlaps` or
+    /// code): one row per kern × leaf need × age band (or per stretch of ages, `ageMin` to
+    /// `ageMax`, where the answer changes inside a band). `only`: `all`, `gaps`, `overlaps` or
     /// `problems` (gaps and overlaps).
     #[uniffi::method(default(municipality = None, only = "all"))]
     pub fn coverage(

@@ -22,8 +22,14 @@ fn reason(c: &CaseRecord) -> String {
 fn a_bad_field_of_a_case_record_is_named() {
     let good = CaseRecord::from(&pilot::cases()[0]);
     let mut c = good.clone();
-    c.age_band = Some("elderly".into());
-    assert!(reason(&c).contains("field `age_band`"));
+    c.age = Some(131);
+    assert_eq!(reason(&c), "field `age`: age above 130 years");
+    let mut c = good.clone();
+    c.age = Some(-4);
+    assert!(reason(&c).contains("field `age`: age below 0"));
+    let mut c = good.clone();
+    c.household = Some("elderly".into());
+    assert!(reason(&c).contains("field `household`"));
     let mut c = good.clone();
     c.kern = "Hoofddorp centrum!".into();
     assert!(reason(&c).contains("field `kern`"));

@@ -46,6 +46,7 @@ pub(super) struct HotRule {
 
 #[derive(Debug, Clone)]
 pub(super) struct RuleMeta {
+    /// The rule's first area: its layer, and the area an out-of-area verdict names.
     pub(super) area: AreaRef,
     pub(super) target: crate::rules::Target,
     pub(super) priority: i32,
@@ -319,19 +320,24 @@ fn buckets(rules: &RuleSet, geo: &Geography, hot: &[HotRule]) -> (Vec<u32>, Vec<
                 all.push((b, rank[r], r as u32, kern));
             }
         };
-        match hot_area(areas, &rule.area) {
-            HotArea::National => push(n_munis + geo.n_groups, NONE),
-            HotArea::Region(ri) => {
-                for &g in &geo.groups_of_region[ri as usize] {
-                    push(n_munis + g as usize, NONE);
+        for area in &rule.areas {
+            match hot_area(areas, area) {
+                HotArea::National => push(n_munis + geo.n_groups, NONE),
+                HotArea::Region(ri) => {
+                    for &g in &geo.groups_of_region[ri as usize] {
+                        push(n_munis + g as usize, NONE);
+                    }
                 }
+                HotArea::Municipality(mi) => push(mi as usize, NONE),
+                HotArea::Kern(k) => push(geo.kern_municipality[k as usize] as usize, k),
+                HotArea::Nowhere => {}
             }
-            HotArea::Municipality(mi) => push(mi as usize, NONE),
-            HotArea::Kern(k) => push(geo.kern_municipality[k as usize] as usize, k),
-            HotArea::Nowhere => {}
         }
     }
-    all.sort_unstable_by_key(|&(b, rank, _, _)| (b, rank));
+    // (bucket, rank) first, as routing walks them; a rule whose areas meet in one bucket
+    // (two regions sharing a municipality) is entered there once
+    all.sort_unstable();
+    all.dedup();
     let n_buckets = (n_munis + geo.n_groups + 1) * n_needs;
     let mut offsets = vec![0u32; n_buckets + 1];
     for &(b, _, _, _) in &all {
@@ -416,7 +422,7 @@ impl Router {
                 .rules
                 .iter()
                 .map(|r| RuleMeta {
-                    area: r.area.clone(),
+                    area: r.areas.first().cloned().unwrap_or(AreaRef::National),
                     target: r.target.clone(),
                     priority: r.priority,
                 })

@@ -51,6 +51,7 @@ pub use case::{parse_date, CaseRow, TriedRow};
 pub use decision::DecisionRow;
 pub use text::{list_items, LIST_SEPARATOR};
 
+use crate::attributes::AgeError;
 use crate::cases::CaseError;
 
 /// The columns of a case row, in order: the fields of [`CaseRow`].
@@ -58,7 +59,7 @@ pub const CASE_COLUMNS: &[&str] = &[
     "id",
     "kern",
     "needs",
-    "age_band",
+    "age",
     "household",
     "urgency",
     "framework",
@@ -133,6 +134,9 @@ pub enum RowErrorKind {
         /// The most accepted.
         max: i64,
     },
+    /// An age that is not a whole number of years from 0 to 130; the value is not repeated.
+    #[error("{0}")]
+    Age(AgeError),
     /// The fields are well-formed but the case breaks a case invariant (e.g. a need twice).
     #[error("{0}")]
     Case(CaseError),
@@ -147,6 +151,8 @@ impl RowErrorKind {
             RowErrorKind::Invalid { .. } => "invalid",
             RowErrorKind::Unknown { .. } => "unknown",
             RowErrorKind::OutOfRange { .. } => "out_of_range",
+            RowErrorKind::Age(AgeError::NotWhole) => "invalid",
+            RowErrorKind::Age(_) => "out_of_range",
             RowErrorKind::Case(_) => "case",
         }
     }

@@ -22,18 +22,22 @@ impl<'a> CaseRow<'a> {
     /// consent flag are read here; every other field is checked by [`CaseRow::to_case`].
     pub fn from_text(field: impl Fn(&str) -> Option<&'a str>) -> Result<CaseRow<'a>, RowError> {
         let text = |name: &str| field(name).map(str::trim).filter(|s| !s.is_empty());
-        let income_pct = text("income_pct")
-            .map(|v| {
-                v.parse::<i64>().map_err(|_| RowError {
-                    field: "income_pct",
-                    kind: RowErrorKind::Invalid {
-                        expected: "whole number",
-                        value: clip(v),
-                        reason: "use digits only",
-                    },
+        let whole = |name: &'static str| {
+            text(name)
+                .map(|v| {
+                    v.parse::<i64>().map_err(|_| RowError {
+                        field: name,
+                        kind: RowErrorKind::Invalid {
+                            expected: "whole number",
+                            value: clip(v),
+                            reason: "use digits only",
+                        },
+                    })
                 })
-            })
-            .transpose()?;
+                .transpose()
+        };
+        let income_pct = whole("income_pct")?;
+        let age = whole("age")?;
         let opened = text("opened")
             .map(|d| parse_date("opened", d))
             .transpose()?;
@@ -54,7 +58,7 @@ impl<'a> CaseRow<'a> {
             id: text("id").unwrap_or(""),
             kern: text("kern").unwrap_or(""),
             needs: text("needs").map(list_items).unwrap_or_default(),
-            age_band: text("age_band"),
+            age,
             household: text("household"),
             urgency: text("urgency"),
             framework: text("framework"),
@@ -86,8 +90,8 @@ mod tests {
             fields.insert("id", row.id.to_string());
             fields.insert("kern", row.kern.to_string());
             fields.insert("needs", row.needs.join(";"));
+            fields.insert("age", row.age.map(|v| v.to_string()).unwrap_or_default());
             for (k, v) in [
-                ("age_band", row.age_band),
                 ("household", row.household),
                 ("urgency", row.urgency),
                 ("framework", row.framework),

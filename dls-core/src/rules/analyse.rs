@@ -43,7 +43,7 @@ pub(crate) fn analyse_pairs(
         if !needs_overlap
             || !ra.valid.overlaps(&rb.valid)
             || !ra.when.overlaps(&rb.when)
-            || !areas.overlap(&ra.area, &rb.area)
+            || !areas.areas_overlap(&ra.areas, &rb.areas)
         {
             continue;
         }
@@ -53,7 +53,7 @@ pub(crate) fn analyse_pairs(
             (b, a)
         };
         let (r1, r2) = (&rules[first], &rules[second]);
-        let covers = areas.area_within(&r2.area, &r1.area)
+        let covers = areas.areas_within(&r2.areas, &r1.areas)
             && r2
                 .needs
                 .iter()
@@ -97,10 +97,12 @@ fn candidate_pairs(dir: &Directory, rules: &[CompiledRule]) -> Vec<(usize, usize
         domains.sort_unstable();
         domains.dedup();
         for d in domains {
-            buckets
-                .entry((r.layer, r.area.to_string(), d.to_string()))
-                .or_default()
-                .push(i);
+            for area in &r.areas {
+                buckets
+                    .entry((r.layer, area.to_string(), d.to_string()))
+                    .or_default()
+                    .push(i);
+            }
         }
     }
     let mut pairs: Vec<(usize, usize)> = Vec::new();

@@ -51,7 +51,7 @@ pub fn rule_files(folder: &Path) -> Result<Vec<PathBuf>, ParseError> {
 fn areas_of(data: &RuleSetData) -> BTreeSet<&AreaRef> {
     data.rules
         .iter()
-        .map(|r| &r.area)
+        .flat_map(|r| &r.areas)
         .chain(data.switch_off.iter().map(|s| &s.area))
         .chain(data.steunpilaar.iter().map(|s| &s.area))
         .chain(data.coordinator.iter().map(|s| &s.area))

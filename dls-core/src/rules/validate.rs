@@ -189,12 +189,36 @@ fn compile_rule(
             );
         }
     }
-    let area_known = areas.knows(&r.area);
-    if !area_known {
+    let mut area_known = !r.areas.is_empty();
+    if r.areas.is_empty() {
         report.error(
-            unknown_area_kind(&r.area),
-            loc.clone().field("area"),
-            format!("unknown area `{}`", r.area),
+            ProblemKind::EmptyList,
+            loc.clone().field("areas"),
+            "a rule needs at least one area",
+        );
+    }
+    // the field as a one-area rule is usually written
+    let field = if r.areas.len() == 1 { "area" } else { "areas" };
+    for a in &r.areas {
+        if !areas.knows(a) {
+            area_known = false;
+            report.error(
+                unknown_area_kind(a),
+                loc.clone().field(field),
+                format!("unknown area `{a}`"),
+            );
+        }
+    }
+    if let Some(other) = r.areas.iter().find(|a| a.layer() != r.layer()) {
+        report.error(
+            ProblemKind::MixedLayers,
+            loc.clone().field("areas"),
+            format!(
+                "areas `{}` and `{other}` lie in different layers ({} and {}): a rule's areas share one layer",
+                r.areas[0],
+                r.layer(),
+                other.layer()
+            ),
         );
     }
     check_validity(r.valid, &loc, report);
@@ -219,7 +243,7 @@ fn compile_rule(
     CompiledRule {
         index,
         layer: r.layer(),
-        area: r.area.clone(),
+        areas: r.areas.clone(),
         needs: r.needs.clone(),
         when,
         target,
@@ -256,17 +280,18 @@ fn check_steunpilaar_target(
         }
         v
     });
-    let uncovered = areas.kernen_in(&r.area).into_iter().find(|&k| !covered[k]);
-    if let Some(k) = uncovered {
-        report.error(
-            ProblemKind::TargetOutsideCoverage,
-            loc.clone().field("target"),
-            format!(
-                "no steunpilaar is named for kern `{}` inside `{}`",
-                areas.kernen()[k].id,
-                r.area
-            ),
-        );
+    for area in &r.areas {
+        let uncovered = areas.kernen_in(area).into_iter().find(|&k| !covered[k]);
+        if let Some(k) = uncovered {
+            report.error(
+                ProblemKind::TargetOutsideCoverage,
+                loc.clone().field("target"),
+                format!(
+                    "no steunpilaar is named for kern `{}` inside `{area}`",
+                    areas.kernen()[k].id,
+                ),
+            );
+        }
     }
 }
 
@@ -304,12 +329,14 @@ fn compile_service_target(
             },
         );
     }
-    if area_known && !dir.serves_area(s, &r.area) {
-        report.error(
-            ProblemKind::TargetOutsideCoverage,
-            loc.clone().field("target"),
-            format!("service `{id}` does not serve all of `{}`", r.area),
-        );
+    if area_known {
+        for area in r.areas.iter().filter(|a| !dir.serves_area(s, a)) {
+            report.error(
+                ProblemKind::TargetOutsideCoverage,
+                loc.clone().field("target"),
+                format!("service `{id}` does not serve all of `{area}`"),
+            );
+        }
     }
     if escalation {
         return CompiledTarget::Escalation(s);
@@ -346,12 +373,13 @@ fn compile_overrides(
 ) -> Vec<CompiledOverride> {
     let mut overrides = Vec::new();
     for r in &cx.data.rules {
-        if !r.replaces.is_empty() {
+        // a rule with several areas replaces inside each of them
+        for area in r.areas.iter().filter(|_| !r.replaces.is_empty()) {
             let source = OverrideSource {
                 by: &r.id,
                 kind: "rule",
                 layer: r.layer(),
-                area: &r.area,
+                area,
                 valid: r.valid,
                 targets: &r.replaces,
                 replaced: true,
@@ -426,11 +454,16 @@ fn add_overrides(
                 loc.clone(),
                 format!("rule `{t}` is in the {} layer: only a less specific rule can be overridden from the {layer} layer", target.layer),
             );
-        } else if !cx.dir.areas().area_within(area, &target.area) {
+        } else if !cx
+            .dir
+            .areas()
+            .areas_within(std::slice::from_ref(area), &target.areas)
+        {
+            let theirs: Vec<String> = target.areas.iter().map(|a| format!("`{a}`")).collect();
             report.error(
                 ProblemKind::InvalidOverride,
                 loc.clone(),
-                format!("`{area}` is not inside the area `{}` of rule `{t}`: an override acts inside its own area only", target.area),
+                format!("`{area}` is not inside the area {} of rule `{t}`: an override acts inside its own area only", theirs.join(", ")),
             );
         } else {
             overrides.push(CompiledOverride {
