@@ -105,11 +105,11 @@ agg = (
     per_case.group_by("kern", "month")
     .agg(
         pl.len().alias("cases"),
-        pl.col("ttfc").quantile(0.5, interpolation="lower").alias("ttfc_median"),
-        pl.col("ttfc").quantile(0.9, interpolation="lower").alias("ttfc_p90"),
+        pl.col("ttfc").quantile(0.5, interpolation="linear").alias("ttfc_median"),
+        pl.col("ttfc").quantile(0.9, interpolation="linear").alias("ttfc_p90"),
         pl.col("ttfc").null_count().alias("ttfc_open"),
-        pl.col("ttrp").quantile(0.5, interpolation="lower").alias("ttrp_median"),
-        pl.col("ttrp").quantile(0.9, interpolation="lower").alias("ttrp_p90"),
+        pl.col("ttrp").quantile(0.5, interpolation="linear").alias("ttrp_median"),
+        pl.col("ttrp").quantile(0.9, interpolation="linear").alias("ttrp_p90"),
         pl.col("ttrp").null_count().alias("ttrp_open"),
         pl.col("handoffs").sum(),
         pl.col("bounces").sum(),

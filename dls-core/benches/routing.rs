@@ -1,13 +1,14 @@
 //! Routing benchmarks (issue 3): needs routed per second on one core with and without trace,
-//! national against pilot scale, router build time, and a parallel batch for reference.
+//! national against pilot scale, router build time, a parallel batch for reference, and
+//! routing against the live capacity ledger (issue 14: within 1.5x of routing without it).
 //!
 //! Run: `cargo bench -p dls-core --bench routing`. Figures go to BENCHMARKS.md.
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use dls_core::routing::{RouteOptions, Router};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+use dls_core::routing::{CapacityLedger, RouteOptions, Router};
 use dls_core::synthetic;
 use dls_core::Case;
 
@@ -23,6 +24,18 @@ fn route_all(router: &Router, cases: &[Case], options: RouteOptions) -> usize {
     for c in cases {
         let date = c.opened().unwrap_or_default();
         if let Ok(d) = router.route_with(c, date, options) {
+            n += d.needs.len();
+        }
+    }
+    n
+}
+
+/// As [`route_all`], against a live capacity ledger that takes a place per routed need.
+fn route_all_reserving(router: &Router, cases: &[Case], ledger: &CapacityLedger) -> usize {
+    let mut n = 0;
+    for c in cases {
+        let date = c.opened().unwrap_or_default();
+        if let Ok(d) = router.route_reserving(c, date, RouteOptions::FAST, ledger) {
             n += d.needs.len();
         }
     }
@@ -59,6 +72,27 @@ fn routing(c: &mut Criterion) {
                 b.iter(|| black_box(route_all(router, cases, options)))
             });
         }
+    }
+    g.finish();
+
+    // the same cases against a fresh ledger each round (made outside the timing), interleaved
+    // with the plain walk so that the ratio holds under a varying load
+    let mut g = c.benchmark_group("route_ledger");
+    g.warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(20);
+    for (name, router, cases) in &sets {
+        g.throughput(Throughput::Elements(needs(cases)));
+        g.bench_with_input(BenchmarkId::new("snapshot", name), cases, |b, cases| {
+            b.iter(|| black_box(route_all(router, cases, RouteOptions::FAST)))
+        });
+        g.bench_with_input(BenchmarkId::new("ledger", name), cases, |b, cases| {
+            b.iter_batched(
+                || CapacityLedger::new(router),
+                |ledger| black_box(route_all_reserving(router, cases, &ledger)),
+                BatchSize::LargeInput,
+            )
+        });
     }
     g.finish();
 

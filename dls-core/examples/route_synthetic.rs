@@ -1,12 +1,13 @@
 //! Routes 10,000 synthetic cases on the national or the pilot-scale set, for profilers and
 //! instruction counts (see BENCHMARKS.md, "Routing"):
 //!
-//! `cargo run --release -p dls-core --example route_synthetic -- national 1 [trace]`
+//! `cargo run --release -p dls-core --example route_synthetic -- national 1 [trace|ledger]`
+//! (`ledger`: without trace, against a live capacity ledger that takes a place per need)
 //!
 //! The second argument is how many times to route the cases; 0 only builds the set, so a
 //! profile of that run can be subtracted.
 
-use dls_core::routing::{RouteOptions, Router};
+use dls_core::routing::{CapacityLedger, RouteOptions, Router};
 use dls_core::synthetic;
 
 fn main() {
@@ -17,7 +18,7 @@ fn main() {
     ) {
         (Some(s @ ("national" | "pilot")), Some(Ok(reps))) => (s, reps),
         _ => {
-            eprintln!("usage: route_synthetic national|pilot REPEATS [trace]");
+            eprintln!("usage: route_synthetic national|pilot REPEATS [trace|ledger]");
             std::process::exit(2);
         }
     };
@@ -32,12 +33,18 @@ fn main() {
         synthetic::pilot(1)
     };
     let router = Router::new(&rules);
+    let ledger =
+        (args.get(2).map(String::as_str) == Some("ledger")).then(|| CapacityLedger::new(&router));
     let cases = synthetic::cases(&directory, 10_000, 2);
     let mut needs = 0;
     for _ in 0..reps {
         for case in &cases {
             let date = case.opened().unwrap_or_default();
-            if let Ok(decision) = router.route_with(case, date, options) {
+            let routed = match &ledger {
+                Some(l) => router.route_reserving(case, date, options, l),
+                None => router.route_with(case, date, options),
+            };
+            if let Ok(decision) = routed {
                 needs += decision.needs.len();
             }
         }

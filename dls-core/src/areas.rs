@@ -443,6 +443,30 @@ impl Areas {
         }
     }
 
+    /// True when every area of `inner` lies within the areas of `outer` taken together: within
+    /// one of them, or with each of its kernen in one of them.
+    pub fn areas_within(&self, inner: &[AreaRef], outer: &[AreaRef]) -> bool {
+        inner.iter().all(|a| {
+            outer.iter().any(|b| self.area_within(a, b)) || {
+                let kernen = self.kernen_in(a);
+                !kernen.is_empty()
+                    && kernen
+                        .iter()
+                        .all(|&k| outer.iter().any(|b| self.contains_kern(b, k)))
+            }
+        })
+    }
+
+    /// True when some kern lies in an area of `a` and in an area of `b`.
+    pub fn areas_overlap(&self, a: &[AreaRef], b: &[AreaRef]) -> bool {
+        a.iter().any(|x| b.iter().any(|y| self.overlap(x, y)))
+    }
+
+    /// True when one of `areas` contains the kern with index `kern`.
+    pub(crate) fn any_contains_kern(&self, areas: &[AreaRef], kern: usize) -> bool {
+        areas.iter().any(|a| self.contains_kern(a, kern))
+    }
+
     /// True when some kern lies in both areas.
     pub fn overlap(&self, a: &AreaRef, b: &AreaRef) -> bool {
         if self.area_within(a, b) || self.area_within(b, a) {

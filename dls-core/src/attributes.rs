@@ -1,6 +1,7 @@
-//! The attribute vocabulary of a case: the enumerations conditions and eligibility test (age
-//! band, household type, urgency, legal framework, early signals), the names of the attributes,
-//! and [`CaseAttributes`], the values one case states.
+//! The attribute vocabulary of a case: the age in whole years ([`Age`]), the enumerations
+//! conditions and eligibility test (household type, urgency, legal framework, early signals),
+//! the names of the attributes, the age bands reports group ages in ([`AgeBand`]), and
+//! [`CaseAttributes`], the values one case states.
 //!
 //! A leaf module: [`cases`](crate::cases) and [`conditions`](crate::conditions) both build on it,
 //! so neither needs the other.
@@ -47,22 +48,6 @@ macro_rules! attribute_enum {
         wire_names!($name, $field, display, [$($variant = $text),+]);
     };
 }
-
-attribute_enum!(
-    /// Age band of the person the need concerns (ordered from young to old).
-    AgeBand, "age_band", [
-        /// 0 to 11 years.
-        Child = "child",
-        /// 12 to 17 years.
-        Youth = "youth",
-        /// 18 to 22 years (the Jeugdwet can extend up to 23).
-        YoungAdult = "young_adult",
-        /// 23 to 66 years.
-        Adult = "adult",
-        /// 67 years and older (state pension age).
-        Senior = "senior",
-    ]
-);
 
 attribute_enum!(
     /// Composition of the household.
@@ -128,12 +113,175 @@ attribute_enum!(
     ]
 );
 
+/// The oldest age accepted, in years.
+pub const MAX_AGE: u8 = 130;
+
+/// An age in whole years, 0 to [`MAX_AGE`]: what a case states about the person its needs
+/// concern (never a birth date), and what age conditions and age bands are written in.
+///
+/// Reading one from a file or a host checks the range; the error says what is wrong without
+/// repeating the value.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Age(u8);
+
+/// An age that is not a whole number of years from 0 to [`MAX_AGE`]. The messages name the
+/// problem, never the value (an age is personal data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum AgeError {
+    /// Below 0.
+    #[error("age below 0")]
+    Negative,
+    /// Above [`MAX_AGE`].
+    #[error("age above 130 years")]
+    TooOld,
+    /// A fraction, or not a number at all.
+    #[error("age is not a whole number of years")]
+    NotWhole,
+}
+
+impl Age {
+    /// The least age, 0.
+    pub const ZERO: Age = Age(0);
+    /// The greatest age, [`MAX_AGE`].
+    pub const MAX: Age = Age(MAX_AGE);
+
+    /// An age of `years`, checked to lie within 0 to [`MAX_AGE`].
+    pub fn new(years: i64) -> Result<Age, AgeError> {
+        match years {
+            ..0 => Err(AgeError::Negative),
+            0..=130 => Ok(Age(years as u8)),
+            _ => Err(AgeError::TooOld),
+        }
+    }
+
+    /// The age in years.
+    pub fn years(self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for Age {
+    type Error = AgeError;
+    fn try_from(years: i64) -> Result<Age, AgeError> {
+        Age::new(years)
+    }
+}
+
+impl From<Age> for u8 {
+    fn from(a: Age) -> u8 {
+        a.0
+    }
+}
+
+impl fmt::Display for Age {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl fmt::Debug for Age {
+    /// `Age(..)`: debug output of a case never shows the age itself.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Age(..)")
+    }
+}
+
+impl<'de> Deserialize<'de> for Age {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Age, D::Error> {
+        struct Years;
+        impl serde::de::Visitor<'_> for Years {
+            type Value = Age;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an age in whole years from 0 to 130")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Age, E> {
+                Age::new(v).map_err(E::custom)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Age, E> {
+                Age::new(i64::try_from(v).unwrap_or(i64::MAX)).map_err(E::custom)
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Age, E> {
+                Err(E::custom(AgeError::NotWhole))
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Age, E> {
+                Err(E::custom(AgeError::NotWhole))
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Age, E> {
+                Err(E::custom(AgeError::NotWhole))
+            }
+        }
+        d.deserialize_any(Years)
+    }
+}
+
+impl JsonSchema for Age {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Age".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Age in whole years.",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 130
+        })
+    }
+}
+
+/// A named group of ages for reports (coverage per age band, aggregates): `name` covers `min`
+/// to `max` years inclusive (`max` absent: every age from `min` up). Rules and eligibility are
+/// written in years ([`Age`]), never in bands.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgeBand {
+    /// The band's name, e.g. `senior`.
+    pub name: String,
+    /// The youngest age in the band.
+    pub min: Age,
+    /// The oldest age in the band (absent: no upper limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Age>,
+}
+
+impl AgeBand {
+    /// The youngest and oldest age in the band.
+    pub fn bounds(&self) -> (Age, Age) {
+        (self.min, self.max.unwrap_or(Age::MAX))
+    }
+
+    /// True when `age` lies in the band.
+    pub fn contains(&self, age: Age) -> bool {
+        let (lo, hi) = self.bounds();
+        lo <= age && age <= hi
+    }
+
+    /// The five bands used when a directory declares none: `child` 0–11, `youth` 12–17,
+    /// `young_adult` 18–22 (the Jeugdwet can extend to 23), `adult` 23–66 and `senior` 67 and
+    /// older (state pension age).
+    pub fn defaults() -> Vec<AgeBand> {
+        let band = |name: &str, min: u8, max: Option<u8>| AgeBand {
+            name: name.into(),
+            min: Age(min),
+            max: max.map(Age),
+        };
+        vec![
+            band("child", 0, Some(11)),
+            band("youth", 12, Some(17)),
+            band("young_adult", 18, Some(22)),
+            band("adult", 23, Some(66)),
+            band("senior", 67, None),
+        ]
+    }
+}
+
 /// The attribute that made a condition fail, for traces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AttributeName {
-    /// Age band.
-    AgeBand,
+    /// Age in whole years.
+    Age,
     /// Household type.
     Household,
     /// Urgency.
@@ -151,7 +299,7 @@ wire_names!(
     "attribute",
     display,
     [
-        AgeBand = "age_band",
+        Age = "age",
         Household = "household",
         Urgency = "urgency",
         Framework = "framework",
@@ -164,9 +312,9 @@ wire_names!(
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseAttributes {
-    /// Age band of the person the needs concern.
+    /// Age of the person the needs concern, in whole years (never a birth date).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub age_band: Option<AgeBand>,
+    pub age: Option<Age>,
     /// Household composition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub household: Option<HouseholdType>,
@@ -205,19 +353,63 @@ mod tests {
     use crate::ids::assert_wire_names;
 
     #[test]
+    fn ages_are_whole_years_from_0_to_130() {
+        assert_eq!(Age::new(0).map(Age::years), Ok(0));
+        assert_eq!(Age::new(130).map(Age::years), Ok(130));
+        assert_eq!(Age::new(-1), Err(AgeError::Negative));
+        assert_eq!(Age::new(131), Err(AgeError::TooOld));
+        let json = |t: &str| serde_json::from_str::<CaseAttributes>(t).map_err(|e| e.to_string());
+        assert_eq!(json(r#"{"age": 65}"#).unwrap().age, Some(Age(65)));
+        for (text, why) in [
+            (r#"{"age": -3}"#, "age below 0"),
+            (r#"{"age": 131}"#, "age above 130 years"),
+            (r#"{"age": 184467440737095516}"#, "age above 130 years"),
+            (r#"{"age": 47.5}"#, "age is not a whole number of years"),
+            (r#"{"age": "47"}"#, "age is not a whole number of years"),
+        ] {
+            let e = json(text).unwrap_err();
+            assert!(e.starts_with(why), "{text}: {e}");
+            // the value itself never appears in the message
+            assert!(
+                !e.contains("47") && !e.contains("131") && !e.contains("-3"),
+                "{e}"
+            );
+        }
+        let a = CaseAttributes {
+            age: Some(Age(47)),
+            ..Default::default()
+        };
+        assert!(!format!("{a:?}").contains("47"), "Debug hides the age");
+        let bands = AgeBand::defaults();
+        let names: Vec<&str> = (0..=130u8)
+            .map(|y| {
+                bands
+                    .iter()
+                    .find(|b| b.contains(Age(y)))
+                    .unwrap()
+                    .name
+                    .as_str()
+            })
+            .collect();
+        assert_eq!(
+            (names[11], names[12], names[66], names[67], names[130]),
+            ("child", "youth", "adult", "senior", "senior")
+        );
+    }
+
+    #[test]
     fn wire_names_agree_with_serde() {
         assert_wire_names!(
-            AgeBand,
             HouseholdType,
             Urgency,
             LegalFramework,
             Signal,
             AttributeName
         );
-        let e = "elderly".parse::<AgeBand>().unwrap_err();
+        let e = "crisis!".parse::<Urgency>().unwrap_err();
         assert_eq!(
             e.to_string(),
-            "invalid age_band: must be one of `child`, `youth`, `young_adult`, `adult`, `senior`"
+            "invalid urgency: must be one of `normal`, `urgent`, `crisis`"
         );
     }
 }

@@ -3,8 +3,16 @@
 //!
 //! This is DLS's first front: find the local gaps. For every kern × leaf need × age band it
 //! walks the rule set as routing would (layers, priorities, overrides, validity, eligibility
-//! on age band, capacity when the rule set counts it) with the other case attributes left open,
+//! on age, capacity when the rule set counts it) with the other case attributes left open,
 //! and it lists the organisations whose services could take the need there.
+//!
+//! Age bands are the reporting groups the directory declares (the five of
+//! [`AgeBand::defaults`](crate::conditions::AgeBand::defaults) when it declares none). Rules and
+//! eligibility speak in years, so within a band the answer can change with the age (a `65+`
+//! service inside `adult`, 23–66): such a band gets one row per stretch of ages that is routed
+//! alike, each with its `age_min` and `age_max`. Ages where the need does not apply (see
+//! [`crate::taxonomy::NeedDef::ages`]) are left out; a band none of whose ages apply has no
+//! row.
 //!
 //! - **Gap**: no rule leads to a provider — the steunpilaar catches it, a rule says
 //!   `not_covered` on purpose, or nobody at all.
@@ -13,8 +21,6 @@
 //!   Standing is the tier of the service's most specific area containing the kern — local (kern
 //!   or municipality), regional or national — so a national helpline behind a local service is
 //!   a fallback, not an overlap.
-//!
-//! Age bands a need does not apply to (see [`crate::taxonomy::NeedDef::ages`]) are left out.
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
@@ -23,7 +29,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::conditions::{AgeBand, Attribute};
+use crate::conditions::Age;
 use crate::directory::ServiceRole;
 use crate::ids::{KernId, MunicipalityCode, NeedCode, OrganisationId, RuleId, ServiceId};
 use crate::rules::{CapacityPolicy, CompiledTarget, RuleSet};
@@ -74,6 +80,8 @@ pub const COVERAGE_COLUMNS: &[&str] = &[
     "municipality",
     "need",
     "age_band",
+    "age_min",
+    "age_max",
     "status",
     "service",
     "organisation",
@@ -95,8 +103,13 @@ pub struct CoverageRow {
     pub municipality: MunicipalityCode,
     /// The leaf need.
     pub need: NeedCode,
-    /// The age band.
-    pub age_band: AgeBand,
+    /// The age band (a declared reporting group, see
+    /// [`Taxonomy::age_bands`](crate::taxonomy::Taxonomy::age_bands)).
+    pub age_band: String,
+    /// The youngest age of the stretch this row stands for.
+    pub age_min: Age,
+    /// The oldest age of the stretch this row stands for.
+    pub age_max: Age,
     /// Where it ends up.
     pub status: CoverageStatus,
     /// The service it reaches (provider, escalation body or steunpilaar), if any.
@@ -112,6 +125,24 @@ pub struct CoverageRow {
 }
 
 impl CoverageRow {
+    /// True when both rows end up alike: same status, service, organisation, rule, providers
+    /// and overlap.
+    fn same_outcome(&self, other: &CoverageRow) -> bool {
+        (
+            &self.status,
+            &self.service,
+            &self.rule,
+            &self.providers,
+            &self.overlap,
+        ) == (
+            &other.status,
+            &other.service,
+            &other.rule,
+            &other.providers,
+            &other.overlap,
+        )
+    }
+
     /// True when two or more organisations offer the need here at equal standing.
     pub fn is_overlap(&self) -> bool {
         self.overlap.len() >= 2
@@ -221,6 +252,36 @@ impl CoverageOptions {
     }
 }
 
+/// A municipality to analyse that has no kernen in the directory: the coverage would be empty.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no kernen of municipality `{code}` in the directory: it has {}", known.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "))]
+pub struct UnknownMunicipalityError {
+    /// The municipality asked for.
+    pub code: MunicipalityCode,
+    /// The municipalities that have kernen, sorted.
+    pub known: Vec<MunicipalityCode>,
+}
+
+impl CoverageOptions {
+    /// Checks that the municipality asked for (if any) has kernen in the rule set's directory,
+    /// so that an unknown code is an error naming the codes that exist, never an empty report.
+    pub fn check(&self, rules: &RuleSet) -> Result<(), UnknownMunicipalityError> {
+        let Some(code) = &self.municipality else {
+            return Ok(());
+        };
+        let kernen = rules.directory().areas().kernen();
+        if kernen.iter().any(|k| k.municipality == *code) {
+            return Ok(());
+        }
+        let known: std::collections::BTreeSet<&MunicipalityCode> =
+            kernen.iter().map(|k| &k.municipality).collect();
+        Err(UnknownMunicipalityError {
+            code: code.clone(),
+            known: known.into_iter().cloned().collect(),
+        })
+    }
+}
+
 /// The result of a coverage analysis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverageReport {
@@ -264,6 +325,37 @@ pub fn analyse(rules: &RuleSet, options: &CoverageOptions) -> CoverageReport {
                 .collect()
         })
         .collect();
+    // per leaf: the ages where some rule, service or the need's own ages begin or end; between
+    // two of them every age is routed alike, so one age stands for the whole stretch
+    let cuts: Vec<Vec<Age>> = leaves
+        .iter()
+        .enumerate()
+        .map(|(n, need)| {
+            let mut intervals = vec![dir.taxonomy().ages_of(need)];
+            for &r in &rule_lists[n] {
+                let cr = &rules.rules()[r];
+                intervals.push(cr.when.age_interval());
+                if let CompiledTarget::Service(s) | CompiledTarget::Escalation(s) = cr.target {
+                    intervals.push(dir.eligibility(s).age_interval());
+                }
+            }
+            intervals.extend(
+                service_lists[n]
+                    .iter()
+                    .map(|&s| dir.eligibility(s).age_interval()),
+            );
+            let mut cuts: Vec<Age> = intervals
+                .into_iter()
+                .flatten()
+                .flat_map(|(lo, hi)| [Some(lo), Age::new(i64::from(hi.years()) + 1).ok()])
+                .flatten()
+                .collect();
+            cuts.sort_unstable();
+            cuts.dedup();
+            cuts
+        })
+        .collect();
+    let bands = dir.taxonomy().age_bands();
     let counts = rules.capacity_policy() != CapacityPolicy::Ignore;
     let mut rows = Vec::new();
     for (k, kern) in areas.kernen().iter().enumerate() {
@@ -275,99 +367,155 @@ pub fn analyse(rules: &RuleSet, options: &CoverageOptions) -> CoverageReport {
             continue;
         }
         for (n, need) in leaves.iter().enumerate() {
-            for &band in AgeBand::ALL {
-                if !dir.taxonomy().applies_to(leaf_defs[n], band) {
-                    continue;
-                }
-                let mut decided: Option<(CoverageStatus, Option<usize>, Option<usize>)> = None;
-                for &r in &rule_lists[n] {
-                    let cr = &rules.rules()[r];
-                    if !areas.contains_kern(&cr.area, k)
-                        || !cr.when.admits_age_band(band)
-                        || rules.overridden(r, k, options.date).is_some()
-                    {
+            for band in bands {
+                let (lo, hi) = band.bounds();
+                let mut starts = vec![lo];
+                starts.extend(cuts[n].iter().copied().filter(|&c| lo < c && c <= hi));
+                let mut band_rows: Vec<CoverageRow> = Vec::new();
+                for (x, &from) in starts.iter().enumerate() {
+                    let to = starts.get(x + 1).map_or(hi, |&next| {
+                        Age::new(i64::from(next.years()) - 1).unwrap_or(hi)
+                    });
+                    if !dir.taxonomy().applies_to(need, from) {
                         continue;
                     }
-                    let usable = |s: usize| {
-                        let svc = &dir.services()[s];
-                        svc.valid.contains(options.date)
-                            && dir.eligibility(s).admits_age_band(band)
-                            && !(counts && svc.capacity.is_some_and(|c| c.is_full()))
+                    let row = coverage_at(
+                        rules,
+                        options,
+                        k,
+                        n,
+                        need,
+                        from,
+                        (&rule_lists, &service_lists),
+                        counts,
+                    );
+                    let row = CoverageRow {
+                        kern: kern.id.clone(),
+                        kern_name: kern.name.clone(),
+                        municipality: kern.municipality.clone(),
+                        age_band: band.name.clone(),
+                        age_min: from,
+                        age_max: to,
+                        ..row
                     };
-                    decided = match cr.target {
-                        CompiledTarget::NotCovered => {
-                            Some((CoverageStatus::NotCovered, None, Some(r)))
+                    match band_rows.last_mut() {
+                        Some(last)
+                            if last.age_max.years() + 1 == from.years()
+                                && last.same_outcome(&row) =>
+                        {
+                            last.age_max = to;
                         }
-                        CompiledTarget::Steunpilaar => Some((
-                            CoverageStatus::Steunpilaar,
-                            rules.steunpilaar_for(k),
-                            Some(r),
-                        )),
-                        CompiledTarget::Service(s) if usable(s) => {
-                            Some((CoverageStatus::Covered, Some(s), Some(r)))
-                        }
-                        CompiledTarget::Escalation(s) if usable(s) => {
-                            Some((CoverageStatus::Escalation, Some(s), Some(r)))
-                        }
-                        _ => None,
-                    };
-                    if decided.is_some() {
-                        break;
+                        _ => band_rows.push(row),
                     }
                 }
-                let (status, service, rule) =
-                    decided.unwrap_or_else(|| match rules.steunpilaar_for(k) {
-                        Some(s) => (CoverageStatus::Steunpilaar, Some(s), None),
-                        None => (CoverageStatus::Gap, None, None),
-                    });
-                let able: Vec<(u8, OrganisationId)> = service_lists[n]
-                    .iter()
-                    .filter(|&&s| dir.serves_kern(s, k) && dir.eligibility(s).admits_age_band(band))
-                    .map(|&s| {
-                        (
-                            tier(dir, s, k),
-                            dir.organisations()[dir.organisation_of(s)].id.clone(),
-                        )
-                    })
-                    .collect();
-                let mut providers: Vec<OrganisationId> =
-                    able.iter().map(|(_, o)| o.clone()).collect();
-                providers.sort();
-                providers.dedup();
-                let mut overlap = Vec::new();
-                for t in [2u8, 1, 0] {
-                    let mut at: Vec<OrganisationId> = able
-                        .iter()
-                        .filter(|(x, _)| *x == t)
-                        .map(|(_, o)| o.clone())
-                        .collect();
-                    at.sort();
-                    at.dedup();
-                    if at.len() >= 2 {
-                        overlap = at;
-                        break;
-                    }
-                }
-                rows.push(CoverageRow {
-                    kern: kern.id.clone(),
-                    kern_name: kern.name.clone(),
-                    municipality: kern.municipality.clone(),
-                    need: (*need).clone(),
-                    age_band: band,
-                    status,
-                    service: service.map(|s| dir.services()[s].id.clone()),
-                    organisation: service
-                        .map(|s| dir.organisations()[dir.organisation_of(s)].id.clone()),
-                    rule: rule.map(|r| rules.rule_id(r).clone()),
-                    providers,
-                    overlap,
-                });
+                rows.extend(band_rows);
             }
         }
     }
     CoverageReport {
         date: options.date,
         rows,
+    }
+}
+
+/// The rule and service lists per leaf need, in routing order.
+type Lists<'a> = (&'a [Vec<usize>], &'a [Vec<usize>]);
+
+/// Where leaf need `n` goes in kern `k` for a person of `age` (other attributes open): the
+/// outcome fields of a row, the kern and band fields left for the caller.
+#[allow(clippy::too_many_arguments)]
+fn coverage_at(
+    rules: &RuleSet,
+    options: &CoverageOptions,
+    k: usize,
+    n: usize,
+    need: &NeedCode,
+    age: Age,
+    (rule_lists, service_lists): Lists<'_>,
+    counts: bool,
+) -> CoverageRow {
+    let dir = rules.directory();
+    let areas = dir.areas();
+    let mut decided: Option<(CoverageStatus, Option<usize>, Option<usize>)> = None;
+    for &r in &rule_lists[n] {
+        let cr = &rules.rules()[r];
+        if !areas.any_contains_kern(&cr.areas, k)
+            || !cr.when.admits_age(age)
+            || rules.overridden(r, k, options.date).is_some()
+        {
+            continue;
+        }
+        let usable = |s: usize| {
+            let svc = &dir.services()[s];
+            svc.valid.contains(options.date)
+                && dir.eligibility(s).admits_age(age)
+                && !(counts && svc.capacity.is_some_and(|c| c.is_full()))
+        };
+        decided = match cr.target {
+            CompiledTarget::NotCovered => Some((CoverageStatus::NotCovered, None, Some(r))),
+            CompiledTarget::Steunpilaar => Some((
+                CoverageStatus::Steunpilaar,
+                rules.steunpilaar_for(k),
+                Some(r),
+            )),
+            CompiledTarget::Service(s) if usable(s) => {
+                Some((CoverageStatus::Covered, Some(s), Some(r)))
+            }
+            CompiledTarget::Escalation(s) if usable(s) => {
+                Some((CoverageStatus::Escalation, Some(s), Some(r)))
+            }
+            _ => None,
+        };
+        if decided.is_some() {
+            break;
+        }
+    }
+    let (status, service, rule) = decided.unwrap_or_else(|| match rules.steunpilaar_for(k) {
+        Some(s) => (CoverageStatus::Steunpilaar, Some(s), None),
+        None => (CoverageStatus::Gap, None, None),
+    });
+    let able: Vec<(u8, OrganisationId)> = service_lists[n]
+        .iter()
+        .filter(|&&s| dir.serves_kern(s, k) && dir.eligibility(s).admits_age(age))
+        .map(|&s| {
+            (
+                tier(dir, s, k),
+                dir.organisations()[dir.organisation_of(s)].id.clone(),
+            )
+        })
+        .collect();
+    let mut providers: Vec<OrganisationId> = able.iter().map(|(_, o)| o.clone()).collect();
+    providers.sort();
+    providers.dedup();
+    let mut overlap = Vec::new();
+    for t in [2u8, 1, 0] {
+        let mut at: Vec<OrganisationId> = able
+            .iter()
+            .filter(|(x, _)| *x == t)
+            .map(|(_, o)| o.clone())
+            .collect();
+        at.sort();
+        at.dedup();
+        if at.len() >= 2 {
+            overlap = at;
+            break;
+        }
+    }
+    let kern = &areas.kernen()[k];
+    CoverageRow {
+        kern: kern.id.clone(),
+        kern_name: String::new(),
+        municipality: kern.municipality.clone(),
+        need: need.clone(),
+        age_band: String::new(),
+        age_min: age,
+        age_max: age,
+        status,
+        service: service.map(|s| dir.services()[s].id.clone()),
+        organisation: service.map(|s| dir.organisations()[dir.organisation_of(s)].id.clone()),
+        rule: rule.map(|r| rules.rule_id(r).clone()),
+        providers,
+        overlap,
     }
 }
 
@@ -387,18 +535,46 @@ impl CoverageReport {
         self.rows.iter().filter(move |r| only.keeps(r))
     }
 
-    /// The row for a kern, need and age band.
-    pub fn row(&self, kern: &str, need: &str, band: AgeBand) -> Option<&CoverageRow> {
+    /// The first row for a kern, need and age band (a band where the answer changes with the
+    /// age has one row per stretch of ages; see [`CoverageReport::row_at`]).
+    pub fn row(&self, kern: &str, need: &str, band: &str) -> Option<&CoverageRow> {
         self.rows
             .iter()
             .find(|r| r.kern.as_str() == kern && r.need.as_str() == need && r.age_band == band)
+    }
+
+    /// The row for a kern, need and age in years (the first band holding it).
+    pub fn row_at(&self, kern: &str, need: &str, age: u8) -> Option<&CoverageRow> {
+        self.rows.iter().find(|r| {
+            r.kern.as_str() == kern
+                && r.need.as_str() == need
+                && r.age_min.years() <= age
+                && age <= r.age_max.years()
+        })
     }
 
     /// A readable table: per kern, its gaps and overlaps, age bands merged.
     pub fn render_table(&self) -> String {
         // group: kern -> (kind, need, detail) -> bands
         let mut kern_order: Vec<&KernId> = Vec::new();
-        let mut groups: BTreeMap<(&KernId, u8, &NeedCode, String), Vec<AgeBand>> = BTreeMap::new();
+        let mut groups: BTreeMap<(&KernId, u8, &NeedCode, String), Vec<String>> = BTreeMap::new();
+        let mut band_names: Vec<&str> = self.rows.iter().map(|r| r.age_band.as_str()).collect();
+        band_names.sort_unstable();
+        band_names.dedup();
+        // a band split into stretches of ages is labelled with the ages (`adult 65-66`)
+        let mut split: BTreeMap<(&KernId, &NeedCode, &str), usize> = BTreeMap::new();
+        for r in &self.rows {
+            *split
+                .entry((&r.kern, &r.need, r.age_band.as_str()))
+                .or_default() += 1;
+        }
+        let label = |r: &CoverageRow| {
+            if split[&(&r.kern, &r.need, r.age_band.as_str())] > 1 {
+                format!("{} {}-{}", r.age_band, r.age_min, r.age_max)
+            } else {
+                r.age_band.clone()
+            }
+        };
         for r in &self.rows {
             if kern_order.last() != Some(&&r.kern) && !kern_order.contains(&&r.kern) {
                 kern_order.push(&r.kern);
@@ -418,7 +594,7 @@ impl CoverageReport {
                 groups
                     .entry((&r.kern, 0, &r.need, detail))
                     .or_default()
-                    .push(r.age_band);
+                    .push(label(r));
             }
             if r.is_overlap() {
                 let orgs: Vec<&str> = r.overlap.iter().map(|o| o.as_str()).collect();
@@ -430,7 +606,7 @@ impl CoverageReport {
                 groups
                     .entry((&r.kern, 1, &r.need, detail))
                     .or_default()
-                    .push(r.age_band);
+                    .push(label(r));
             }
         }
         let mut out = String::new();
@@ -457,14 +633,11 @@ impl CoverageReport {
                 "\n{name} ({municipality}): {gaps} gap(s), {overlaps} overlap(s)"
             );
             for ((_, t, need, detail), bands) in entries {
-                let bands = if bands.len() == AgeBand::ALL.len() {
+                let whole = bands.iter().filter(|b| !b.contains(' ')).count();
+                let bands = if whole == band_names.len() && bands.len() == whole {
                     "all ages".to_string()
                 } else {
-                    bands
-                        .iter()
-                        .map(|b| b.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    bands.join(", ")
                 };
                 let kind = if *t == 0 { "gap" } else { "overlap" };
                 let _ = writeln!(

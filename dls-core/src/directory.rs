@@ -231,6 +231,34 @@ impl Origins {
     }
 }
 
+/// The files of a directory folder, by name without extension, in the order they merge.
+pub const DIRECTORY_FILES: [&str; 3] = ["areas", "taxonomy", "directory"];
+
+fn has_areas(d: &DirectoryData) -> bool {
+    !d.municipalities.is_empty() || !d.kernen.is_empty()
+}
+
+fn has_taxonomy(d: &DirectoryData) -> bool {
+    !d.domains.is_empty() || !d.needs.is_empty()
+}
+
+/// Files that hold services or rules need areas and a taxonomy: the error names the companion
+/// file beside `first` that holds what is missing.
+fn companions(data: &DirectoryData, first: &Path) -> Result<(), ParseError> {
+    let ext = first.extension().and_then(|e| e.to_str()).unwrap_or("toml");
+    for (part, present) in [("areas", has_areas(data)), ("taxonomy", has_taxonomy(data))] {
+        if !present {
+            let folder = first.parent().unwrap_or(Path::new(""));
+            return Err(ParseError::MissingCompanion {
+                file: first.display().to_string(),
+                part,
+                companion: folder.join(format!("{part}.{ext}")).display().to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// A directory as files hold it: any of its sections may be split over several files.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -254,6 +282,10 @@ pub struct DirectoryData {
     /// Needs.
     #[serde(default, rename = "need", skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<NeedDef>,
+    /// The age bands reports group ages in; none declared: the five of
+    /// [`AgeBand::defaults`](crate::conditions::AgeBand::defaults).
+    #[serde(default, rename = "age_band", skip_serializing_if = "Vec::is_empty")]
+    pub age_bands: Vec<crate::conditions::AgeBand>,
     /// Organisations.
     #[serde(
         default,
@@ -281,31 +313,36 @@ impl DirectoryData {
             regions,
             domains,
             needs,
+            age_bands,
             organisations,
             services,
             origins,
         } = &mut d;
-        municipalities
-            .iter()
-            .for_each(|x| origins.record("municipality", x.code.as_str(), &f));
-        kernen
-            .iter()
-            .for_each(|x| origins.record("kern", x.id.as_str(), &f));
-        regions
-            .iter()
-            .for_each(|x| origins.record("region", x.id.as_str(), &f));
-        domains
-            .iter()
-            .for_each(|x| origins.record("domain", x.code.as_str(), &f));
-        needs
-            .iter()
-            .for_each(|x| origins.record("need", x.code.as_str(), &f));
-        organisations
-            .iter()
-            .for_each(|x| origins.record("organisation", x.id.as_str(), &f));
-        services
-            .iter()
-            .for_each(|x| origins.record("service", x.id.as_str(), &f));
+        let ids = [
+            (
+                "age_band",
+                age_bands
+                    .iter()
+                    .map(|x| x.name.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                "municipality",
+                municipalities.iter().map(|x| x.code.as_str()).collect(),
+            ),
+            ("kern", kernen.iter().map(|x| x.id.as_str()).collect()),
+            ("region", regions.iter().map(|x| x.id.as_str()).collect()),
+            ("domain", domains.iter().map(|x| x.code.as_str()).collect()),
+            ("need", needs.iter().map(|x| x.code.as_str()).collect()),
+            (
+                "organisation",
+                organisations.iter().map(|x| x.id.as_str()).collect(),
+            ),
+            ("service", services.iter().map(|x| x.id.as_str()).collect()),
+        ];
+        for (kind, ids) in ids {
+            ids.into_iter().for_each(|id| origins.record(kind, id, &f));
+        }
         Ok(d)
     }
 
@@ -322,6 +359,7 @@ impl DirectoryData {
         self.regions.extend(other.regions);
         self.domains.extend(other.domains);
         self.needs.extend(other.needs);
+        self.age_bands.extend(other.age_bands);
         self.organisations.extend(other.organisations);
         self.services.extend(other.services);
         for (k, v) in other.origins.0 {
@@ -375,6 +413,7 @@ impl Directory {
             regions,
             domains,
             needs,
+            age_bands,
             organisations,
             services,
             origins,
@@ -389,7 +428,15 @@ impl Directory {
             &file_of,
             &mut report,
         );
-        let taxonomy = Taxonomy::build(TaxonomyData { domains, needs }, &file_of, &mut report);
+        let taxonomy = Taxonomy::build(
+            TaxonomyData {
+                domains,
+                needs,
+                age_bands,
+            },
+            &file_of,
+            &mut report,
+        );
 
         let mut organisation_index = HashMap::new();
         for (i, o) in organisations.iter().enumerate() {
@@ -498,11 +545,71 @@ impl Directory {
 
     /// Reads and validates a directory from files (each `.toml` or `.json`, merged in order).
     pub fn from_files<P: AsRef<Path>>(paths: &[P]) -> Result<Directory, LoadError> {
+        Ok(Directory::load_files(paths)?.0)
+    }
+
+    /// [`Directory::from_files`] with validation's warnings. Files with services that together
+    /// hold no areas or no taxonomy are [`ParseError::MissingCompanion`], naming the companion file
+    /// (`areas.toml`, `taxonomy.toml` beside the first file) to load with them.
+    pub fn load_files<P: AsRef<Path>>(
+        paths: &[P],
+    ) -> Result<(Directory, Vec<crate::validation::Problem>), LoadError> {
         let mut data = DirectoryData::default();
         for p in paths {
             data.merge(DirectoryData::from_file(p.as_ref())?);
         }
-        Ok(Directory::new(data)?.0)
+        if let Some(first) = paths.first().filter(|_| !data.services.is_empty()) {
+            companions(&data, first.as_ref())?;
+        }
+        Ok(Directory::new(data)?)
+    }
+
+    /// Reads and validates the directory of a folder: its `areas`, `taxonomy` and `directory`
+    /// files ([`DIRECTORY_FILES`], each `.toml` or else `.json`). The `directory` file is
+    /// required; the other two may be left out when the `directory` file holds their sections.
+    /// A missing file is [`ParseError::NotFound`] naming it.
+    pub fn from_folder(
+        folder: &Path,
+    ) -> Result<(Directory, Vec<crate::validation::Problem>), LoadError> {
+        if !folder.is_dir() {
+            return Err(ParseError::NotFound {
+                file: folder.display().to_string(),
+            }
+            .into());
+        }
+        let mut paths = Vec::new();
+        for stem in DIRECTORY_FILES {
+            match ["toml", "json"]
+                .iter()
+                .map(|ext| folder.join(format!("{stem}.{ext}")))
+                .find(|p| p.is_file())
+            {
+                Some(p) => paths.push(p),
+                None if stem == "directory" => {
+                    return Err(ParseError::NotFound {
+                        file: folder.join("directory.toml").display().to_string(),
+                    }
+                    .into())
+                }
+                None => {}
+            }
+        }
+        let mut data = DirectoryData::default();
+        for p in &paths {
+            data.merge(DirectoryData::from_file(p)?);
+        }
+        for (part, present) in [
+            ("areas", has_areas(&data)),
+            ("taxonomy", has_taxonomy(&data)),
+        ] {
+            if !present {
+                return Err(ParseError::NotFound {
+                    file: folder.join(format!("{part}.toml")).display().to_string(),
+                }
+                .into());
+            }
+        }
+        Ok(Directory::new(data)?)
     }
 
     /// Parses and validates a directory from one text.
@@ -520,6 +627,7 @@ impl Directory {
             regions: a.regions.clone(),
             domains: t.domains.clone(),
             needs: t.needs.clone(),
+            age_bands: t.age_bands.clone(),
             organisations: self.0.organisations.clone(),
             services: self.0.services.clone(),
             origins: self.0.origins.clone(),
@@ -552,6 +660,7 @@ impl Directory {
     }
 
     /// Index of a service in [`Directory::services`].
+    #[inline]
     pub(crate) fn service_index(&self, id: &str) -> Option<usize> {
         self.0.service_index.get(id).copied()
     }

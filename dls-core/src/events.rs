@@ -27,6 +27,10 @@ pub enum Activity {
     Rejected,
     /// A service did not respond to a referral.
     NoResponse,
+    /// An acceptance undone later by the organisation that accepted (the case is sent back): the
+    /// latest acceptance by the event's organisation that still stands (by any organisation when
+    /// the event names none) no longer counts as the right place, and the bounce counts as one.
+    Bounced,
     /// Escalated to an escalation body.
     Escalated,
     /// The citizen's question was resolved.
@@ -58,6 +62,7 @@ wire_names!(Activity, UnknownActivity, |_: &str| UnknownActivity;
     Accepted => "accepted",
     Rejected => "rejected",
     NoResponse => "no_response",
+    Bounced => "bounced",
     Escalated => "escalated",
     Resolved => "resolved",
     Closed => "closed",

@@ -62,6 +62,9 @@ pub enum Error {
     /// An event log or evaluation setting could not be used.
     #[error(transparent)]
     Evaluation(#[from] evaluation::EvalError),
+    /// A capacity figure could not be used (an unknown service, a figure out of range).
+    #[error(transparent)]
+    Capacity(#[from] routing::CapacityError),
 }
 
 impl From<LoadError> for Error {

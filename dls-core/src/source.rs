@@ -57,6 +57,23 @@ pub enum ParseError {
         /// The operating system's reason.
         reason: String,
     },
+    /// A file that was asked for, or that a folder must hold, does not exist.
+    #[error("cannot find `{file}`")]
+    NotFound {
+        /// The file (for a folder's file, the name it was looked for under).
+        file: String,
+    },
+    /// The files given lack a part that a companion file holds (e.g. a directory file loaded
+    /// without its areas): the error names the companion to load with them.
+    #[error("`{file}` has no {part}: load `{companion}` with it, or load the whole folder")]
+    MissingCompanion {
+        /// The file (the first one given).
+        file: String,
+        /// What is missing: `areas` or `taxonomy`.
+        part: &'static str,
+        /// The companion file that holds it (where it is looked for beside `file`).
+        companion: String,
+    },
     /// The file name gives no known format.
     #[error("cannot tell the format of `{file}`: use a `.toml` or `.json` file")]
     UnknownFormat {
@@ -118,6 +135,15 @@ pub struct ParseLocation {
 }
 
 impl ParseError {
+    /// True when a file is missing: one asked for, one a folder must hold, or a companion the
+    /// files given need. Bindings raise their platform's "file not found" for these.
+    pub fn is_missing_file(&self) -> bool {
+        matches!(
+            self,
+            ParseError::NotFound { .. } | ParseError::MissingCompanion { .. }
+        )
+    }
+
     /// Where the error happened: the file always, line and column where known.
     pub fn location(&self) -> ParseLocation {
         let known = |n: usize| (n > 0).then_some(n);
@@ -127,6 +153,8 @@ impl ParseError {
             } => (file, known(*line), known(*column)),
             ParseError::TooDeep { file, line, .. } => (file, known(*line), None),
             ParseError::Io { file, .. }
+            | ParseError::NotFound { file }
+            | ParseError::MissingCompanion { file, .. }
             | ParseError::UnknownFormat { file }
             | ParseError::Empty { file }
             | ParseError::TooLarge { file, .. } => (file, None, None),
@@ -302,15 +330,24 @@ pub fn parse_file<T: DeserializeOwned>(path: &Path) -> Result<T, ParseError> {
     parse(&text, format, &name)
 }
 
+/// The error for a file that could not be opened or read: [`ParseError::NotFound`] when it
+/// does not exist, else [`ParseError::Io`] with the operating system's reason.
+pub fn io_error(file: &str, e: &std::io::Error) -> ParseError {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => ParseError::NotFound { file: file.into() },
+        kind => ParseError::Io {
+            file: file.into(),
+            reason: kind.to_string(),
+        },
+    }
+}
+
 /// Reads a file's text and its format, with the errors of [`parse_file`].
 pub fn read_file(path: &Path) -> Result<(String, Format, String), ParseError> {
     let name = path.display().to_string();
     let format =
         Format::from_path(path).ok_or_else(|| ParseError::UnknownFormat { file: name.clone() })?;
-    let meta = std::fs::metadata(path).map_err(|e| ParseError::Io {
-        file: name.clone(),
-        reason: e.kind().to_string(),
-    })?;
+    let meta = std::fs::metadata(path).map_err(|e| io_error(&name, &e))?;
     if meta.len() > MAX_INPUT_BYTES as u64 {
         return Err(ParseError::TooLarge {
             file: name,
@@ -318,10 +355,7 @@ pub fn read_file(path: &Path) -> Result<(String, Format, String), ParseError> {
             limit: MAX_INPUT_BYTES,
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| ParseError::Io {
-        file: name.clone(),
-        reason: e.kind().to_string(),
-    })?;
+    let bytes = std::fs::read(path).map_err(|e| io_error(&name, &e))?;
     let text = String::from_utf8(bytes).map_err(|e| ParseError::Syntax {
         file: name.clone(),
         format,

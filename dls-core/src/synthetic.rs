@@ -35,8 +35,8 @@ use crate::cases::{
     Case, CaseAttributes, CaseData, CaseNeed, Consent, Situation, TriedService, TryOutcome,
 };
 use crate::conditions::{
-    AgeBand, Conditions, EnumCondition, HouseholdType, LegalFramework, RangeCondition, Signal,
-    SignalCondition, Urgency,
+    Age, AgeCondition, Conditions, EnumCondition, HouseholdType, LegalFramework, RangeCondition,
+    Signal, SignalCondition, Urgency,
 };
 use crate::directory::{
     Capacity, Directory, DirectoryData, Organisation, OrganisationKind, Service, ServiceRole,
@@ -207,12 +207,8 @@ fn eligibility(rng: &mut Rng) -> Conditions {
     let mut c = Conditions::default();
     match rng.below(100) {
         0..=5 => {
-            c.age_band = Some(EnumCondition {
-                one_of: None,
-                min: Some(AgeBand::YoungAdult),
-                max: None,
-                not_in: None,
-            })
+            // adults only: from 18
+            c.age = Some(AgeCondition::from(18))
         }
         6..=10 => {
             c.income_pct = Some(RangeCondition {
@@ -221,12 +217,8 @@ fn eligibility(rng: &mut Rng) -> Conditions {
             })
         }
         11..=13 => {
-            c.age_band = Some(EnumCondition {
-                one_of: None,
-                min: None,
-                max: Some(AgeBand::YoungAdult),
-                not_in: None,
-            })
+            // youth help, extended to under 23
+            c.age = Some(AgeCondition::up_to(22))
         }
         _ => {}
     }
@@ -245,12 +237,8 @@ fn condition(rng: &mut Rng) -> Conditions {
             })
         }
         1 => {
-            c.age_band = Some(EnumCondition {
-                one_of: Some(vec![AgeBand::Senior]),
-                min: None,
-                max: None,
-                not_in: None,
-            })
+            // 65 and older (the ouderenadviseur)
+            c.age = Some(AgeCondition::from(65))
         }
         2 => {
             c.signals = Some(SignalCondition {
@@ -338,7 +326,7 @@ impl Builder {
         self.rules.rules.push(Rule {
             id: rid.clone(),
             needs,
-            area,
+            areas: vec![area],
             when,
             target,
             priority,
@@ -903,7 +891,7 @@ pub fn cases(directory: &Directory, n: usize, seed: u64) -> Vec<Case> {
         let p = rng.below(n_needs);
         needs[p].primary = true;
         let attributes = CaseAttributes {
-            age_band: (!rng.chance(5)).then(|| rng.pick(&ALL_AGES)),
+            age: (!rng.chance(5)).then(|| Age::new(rng.below(100) as i64).unwrap_or(Age::ZERO)),
             household: (!rng.chance(10)).then(|| rng.pick(&ALL_HOUSEHOLDS)),
             urgency: match rng.below(100) {
                 0..=79 => Urgency::Normal,
@@ -968,13 +956,6 @@ pub fn cases(directory: &Directory, n: usize, seed: u64) -> Vec<Case> {
     out
 }
 
-const ALL_AGES: [AgeBand; 5] = [
-    AgeBand::Child,
-    AgeBand::Youth,
-    AgeBand::YoungAdult,
-    AgeBand::Adult,
-    AgeBand::Senior,
-];
 const ALL_HOUSEHOLDS: [HouseholdType; 5] = [
     HouseholdType::Single,
     HouseholdType::Couple,

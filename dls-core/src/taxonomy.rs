@@ -8,7 +8,7 @@ use std::str::FromStr;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::conditions::{AgeBand, EnumCondition};
+use crate::conditions::{Age, AgeBand, AgeCondition};
 use crate::ids::{IdError, NeedCode};
 use crate::validation::{Location, ProblemKind, ValidationReport};
 
@@ -93,10 +93,11 @@ pub struct NeedDef {
     /// The iWmo product category, for Wmo needs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iwmo: Option<IwmoCategory>,
-    /// The age bands the need applies to (all when absent); coverage analysis looks for gaps
-    /// only there. Children have no Wmo needs, for instance: their help runs under the Jeugdwet.
+    /// The ages, in whole years, the need applies to (all when absent); coverage analysis
+    /// looks for gaps only there. Children have no Wmo needs, for instance: their help runs
+    /// under the Jeugdwet, so Wmo needs say `ages = { min = 18 }`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ages: Option<EnumCondition<AgeBand>>,
+    pub ages: Option<AgeCondition>,
 }
 
 /// Matches one need code (`zorg.wmo.huishouden`) or a whole subtree (`zorg.wmo.*`, or `zorg.*`
@@ -208,6 +209,10 @@ pub struct TaxonomyData {
     /// Needs.
     #[serde(default, rename = "need")]
     pub needs: Vec<NeedDef>,
+    /// The age bands reports group ages in (coverage per band, aggregates); none declared:
+    /// [`AgeBand::defaults`].
+    #[serde(default, rename = "age_band", skip_serializing_if = "Vec::is_empty")]
+    pub age_bands: Vec<AgeBand>,
 }
 
 /// The validated taxonomy.
@@ -216,6 +221,10 @@ pub struct Taxonomy {
     data: TaxonomyData,
     index: HashMap<NeedCode, usize>,
     leaves: Vec<usize>,
+    /// The declared age bands, or the defaults.
+    age_bands: Vec<AgeBand>,
+    /// Each need's ages, checked (`None`: every age).
+    ages: Vec<Option<(Age, Age)>>,
 }
 
 impl Serialize for Taxonomy {
@@ -286,28 +295,58 @@ impl Taxonomy {
                 }
             }
         }
-        for n in &data.needs {
-            if let Some(ages) = &n.ages {
-                let probe = crate::conditions::Conditions {
-                    age_band: Some(ages.clone()),
-                    ..Default::default()
-                };
-                if let Err(errs) = crate::conditions::ConditionMask::compile(&probe) {
-                    for e in errs {
-                        report.error(
-                            e.problem_kind(),
-                            Location::item(
-                                file_of("need", n.code.as_str()).as_deref(),
-                                "need",
-                                n.code.as_str(),
+        let ages = data
+            .needs
+            .iter()
+            .map(|n| {
+                n.ages.and_then(|a| {
+                    a.interval()
+                        .map_err(|e| {
+                            report.error(
+                                e.problem_kind(),
+                                Location::item(
+                                    file_of("need", n.code.as_str()).as_deref(),
+                                    "need",
+                                    n.code.as_str(),
+                                )
+                                .field("ages"),
+                                e.to_string(),
                             )
-                            .field("ages"),
-                            e.to_string(),
-                        );
-                    }
-                }
+                        })
+                        .ok()
+                })
+            })
+            .collect();
+        let mut band_names = HashMap::new();
+        for b in &data.age_bands {
+            let loc = Location::item(file_of("age_band", &b.name).as_deref(), "age_band", &b.name);
+            if b.name.trim().is_empty() {
+                report.error(
+                    ProblemKind::EmptyList,
+                    loc.clone().field("name"),
+                    "an age band needs a name",
+                );
+            }
+            if band_names.insert(b.name.as_str(), ()).is_some() {
+                report.error(
+                    ProblemKind::DuplicateId,
+                    loc.clone().field("name"),
+                    format!("age band `{}` is declared twice", b.name),
+                );
+            }
+            if b.max.is_some_and(|m| m < b.min) {
+                report.error(
+                    ProblemKind::InvertedRange,
+                    loc.field("max"),
+                    "`max` lies below `min`",
+                );
             }
         }
+        let age_bands = if data.age_bands.is_empty() {
+            AgeBand::defaults()
+        } else {
+            data.age_bands.clone()
+        };
         let leaves = (0..data.needs.len())
             .filter(|&i| {
                 let c = &data.needs[i].code;
@@ -321,6 +360,8 @@ impl Taxonomy {
             data,
             index,
             leaves,
+            age_bands,
+            ages,
         }
     }
 
@@ -355,13 +396,22 @@ impl Taxonomy {
         self.leaves.iter().map(|&i| &self.data.needs[i])
     }
 
-    /// True when the need applies to people of this age band (see [`NeedDef::ages`]).
-    pub fn applies_to(&self, need: &NeedDef, band: AgeBand) -> bool {
-        let Some(a) = &need.ages else { return true };
-        a.one_of.as_ref().is_none_or(|s| s.contains(&band))
-            && a.min.is_none_or(|m| band >= m)
-            && a.max.is_none_or(|m| band <= m)
-            && !a.not_in.as_ref().is_some_and(|s| s.contains(&band))
+    /// The ages a declared need applies to, inclusive (see [`NeedDef::ages`]); `None` for
+    /// every age, or a need not declared.
+    pub fn ages_of(&self, need: &NeedCode) -> Option<(Age, Age)> {
+        self.index.get(need).and_then(|&i| self.ages[i])
+    }
+
+    /// True when the need applies to people of this age (see [`NeedDef::ages`]).
+    pub fn applies_to(&self, need: &NeedCode, age: Age) -> bool {
+        self.ages_of(need)
+            .is_none_or(|(lo, hi)| lo <= age && age <= hi)
+    }
+
+    /// The age bands reports group ages in: the declared ones, in file order, or
+    /// [`AgeBand::defaults`] when none is declared.
+    pub fn age_bands(&self) -> &[AgeBand] {
+        &self.age_bands
     }
 
     /// The needs a matcher covers, in file order.

@@ -67,6 +67,13 @@ pub enum ProblemKind {
     ConflictingSetting,
     /// A list that must not be empty is empty.
     EmptyList,
+    /// A rule layer file beside the loaded ones was left out, though it has rules where the
+    /// loaded rules apply.
+    LayerLeftOut,
+    /// A number outside the values its field can take (an age above 130, say).
+    OutOfRange,
+    /// A rule whose areas lie in different layers.
+    MixedLayers,
 }
 
 wire_names!(
@@ -92,6 +99,9 @@ wire_names!(
         InvalidOverride = "invalid_override",
         ConflictingSetting = "conflicting_setting",
         EmptyList = "empty_list",
+        LayerLeftOut = "layer_left_out",
+        OutOfRange = "out_of_range",
+        MixedLayers = "mixed_layers",
     ]
 );
 

@@ -1,7 +1,6 @@
 //! Coverage of the embedded pilot finds the gaps and overlaps planted in it, and a kern rule
 //! overrides a municipal one only inside that kern.
 
-use dls_core::conditions::AgeBand;
 use dls_core::coverage::{self, CoverageOptions, CoverageReport, CoverageStatus};
 use dls_core::ids::{KernId, RuleId};
 use dls_core::{pilot, Format, RuleSet, RuleSetData};
@@ -21,13 +20,13 @@ fn every_kern_need_and_applicable_age_band_has_one_row() {
     let r = pilot_coverage("2026-06-01");
     let kernen: std::collections::BTreeSet<_> = r.rows.iter().map(|x| x.kern.as_str()).collect();
     assert_eq!(kernen.len(), 31);
-    let wmo_child = r.row("hoofddorp", "zorg.wmo.huishouden", AgeBand::Child);
+    let wmo_child = r.row("hoofddorp", "zorg.wmo.huishouden", "child");
     assert!(
         wmo_child.is_none(),
         "Wmo does not apply to children, so it is no gap for them"
     );
     assert!(r
-        .row("hoofddorp", "zorg.wmo.huishouden", AgeBand::Senior)
+        .row("hoofddorp", "zorg.wmo.huishouden", "senior")
         .is_some());
 }
 
@@ -35,37 +34,33 @@ fn every_kern_need_and_applicable_age_band_has_one_row() {
 fn planted_gaps_are_found() {
     let r = pilot_coverage("2026-06-01");
     // energy coaching only in three kernen: the steunpilaar catches it elsewhere
-    let e = r
-        .row("lisserbroek", "wonen.energie", AgeBand::Adult)
-        .unwrap();
+    let e = r.row("lisserbroek", "wonen.energie", "adult").unwrap();
     assert_eq!(e.status, CoverageStatus::Steunpilaar);
     assert_eq!(e.service.as_ref().unwrap().as_str(), "slp-haarlemmermeer");
-    let e = r.row("hoofddorp", "wonen.energie", AgeBand::Adult).unwrap();
+    let e = r.row("hoofddorp", "wonen.energie", "adult").unwrap();
     assert_eq!(e.status, CoverageStatus::Covered);
     assert_eq!(e.service.as_ref().unwrap().as_str(), "energiecoach");
     // loneliness buddies only in the four large kernen
     assert!(r
-        .row("abbenes", "zorg.eenzaamheid", AgeBand::Senior)
+        .row("abbenes", "zorg.eenzaamheid", "senior")
         .unwrap()
         .status
         .is_gap());
     assert!(!r
-        .row("zwanenburg", "zorg.eenzaamheid", AgeBand::Senior)
+        .row("zwanenburg", "zorg.eenzaamheid", "senior")
         .unwrap()
         .status
         .is_gap());
     // no basic mental health care for children and youths anywhere
     for kern in ["hoofddorp", "rijsenhout", "spaarnwoude"] {
-        for band in [AgeBand::Child, AgeBand::Youth] {
+        for band in ["child", "youth"] {
             assert!(
                 r.row(kern, "zorg.ggz.basis", band).unwrap().status.is_gap(),
                 "{kern} {band:?}"
             );
         }
         assert_eq!(
-            r.row(kern, "zorg.ggz.basis", AgeBand::Adult)
-                .unwrap()
-                .status,
+            r.row(kern, "zorg.ggz.basis", "adult").unwrap().status,
             CoverageStatus::Covered
         );
     }
@@ -91,7 +86,7 @@ fn planted_gaps_are_found() {
 fn planted_overlaps_are_found_at_equal_standing_only() {
     let r = pilot_coverage("2026-06-01");
     let orgs = |kern: &str, need: &str| -> Vec<String> {
-        r.row(kern, need, AgeBand::Adult)
+        r.row(kern, need, "adult")
             .unwrap()
             .overlap
             .iter()
@@ -125,7 +120,7 @@ fn planted_overlaps_are_found_at_equal_standing_only() {
     // a national helpline behind a regional service is a fallback, not an overlap
     assert_eq!(orgs("vijfhuizen", "zorg.ggz.crisis"), Vec::<String>::new());
     assert_eq!(
-        r.row("vijfhuizen", "zorg.ggz.crisis", AgeBand::Adult)
+        r.row("vijfhuizen", "zorg.ggz.crisis", "adult")
             .unwrap()
             .providers
             .len(),
@@ -139,22 +134,18 @@ fn contracts_and_rules_follow_their_validity_dates() {
     let before = pilot_coverage("2026-12-31");
     let after = pilot_coverage("2027-01-01");
     let w = |r: &CoverageReport| {
-        r.row(
-            "hoofddorp",
-            "zorg.thuiszorg.wijkverpleging",
-            AgeBand::Senior,
-        )
-        .unwrap()
-        .service
-        .clone()
-        .unwrap()
+        r.row("hoofddorp", "zorg.thuiszorg.wijkverpleging", "senior")
+            .unwrap()
+            .service
+            .clone()
+            .unwrap()
     };
     assert_eq!(w(&before).as_str(), "meerlanden-wijkverpleging");
     assert_eq!(w(&after).as_str(), "polderzorg-wijkverpleging");
     // energy coaching ends after 2027
     let r = pilot_coverage("2028-01-01");
     assert!(r
-        .row("hoofddorp", "wonen.energie", AgeBand::Adult)
+        .row("hoofddorp", "wonen.energie", "adult")
         .unwrap()
         .status
         .is_gap());
@@ -164,7 +155,7 @@ fn contracts_and_rules_follow_their_validity_dates() {
 fn a_kern_rule_overrides_a_municipal_rule_only_inside_that_kern() {
     let r = pilot_coverage("2026-06-01");
     let admin = |kern: &str| {
-        r.row(kern, "sociale_zaken.administratie", AgeBand::Senior)
+        r.row(kern, "sociale_zaken.administratie", "senior")
             .unwrap()
             .clone()
     };
@@ -214,7 +205,7 @@ fn a_switch_off_takes_a_rule_out_inside_its_area() {
     let rules = RuleSet::new(&pilot::directory(), data).unwrap();
     let r = coverage::analyse(&rules, &CoverageOptions::on("2026-06-01".parse().unwrap()));
     let v = r
-        .row("vijfhuizen", "zorg.mantelzorg.respijt", AgeBand::Adult)
+        .row("vijfhuizen", "zorg.mantelzorg.respijt", "adult")
         .unwrap();
     assert_eq!(
         v.status,
@@ -222,7 +213,7 @@ fn a_switch_off_takes_a_rule_out_inside_its_area() {
         "without the explicit gap the steunpilaar catches it"
     );
     assert_eq!(
-        r.row("cruquius", "zorg.mantelzorg.respijt", AgeBand::Adult)
+        r.row("cruquius", "zorg.mantelzorg.respijt", "adult")
             .unwrap()
             .status,
         CoverageStatus::NotCovered

@@ -6,8 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
+use dls_core::cases::TryOutcome;
 use dls_core::evaluation::{self, Dim, Disclosure, EvalOptions};
-use dls_core::routing::{date_for, Outcome, Router};
+use dls_core::routing::{self, date_for, HouseholdDecision, Outcome, RouteOptions, Router};
 use dls_core::{Case, Directory, DirectoryData, Format, RuleSet, RuleSetData};
 use serde_json::{json, Map, Value};
 
@@ -41,7 +42,8 @@ fn name<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).expect("an enum serialises")
 }
 
-fn routing(entry: &Value) -> Value {
+/// The router of the entry's `directory` and the rule files of its field `rules_field`.
+fn router(entry: &Value, rules_field: &str) -> Router {
     let mut dir_data = DirectoryData::default();
     for p in paths(entry, "directory") {
         let d = DirectoryData::parse(&read(&p), Format::Toml, &p.display().to_string());
@@ -49,35 +51,38 @@ fn routing(entry: &Value) -> Value {
     }
     let (directory, _) = Directory::new(dir_data).unwrap_or_else(|e| panic!("{e}"));
     let mut rule_data = RuleSetData::default();
-    for p in paths(entry, "rules") {
+    for p in paths(entry, rules_field) {
         let r = RuleSetData::parse(&read(&p), Format::Toml, &p.display().to_string());
         rule_data.merge(r.unwrap_or_else(|e| panic!("{e}")));
     }
     let rules = RuleSet::new(&directory, rule_data).unwrap_or_else(|e| panic!("{e}"));
-    let router = Router::new(&rules);
-    let cases: Vec<Case> = serde_json::from_str(&read(&fixtures().join(text(entry, "cases"))))
-        .unwrap_or_else(|e| panic!("cases: {e}"));
-    let mut rows = Vec::new();
-    for case in &cases {
-        let date = date_for(case, None).unwrap_or_else(|e| panic!("{e}"));
-        let d = router.route(case, date).unwrap_or_else(|e| panic!("{e}"));
-        let coordinator = d
-            .coordinator
-            .as_ref()
-            .map(|c| c.contact.organisation.as_str());
-        let first_contact = d.plan.first_contact.as_ref().map(|c| c.service.as_str());
-        for n in &d.needs {
-            let (kind, gap_reason) = match &n.outcome {
-                Outcome::Service { .. } => ("service", Value::Null),
-                Outcome::Steunpilaar { .. } => ("steunpilaar", Value::Null),
-                Outcome::Escalation { .. } => ("escalation", Value::Null),
-                Outcome::Gap { reason } => ("gap", name(reason)),
+    Router::new(&rules)
+}
+
+fn cases(entry: &Value) -> Vec<Case> {
+    serde_json::from_str(&read(&fixtures().join(text(entry, "cases"))))
+        .unwrap_or_else(|e| panic!("cases: {e}"))
+}
+
+/// One row per need of a decision, in the shape every binding produces.
+fn decision_rows(d: &HouseholdDecision) -> Vec<Value> {
+    let coordinator = d
+        .coordinator
+        .as_ref()
+        .map(|c| c.contact.organisation.as_str());
+    let first_contact = d.plan.first_contact.as_ref().map(|c| c.service.as_str());
+    d.needs
+        .iter()
+        .map(|n| {
+            let gap_reason = match &n.outcome {
+                Outcome::Gap { reason } => name(reason),
+                _ => Value::Null,
             };
-            rows.push(json!({
+            json!({
                 "case": d.case.as_str(),
                 "need": n.need.as_str(),
                 "primary": n.primary,
-                "outcome": kind,
+                "outcome": n.outcome.kind(),
                 "service": n.outcome.service().map(|s| s.as_str()),
                 "organisation": n.outcome.organisation().map(|o| o.as_str()),
                 "rule": n.rule.as_ref().map(|r| r.as_str()),
@@ -86,10 +91,81 @@ fn routing(entry: &Value) -> Value {
                 "cannot_get_through": n.cannot_get_through,
                 "coordinator": coordinator,
                 "first_contact": first_contact,
-            }));
-        }
+            })
+        })
+        .collect()
+}
+
+fn routing(entry: &Value) -> Value {
+    let router = router(entry, "rules");
+    let mut rows = Vec::new();
+    for case in &cases(entry) {
+        let date = date_for(case, None).unwrap_or_else(|e| panic!("{e}"));
+        let d = router.route(case, date).unwrap_or_else(|e| panic!("{e}"));
+        rows.extend(decision_rows(&d));
     }
     json!({ "name": entry["name"], "kind": "routing", "rows": rows })
+}
+
+/// Every case whose primary need goes to a service, routed again after that service turned
+/// the citizen away (`outcome`): the rows of the new decisions.
+fn reroute(entry: &Value) -> Value {
+    let router = router(entry, "rules");
+    let outcome: TryOutcome = text(entry, "outcome").parse().expect("an outcome");
+    let mut rows = Vec::new();
+    for case in &cases(entry) {
+        let date = date_for(case, None).unwrap_or_else(|e| panic!("{e}"));
+        let first = router.route_with(case, date, RouteOptions::FAST);
+        let first = first.unwrap_or_else(|e| panic!("{e}"));
+        let Some(service) = first.primary().outcome.service() else {
+            continue;
+        };
+        let next = router.reroute_after(case, date, service, outcome, RouteOptions::FAST);
+        rows.extend(decision_rows(&next.unwrap_or_else(|e| panic!("{e}"))));
+    }
+    json!({ "name": entry["name"], "kind": "reroute", "rows": rows })
+}
+
+/// The cases routed under `rules` (A) and `rules_b` (B), each on its own `opened` date.
+fn what_if(entry: &Value) -> Value {
+    let (a, b) = (router(entry, "rules"), router(entry, "rules_b"));
+    let w = routing::what_if(&a, &b, &cases(entry), None);
+    let changed: Vec<Value> = w
+        .changed
+        .iter()
+        .map(|c| {
+            let r = c.row();
+            json!({
+                "case": r.case, "need": r.need,
+                "from_outcome": r.from_outcome, "from_service": r.from_service, "from_rule": r.from_rule,
+                "to_outcome": r.to_outcome, "to_service": r.to_service, "to_rule": r.to_rule,
+            })
+        })
+        .collect();
+    let gaps = |gs: &[routing::GapChange]| -> Vec<Value> {
+        gs.iter()
+            .map(|g| json!({ "case": g.case.as_str(), "need": g.need.as_str(), "reason": g.reason.as_str() }))
+            .collect()
+    };
+    let load: Vec<Value> = w
+        .load
+        .iter()
+        .map(|l| {
+            json!({
+                "service": l.service.as_str(), "load_a": l.load_a, "load_b": l.load_b,
+                "open_places_a": l.open_places_a, "open_places_b": l.open_places_b,
+                "over_capacity_a": l.over_capacity_a(), "over_capacity_b": l.over_capacity_b(),
+            })
+        })
+        .collect();
+    json!({
+        "name": entry["name"], "kind": "what_if",
+        "cases": w.cases, "needs": w.needs, "errors": w.errors.len(),
+        "changed": changed,
+        "gaps_appeared": gaps(&w.gaps_appeared),
+        "gaps_disappeared": gaps(&w.gaps_disappeared),
+        "load": load,
+    })
 }
 
 fn evaluation(entry: &Value) -> Value {
@@ -252,6 +328,8 @@ fn every_golden_replays() {
     for entry in entries {
         let got = match text(entry, "kind").as_str() {
             "routing" => routing(entry),
+            "reroute" => reroute(entry),
+            "what_if" => what_if(entry),
             "evaluation" => evaluation(entry),
             other => panic!("unknown golden kind `{other}`"),
         };

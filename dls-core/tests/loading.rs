@@ -19,7 +19,7 @@ service = "slp-haarlemmermeer"
 id = "gm-schulden"
 needs = ["sociale_zaken.schulden.*"]
 area = "GM0394"
-when = { age_band = { min = "young_adult" }, income_pct = { max = 120 }, signals = { any = ["rent_arrears"] } }
+when = { age = { min = 18 }, income_pct = { max = 120 }, signals = { any = ["rent_arrears"] } }
 target = "service:schuldhulp"
 priority = 10
 valid = { from = "2026-01-01", until = "2026-12-31" }
@@ -47,7 +47,7 @@ const RULES_JSON: &str = r#"{
       "needs": ["sociale_zaken.schulden.*"],
       "area": "GM0394",
       "when": {
-        "age_band": { "min": "young_adult" },
+        "age": { "min": 18 },
         "income_pct": { "max": 120 },
         "signals": { "any": ["rent_arrears"] }
       },
@@ -307,7 +307,7 @@ fn files_are_read_by_extension() {
     ));
     assert!(matches!(
         RuleSet::from_files(&d, &[dir.join("missing.toml")]),
-        Err(LoadError::Parse(ParseError::Io { .. }))
+        Err(LoadError::Parse(ParseError::NotFound { .. }))
     ));
     std::fs::write(&t, [0xff, 0xfe, 0x00]).unwrap();
     assert!(matches!(

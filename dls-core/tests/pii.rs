@@ -141,7 +141,6 @@ fn no_error_of_any_input_path_shows_personal_data() {
             "rejection reason",
             p.parse::<dls_core::events::RejectionReason>(),
         );
-        check("age band", p.parse::<dls_core::attributes::AgeBand>());
         check("urgency", p.parse::<dls_core::attributes::Urgency>());
         check(
             "household",
@@ -167,7 +166,7 @@ fn no_error_of_any_input_path_shows_personal_data() {
         let base = serde_json::json!({
             "id": "c-1", "kern": "hoofddorp",
             "needs": [{"need": "zorg.wmo.huishouden", "primary": true}],
-            "attributes": {"age_band": "adult", "income_pct": 100},
+            "attributes": {"age": 40, "income_pct": 100},
             "opened": "2026-03-01",
             "situation": {"kind": "cannot_get_through", "tried": [{"service": "wmo-loket", "outcome": "rejected"}]}
         });
@@ -175,7 +174,7 @@ fn no_error_of_any_input_path_shows_personal_data() {
             &["id"],
             &["kern"],
             &["opened"],
-            &["attributes", "age_band"],
+            &["attributes", "age"],
             &["attributes", "urgency"],
             &["attributes", "household"],
             &["attributes", "framework"],
@@ -269,7 +268,7 @@ fn no_error_of_any_input_path_shows_personal_data() {
                 ..ok.clone()
             },
             CaseRow {
-                age_band: Some(p),
+                age: n,
                 ..ok.clone()
             },
             CaseRow {

@@ -202,7 +202,7 @@ fn empty_and_inverted_ranges() {
 id = "inverted-age"
 needs = ["zorg.wmo.huishouden"]
 area = "GM0394"
-when = { age_band = { min = "senior", max = "youth" } }
+when = { age = { min = 67, max = 17 } }
 target = "service:loket"
 [[rule]]
 id = "empty-set"
@@ -294,7 +294,7 @@ priority = 5
 id = "narrow"
 needs = ["zorg.wmo.huishouden"]
 area = "GM0394"
-when = { age_band = { min = "senior" } }
+when = { age = { min = 67 } }
 target = "service:loket"
 "#,
     );

@@ -6,8 +6,8 @@ use std::time::Instant;
 use dls_ffi::{pilot_cases, Router, RuleSet};
 
 fn main() {
-    let router = Router::new(RuleSet::pilot());
-    let base = pilot_cases();
+    let router = Router::new(RuleSet::pilot().unwrap()).unwrap();
+    let base = pilot_cases().unwrap();
     let cases: Vec<_> = (0..200_000)
         .map(|i| {
             let mut c = base[i % base.len()].clone();
@@ -18,7 +18,7 @@ fn main() {
     for trace in [false, true] {
         let t = Instant::now();
         for c in cases.iter().take(100_000) {
-            router.route(c.clone(), None, trace).expect("routes");
+            router.route(c.clone(), None, trace, None).expect("routes");
         }
         let per = t.elapsed().as_secs_f64() / 100_000.0 * 1e6;
         println!("route (records in and out, trace={trace}): {per:.2} us per case");

@@ -16,7 +16,9 @@ pub enum DlsError {
         /// Every problem, errors first, each with its location.
         problems: Vec<ProblemRecord>,
     },
-    /// Input could not be read or parsed (syntax, types, unknown fields, size, nesting).
+    /// Input could not be read or parsed (syntax, types, unknown fields, size, nesting), or a
+    /// file is missing (the reason says `cannot find` or names the companion file to load;
+    /// `file` names it).
     #[error("{reason}")]
     Parse {
         /// What is wrong and where.
@@ -121,7 +123,8 @@ map_errors!(|e| dls_core::Error::from(e).into();
     dls_core::evaluation::EvalError, dls_core::ids::IdError);
 // Invalid input, the message naming the field or switch at fault.
 map_errors!(|e| invalid(format!("{e}"));
-    RowError, dls_core::coverage::CoverageFilterError);
+    RowError, dls_core::coverage::CoverageFilterError,
+    dls_core::coverage::UnknownMunicipalityError, dls_core::routing::CapacityError);
 
 impl From<BatchError> for DlsError {
     fn from(e: BatchError) -> Self {

@@ -3,13 +3,22 @@
 
 use dls_core::{evaluation, pilot};
 
+use std::sync::Arc;
+
 use crate::error::{guard, DlsError};
-use crate::records::{CaseRecord, EvaluationRecord};
+use crate::objects::Directory;
+use crate::records::{case_of_json, CaseRecord, EvaluationRecord};
 
 /// The embedded pilot's sample cases.
 #[uniffi::export]
-pub fn pilot_cases() -> Vec<CaseRecord> {
-    pilot::cases().iter().map(CaseRecord::from).collect()
+pub fn pilot_cases() -> Result<Vec<CaseRecord>, DlsError> {
+    guard(|| Ok(pilot::cases().iter().map(CaseRecord::from).collect()))
+}
+
+/// A case from its JSON form (the case file format, see the case JSON Schema), as a record.
+#[uniffi::export]
+pub fn case_from_json(json: String) -> Result<CaseRecord, DlsError> {
+    guard(|| Ok(CaseRecord::from(&case_of_json(&json)?)))
 }
 
 /// The embedded pilot's event timelines (CSV).
@@ -20,12 +29,14 @@ pub fn pilot_events_csv() -> String {
 
 /// Evaluates an event log in CSV, grouped by `group_by` (e.g. `kern`, `month`, `phase`).
 /// `disclosure`: `publish` (the default: small cells suppressed, counts rounded) or `raw`
-/// (internal use only).
-#[uniffi::export(default(disclosure = "publish"))]
+/// (internal use only). With a `directory`, a service covers a need as the directory says, and
+/// a log that names only kernen groups by `municipality` or `region` through it.
+#[uniffi::export(default(disclosure = "publish", directory = None))]
 pub fn evaluate_csv(
     csv: String,
     group_by: Vec<String>,
     disclosure: String,
+    directory: Option<Arc<Directory>>,
 ) -> Result<EvaluationRecord, DlsError> {
     guard(|| {
         let ingested = evaluation::ingest_csv_str(&csv)?;
@@ -35,6 +46,7 @@ pub fn evaluate_csv(
                 .map(|g| g.parse())
                 .collect::<Result<_, _>>()?,
             disclosure: disclosure.parse()?,
+            directory: directory.map(|d| d.core().clone()),
             ..evaluation::EvalOptions::default()
         };
         let ev = evaluation::evaluate(&ingested.log, &options);

@@ -2,7 +2,7 @@
 //!
 //! This crate converts and delegates: every rule of the domain lives in `dls-core`. One file per
 //! concept: `objects` (the three objects [`Directory`], [`RuleSet`] and [`Router`]),
-//! `functions`, `records` (FFI mirror records of the core's host shapes: a [`CaseRecord`] is a
+//! `functions`, `what_if`, `capacity`, `records` (FFI mirror records of the core's host shapes: a [`CaseRecord`] is a
 //! `dls_core::rows::CaseRow`, a [`NeedDecisionRecord`] a `DecisionRow`) and `error` (one error
 //! enum, [`DlsError`], whose variants keep the structure a host needs: validation problems keep
 //! their file, item, field and row). The options and outputs have the names and values of the
@@ -24,18 +24,24 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 uniffi::setup_scaffolding!();
 
+mod capacity;
 mod error;
 mod functions;
 mod objects;
 mod records;
+mod what_if;
 
+pub use capacity::{CapacityLedger, CapacityRecord};
 pub use error::{guard, DlsError, ProblemRecord};
 #[cfg(feature = "test-hooks")]
 pub use functions::diagnostics_internal_failure;
-pub use functions::{evaluate_csv, pilot_cases, pilot_events_csv, version};
+pub use functions::{case_from_json, evaluate_csv, pilot_cases, pilot_events_csv, version};
 pub use objects::{Directory, Router, RuleSet};
 pub use records::{
     AggregateRecord, BatchResult, CandidateRecord, CaseMetricsRecord, CaseRecord, ContactRecord,
     CoordinatorRecord, CoverageRowRecord, DecisionRecord, EvaluationRecord, FiguresRecord,
     NeedDecisionRecord, PlanPartRecord, TriedServiceRecord,
+};
+pub use what_if::{
+    what_if, ChangeRecord, GapChangeRecord, ServiceLoadRecord, WhatIfErrorRecord, WhatIfRecord,
 };

@@ -11,13 +11,23 @@ use dls_core::routing::{self, RouteOptions};
 use dls_core::rows::{parse_date, RowError};
 use rayon::prelude::*;
 
-use crate::error::{guard, invalid, DlsError, ProblemRecord};
-use crate::records::{format_of, BatchResult, CaseRecord, CoverageRowRecord, DecisionRecord};
+use crate::capacity::CapacityLedger;
+use crate::error::{guard, DlsError, ProblemRecord};
+use crate::records::{
+    case_of_json, format_of, BatchResult, CaseRecord, CoverageRowRecord, DecisionRecord,
+};
 
 /// A validated directory: areas, needs, organisations and services.
 #[derive(Debug, uniffi::Object)]
 pub struct Directory {
     inner: dls_core::Directory,
+}
+
+impl Directory {
+    /// The core directory.
+    pub(crate) fn core(&self) -> &dls_core::Directory {
+        &self.inner
+    }
 }
 
 #[uniffi::export]
@@ -43,11 +53,23 @@ impl Directory {
         })
     }
 
+    /// Reads and validates the directory of a folder: its `areas`, `taxonomy` and `directory`
+    /// files (`.toml` or `.json`), found by name; a missing one is named in the error.
+    #[uniffi::constructor]
+    pub fn from_folder(folder: String) -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            let (inner, _) = dls_core::Directory::from_folder(&PathBuf::from(folder))?;
+            Ok(Arc::new(Directory { inner }))
+        })
+    }
+
     /// The embedded Haarlemmermeer pilot directory.
     #[uniffi::constructor]
-    pub fn pilot() -> Arc<Self> {
-        Arc::new(Directory {
-            inner: pilot::directory(),
+    pub fn pilot() -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            Ok(Arc::new(Directory {
+                inner: pilot::directory(),
+            }))
         })
     }
 
@@ -99,11 +121,24 @@ impl RuleSet {
         })
     }
 
+    /// Reads every rule layer file of a folder (`rules….toml` or `.json`) and validates them
+    /// against `directory`.
+    #[uniffi::constructor]
+    pub fn from_folder(directory: Arc<Directory>, folder: String) -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            Ok(Arc::new(RuleSet {
+                inner: dls_core::RuleSet::from_folder(&directory.inner, &PathBuf::from(folder))?,
+            }))
+        })
+    }
+
     /// The embedded Haarlemmermeer pilot rule set (national, regional and municipal layers).
     #[uniffi::constructor]
-    pub fn pilot() -> Arc<Self> {
-        Arc::new(RuleSet {
-            inner: pilot::rules(),
+    pub fn pilot() -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            Ok(Arc::new(RuleSet {
+                inner: pilot::rules(),
+            }))
         })
     }
 
@@ -122,7 +157,8 @@ impl RuleSet {
     }
 
     /// Coverage on `date` (YYYY-MM-DD), for every kern or only those of `municipality` (CBS
-    /// code): one row per kern × leaf need × age band. `only`: `all`, `gaps`, `overlaps` or
+    /// code): one row per kern × leaf need × age band (or per stretch of ages, `ageMin` to
+    /// `ageMax`, where the answer changes inside a band). `only`: `all`, `gaps`, `overlaps` or
     /// `problems` (gaps and overlaps).
     #[uniffi::method(default(municipality = None, only = "all"))]
     pub fn coverage(
@@ -137,6 +173,7 @@ impl RuleSet {
                 date: parse_date("date", &date)?,
                 municipality: municipality.as_deref().map(str::parse).transpose()?,
             };
+            options.check(&self.inner)?;
             let report = coverage::analyse(&self.inner, &options);
             Ok(report.select(only).map(CoverageRowRecord::from).collect())
         })
@@ -149,30 +186,49 @@ pub struct Router {
     inner: routing::Router,
 }
 
+impl Router {
+    /// The core router.
+    pub(crate) fn core(&self) -> &routing::Router {
+        &self.inner
+    }
+}
+
 #[uniffi::export]
 impl Router {
     /// Compiles a router from a validated rule set.
     #[uniffi::constructor]
-    pub fn new(rules: Arc<RuleSet>) -> Arc<Self> {
-        Arc::new(Router {
-            inner: routing::Router::new(&rules.inner),
+    pub fn new(rules: Arc<RuleSet>) -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            Ok(Arc::new(Router {
+                inner: routing::Router::new(&rules.inner),
+            }))
         })
     }
 
     /// Routes one household on `date` (YYYY-MM-DD; the case's `opened` date when absent).
-    /// With `trace` (off by default), every need explains why each other candidate lost.
-    #[uniffi::method(default(date = None, trace = false))]
+    /// With `trace` (off by default), every need explains why each other candidate lost. With
+    /// a `ledger` (a [`CapacityLedger`] of this router), routes against its live counts and
+    /// takes a place per need sent to a service with known places.
+    #[uniffi::method(default(date = None, trace = false, ledger = None))]
     pub fn route(
         &self,
         case: CaseRecord,
         date: Option<String>,
         trace: bool,
+        ledger: Option<Arc<CapacityLedger>>,
     ) -> Result<DecisionRecord, DlsError> {
         guard(|| {
             let options = RouteOptions { trace };
-            let d = self
-                .inner
-                .route_row(&case.row()?, date_arg(date)?, options)?;
+            let d = match ledger {
+                None => self
+                    .inner
+                    .route_row(&case.row()?, date_arg(date)?, options)?,
+                Some(l) => {
+                    let case = case.row()?.to_case()?;
+                    let date = routing::date_for(&case, date_arg(date)?)?;
+                    self.inner.route_reserving(&case, date, options, l.core())?
+                }
+            };
             Ok(DecisionRecord::from(&d))
         })
     }
@@ -186,37 +242,33 @@ impl Router {
         trace: bool,
     ) -> Result<DecisionRecord, DlsError> {
         guard(|| {
-            // the core's reader: size and depth limits, messages without the input's values
-            let case: dls_core::Case =
-                dls_core::source::parse(&case_json, dls_core::Format::Json, "case JSON").map_err(
-                    |e| {
-                        let e = dls_core::source::redact_keys(&e.to_string());
-                        invalid(format!("invalid case JSON: {e}"))
-                    },
-                )?;
+            let case = case_of_json(&case_json)?;
             let date = routing::date_for(&case, date_arg(date)?)?;
             let d = self.inner.route_with(&case, date, RouteOptions { trace })?;
             Ok(DecisionRecord::from(&d))
         })
     }
 
-    /// Routes again, with trace, after the citizen tried `service` without success
-    /// (`outcome`: `rejected`, `no_response` or `waited_too_long`): the next decision without
-    /// that service, marked as "could not get through".
+    /// Routes again after the citizen tried `service` without success (`outcome`: `rejected`,
+    /// `no_response` or `waited_too_long`): the next decision without that service, marked as
+    /// "could not get through". `trace` keeps a trace per need (off by default, as for
+    /// `route_json`).
+    #[uniffi::method(default(trace = false))]
     pub fn reroute(
         &self,
         case: CaseRecord,
         date: Option<String>,
         service: String,
         outcome: String,
+        trace: bool,
     ) -> Result<DecisionRecord, DlsError> {
         guard(|| {
             let case = case.row()?.to_case()?;
             let date = routing::date_for(&case, date_arg(date)?)?;
             let (tried, outcome) = (service.parse()?, outcome.parse()?);
-            let d = self
-                .inner
-                .reroute_after(&case, date, &tried, outcome, RouteOptions::TRACE)?;
+            let d =
+                self.inner
+                    .reroute_after(&case, date, &tried, outcome, RouteOptions { trace })?;
             Ok(DecisionRecord::from(&d))
         })
     }
@@ -245,6 +297,6 @@ impl Router {
 }
 
 /// The date argument of a routing call.
-fn date_arg(date: Option<String>) -> Result<Option<NaiveDate>, RowError> {
+pub(crate) fn date_arg(date: Option<String>) -> Result<Option<NaiveDate>, RowError> {
     date.as_deref().map(|d| parse_date("date", d)).transpose()
 }

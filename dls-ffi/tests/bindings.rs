@@ -22,8 +22,14 @@ fn reason(c: &CaseRecord) -> String {
 fn a_bad_field_of_a_case_record_is_named() {
     let good = CaseRecord::from(&pilot::cases()[0]);
     let mut c = good.clone();
-    c.age_band = Some("elderly".into());
-    assert!(reason(&c).contains("field `age_band`"));
+    c.age = Some(131);
+    assert_eq!(reason(&c), "field `age`: age above 130 years");
+    let mut c = good.clone();
+    c.age = Some(-4);
+    assert!(reason(&c).contains("field `age`: age below 0"));
+    let mut c = good.clone();
+    c.household = Some("elderly".into());
+    assert!(reason(&c).contains("field `household`"));
     let mut c = good.clone();
     c.kern = "Hoofddorp centrum!".into();
     assert!(reason(&c).contains("field `kern`"));
@@ -40,9 +46,15 @@ fn a_bad_field_of_a_case_record_is_named() {
 
 #[test]
 fn a_batch_keeps_the_order_and_reports_bad_cases_in_their_place() {
-    let router = Router::new(RuleSet::pilot());
+    let router = Router::new(RuleSet::pilot().unwrap()).unwrap();
     let mut cases = Vec::new();
-    for (i, c) in pilot_cases().into_iter().cycle().take(300).enumerate() {
+    for (i, c) in pilot_cases()
+        .unwrap()
+        .into_iter()
+        .cycle()
+        .take(300)
+        .enumerate()
+    {
         let mut c = c;
         c.id = format!("{}-{i}", c.id);
         match i % 7 {
@@ -56,7 +68,7 @@ fn a_batch_keeps_the_order_and_reports_bad_cases_in_their_place() {
     let batch = router.route_batch(cases.clone(), None).expect("batch");
     assert_eq!(batch.len(), cases.len());
     for (i, (c, r)) in cases.into_iter().zip(batch).enumerate() {
-        match router.route(c, None, false) {
+        match router.route(c, None, false, None) {
             Ok(d) => assert_eq!(r.decision, Some(d), "case {i}"),
             Err(_) => assert!(r.decision.is_none() && r.error.is_some(), "case {i}"),
         }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::Date32Type;
-use arrow_array::{Array, ArrayRef, Date32Array, RecordBatch, UInt16Array};
+use arrow_array::{Array, ArrayRef, Date32Array, RecordBatch, UInt16Array, UInt8Array};
 use arrow_schema::DataType;
 use dls_core::rows::{CaseRow, RowError, RowErrorKind, TriedRow, CASE_COLUMNS};
 use dls_core::Case;
@@ -110,7 +110,8 @@ pub struct Columns {
     id: ArrayRef,
     kern: ArrayRef,
     needs: ArrayRef,
-    words: [Option<ArrayRef>; 4],
+    age: Option<ArrayRef>,
+    words: [Option<ArrayRef>; 3],
     signals: Option<ArrayRef>,
     income_pct: Option<ArrayRef>,
     opened: Option<ArrayRef>,
@@ -122,7 +123,7 @@ pub struct Columns {
 }
 
 /// The optional one-word columns, in the order of [`Columns::words`].
-const WORDS: [&str; 4] = ["age_band", "household", "urgency", "framework"];
+const WORDS: [&str; 3] = ["household", "urgency", "framework"];
 
 fn opt(
     batch: &RecordBatch,
@@ -146,8 +147,9 @@ fn booleans(a: &ArrayRef, name: &str) -> Result<ArrayRef, Failure> {
 }
 
 impl Columns {
-    /// Finds and converts the columns of `batch`.
-    pub fn of(batch: &RecordBatch) -> Result<Columns, Failure> {
+    /// Finds and converts the columns of `batch`, whose first row is row `first_row`
+    /// (0-based) of the table.
+    pub fn of(batch: &RecordBatch, first_row: usize) -> Result<Columns, Failure> {
         let word = |k: usize| opt(batch, WORDS[k], table::strings);
         let mut unreadable = std::collections::BTreeMap::new();
         let mut checked = |name: &'static str,
@@ -169,7 +171,10 @@ impl Columns {
             id: table::strings(table::required(batch, "id")?, "id")?,
             kern: table::strings(table::required(batch, "kern")?, "kern")?,
             needs: table::string_lists(table::required(batch, "needs")?, "needs")?,
-            words: [word(0)?, word(1)?, word(2)?, word(3)?],
+            age: table::column(batch, "age")
+                .map(|a| table::whole_ints(a, "age", first_row))
+                .transpose()?,
+            words: [word(0)?, word(1)?, word(2)?],
             signals: opt(batch, "signals", table::string_lists)?,
             income_pct,
             opened,
@@ -198,10 +203,10 @@ impl Columns {
             id: str_at(&self.id, i).unwrap_or_default(),
             kern: str_at(&self.kern, i).unwrap_or_default(),
             needs: list_at(&self.needs, i),
-            age_band: word(0),
-            household: word(1),
-            urgency: word(2),
-            framework: word(3),
+            age: self.age.as_ref().and_then(|a| int_at(a, i)),
+            household: word(0),
+            urgency: word(1),
+            framework: word(2),
             signals: lists_at(&self.signals, i),
             income_pct: self.income_pct.as_ref().and_then(|a| int_at(a, i)),
             opened: self.opened.as_ref().and_then(|a| date_at(a, i)),
@@ -230,7 +235,10 @@ pub fn to_table(cases: &[Case]) -> Result<pyo3_arrow::PyTable, Failure> {
         table::texts(r().map(|r| Some(r.id))),
         table::texts(r().map(|r| Some(r.kern))),
         table::text_lists(r().map(|r| r.needs.clone())),
-        table::texts(r().map(|r| r.age_band)),
+        Arc::new(
+            r().map(|r| r.age.and_then(|v| u8::try_from(v).ok()))
+                .collect::<UInt8Array>(),
+        ),
         table::texts(r().map(|r| r.household)),
         table::texts(r().map(|r| r.urgency)),
         table::texts(r().map(|r| r.framework)),

@@ -1,8 +1,10 @@
 //! Coverage from Python: for every kern × leaf need × age band, where the rule set sends it,
-//! and where there is a gap (lacune) or an overlap. One row per kern × need × age band.
+//! and where there is a gap (lacune) or an overlap. One row per kern × need × age band, or per
+//! stretch of ages (`age_min`..=`age_max`) where the answer changes inside a band.
 
-use arrow_array::ArrayRef;
-use dls_core::conditions::Attribute;
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, UInt8Array};
 use dls_core::coverage::{analyse, CoverageFilter, CoverageOptions, CoverageRow, COVERAGE_COLUMNS};
 use dls_core::MunicipalityCode;
 use pyo3::prelude::*;
@@ -17,12 +19,14 @@ use crate::table;
 fn coverage_table(rows: &[&CoverageRow]) -> Result<PyTable, Failure> {
     let r = || rows.iter();
     let ids = |f: fn(&CoverageRow) -> Option<&str>| table::texts(r().copied().map(f));
-    let cols: [ArrayRef; 13] = [
+    let cols: [ArrayRef; 15] = [
         ids(|r| Some(r.kern.as_str())),
         ids(|r| Some(r.kern_name.as_str())),
         ids(|r| Some(r.municipality.as_str())),
         ids(|r| Some(r.need.as_str())),
-        ids(|r| Some(r.age_band.name())),
+        ids(|r| Some(r.age_band.as_str())),
+        Arc::new(r().map(|r| Some(r.age_min.years())).collect::<UInt8Array>()),
+        Arc::new(r().map(|r| Some(r.age_max.years())).collect::<UInt8Array>()),
         ids(|r| Some(r.status.as_str())),
         ids(|r| r.service.as_ref().map(|s| s.as_str())),
         ids(|r| r.organisation.as_ref().map(|s| s.as_str())),
@@ -60,6 +64,9 @@ pub fn coverage(
     })?;
     let rules = rules.inner.clone();
     detached(py, move || {
+        options
+            .check(&rules)
+            .map_err(|e| Failure::bad_input(e.to_string(), Some("municipality")))?;
         let report = analyse(&rules, &options);
         let rows: Vec<&CoverageRow> = report.select(only).collect();
         coverage_table(&rows)

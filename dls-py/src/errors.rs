@@ -52,6 +52,18 @@ impl Failure {
             field: Some(field.to_string()),
         }
     }
+
+    /// The same failure, placed at 1-based `row` of the input when it is bad input.
+    pub fn at_row(self, row: usize) -> Failure {
+        match self {
+            Failure::BadInput { message, field, .. } => Failure::BadInput {
+                message,
+                row: Some(row),
+                field,
+            },
+            other => other,
+        }
+    }
 }
 
 macro_rules! from_core {
@@ -70,7 +82,8 @@ from_core!(
     ValidationReport,
     dls_core::CaseError,
     dls_core::ids::IdError,
-    dls_core::routing::RoutingError
+    dls_core::routing::RoutingError,
+    dls_core::routing::CapacityError
 );
 
 impl From<PyErr> for Failure {
@@ -143,10 +156,23 @@ fn validation(py: Python<'_>, r: &ValidationReport) -> PyResult<PyErr> {
 }
 
 fn parse(py: Python<'_>, e: &ParseError) -> PyResult<PyErr> {
-    let dls_core::ParseLocation { file, line, column } = e.location();
+    let dls_core::ParseLocation {
+        mut file,
+        line,
+        column,
+    } = e.location();
+    let class = if e.is_missing_file() {
+        "MissingFileError"
+    } else {
+        "ParseError"
+    };
+    // a missing file error's `filename` is the file that is missing
+    if let ParseError::MissingCompanion { companion, .. } = e {
+        file = Some(companion.clone());
+    }
     Ok(PyErr::from_value(make(
         py,
-        "ParseError",
+        class,
         (e.to_string(), file, line, column),
         None,
     )?))
@@ -161,7 +187,7 @@ fn convert(py: Python<'_>, f: Failure) -> PyResult<PyErr> {
         Failure::Core(e) => match &e {
             dls_core::Error::Validation(r) => validation(py, r),
             dls_core::Error::Parse(p) => parse(py, p),
-            dls_core::Error::Case(_) | dls_core::Error::Id(_) => {
+            dls_core::Error::Case(_) | dls_core::Error::Id(_) | dls_core::Error::Capacity(_) => {
                 simple("BadInputError", e.to_string())
             }
             dls_core::Error::Routing(_) => simple("RoutingError", e.to_string()),

@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use arrow_array::ArrayRef;
 use chrono::{DateTime, Utc};
+use dls_core::evaluation::columns::{COUNT_COLUMNS, NUMBER_COLUMNS};
 use dls_core::evaluation::{
     self, CompareOptions, Comparison, Dim, Disclosure, EvalError, EvalOptions, EvalState,
-    EventFields, EventLogBuilder, Figures, Ingested, Selection, Summary, Timestamp,
+    EventFields, EventLogBuilder, Ingested, Selection, Summary, Timestamp,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
@@ -27,10 +28,13 @@ impl From<EvalError> for Failure {
             EvalError::InvalidOption { option, .. } => {
                 Failure::bad_input(e.to_string(), Some(option))
             }
+            EvalError::NoMatch { filter, .. } => Failure::bad_input(e.to_string(), Some(filter)),
             EvalError::MissingColumn { column } => {
                 let column = column.clone();
                 Failure::bad_input(e.to_string(), Some(&column))
             }
+            EvalError::UnknownFormat { .. } => Failure::bad_input(e.to_string(), Some("events")),
+            EvalError::State(_) => Failure::bad_input(e.to_string(), Some("data")),
             _ => Failure::Evaluation(e.to_string()),
         }
     }
@@ -131,32 +135,11 @@ fn ingest_table(t: &PyTable) -> Result<Ingested, Failure> {
 }
 
 fn ingest_path(path: PathBuf) -> Result<Ingested, Failure> {
+    let format = evaluation::LogFormat::of_path(&path)?;
     let name = path.display().to_string();
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    let jsonl = match ext.as_deref() {
-        Some("csv") => false,
-        Some("jsonl") | Some("ndjson") => true,
-        _ => {
-            return Err(Failure::bad_input(
-                format!("cannot tell the format of `{name}`: use a `.csv` or `.jsonl` file"),
-                Some("events"),
-            ))
-        }
-    };
-    let file = std::fs::File::open(&path).map_err(|e| {
-        Failure::Core(dls_core::Error::Parse(dls_core::ParseError::Io {
-            file: name.clone(),
-            reason: e.kind().to_string(),
-        }))
-    })?;
-    if jsonl {
-        Ok(evaluation::ingest_jsonl(file)?)
-    } else {
-        Ok(evaluation::ingest_csv(file)?)
-    }
+    let file = std::fs::File::open(&path)
+        .map_err(|e| Failure::Core(dls_core::source::io_error(&name, &e).into()))?;
+    Ok(format.ingest(file)?)
 }
 
 /// Events from a list of dicts (the JSON form of an event).
@@ -261,7 +244,6 @@ type ValueOf<T, V> = (&'static str, fn(&T) -> V);
 
 fn per_case_table(cases: &[evaluation::CaseMetrics]) -> Result<PyTable, Failure> {
     let m = || cases.iter();
-    let days = |s: Option<i64>| s.map(|s| s as f64 / 86_400.0);
     let texts: [TextOf<evaluation::CaseMetrics>; 7] = [
         ("kern", |m| &m.kern),
         ("municipality", |m| &m.municipality),
@@ -284,11 +266,11 @@ fn per_case_table(cases: &[evaluation::CaseMetrics]) -> Result<PyTable, Failure>
     cols.push(("opened", table::instant_column(opened)));
     cols.push((
         "first_contact_days",
-        table::numbers(m().map(|m| days(m.first_contact_secs))),
+        table::numbers(m().map(|m| m.first_contact_days())),
     ));
     cols.push((
         "right_place_days",
-        table::numbers(m().map(|m| days(m.right_place_secs))),
+        table::numbers(m().map(|m| m.right_place_days())),
     ));
     cols.push((
         "reached_right_place",
@@ -300,38 +282,12 @@ fn per_case_table(cases: &[evaluation::CaseMetrics]) -> Result<PyTable, Failure>
     table::table(cols)
 }
 
-/// The aggregate table: one column per dimension, `suppressed`, then the figures (null where
-/// suppressed).
+/// The aggregate table: one column per dimension, `suppressed`, then the figures of the core's
+/// [`COUNT_COLUMNS`] and [`NUMBER_COLUMNS`] (null where suppressed).
 fn aggregates_table(s: &Summary) -> Result<PyTable, Failure> {
     let t = &s.aggregates;
     let r = || t.rows.iter();
     let f = || r().map(|r| r.figures.as_ref());
-    let counts: [ValueOf<Figures, u64>; 11] = [
-        ("cases", |f| f.cases),
-        ("first_contact_ended", |f| f.first_contact.ended),
-        ("first_contact_open", |f| f.first_contact.open),
-        ("right_place_ended", |f| f.right_place.ended),
-        ("right_place_open", |f| f.right_place.open),
-        ("handoffs", |f| f.handoffs),
-        ("bounces", |f| f.bounces),
-        ("loops", |f| f.loops),
-        ("escalations", |f| f.escalations),
-        ("resolved", |f| f.resolved),
-        ("reopened", |f| f.reopened),
-    ];
-    let numbers: [ValueOf<Figures, Option<f64>>; 11] = [
-        ("first_contact_median_days", |f| f.first_contact.median_days),
-        ("first_contact_p90_days", |f| f.first_contact.p90_days),
-        ("right_place_median_days", |f| f.right_place.median_days),
-        ("right_place_p90_days", |f| f.right_place.p90_days),
-        ("handoffs_per_case", |f| Some(f.handoffs_per_case)),
-        ("bounce_rate", |f| Some(f.bounce_rate)),
-        ("loop_rate", |f| Some(f.loop_rate)),
-        ("organisations_per_case", |f| Some(f.organisations_per_case)),
-        ("escalation_rate", |f| Some(f.escalation_rate)),
-        ("resolved_rate", |f| Some(f.resolved_rate)),
-        ("reopened_rate", |f| Some(f.reopened_rate)),
-    ];
     let mut cols: Vec<(&str, ArrayRef)> = t
         .group_by
         .iter()
@@ -345,8 +301,8 @@ fn aggregates_table(s: &Summary) -> Result<PyTable, Failure> {
         "suppressed",
         table::texts(suppressed.iter().map(|s| s.as_deref())),
     ));
-    cols.extend(counts.map(|(n, g)| (n, table::counts(f().map(|f| f.map(g))))));
-    cols.extend(numbers.map(|(n, g)| (n, table::numbers(f().map(|f| f.and_then(g))))));
+    cols.extend(COUNT_COLUMNS.map(|(n, g)| (n, table::counts(f().map(|f| f.map(g))))));
+    cols.extend(NUMBER_COLUMNS.map(|(n, g)| (n, table::numbers(f().map(|f| f.and_then(g))))));
     table::table(cols)
 }
 
@@ -390,8 +346,10 @@ fn convert<'py>(
     tables(py)?.call_method1("convert", (t, py.None(), output))
 }
 
-/// The mergeable state of an evaluation: counts and quantile sketches per group. Merge the
-/// states of partitions (any order) and finish once; pickles, so it travels between workers.
+/// The mergeable state of an evaluation: counts and the ended durations per group (exact
+/// quantiles). Merge the states of partitions (any order) and finish once; pickles, so it
+/// travels between workers. Bytes read back are checked: a state that is not consistent is a
+/// `BadInputError`.
 #[pyclass(
     frozen,
     skip_from_py_object,
@@ -506,19 +464,14 @@ impl PyEvalState {
     /// The state as JSON bytes (what pickling uses).
     fn to_bytes(&self, py: Python<'_>) -> PyResult<Vec<u8>> {
         let s = self.inner.clone();
-        detached(py, move || {
-            serde_json::to_vec(&*s).map_err(|e| Failure::Internal(e.to_string()))
-        })
+        detached(py, move || Ok(s.to_json()))
     }
 
     /// A state from [`to_bytes`](Self::to_bytes).
     #[staticmethod]
     fn from_bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<Self> {
         detached(py, move || {
-            let s: EvalState = serde_json::from_slice(&data).map_err(|e| {
-                let e = dls_core::source::redact_keys(&e.to_string());
-                Failure::bad_input(format!("not an evaluation state: {e}"), None)
-            })?;
+            let s = EvalState::from_json(&data).map_err(EvalError::from)?;
             Ok(PyEvalState { inner: Arc::new(s) })
         })
     }
@@ -689,7 +642,7 @@ impl PyEvaluation {
         let (a, b) = call(py, || Ok((sel(a, "a")?, sel(b, "b")?)))?;
         let m = self.per_case.clone();
         let t = detached(py, move || {
-            comparison_table(&evaluation::compare(&m, &a, &b, &opts))
+            comparison_table(&evaluation::compare_checked(&m, &a, &b, &opts)?)
         })?;
         convert(py, t, &self.kind, output)
     }

@@ -14,7 +14,9 @@ use pyo3::types::PyTuple;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod capacity;
 mod cases;
+mod cli;
 mod coverage;
 mod decision;
 mod errors;
@@ -24,6 +26,7 @@ mod pilot;
 mod routing;
 mod synthetic;
 mod table;
+mod what_if;
 
 /// The native module.
 #[pymodule]
@@ -44,12 +47,17 @@ fn _dls(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<decision::PyDecision>()?;
     m.add_class::<evaluation::PyEvaluation>()?;
     m.add_class::<evaluation::PyEvalState>()?;
+    m.add_class::<what_if::PyWhatIf>()?;
+    m.add_class::<capacity::PyCapacityLedger>()?;
+    m.add_function(wrap_pyfunction!(what_if::what_if, m)?)?;
     m.add_function(wrap_pyfunction!(cases::cases_table, m)?)?;
     m.add_function(wrap_pyfunction!(coverage::coverage, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_directory, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_rules, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_cases, m)?)?;
     m.add_function(wrap_pyfunction!(pilot::pilot_events_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(pilot::pilot_files, m)?)?;
+    m.add_function(wrap_pyfunction!(cli::_cli_main, m)?)?;
     #[cfg(feature = "test-hooks")]
     m.add_function(wrap_pyfunction!(pilot::_panic_for_tests, m)?)?;
     m.add_function(wrap_pyfunction!(synthetic::_synthetic_events, m)?)?;

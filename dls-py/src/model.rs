@@ -65,11 +65,17 @@ impl PyDirectory {
                     Some("paths"),
                 ));
             }
-            let mut data = DirectoryData::default();
-            for p in &paths {
-                data.merge(DirectoryData::from_file(p)?);
-            }
-            let (d, w) = Directory::new(data)?;
+            let (d, w) = Directory::load_files(&paths)?;
+            Ok(PyDirectory::new(d, w))
+        })
+    }
+
+    /// Reads and validates the directory of a folder: its `areas`, `taxonomy` and `directory`
+    /// files (`.toml` or `.json`), found by name.
+    #[staticmethod]
+    fn load_folder(py: Python<'_>, folder: PathBuf) -> PyResult<Self> {
+        detached(py, move || {
+            let (d, w) = Directory::from_folder(&folder)?;
             Ok(PyDirectory::new(d, w))
         })
     }
@@ -177,6 +183,18 @@ impl PyRuleSet {
             }
             Ok(PyRuleSet {
                 inner: RuleSet::from_files(&dir, &paths)?,
+            })
+        })
+    }
+
+    /// Reads every rule layer file of a folder (`rules….toml` or `.json`) and validates them
+    /// against `directory`.
+    #[staticmethod]
+    fn load_folder(py: Python<'_>, directory: &PyDirectory, folder: PathBuf) -> PyResult<Self> {
+        let dir = directory.inner.clone();
+        detached(py, move || {
+            Ok(PyRuleSet {
+                inner: RuleSet::from_folder(&dir, &folder)?,
             })
         })
     }

@@ -36,6 +36,22 @@ pub fn pilot_events_csv() -> &'static str {
     dls_core::pilot::EVENTS_CSV
 }
 
+/// The pilot's source files by name (`areas.toml`, …, `rules-GM0394.toml`, `events.csv`,
+/// `cases.json`): what `dls.demo.write_folder` writes.
+#[pyfunction]
+pub fn pilot_files() -> Vec<(&'static str, &'static str)> {
+    let base = |name: &'static str| name.rsplit('/').next().unwrap_or(name);
+    let p = &dls_core::pilot::DIRECTORY_SOURCES;
+    p.iter()
+        .chain(dls_core::pilot::RULE_SOURCES)
+        .map(|(name, text)| (base(name), *text))
+        .chain([
+            ("events.csv", dls_core::pilot::EVENTS_CSV),
+            ("cases.json", dls_core::pilot::CASES_JSON),
+        ])
+        .collect()
+}
+
 /// Panics inside the binding's guard (cargo feature `test-hooks`), so tests can check that a panic reaches Python as
 /// `dls.InternalError` and never as `PanicException`.
 #[cfg(feature = "test-hooks")]

@@ -3,15 +3,20 @@
 
 use arrow_array::{ArrayRef, RecordBatch};
 use chrono::NaiveDate;
-use dls_core::routing::{HouseholdDecision, RouteOptions, Router};
+use dls_core::cases::TriedService;
+use dls_core::events::Activity;
+use dls_core::ids::ServiceId;
+use dls_core::routing::{tried_after, HouseholdDecision, RouteOptions, Router};
 use dls_core::rows::{
     parse_date, BatchError, CaseRow, DecisionRow, DECISION_COLUMNS, ERROR_COLUMNS,
 };
+use dls_core::Case;
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyDict, PyTuple};
 use pyo3_arrow::PyTable;
 use rayon::prelude::*;
 
+use crate::capacity::PyCapacityLedger;
 use crate::cases;
 use crate::decision::PyDecision;
 use crate::errors::{call, detached, Failure};
@@ -42,7 +47,7 @@ pub fn date_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<Option<NaiveDate>, Fai
 /// Routes cases with a validated rule set. Safe to share between threads; pickles.
 #[pyclass(frozen, subclass, module = "dls._dls", name = "Router")]
 pub struct PyRouter {
-    inner: Router,
+    pub(crate) inner: Router,
     rules: PyRuleSet,
 }
 
@@ -96,22 +101,54 @@ impl PyRouter {
     }
 
     /// Routes one case (a dict in the JSON form of a case) on `date`, or on the case's
-    /// `opened` date when `date` is None. `trace=True` keeps a trace per need (slower).
-    #[pyo3(signature = (case, date = None, trace = false))]
+    /// `opened` date when `date` is None. `trace=True` keeps a trace per need (slower). With a
+    /// `ledger` (a `CapacityLedger` of this router), routes against its live counts and takes a
+    /// place per need sent to a service with known places.
+    #[pyo3(signature = (case, date = None, trace = false, ledger = None))]
     fn route(
         &self,
         py: Python<'_>,
         case: &Bound<'_, PyAny>,
         date: Option<&Bound<'_, PyAny>>,
         trace: bool,
+        ledger: Option<PyRef<'_, PyCapacityLedger>>,
     ) -> PyResult<PyDecision> {
         call(py, || {
             let case = cases::from_dict(case)?;
             let date = dls_core::routing::date_for(&case, date_arg(date)?)?;
             let options = RouteOptions { trace };
-            Ok(PyDecision::from(
-                self.inner.route_with(&case, date, options)?,
-            ))
+            let d = match &ledger {
+                Some(l) => self.inner.route_reserving(&case, date, options, &l.inner)?,
+                None => self.inner.route_with(&case, date, options)?,
+            };
+            Ok(PyDecision::from(d))
+        })
+    }
+
+    /// Routes `case` again after the citizen tried a service without success: the next
+    /// decision with that service (and every service the case lists as tried) no longer a
+    /// candidate, the need marked as "could not get through". `after` is the service id (with
+    /// `outcome` `rejected`, the default, `no_response` or `waited_too_long`) or the bounce
+    /// event as a dict (`activity` `rejected` or `no_response`, and `service`).
+    #[pyo3(signature = (case, after, outcome = None, date = None, trace = false))]
+    fn reroute(
+        &self,
+        py: Python<'_>,
+        case: &Bound<'_, PyAny>,
+        after: &Bound<'_, PyAny>,
+        outcome: Option<&str>,
+        date: Option<&Bound<'_, PyAny>>,
+        trace: bool,
+    ) -> PyResult<PyDecision> {
+        call(py, || {
+            let case = cases::from_dict(case)?;
+            let date = dls_core::routing::date_for(&case, date_arg(date)?)?;
+            let tried = tried_arg(&case, after, outcome)?;
+            let options = RouteOptions { trace };
+            let d =
+                self.inner
+                    .reroute_after(&case, date, &tried.service, tried.outcome, options)?;
+            Ok(PyDecision::from(d))
         })
     }
 
@@ -148,6 +185,54 @@ impl PyRouter {
     }
 }
 
+/// The service a re-route avoids, from `after` (a service id, or a bounce event dict) and
+/// `outcome`.
+fn tried_arg(
+    case: &Case,
+    after: &Bound<'_, PyAny>,
+    outcome: Option<&str>,
+) -> Result<TriedService, Failure> {
+    if let Ok(service) = after.extract::<String>() {
+        let outcome = outcome.unwrap_or("rejected");
+        return Ok(TriedService {
+            service: service.parse()?,
+            outcome: outcome.parse().map_err(|_| {
+                Failure::bad_input(
+                    "`outcome` must be `rejected`, `no_response` or `waited_too_long`",
+                    Some("outcome"),
+                )
+            })?,
+        });
+    }
+    let event = after.cast::<PyDict>().map_err(|_| {
+        Failure::bad_input(
+            "`after` must be a service id or a bounce event dict",
+            Some("after"),
+        )
+    })?;
+    if outcome.is_some() {
+        return Err(Failure::bad_input(
+            "give the outcome as the event's `activity`, not as `outcome` too",
+            Some("outcome"),
+        ));
+    }
+    let text =
+        |key: &str| -> Result<Option<String>, Failure> {
+            Ok(match event.get_item(key)? {
+                Some(v) if !v.is_none() => Some(v.extract::<String>().map_err(|_| {
+                    Failure::bad_input(format!("`{key}` must be a string"), Some(key))
+                })?),
+                _ => None,
+            })
+        };
+    let activity: Activity = text("activity")?
+        .ok_or_else(|| Failure::bad_input("the event has no `activity`", Some("activity")))?
+        .parse()
+        .map_err(|_| Failure::bad_input("unknown activity", Some("activity")))?;
+    let service: Option<ServiceId> = text("service")?.map(|s| s.parse()).transpose()?;
+    Ok(tried_after(case.id(), activity, service.as_ref())?)
+}
+
 /// Rows per chunk: each chunk is read, routed and written on its own, chunks in parallel, so
 /// memory holds a few chunks of rows and decisions at a time, never the whole table.
 const CHUNK: usize = 8192;
@@ -161,7 +246,7 @@ fn route_table(
 ) -> Result<PyTable, Failure> {
     let mut batches = Vec::new();
     for (start, batch) in table::batches(input) {
-        let cols = cases::Columns::of(batch)?;
+        let cols = cases::Columns::of(batch, start)?;
         let n = batch.num_rows();
         let chunks: Vec<usize> = (0..n).step_by(CHUNK).collect();
         let out = chunks

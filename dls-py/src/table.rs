@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Date32Type, Int64Type, TimestampMicrosecondType};
+use arrow_array::types::{Date32Type, Float64Type, Int64Type, TimestampMicrosecondType};
 use arrow_array::{
     Array, ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray,
     TimestampMicrosecondArray, UInt64Array,
@@ -129,6 +129,28 @@ pub fn str_at(array: &ArrayRef, i: usize) -> Option<&str> {
 /// A column as 64-bit integers.
 pub fn ints(array: &ArrayRef, name: &str) -> Result<ArrayRef, Failure> {
     cast(array, &DataType::Int64, name)
+}
+
+/// A column of whole numbers as 64-bit integers: integer columns, and float columns (pandas
+/// writes an integer column with missing values as floats) whose every value is whole. A
+/// fraction is an error naming the column and its 1-based row (`first_row` is the 0-based row
+/// of the batch's first row in the table), never the value.
+pub fn whole_ints(array: &ArrayRef, name: &str, first_row: usize) -> Result<ArrayRef, Failure> {
+    if array.data_type().is_floating() {
+        let f = cast(array, &DataType::Float64, name)?;
+        let f = f.as_primitive::<Float64Type>();
+        let fraction = (0..f.len()).find(|&i| f.is_valid(i) && f.value(i).fract() != 0.0);
+        let fraction =
+            fraction.or_else(|| (0..f.len()).find(|&i| f.is_valid(i) && !f.value(i).is_finite()));
+        if let Some(i) = fraction {
+            return Err(Failure::bad_row(
+                format!("field `{name}`: not a whole number"),
+                first_row + i + 1,
+                name,
+            ));
+        }
+    }
+    ints(array, name)
 }
 
 /// Row `i` of an integer column (from [`ints`]).

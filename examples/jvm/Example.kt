@@ -21,7 +21,7 @@ fun main() {
         id = "intake-2026-000123",
         kern = "hoofddorp",
         needs = listOf("sociale_zaken.schulden.hulp", "zorg.wmo.huishouden"),
-        ageBand = "adult",
+        age = 47,
         household = "single",
         urgency = "urgent",
         signals = listOf("rent_arrears"),

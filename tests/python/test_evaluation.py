@@ -140,7 +140,7 @@ def test_bad_event_input():
         dls.evaluate([{"case": "c1", "activity": "opened"}])
     with pytest.raises(dls.BadInputError, match="cannot tell the format"):
         dls.evaluate("events.xlsx")
-    with pytest.raises(dls.ParseError, match="cannot read"):
+    with pytest.raises(dls.MissingFileError, match="cannot find"):
         dls.evaluate("/nonexistent/events.csv")
 
 

@@ -36,6 +36,15 @@ def paths(entry: Dict[str, Any], field: str) -> List[Path]:
     return [FIXTURES / p for p in entry[field]]
 
 
+def router(entry: Dict[str, Any], rules: str = "rules") -> dls.Router:
+    directory = dls.Directory.load(paths(entry, "directory"))
+    return dls.Router(dls.RuleSet.load(directory, paths(entry, rules)))
+
+
+def load_cases(entry: Dict[str, Any]) -> List[Dict[str, Any]]:
+    return json.loads((FIXTURES / entry["cases"]).read_text(encoding="utf-8"))
+
+
 @pytest.mark.parametrize("entry", MANIFEST, ids=[e["name"] for e in MANIFEST])
 def test_golden(entry: Dict[str, Any]) -> None:
     golden = json.loads((FIXTURES / entry["golden"]).read_text(encoding="utf-8"))
@@ -52,5 +61,18 @@ def test_golden(entry: Dict[str, Any]) -> None:
               ev.per_case(output="pyarrow").to_pylist())
         check(entry["name"] + ".aggregates", golden["aggregates"],
               ev.aggregates(output="pyarrow").to_pylist())
+    elif entry["kind"] == "reroute":
+        r = router(entry)
+        rows: List[Dict[str, Any]] = []
+        for case in load_cases(entry):
+            service = r.route(case).primary["service"]
+            if service is not None:
+                rows += r.reroute(case, service, outcome=entry["outcome"]).needs
+        check(entry["name"], golden["rows"], rows)
+    elif entry["kind"] == "what_if":
+        w = dls.what_if(router(entry), router(entry, "rules_b"), load_cases(entry))
+        assert (w.cases, w.needs, len(w.errors)) == (golden["cases"], golden["needs"], golden["errors"])
+        for part in ("changed", "gaps_appeared", "gaps_disappeared", "load"):
+            check(f"{entry['name']}.{part}", golden[part], getattr(w, part))
     else:
         pytest.fail(f"unknown golden kind `{entry['kind']}`")

@@ -64,11 +64,11 @@ def test_no_error_shows_personal_data(pilot):
     router = dls.Router(pilot.rules)
     good = {"id": "c-1", "kern": "hoofddorp",
             "needs": [{"need": "zorg.wmo.huishouden", "primary": True}],
-            "attributes": {"age_band": "adult", "income_pct": 100},
+            "attributes": {"age": 40, "income_pct": 100},
             "opened": "2026-03-01",
             "situation": {"kind": "cannot_get_through",
                           "tried": [{"service": "wmo-loket", "outcome": "rejected"}]}}
-    slots = [("id",), ("kern",), ("opened",), ("attributes", "age_band"),
+    slots = [("id",), ("kern",), ("opened",), ("attributes", "age"),
              ("attributes", "urgency"), ("attributes", "household"),
              ("attributes", "framework"), ("attributes", "income_pct"),
              ("attributes", "signals"), ("situation", "kind"), ("consent",)]

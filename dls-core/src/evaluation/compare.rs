@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::disclosure::Disclosure;
+use super::error::EvalError;
 use super::metrics::CaseMetrics;
 use super::time::{date_to_day, local_day};
 use crate::hash::FxHasher;
@@ -71,10 +72,9 @@ impl Metric {
 
     /// The value of one case: `None` for a duration still open.
     fn value(self, m: &CaseMetrics) -> Option<f64> {
-        let days = |s: Option<i64>| s.map(|s| s as f64 / 86_400.0);
         match self {
-            Metric::FirstContactDays => days(m.first_contact_secs),
-            Metric::RightPlaceDays => days(m.right_place_secs),
+            Metric::FirstContactDays => m.first_contact_days(),
+            Metric::RightPlaceDays => m.right_place_days(),
             Metric::ReachedRightPlace => Some(m.right_place_secs.is_some() as u8 as f64),
             Metric::Handoffs => Some(m.handoffs as f64),
             Metric::Bounces => Some(m.bounces as f64),
@@ -116,6 +116,32 @@ impl Selection {
                 .phase
                 .as_ref()
                 .is_none_or(|p| m.phase.as_deref() == Some(p.as_str()))
+    }
+}
+
+impl Selection {
+    /// Checks that the phase and kernen the selection names occur among `cases`: a value no
+    /// case has (a misspelt phase, another case of letters, an unknown kern) would make the
+    /// selection silently empty. The error lists the values that exist.
+    pub fn check(&self, cases: &[CaseMetrics]) -> Result<(), EvalError> {
+        use std::collections::BTreeSet;
+        let miss = |filter: &'static str, _value: &str, known: BTreeSet<&str>| EvalError::NoMatch {
+            filter,
+            known: known.into_iter().map(str::to_string).collect(),
+        };
+        if let Some(p) = &self.phase {
+            let known: BTreeSet<&str> = cases.iter().filter_map(|m| m.phase.as_deref()).collect();
+            if !known.contains(p.as_str()) {
+                return Err(miss("phase", p, known));
+            }
+        }
+        if let Some(ks) = &self.kernen {
+            let known: BTreeSet<&str> = cases.iter().filter_map(|m| m.kern.as_deref()).collect();
+            if let Some(k) = ks.iter().find(|k| !known.contains(k.as_str())) {
+                return Err(miss("kern", k, known));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -335,4 +361,19 @@ pub fn compare(
         .iter()
         .map(|&m| compare_metric(cases, a, b, m, opts))
         .collect()
+}
+
+/// [`compare`], after checking that both selections name only phases and kernen the cases have
+/// ([`Selection::check`]): a misspelt filter is an error listing the values that exist, never
+/// an empty comparison.
+pub fn compare_checked(
+    cases: &[CaseMetrics],
+    a: &Selection,
+    b: &Selection,
+    opts: &CompareOptions,
+) -> Result<Vec<Comparison>, EvalError> {
+    opts.check()?;
+    a.check(cases)?;
+    b.check(cases)?;
+    Ok(compare(cases, a, b, opts))
 }

@@ -8,6 +8,12 @@ pub enum EvalError {
     /// The input could not be read.
     #[error("cannot read event log: {0}")]
     Io(String),
+    /// A file whose extension names no event-log format dls reads.
+    #[error("cannot tell the format of `{file}`: use a `.csv` or `.jsonl` file")]
+    UnknownFormat {
+        /// The file.
+        file: String,
+    },
     /// The CSV header lacks a required column.
     #[error("event log header lacks column `{column}`")]
     MissingColumn {
@@ -43,4 +49,62 @@ pub enum EvalError {
     /// Two states with different groupings cannot merge.
     #[error("cannot merge evaluation states grouped by different dimensions")]
     IncompatibleStates,
+    /// A selection filter names a value no case has (e.g. phase `Pilot` when the log's phases
+    /// are `baseline` and `pilot`): the comparison would be empty. Lists the values that exist.
+    /// The value given is not repeated (it may be anything typed into the wrong field).
+    #[error(
+        "no case has the {filter} given: the cases have {}",
+        known_values(known)
+    )]
+    NoMatch {
+        /// The filter: `phase` or `kern`.
+        filter: &'static str,
+        /// The values the cases have, sorted.
+        known: Vec<String>,
+    },
+    /// Merging would count more events than a state may hold
+    /// ([`MAX_STATE_COUNT`](super::state::MAX_STATE_COUNT)).
+    #[error("merged evaluation state would count more than 2^53 events")]
+    StateTooLarge,
+    /// Stored state bytes that are not a valid state.
+    #[error(transparent)]
+    State(#[from] StateError),
+}
+
+/// At most 20 values, in backticks; `none` for none.
+fn known_values(known: &[String]) -> String {
+    if known.is_empty() {
+        return "none".into();
+    }
+    let mut out: Vec<String> = known.iter().take(20).map(|k| format!("`{k}`")).collect();
+    if known.len() > 20 {
+        out.push(format!("and {} more", known.len() - 20));
+    }
+    out.join(", ")
+}
+
+/// Why stored evaluation state bytes were refused (see
+/// [`EvalState::from_json`](super::EvalState::from_json)). No message repeats a value of the
+/// input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StateError {
+    /// Not JSON of the shape of a state (truncated, a wrong type, a missing field, …).
+    #[error("evaluation state: not a state at line {line}, column {column} ({kind})")]
+    Malformed {
+        /// Line of the input (1-based).
+        line: usize,
+        /// Column of the input (1-based).
+        column: usize,
+        /// What kind of problem: `syntax`, `data` or `end of input`.
+        kind: &'static str,
+    },
+    /// Well-formed, but its figures cannot come from any event log.
+    #[error("evaluation state: {part}: {problem}")]
+    Inconsistent {
+        /// Where: `cell 3`, `totals`, `problems`, `waits of organisation 2`, ….
+        part: String,
+        /// What does not hold.
+        problem: &'static str,
+    },
 }

@@ -2,11 +2,14 @@
 //!
 //! - **time to first contact**: `opened` → first `first_contact`.
 //! - **time to the right place**: `opened` → first `accepted` by a service that covers the case's
-//!   need. With a [`Directory`](crate::Directory) in the options, a service covers the need when
-//!   it is in the directory, offers the case's need and serves the case's kern (when the kern is
+//!   need and that was not undone later: a `bounced` event undoes the latest acceptance still
+//!   standing by its organisation (by any organisation when it names none). With a
+//!   [`Directory`](crate::Directory) in the options, a service covers the need when it is in the
+//!   directory, offers the case's need and serves the case's kern (when the kern is
 //!   in the directory). Without a directory, any `accepted` whose need is absent or related to
 //!   the case's need (equal, within, or containing it) counts.
-//! - **handoffs**: number of `referred`; **bounces**: `rejected` plus `no_response`;
+//! - **handoffs**: number of `referred`; **bounces**: `rejected` plus `no_response` plus
+//!   `bounced`;
 //!   **loops**: `referred` to an organisation already referred to earlier in the case.
 //! - **organisations touched**: distinct organisations named on any event of the case.
 //! - **escalations**: number of `escalated`; **resolved**: any `resolved`.
@@ -36,10 +39,10 @@ pub struct CaseMetrics {
     /// Kern, if stated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kern: Option<Arc<str>>,
-    /// Municipality (CBS code), if stated.
+    /// Municipality (CBS code): stated, else the directory's for the kern.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub municipality: Option<Arc<str>>,
-    /// Region, if stated.
+    /// Region: stated, else the directory's for the kern's municipality.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<Arc<str>>,
     /// Domain: stated, or the first segment of the need.
@@ -52,18 +55,19 @@ pub struct CaseMetrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need: Option<Arc<str>>,
     /// The organisation the case ended up with: the one of the right-place acceptance, else the
-    /// last acceptance, else the first referral.
+    /// last acceptance still standing (not bounced), else the first referral.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation: Option<Arc<str>>,
     /// When the case was opened.
     pub opened: DateTime<Utc>,
     /// Seconds from `opened` to the first `first_contact`; `None`: still open.
     pub first_contact_secs: Option<i64>,
-    /// Seconds from `opened` to the first acceptance by a covering service; `None`: still open.
+    /// Seconds from `opened` to the first acceptance by a covering service that was not
+    /// bounced later; `None`: still open.
     pub right_place_secs: Option<i64>,
     /// Number of referrals.
     pub handoffs: u32,
-    /// Rejections plus no-responses.
+    /// Rejections plus no-responses plus bounced acceptances.
     pub bounces: u32,
     /// Referrals back to an organisation already referred to.
     pub loops: u32,
@@ -78,6 +82,22 @@ pub struct CaseMetrics {
     /// Legal clocks that apply.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clocks: Vec<ClockResult>,
+}
+
+/// Seconds in a day: durations are published in days.
+pub const SECS_PER_DAY: f64 = 86_400.0;
+
+impl CaseMetrics {
+    /// [`first_contact_secs`](Self::first_contact_secs) in days (elapsed time / 86,400 s), the
+    /// unit of every published duration (`…_days` in every table and binding).
+    pub fn first_contact_days(&self) -> Option<f64> {
+        self.first_contact_secs.map(|s| s as f64 / SECS_PER_DAY)
+    }
+
+    /// [`right_place_secs`](Self::right_place_secs) in days.
+    pub fn right_place_days(&self) -> Option<f64> {
+        self.right_place_secs.map(|s| s as f64 / SECS_PER_DAY)
+    }
 }
 
 /// The metrics of one case in log ids, for aggregation.
@@ -109,6 +129,16 @@ pub(crate) struct ProblemSink {
     pub waits: Vec<(u32, Option<i64>)>,
 }
 
+/// An acceptance seen in a case: when, by whom, whether its service covers the need, and whether
+/// a later `bounced` undid it.
+#[derive(Debug, Clone, Copy)]
+struct Acceptance {
+    at: i64,
+    org: u32,
+    covers: bool,
+    undone: bool,
+}
+
 /// Caches shared by all cases of one log.
 pub(crate) struct Ctx<'a> {
     pub log: &'a EventLog,
@@ -130,8 +160,27 @@ pub(crate) struct Ctx<'a> {
     scratch_refs: Vec<u32>,
     scratch_pending: Vec<(u32, i64)>,
     scratch_clock: Vec<(i64, Activity)>,
+    scratch_accepts: Vec<Acceptance>,
     /// Extra organisation ids found through the directory and not in the log.
     pub extra_orgs: Vec<Arc<str>>,
+    /// Log kern id → the municipality label id the directory places it in (`NONE`: unknown).
+    kern_municipality: Vec<u32>,
+    /// Log kern id → the region label id of that municipality (the first in id order).
+    kern_region: Vec<u32>,
+    /// Municipality and region labels found through the directory and not in the log.
+    extra_labels: Vec<Arc<str>>,
+}
+
+/// The id of label `s`: the log's, else an extra one after the log's labels.
+fn label_id(log: &EventLog, extra: &mut Vec<Arc<str>>, s: &str) -> u32 {
+    if let Some(i) = log.labels.get(s) {
+        return i;
+    }
+    let k = extra.iter().position(|x| &**x == s).unwrap_or_else(|| {
+        extra.push(Arc::from(s));
+        extra.len() - 1
+    });
+    (log.labels.len() + k) as u32
 }
 
 impl<'a> Ctx<'a> {
@@ -144,6 +193,36 @@ impl<'a> Ctx<'a> {
             .map(|n| n.as_ref().map(|n| Arc::from(n.domain())))
             .collect();
         let mut extra_orgs = Vec::new();
+        let mut extra_labels = Vec::new();
+        let mut kern_municipality = Vec::new();
+        let mut kern_region = Vec::new();
+        if let Some(d) = &opts.directory {
+            let areas = d.areas();
+            for i in 0..log.kernen.len() as u32 {
+                let place = log
+                    .kernen
+                    .value(i)
+                    .and_then(|k| areas.kern_index(k))
+                    .map(|k| {
+                        let m = areas.municipality_of_kern(k);
+                        let region = areas
+                            .regions_of_municipality(m)
+                            .iter()
+                            .map(|&r| areas.regions()[r].id.as_str())
+                            .min();
+                        (areas.municipalities()[m].code.as_str(), region)
+                    });
+                let (m, r) = match place {
+                    Some((m, r)) => (
+                        label_id(log, &mut extra_labels, m),
+                        r.map_or(NONE, |r| label_id(log, &mut extra_labels, r)),
+                    ),
+                    None => (NONE, NONE),
+                };
+                kern_municipality.push(m);
+                kern_region.push(r);
+            }
+        }
         let (dir_service, dir_kern, service_org) = match &opts.directory {
             Some(d) => {
                 let mut service_org = Vec::new();
@@ -189,8 +268,52 @@ impl<'a> Ctx<'a> {
             scratch_refs: Vec::new(),
             scratch_pending: Vec::new(),
             scratch_clock: Vec::new(),
+            scratch_accepts: Vec::new(),
             extra_orgs,
+            kern_municipality,
+            kern_region,
+            extra_labels,
         }
+    }
+
+    /// A label (municipality, region, phase, domain) by id: the log's or one found through the
+    /// directory.
+    pub(crate) fn label(&self, id: u32) -> Option<Arc<str>> {
+        if id == NONE {
+            return None;
+        }
+        match self.log.labels.value(id) {
+            Some(s) => Some(s.clone()),
+            None => self
+                .extra_labels
+                .get(id as usize - self.log.labels.len())
+                .cloned(),
+        }
+    }
+
+    /// The municipality of case `c`: stated in the log, else the directory's for its kern.
+    pub(crate) fn municipality_of(&self, c: usize) -> u32 {
+        let info = &self.log.cases[c];
+        if info.municipality != NONE || info.kern == NONE {
+            return info.municipality;
+        }
+        self.kern_municipality
+            .get(info.kern as usize)
+            .copied()
+            .unwrap_or(NONE)
+    }
+
+    /// The region of case `c`: stated in the log, else the directory's for its kern's
+    /// municipality (the first region in id order when it lies in several).
+    pub(crate) fn region_of(&self, c: usize) -> u32 {
+        let info = &self.log.cases[c];
+        if info.region != NONE || info.kern == NONE {
+            return info.region;
+        }
+        self.kern_region
+            .get(info.kern as usize)
+            .copied()
+            .unwrap_or(NONE)
     }
 
     /// The name of an organisation id (log or directory-derived).
@@ -282,13 +405,13 @@ impl<'a> Ctx<'a> {
         let mut orgs = std::mem::take(&mut self.scratch_orgs);
         let mut refs = std::mem::take(&mut self.scratch_refs);
         let mut pending = std::mem::take(&mut self.scratch_pending);
+        let mut accepts = std::mem::take(&mut self.scratch_accepts);
+        accepts.clear();
         orgs.clear();
         refs.clear();
         pending.clear();
         let mut last_closed: Option<i64> = None;
-        let mut last_accept_org = NONE;
         let mut first_ref_org = NONE;
-        let mut right_org = NONE;
         let mut has_clock_events = false;
         for &e in evs {
             let e = e as usize;
@@ -324,13 +447,14 @@ impl<'a> Ctx<'a> {
                 }
                 a @ (Activity::Accepted | Activity::Rejected | Activity::NoResponse) => {
                     if a == Activity::Accepted {
-                        last_accept_org = org;
-                        if m.right_place.is_none()
-                            && self.covers(log.ev_service[e], log.ev_need[e], info.need, info.kern)
-                        {
-                            m.right_place = Some(at - opened_at);
-                            right_org = org;
-                        }
+                        let covers =
+                            self.covers(log.ev_service[e], log.ev_need[e], info.need, info.kern);
+                        accepts.push(Acceptance {
+                            at,
+                            org,
+                            covers,
+                            undone: false,
+                        });
                     } else {
                         m.bounces += 1;
                         if a == Activity::Rejected {
@@ -347,6 +471,16 @@ impl<'a> Ctx<'a> {
                     if let Some(p) = pending.iter().position(|p| p.0 == org) {
                         let (o, since) = pending.swap_remove(p);
                         sink.waits.push((o, Some(at - since)));
+                    }
+                }
+                Activity::Bounced => {
+                    m.bounces += 1;
+                    if let Some(a) = accepts
+                        .iter_mut()
+                        .rev()
+                        .find(|a| !a.undone && (org == NONE || a.org == org))
+                    {
+                        a.undone = true;
                     }
                 }
                 Activity::Escalated => m.escalations += 1,
@@ -372,6 +506,11 @@ impl<'a> Ctx<'a> {
             sink.waits.push((o, None));
         }
         m.organisations = orgs.len() as u32;
+        let standing = || accepts.iter().filter(|a| !a.undone);
+        let right = standing().find(|a| a.covers);
+        m.right_place = right.map(|a| a.at - opened_at);
+        let right_org = right.map_or(NONE, |a| a.org);
+        let last_accept_org = standing().next_back().map_or(NONE, |a| a.org);
         m.organisation = if right_org != NONE {
             right_org
         } else if last_accept_org != NONE {
@@ -394,8 +533,8 @@ impl<'a> Ctx<'a> {
                 evs.iter()
                     .map(|&e| (log.ev_at[e as usize], log.ev_act[e as usize])),
             );
-            let muni = log.labels.value(info.municipality).map(|s| &**s);
-            let terms = self.opts.legal.terms(muni);
+            let muni = self.label(self.municipality_of(c));
+            let terms = self.opts.legal.terms(muni.as_deref());
             case_clocks(
                 &ce,
                 framework,
@@ -410,6 +549,7 @@ impl<'a> Ctx<'a> {
         self.scratch_orgs = orgs;
         self.scratch_refs = refs;
         self.scratch_pending = pending;
+        self.scratch_accepts = accepts;
         m
     }
 
@@ -448,8 +588,8 @@ impl<'a> Ctx<'a> {
                 _ => unreachable!("case ids are validated when interned"),
             },
             kern: log.kernen.value(info.kern).cloned(),
-            municipality: label(info.municipality),
-            region: label(info.region),
+            municipality: self.label(self.municipality_of(m.case as usize)),
+            region: self.label(self.region_of(m.case as usize)),
             domain,
             phase: label(info.phase),
             need: log.needs.value(info.need).cloned(),

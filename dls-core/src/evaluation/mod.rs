@@ -21,14 +21,23 @@
 //! assert!(ev.summary.aggregates.rows[0].figures.is_none());
 //! ```
 //!
+//! Units: every published duration is in days (elapsed seconds / 86,400, a fraction) and says
+//! so in its name (`first_contact_days`, `right_place_median_days`, `p90_days`, …) in every table
+//! and binding; the Rust per-case record keeps whole seconds as well (`first_contact_secs`, with
+//! [`CaseMetrics::first_contact_days`] for days). Medians and percentiles are exact, numpy's
+//! linear definition ([`durations`]).
+//!
 //! The pieces: [`ingest`] (reading, row accounting), [`metrics`] (per-case definitions),
 //! [`clocks`] (legal terms), [`time`] (Europe/Amsterdam days, holidays, Algemene
-//! termijnenwet), [`sketch`] (quantiles with an error bound), [`table`] (dimensions, cells,
+//! termijnenwet), [`durations`] (exact quantiles), [`sketch`] (quantiles with an error bound, past
+//! a size), [`table`] (dimensions, cells,
 //! published tables), [`state`] (mergeable aggregates), [`disclosure`] (the disclosure switch), [`compare`](mod@compare) (bootstrap).
 
 pub mod clocks;
+pub mod columns;
 pub mod compare;
 pub mod disclosure;
+pub mod durations;
 mod error;
 pub mod ingest;
 pub mod metrics;
@@ -39,12 +48,16 @@ pub mod table;
 pub mod time;
 
 pub use clocks::{ClockKind, ClockResult, ClockStatus, ClockTerms, LegalConfig};
-pub use compare::{compare, compare_metric, CompareOptions, Comparison, Metric, Selection};
+pub use compare::{
+    compare, compare_checked, compare_metric, CompareOptions, Comparison, Metric, Selection,
+};
 pub use disclosure::{Disclosure, DisclosureMode};
-pub use error::EvalError;
+pub use durations::Durations;
+pub use error::{EvalError, StateError};
 pub use ingest::{
     ingest_csv, ingest_csv_str, ingest_events, ingest_jsonl, ingest_jsonl_str, EventFields,
-    EventLog, EventLogBuilder, Ingested, RejectReason, RejectedRow, Timestamp, MAX_RECORD_BYTES,
+    EventLog, EventLogBuilder, Ingested, LogFormat, RejectReason, RejectedRow, Timestamp,
+    MAX_RECORD_BYTES,
 };
 pub use metrics::CaseMetrics;
 pub use options::EvalOptions;

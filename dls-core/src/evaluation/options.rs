@@ -11,7 +11,8 @@ use crate::directory::Directory;
 #[derive(Debug, Clone)]
 pub struct EvalOptions {
     /// The directory that decides which services cover which needs (see [`metrics`](super::metrics)); without
-    /// one, any acceptance for the case's need counts.
+    /// one, any acceptance for the case's need counts. It also places a case's kern in its
+    /// municipality and region when the log states neither.
     pub directory: Option<Directory>,
     /// Legal clock terms and calendar.
     pub legal: LegalConfig,

@@ -1,8 +1,11 @@
 //! Mergeable evaluation state: aggregate cells per group and "frequent problems" counters.
 //!
-//! An [`EvalState`] holds only sums, counts and [`Sketch`](super::Sketch)es, so states of partitions merge by
-//! addition: merging in any order equals one pass over all data, provided each case lies
-//! wholly in one partition (partition event logs by case id, as Spark or Dask would by key).
+//! An [`EvalState`] holds sums, counts and the ended durations of each cell
+//! ([`Durations`]: every value, sorted, so that quantiles are exact; a sketch
+//! only past [`EXACT_LIMIT`](super::durations::EXACT_LIMIT) values in one cell), so states of
+//! partitions merge by addition: merging in any order equals one pass over all data, provided
+//! each case lies wholly in one partition (partition event logs by case id, as Spark or Dask
+//! would by key).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,7 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use super::clocks::{ClockKind, ClockStatus};
 use super::disclosure::Disclosure;
-use super::error::EvalError;
+use super::durations::{Durations, DurationsProblem};
+use super::error::{EvalError, StateError};
 use super::ingest::{EventLog, FxMap, NONE};
 use super::metrics::{CaseCore, CaseMetrics, Ctx, ProblemSink};
 use super::options::EvalOptions;
@@ -25,11 +29,11 @@ impl Cell {
     pub(crate) fn add_case(&mut self, m: &CaseCore) {
         self.cases += 1;
         match m.first_contact {
-            Some(s) => self.first_contact.add(s as f64),
+            Some(s) => self.first_contact.push_unsorted(s),
             None => self.first_contact_open += 1,
         }
         match m.right_place {
-            Some(s) => self.right_place.add(s as f64),
+            Some(s) => self.right_place.push_unsorted(s),
             None => self.right_place_open += 1,
         }
         self.handoffs += m.handoffs as u64;
@@ -58,8 +62,18 @@ impl Cell {
     }
 }
 
+/// The most cases or events one [`EvalState`] may count (2^53: every count stays exact as a
+/// float, and no sum of counts can overflow). Merging past it is [`EvalError::StateTooLarge`].
+pub const MAX_STATE_COUNT: u64 = 1 << 53;
+
 /// The mergeable state of an evaluation: serialise it, ship it, merge it.
+///
+/// A state read back (with [`EvalState::from_json`] or any serde format) is checked
+/// ([`EvalState::validate`]): its counts must be consistent with each other and bounded, its
+/// durations sorted and sane. A state that is not is refused with a [`StateError`], so crafted
+/// bytes can neither crash the process nor make a count wrap.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "StateData")]
 pub struct EvalState {
     /// The grouping of [`EvalState::cells`].
     pub group_by: Vec<Dim>,
@@ -76,7 +90,208 @@ pub struct EvalState {
     pub problems: ProblemState,
 }
 
+/// An [`EvalState`] as stored, before [`EvalState::validate`] accepts it.
+#[derive(Deserialize)]
+struct StateData {
+    group_by: Vec<Dim>,
+    cases: u64,
+    events: u64,
+    #[serde(with = "pairs")]
+    cells: BTreeMap<Vec<Option<String>>, Cell>,
+    kern_municipality: BTreeMap<String, String>,
+    problems: ProblemState,
+}
+
+impl TryFrom<StateData> for EvalState {
+    type Error = StateError;
+
+    fn try_from(d: StateData) -> Result<Self, StateError> {
+        let s = EvalState {
+            group_by: d.group_by,
+            cases: d.cases,
+            events: d.events,
+            cells: d.cells,
+            kern_municipality: d.kern_municipality,
+            problems: d.problems,
+        };
+        s.validate()?;
+        Ok(s)
+    }
+}
+
+fn bad(part: impl Into<String>, problem: &'static str) -> StateError {
+    StateError::Inconsistent {
+        part: part.into(),
+        problem,
+    }
+}
+
+fn check_durations(part: &dyn Fn() -> String, d: &Durations) -> Result<(), StateError> {
+    d.check().map_err(|p| {
+        bad(
+            part(),
+            match p {
+                DurationsProblem::Unsorted => "durations not sorted",
+                DurationsProblem::Negative => "a negative duration",
+                DurationsProblem::TooManyValues => "more exact durations than a cell keeps",
+                DurationsProblem::SketchTooSmall => "a sketch of durations that are kept exactly",
+                DurationsProblem::BadSketch => "a sketch out of range",
+            },
+        )
+    })
+}
+
+/// Adds `n` to `acc`, failing past [`MAX_STATE_COUNT`].
+fn add_bounded(acc: &mut u64, n: u64, part: &dyn Fn() -> String) -> Result<(), StateError> {
+    *acc = acc
+        .checked_add(n)
+        .filter(|&s| s <= MAX_STATE_COUNT)
+        .ok_or_else(|| bad(part(), "counts more than 2^53"))?;
+    Ok(())
+}
+
+impl Cell {
+    /// Checks that a stored cell's figures are consistent with each other.
+    fn validate(&self, part: &dyn Fn() -> String) -> Result<(), StateError> {
+        let n = self.cases;
+        if n == 0 {
+            return Err(bad(part(), "a cell of no cases"));
+        }
+        if n > MAX_STATE_COUNT {
+            return Err(bad(part(), "counts more than 2^53"));
+        }
+        check_durations(part, &self.first_contact)?;
+        check_durations(part, &self.right_place)?;
+        let ended_plus_open = |d: &Durations, open: u64| d.count().checked_add(open) == Some(n);
+        if !ended_plus_open(&self.first_contact, self.first_contact_open)
+            || !ended_plus_open(&self.right_place, self.right_place_open)
+        {
+            return Err(bad(
+                part(),
+                "ended plus open durations differ from its cases",
+            ));
+        }
+        let per_case = [
+            self.cases_bounced,
+            self.cases_looped,
+            self.cases_escalated,
+            self.resolved,
+            self.reopened,
+        ];
+        if per_case.iter().any(|&k| k > n) {
+            return Err(bad(part(), "more cases with a property than cases"));
+        }
+        if self.cases_bounced > self.bounces
+            || self.cases_looped > self.loops
+            || self.loops > self.handoffs
+            || self.cases_escalated > self.escalations
+        {
+            return Err(bad(part(), "more cases with an event than such events"));
+        }
+        for c in &self.clocks {
+            let mut total = 0u64;
+            for k in [c.met, c.missed, c.running, c.overdue] {
+                add_bounded(&mut total, k, part)?;
+            }
+            if total > n {
+                return Err(bad(part(), "more clocks of one kind than cases"));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl EvalState {
+    /// Checks a state read from outside: every cell's figures consistent (ended plus open
+    /// durations equal its cases, no more cases with a property than cases, …), durations
+    /// sorted and non-negative (a sketch only past
+    /// [`EXACT_LIMIT`](super::durations::EXACT_LIMIT) values, its buckets in range), cells'
+    /// cases adding up to the state's, sums of events of a kind no more than the events, and
+    /// every count at most [`MAX_STATE_COUNT`].
+    pub fn validate(&self) -> Result<(), StateError> {
+        let totals = || "totals".to_string();
+        if self.events > MAX_STATE_COUNT || self.cases > self.events {
+            return Err(bad(
+                totals(),
+                "more cases than events, or more than 2^53 events",
+            ));
+        }
+        let mut dims = self.group_by.clone();
+        dims.sort();
+        dims.dedup();
+        if dims.len() != self.group_by.len() {
+            return Err(bad("grouping", "a dimension named twice"));
+        }
+        let mut cases = 0u64;
+        let mut per_event = [0u64; 4];
+        for (i, (key, cell)) in self.cells.iter().enumerate() {
+            let part = || format!("cell {}", i + 1);
+            if key.len() != self.group_by.len() {
+                return Err(bad(part(), "key does not match the grouping"));
+            }
+            cell.validate(&part)?;
+            add_bounded(&mut cases, cell.cases, &part)?;
+            for (acc, k) in per_event.iter_mut().zip([
+                cell.handoffs,
+                cell.bounces,
+                cell.organisations,
+                cell.escalations,
+            ]) {
+                add_bounded(acc, k, &part)?;
+            }
+        }
+        if cases != self.cases {
+            return Err(bad(totals(), "cells' cases do not add up to the cases"));
+        }
+        if per_event.iter().any(|&k| k > self.events) {
+            return Err(bad(totals(), "more events of a kind than events"));
+        }
+        let p = &self.problems;
+        let problems = || "problems".to_string();
+        let mut paths = 0u64;
+        for &n in p.bounce_paths.values() {
+            add_bounded(&mut paths, n, &problems)?;
+        }
+        let mut reasons = 0u64;
+        for &n in p.rejection_reasons.values() {
+            add_bounded(&mut reasons, n, &problems)?;
+        }
+        let mut waits = 0u64;
+        for (i, w) in p.waits.values().enumerate() {
+            let part = || format!("waits of organisation {}", i + 1);
+            check_durations(&part, &w.answered)?;
+            add_bounded(&mut waits, w.answered.count(), &part)?;
+            add_bounded(&mut waits, w.unanswered, &part)?;
+        }
+        if paths > self.events || reasons > self.events || waits > self.events {
+            return Err(bad(problems(), "more problems than events"));
+        }
+        Ok(())
+    }
+
+    /// The state as JSON bytes (what [`from_json`](Self::from_json) reads back).
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// A state from JSON bytes, checked by [`validate`](Self::validate): bytes that are not a
+    /// state, or a state whose figures are inconsistent, are a [`StateError`], never a panic.
+    pub fn from_json(bytes: &[u8]) -> Result<EvalState, StateError> {
+        let data: StateData = serde_json::from_slice(bytes).map_err(|e| {
+            use serde_json::error::Category;
+            StateError::Malformed {
+                line: e.line(),
+                column: e.column(),
+                kind: match e.classify() {
+                    Category::Io | Category::Syntax => "syntax",
+                    Category::Data => "data",
+                    Category::Eof => "end of input",
+                },
+            }
+        })?;
+        EvalState::try_from(data)
+    }
+
     /// An empty state grouping by `group_by`.
     pub fn new(group_by: Vec<Dim>) -> Self {
         EvalState {
@@ -113,8 +328,8 @@ impl EvalState {
             for d in &dims {
                 key.push(match d {
                     Dim::Kern => info.kern,
-                    Dim::Municipality => info.municipality,
-                    Dim::Region => info.region,
+                    Dim::Municipality => ctx.municipality_of(c),
+                    Dim::Region => ctx.region_of(c),
                     Dim::Domain => {
                         if info.domain != NONE {
                             info.domain
@@ -137,12 +352,11 @@ impl EvalState {
                     }
                 });
             }
-            if track_kern && info.kern != NONE && info.municipality != NONE {
-                let m = kern_muni.entry(info.kern).or_insert(info.municipality);
-                if *m != info.municipality
-                    && log.labels.value(info.municipality) < log.labels.value(*m)
-                {
-                    *m = info.municipality;
+            let municipality = ctx.municipality_of(c);
+            if track_kern && info.kern != NONE && municipality != NONE {
+                let m = kern_muni.entry(info.kern).or_insert(municipality);
+                if *m != municipality && ctx.label(municipality) < ctx.label(*m) {
+                    *m = municipality;
                 }
             }
             match local.get_mut(&key[..]) {
@@ -160,7 +374,9 @@ impl EvalState {
         self.cases += log.case_count() as u64;
         self.events += log.len() as u64;
         // Into strings.
-        for (k, cell) in local {
+        for (k, mut cell) in local {
+            cell.first_contact.normalise();
+            cell.right_place.normalise();
             let skey: Vec<Option<String>> = dims
                 .iter()
                 .zip(k.iter())
@@ -174,8 +390,8 @@ impl EvalState {
             }
         }
         for (k, m) in kern_muni {
-            if let (Some(k), Some(m)) = (log.kernen.value(k), log.labels.value(m)) {
-                note_municipality(&mut self.kern_municipality, k, m);
+            if let (Some(k), Some(m)) = (log.kernen.value(k), ctx.label(m)) {
+                note_municipality(&mut self.kern_municipality, k, &m);
             }
         }
         let name = |o: u32| {
@@ -200,11 +416,12 @@ impl EvalState {
         for (o, w) in sink.waits {
             let cell = waits.entry(o).or_default();
             match w {
-                Some(s) => cell.answered.add(s as f64),
+                Some(s) => cell.answered.push_unsorted(s),
                 None => cell.unanswered += 1,
             }
         }
-        for (o, w) in waits {
+        for (o, mut w) in waits {
+            w.answered.normalise();
             let e = p.waits.entry(name(o)).or_default();
             e.answered.merge(&w.answered);
             e.unanswered += w.unanswered;
@@ -215,6 +432,10 @@ impl EvalState {
     pub fn merge(&mut self, other: &EvalState) -> Result<(), EvalError> {
         if self.group_by != other.group_by {
             return Err(EvalError::IncompatibleStates);
+        }
+        match self.events.checked_add(other.events) {
+            Some(e) if e <= MAX_STATE_COUNT => {}
+            _ => return Err(EvalError::StateTooLarge),
         }
         self.cases += other.cases;
         self.events += other.events;
@@ -269,7 +490,8 @@ fn key_string(ctx: &Ctx<'_>, d: Dim, v: u32) -> Option<String> {
     let s = |x: Option<&Arc<str>>| x.map(|s| s.to_string());
     match d {
         Dim::Kern => s(log.kernen.value(v)),
-        Dim::Municipality | Dim::Region | Dim::Phase => s(log.labels.value(v)),
+        Dim::Municipality | Dim::Region => ctx.label(v).map(|s| s.to_string()),
+        Dim::Phase => s(log.labels.value(v)),
         Dim::Domain => {
             if v & (1 << 31) != 0 {
                 ctx.need_domain[(v & !(1 << 31)) as usize]

@@ -10,8 +10,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::clocks::ClockKind;
 use super::disclosure::Disclosure;
+use super::durations::Durations;
 use super::error::EvalError;
-use super::sketch::Sketch;
 use crate::events::wire_names;
 
 /// A dimension to group aggregates by.
@@ -22,9 +22,11 @@ use crate::events::wire_names;
 pub enum Dim {
     /// The case's kern.
     Kern,
-    /// The case's municipality.
+    /// The case's municipality: stated in the log, else (with a directory in the options) the
+    /// municipality of the case's kern.
     Municipality,
-    /// The case's region.
+    /// The case's region: stated in the log, else (with a directory) the region of the case's
+    /// kern's municipality (the first region id in order when it lies in several).
     Region,
     /// The case's domain (stated, or the first segment of its need).
     Domain,
@@ -80,11 +82,11 @@ pub struct Cell {
     /// Cases.
     pub cases: u64,
     /// Ended times to first contact (seconds).
-    pub first_contact: Sketch,
+    pub first_contact: Durations,
     /// Cases without first contact (open).
     pub first_contact_open: u64,
     /// Ended times to the right place (seconds).
-    pub right_place: Sketch,
+    pub right_place: Durations,
     /// Cases not (yet) at the right place (open).
     pub right_place_open: u64,
     /// Sum of handoffs.
@@ -139,7 +141,7 @@ impl Cell {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WaitCell {
     /// Answered waits (seconds).
-    pub answered: Sketch,
+    pub answered: Durations,
     /// Referrals never answered.
     pub unanswered: u64,
 }
@@ -210,7 +212,7 @@ pub struct DurationFigures {
     pub ended: u64,
     /// Cases where it is still open (never counted as zero).
     pub open: u64,
-    /// Median of the ended durations, in days (sketch: within 1 % relative).
+    /// Median of the ended durations, in days (exact; see [`Durations`]).
     pub median_days: Option<f64>,
     /// 90th percentile of the ended durations, in days.
     pub p90_days: Option<f64>,
@@ -296,7 +298,7 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
-fn duration(d: &Disclosure, s: &Sketch, open: u64) -> DurationFigures {
+fn duration(d: &Disclosure, s: &Durations, open: u64) -> DurationFigures {
     DurationFigures {
         ended: d.count(s.count()),
         open: d.count(open),

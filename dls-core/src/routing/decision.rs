@@ -187,6 +187,10 @@ pub enum Verdict {
     Full {
         /// The service.
         service: ServiceId,
+        /// Its waiting time in weeks, where known (from the live ledger when routing with one,
+        /// else from the directory).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        waiting_weeks: Option<u32>,
     },
     /// The citizen already tried the target service without success.
     TriedAlready {
@@ -239,7 +243,14 @@ impl fmt::Display for Verdict {
             Verdict::Ineligible { service, attribute } => {
                 write!(f, "not eligible for `{service}` on `{attribute}`")
             }
-            Verdict::Full { service } => write!(f, "service `{service}` is full"),
+            Verdict::Full {
+                service,
+                waiting_weeks: None,
+            } => write!(f, "service `{service}` is full"),
+            Verdict::Full {
+                service,
+                waiting_weeks: Some(w),
+            } => write!(f, "service `{service}` is full: waiting list {w} weeks"),
             Verdict::TriedAlready { service, outcome } => {
                 let what = match outcome {
                     TryOutcome::Rejected => "rejected",
@@ -479,7 +490,6 @@ impl JointPlan {
 /// several organisations are involved, and the joint-plan skeleton. Deserialising checks that it
 /// holds at least one need.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(try_from = "DecisionData")]
 pub struct HouseholdDecision {
     /// The case.
     pub case: CaseId,
@@ -489,6 +499,8 @@ pub struct HouseholdDecision {
     pub date: NaiveDate,
     /// One decision per need, primary first, then in the case's order. Never fewer than the
     /// case's needs.
+    #[serde(deserialize_with = "non_empty_needs")]
+    #[schemars(length(min = 1))]
     pub needs: Vec<NeedDecision>,
     /// The coordinator, when the needs go to two or more organisations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -501,45 +513,14 @@ pub struct HouseholdDecision {
     pub avoided: Vec<TriedService>,
 }
 
-/// A household decision as read, before the check that it has a need.
-#[derive(Deserialize, JsonSchema)]
-struct DecisionData {
-    /// The case.
-    pub case: CaseId,
-    /// The kern it was routed in.
-    pub kern: KernId,
-    /// The date it was routed on (rules and contracts valid on this date).
-    pub date: NaiveDate,
-    /// One decision per need, primary first, then in the case's order. Never fewer than the
-    /// case's needs.
-    pub needs: Vec<NeedDecision>,
-    /// The coordinator, when the needs go to two or more organisations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coordinator: Option<Coordinator>,
-    /// The joint-plan skeleton: who does what, and the single first point of contact.
-    pub plan: JointPlan,
-    /// Services not to send the citizen to: tried without success (from the case's situation
-    /// and from re-routing).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub avoided: Vec<TriedService>,
-}
-
-impl TryFrom<DecisionData> for HouseholdDecision {
-    type Error = String;
-    fn try_from(d: DecisionData) -> Result<Self, String> {
-        if d.needs.is_empty() {
-            return Err(format!("decision for case `{}` has no needs", d.case));
-        }
-        Ok(HouseholdDecision {
-            case: d.case,
-            kern: d.kern,
-            date: d.date,
-            needs: d.needs,
-            coordinator: d.coordinator,
-            plan: d.plan,
-            avoided: d.avoided,
-        })
+/// Reads the needs of a decision, refusing an empty list: a decision always holds at least
+/// one need, so [`HouseholdDecision::primary`] cannot fail on one read from a file.
+fn non_empty_needs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<NeedDecision>, D::Error> {
+    let needs = Vec::<NeedDecision>::deserialize(d)?;
+    if needs.is_empty() {
+        return Err(serde::de::Error::custom("a decision has at least one need"));
     }
+    Ok(needs)
 }
 
 impl HouseholdDecision {

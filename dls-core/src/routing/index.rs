@@ -46,6 +46,7 @@ pub(super) struct HotRule {
 
 #[derive(Debug, Clone)]
 pub(super) struct RuleMeta {
+    /// The rule's first area: its layer, and the area an out-of-area verdict names.
     pub(super) area: AreaRef,
     pub(super) target: crate::rules::Target,
     pub(super) priority: i32,
@@ -74,6 +75,8 @@ pub(super) struct HotService {
     pub(super) eligibility: ConditionMask,
     /// Full and the rule set says capacity counts.
     pub(super) full: bool,
+    /// Waiting weeks in the directory, `u32::MAX` when not known (for the trace).
+    pub(super) waiting_weeks: u32,
     pub(super) organisation: u32,
 }
 
@@ -82,6 +85,8 @@ pub(super) type FxMap<V> = crate::hash::FxMap<Box<str>, V>;
 
 pub(super) struct Inner {
     pub(super) rules: RuleSet,
+    /// The rule set says capacity counts (its policy is not `ignore`).
+    pub(super) capacity_counts: bool,
     pub(super) kern_lookup: FxMap<u32>,
     pub(super) need_lookup: FxMap<u32>,
     pub(super) n_needs: usize,
@@ -315,19 +320,24 @@ fn buckets(rules: &RuleSet, geo: &Geography, hot: &[HotRule]) -> (Vec<u32>, Vec<
                 all.push((b, rank[r], r as u32, kern));
             }
         };
-        match hot_area(areas, &rule.area) {
-            HotArea::National => push(n_munis + geo.n_groups, NONE),
-            HotArea::Region(ri) => {
-                for &g in &geo.groups_of_region[ri as usize] {
-                    push(n_munis + g as usize, NONE);
+        for area in &rule.areas {
+            match hot_area(areas, area) {
+                HotArea::National => push(n_munis + geo.n_groups, NONE),
+                HotArea::Region(ri) => {
+                    for &g in &geo.groups_of_region[ri as usize] {
+                        push(n_munis + g as usize, NONE);
+                    }
                 }
+                HotArea::Municipality(mi) => push(mi as usize, NONE),
+                HotArea::Kern(k) => push(geo.kern_municipality[k as usize] as usize, k),
+                HotArea::Nowhere => {}
             }
-            HotArea::Municipality(mi) => push(mi as usize, NONE),
-            HotArea::Kern(k) => push(geo.kern_municipality[k as usize] as usize, k),
-            HotArea::Nowhere => {}
         }
     }
-    all.sort_unstable_by_key(|&(b, rank, _, _)| (b, rank));
+    // (bucket, rank) first, as routing walks them; a rule whose areas meet in one bucket
+    // (two regions sharing a municipality) is entered there once
+    all.sort_unstable();
+    all.dedup();
     let n_buckets = (n_munis + geo.n_groups + 1) * n_needs;
     let mut offsets = vec![0u32; n_buckets + 1];
     for &(b, _, _, _) in &all {
@@ -357,6 +367,7 @@ fn hot_services(dir: &Directory, policy: CapacityPolicy) -> Vec<HotService> {
             valid: s.valid,
             eligibility: *dir.eligibility(i),
             full: counts && s.capacity.is_some_and(|c| c.is_full()),
+            waiting_weeks: s.capacity.and_then(|c| c.waiting_weeks).unwrap_or(u32::MAX),
             organisation: dir.organisation_of(i) as u32,
         })
         .collect()
@@ -389,6 +400,7 @@ impl Router {
         let (offsets, entries) = buckets(rules, &geo, &hot);
         Router(Arc::new(Inner {
             rules: rules.clone(),
+            capacity_counts: rules.capacity_policy() != CapacityPolicy::Ignore,
             kern_lookup: lookup(areas.kernen().iter().map(|k| k.id.as_str())),
             need_lookup: lookup(tax.needs().iter().map(|n| n.code.as_str())),
             n_needs: tax.needs().len(),
@@ -410,7 +422,7 @@ impl Router {
                 .rules
                 .iter()
                 .map(|r| RuleMeta {
-                    area: r.area.clone(),
+                    area: r.areas.first().cloned().unwrap_or(AreaRef::National),
                     target: r.target.clone(),
                     priority: r.priority,
                 })

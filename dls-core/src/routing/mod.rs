@@ -70,6 +70,7 @@
 
 mod decision;
 mod index;
+mod ledger;
 mod reroute;
 mod trace;
 mod walk;
@@ -85,7 +86,11 @@ pub use decision::{
     CandidateTrace, Contact, Coordinator, CoordinatorBasis, FallbackTrace, GapReason,
     HouseholdDecision, JointPlan, NeedDecision, NeedTrace, Outcome, PlanPart, Verdict,
 };
-pub use what_if::{what_if, DecisionChange, GapChange, ServiceLoad, WhatIf, WhatIfError};
+pub use ledger::{CapacityEntry, CapacityError, CapacityLedger};
+pub use reroute::tried_after;
+pub use what_if::{
+    what_if, ChangeRow, DecisionChange, GapChange, ServiceLoad, WhatIf, WhatIfError,
+};
 
 use crate::cases::Case;
 use crate::directory::Directory;
@@ -137,14 +142,19 @@ pub enum RoutingError {
         /// The case the event or decision belongs to.
         other: CaseId,
     },
-    /// A re-route was asked with an event that is not a rejection or a no-response.
-    #[error("case `{case}`: only a `rejected` or `no_response` event re-routes, not `{activity}`")]
+    /// A re-route was asked with an event that is not a rejection, a no-response or a bounce.
+    #[error(
+        "case `{case}`: only a `rejected`, `no_response` or `bounced` event re-routes, not `{activity}`"
+    )]
     NotABounce {
         /// The case.
         case: CaseId,
         /// The event's activity.
         activity: Activity,
     },
+    /// A capacity ledger made for another router.
+    #[error("the capacity ledger was made for another router")]
+    OtherLedger,
     /// A re-route was asked with an event that names no service.
     #[error("case `{case}`: the `{activity}` event names no service")]
     EventWithoutService {
@@ -205,7 +215,27 @@ impl Router {
         date: NaiveDate,
         options: RouteOptions,
     ) -> Result<HouseholdDecision, RoutingError> {
-        self.route_inner(case, date, case.situation().tried(), None, options)
+        self.route_inner(case, date, case.situation().tried(), None, options, None)
+    }
+
+    /// Routes a case against the live capacity `ledger` ([`CapacityLedger`]) instead of the
+    /// directory's snapshot: while the rule set says capacity counts, a service with no open
+    /// place is skipped as full, and every need sent to a service with a known number of places
+    /// takes one (atomically: threads routing at once never overbook). On an error no place is
+    /// taken. Fails with [`RoutingError::OtherLedger`] when the ledger was made for another
+    /// router.
+    pub fn route_reserving(
+        &self,
+        case: &Case,
+        date: NaiveDate,
+        options: RouteOptions,
+        ledger: &CapacityLedger,
+    ) -> Result<HouseholdDecision, RoutingError> {
+        ledger
+            .check_owner(self)
+            .map_err(|_| RoutingError::OtherLedger)?;
+        let tried = case.situation().tried();
+        self.route_inner(case, date, tried, None, options, Some(ledger))
     }
 
     /// Routes many cases in parallel (rayon), each on `date`, or on its own `opened` date when

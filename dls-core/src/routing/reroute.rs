@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use super::{HouseholdDecision, RouteOptions, Router, RoutingError};
 use crate::cases::{Case, TriedService, TryOutcome};
 use crate::events::{Activity, Event};
-use crate::ids::ServiceId;
+use crate::ids::{CaseId, ServiceId};
 
 impl Router {
     /// The next decision after the citizen tried `tried` without success (`outcome`: it
@@ -44,10 +44,18 @@ impl Router {
             service: tried.clone(),
             outcome,
         };
-        self.route_inner(case, date, case.situation().tried(), Some(extra), options)
+        self.route_inner(
+            case,
+            date,
+            case.situation().tried(),
+            Some(extra),
+            options,
+            None,
+        )
     }
 
-    /// The next decision after a service rejected the case or did not respond: the same case on
+    /// The next decision after a service rejected the case, did not respond, or undid its
+    /// acceptance (`bounced`): the same case on
     /// the same date as `previous`, with that service (and every service avoided before) no
     /// longer a candidate. Needs that went elsewhere keep their decision.
     pub fn reroute(
@@ -66,26 +74,50 @@ impl Router {
                 });
             }
         }
-        let outcome = match event.activity {
-            Activity::Rejected => TryOutcome::Rejected,
-            Activity::NoResponse => TryOutcome::NoResponse,
-            a => {
-                return Err(RoutingError::NotABounce {
-                    case: id.clone(),
-                    activity: a,
-                })
-            }
-        };
-        let Some(service) = &event.service else {
-            return Err(RoutingError::EventWithoutService {
-                case: id.clone(),
-                activity: event.activity,
-            });
-        };
-        let extra = TriedService {
-            service: service.clone(),
-            outcome,
-        };
-        self.route_inner(case, previous.date, &previous.avoided, Some(extra), options)
+        let extra = tried_after(id, event.activity, event.service.as_ref())?;
+        self.route_inner(
+            case,
+            previous.date,
+            &previous.avoided,
+            Some(extra),
+            options,
+            None,
+        )
     }
+}
+
+/// What a bounce event says the citizen tried: its service, with a `rejected` or `bounced`
+/// event (an acceptance undone later) as [`TryOutcome::Rejected`] and a `no_response` event as
+/// [`TryOutcome::NoResponse`]. The one
+/// reading of a re-route event, for [`Router::reroute`] and for bindings that take an event.
+///
+/// Fails with [`RoutingError::NotABounce`] for any other activity and with
+/// [`RoutingError::EventWithoutService`] when the event names no service.
+pub fn tried_after(
+    case: &CaseId,
+    activity: Activity,
+    service: Option<&ServiceId>,
+) -> Result<TriedService, RoutingError> {
+    let outcome = match activity {
+        Activity::Rejected => TryOutcome::Rejected,
+        Activity::NoResponse => TryOutcome::NoResponse,
+        // an acceptance the organisation undid later: for the next route, a refusal
+        Activity::Bounced => TryOutcome::Rejected,
+        a => {
+            return Err(RoutingError::NotABounce {
+                case: case.clone(),
+                activity: a,
+            })
+        }
+    };
+    let Some(service) = service else {
+        return Err(RoutingError::EventWithoutService {
+            case: case.clone(),
+            activity,
+        });
+    };
+    Ok(TriedService {
+        service: service.clone(),
+        outcome,
+    })
 }

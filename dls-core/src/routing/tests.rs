@@ -74,7 +74,7 @@ fn buckets_hold_exactly_the_applicable_rules_in_routing_order() {
                     .filter(|&r| {
                         let c = &rules.rules()[r];
                         c.needs.iter().any(|x| x.matches(&need.code))
-                            && kernen.iter().any(|&k| areas.contains_kern(&c.area, k))
+                            && kernen.iter().any(|&k| areas.any_contains_kern(&c.areas, k))
                     })
                     .collect();
                 if rules.capacity_policy() == crate::rules::CapacityPolicy::PreferShorterWait {
@@ -95,14 +95,22 @@ fn buckets_hold_exactly_the_applicable_rules_in_routing_order() {
                         )
                     });
                 }
+                // a kern rule has an entry for each of its kernen in this municipality
                 let want: Vec<(usize, u32)> = want
                     .into_iter()
-                    .map(|r| {
-                        let kern = match &rules.rules()[r].area {
-                            AreaRef::Kern(k) => areas.kern_index(k.as_str()).unwrap() as u32,
-                            _ => NONE,
-                        };
-                        (r, kern)
+                    .flat_map(|r| {
+                        let mut ks: Vec<u32> = rules.rules()[r]
+                            .areas
+                            .iter()
+                            .map(|a| match a {
+                                AreaRef::Kern(k) => areas.kern_index(k.as_str()).unwrap() as u32,
+                                _ => NONE,
+                            })
+                            .filter(|&k| k == NONE || kernen.contains(&(k as usize)))
+                            .collect();
+                        ks.sort_unstable();
+                        ks.dedup();
+                        ks.into_iter().map(move |k| (r, k))
                     })
                     .collect();
                 assert_eq!(got, want, "{} {}", muni.code, need.code);

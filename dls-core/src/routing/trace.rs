@@ -85,8 +85,9 @@ impl Router {
                 service: self.service_id(s),
                 attribute,
             },
-            Skip::Full(s) => Verdict::Full {
+            Skip::Full(s, weeks) => Verdict::Full {
                 service: self.service_id(s),
+                waiting_weeks: (weeks != u32::MAX).then_some(weeks),
             },
             Skip::Tried(s, outcome) => Verdict::TriedAlready {
                 service: self.service_id(s),

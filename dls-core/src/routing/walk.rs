@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use super::index::{Entry, HotArea, HotRule, HotTarget, NONE};
+use super::ledger::CapacityLedger;
 use super::{
     CandidateTrace, Contact, Coordinator, CoordinatorBasis, FallbackTrace, GapReason,
     HouseholdDecision, JointPlan, NeedDecision, NeedTrace, Outcome, RouteOptions, Router,
@@ -22,7 +23,8 @@ pub(super) enum Skip {
     Condition(AttributeName),
     ServiceNotValid(u32),
     Ineligible(u32, AttributeName),
-    Full(u32),
+    /// The service, and its waiting weeks (`u32::MAX` when not known).
+    Full(u32, u32),
     Tried(u32, TryOutcome),
     NoSteunpilaar,
 }
@@ -42,12 +44,25 @@ pub(super) enum Pick {
     Gap(GapReason),
 }
 
+impl Pick {
+    /// The service picked, if any.
+    #[inline]
+    fn service(self) -> Option<u32> {
+        match self {
+            Pick::Service(s) | Pick::Escalation(s) | Pick::Steunpilaar(s, _) => Some(s),
+            Pick::Gap(_) => None,
+        }
+    }
+}
+
 pub(super) struct Ctx<'a> {
     pub(super) kern: u32,
     pub(super) municipality: u32,
     pub(super) date: NaiveDate,
     pub(super) attributes: &'a CaseAttributes,
     pub(super) tried: &'a [(u32, TryOutcome)],
+    /// The live ledger, when routing reserves places and the rule set says capacity counts.
+    pub(super) ledger: Option<&'a CapacityLedger>,
 }
 
 impl Router {
@@ -58,6 +73,7 @@ impl Router {
         avoided: &[TriedService],
         extra: Option<TriedService>,
         options: RouteOptions,
+        ledger: Option<&CapacityLedger>,
     ) -> Result<HouseholdDecision, RoutingError> {
         let inner = &*self.0;
         let kern = inner
@@ -81,26 +97,32 @@ impl Router {
             date,
             attributes: case.attributes(),
             tried: &tried,
+            ledger: ledger.filter(|_| inner.capacity_counts),
         };
 
         let mut needs = Vec::with_capacity(case.needs().len());
         let mut household = Household::new();
+        // places taken so far, given back if a later need fails
+        let mut taken: Vec<u32> = Vec::new();
         for (i, n) in case.needs().iter().enumerate() {
-            let ni = *inner.need_lookup.get(n.need.as_str()).ok_or_else(|| {
-                RoutingError::UnknownNeed {
+            let Some(&ni) = inner.need_lookup.get(n.need.as_str()) else {
+                if let Some(l) = ctx.ledger {
+                    taken.iter().for_each(|&s| l.give_back(s));
+                }
+                return Err(RoutingError::UnknownNeed {
                     case: case.id().clone(),
                     need: n.need.clone(),
-                }
-            })?;
+                });
+            };
             let (pick, rule, layer, cgt, trace) = if options.trace {
                 self.route_need::<true>(&ctx, ni)
             } else {
                 self.route_need::<false>(&ctx, ni)
             };
-            let service = match pick {
-                Pick::Service(s) | Pick::Escalation(s) | Pick::Steunpilaar(s, _) => Some(s),
-                Pick::Gap(_) => None,
-            };
+            let service = pick.service();
+            if let (Some(s), Some(_)) = (service, ctx.ledger) {
+                taken.push(s);
+            }
             let organisation = service.map_or(NONE, |s| inner.services[s as usize].organisation);
             household.add(i, service, organisation);
             needs.push(NeedDecision {
@@ -126,25 +148,27 @@ impl Router {
         })
     }
 
-    /// The services avoided, as (service index, outcome).
+    /// The services avoided, as (service index, outcome). A plain loop, not a `collect` into a
+    /// `Result`: this runs once per routed case, mostly on an empty list, and the loop costs
+    /// about a hundred instructions less per case (BENCHMARKS.md, "The reshape").
+    #[inline]
     fn tried_indexes(
         &self,
         case: &Case,
         avoided: &[TriedService],
     ) -> Result<Vec<(u32, TryOutcome)>, RoutingError> {
         let dir = self.0.rules.directory();
-        avoided
-            .iter()
-            .map(|t| {
-                let s = dir.service_index(t.service.as_str()).ok_or_else(|| {
-                    RoutingError::UnknownService {
-                        case: case.id().clone(),
-                        service: t.service.clone(),
-                    }
-                })?;
-                Ok((s as u32, t.outcome))
-            })
-            .collect()
+        let mut tried = Vec::with_capacity(avoided.len());
+        for t in avoided {
+            let s = dir.service_index(t.service.as_str()).ok_or_else(|| {
+                RoutingError::UnknownService {
+                    case: case.id().clone(),
+                    service: t.service.clone(),
+                }
+            })?;
+            tried.push((s as u32, t.outcome));
+        }
+        Ok(tried)
     }
 
     fn outcome(&self, pick: Pick) -> Outcome {
@@ -185,13 +209,28 @@ impl Router {
         if let Err(a) = h.eligibility.check(ctx.attributes) {
             return Err(Skip::Ineligible(s, a));
         }
-        if h.full {
-            return Err(Skip::Full(s));
+        let full = match ctx.ledger {
+            Some(l) => l.is_full(s),
+            None => h.full,
+        };
+        if full {
+            let weeks = ctx.ledger.map_or(h.waiting_weeks, |l| l.waiting_weeks(s));
+            return Err(Skip::Full(s, weeks));
         }
         if let Some(&(_, o)) = ctx.tried.iter().find(|t| t.0 == s) {
             return Err(Skip::Tried(s, o));
         }
         Ok(())
+    }
+
+    /// With a ledger, takes a place at the picked service; a service whose last place another
+    /// thread took since [`Router::check_service`] is full after all.
+    #[inline]
+    fn reserve(&self, pick: Pick, ctx: &Ctx<'_>) -> Result<Pick, Skip> {
+        match (ctx.ledger, pick.service()) {
+            (Some(l), Some(s)) if !l.take(s) => Err(Skip::Full(s, l.waiting_weeks(s))),
+            _ => Ok(pick),
+        }
     }
 
     /// The override that takes `rule` out in the case's kern on its date, if any.
@@ -289,7 +328,7 @@ impl Router {
         let lists = [local, regional, national];
         for (li, list) in lists.iter().enumerate() {
             for (pos, e) in list.iter().enumerate() {
-                match self.judge(e, ctx) {
+                match self.judge(e, ctx).and_then(|p| self.reserve(p, ctx)) {
                     Ok(pick) => {
                         let t = TRACE.then(|| {
                             let rest = list[pos + 1..]
@@ -322,8 +361,12 @@ impl Router {
                 TRACE.then_some(FallbackTrace::NoSteunpilaar),
             )
         } else {
-            match self.check_service(s, ctx) {
-                Ok(()) => (
+            let fallback = Pick::Steunpilaar(s, true);
+            match self
+                .check_service(s, ctx)
+                .and_then(|()| self.reserve(fallback, ctx))
+            {
+                Ok(_) => (
                     Pick::Steunpilaar(s, true),
                     TRACE.then(|| FallbackTrace::Steunpilaar {
                         service: self.service_id(s),

@@ -31,6 +31,43 @@ pub struct DecisionChange {
     pub rule_to: Option<RuleId>,
 }
 
+/// A [`DecisionChange`] as flat text fields: the shape every binding returns a change in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeRow<'a> {
+    /// The case.
+    pub case: &'a str,
+    /// The need.
+    pub need: &'a str,
+    /// The outcome's kind under A ([`Outcome::kind`]).
+    pub from_outcome: &'static str,
+    /// The service under A, if any.
+    pub from_service: Option<&'a str>,
+    /// The rule that decided under A, if any.
+    pub from_rule: Option<&'a str>,
+    /// The outcome's kind under B.
+    pub to_outcome: &'static str,
+    /// The service under B, if any.
+    pub to_service: Option<&'a str>,
+    /// The rule that decided under B, if any.
+    pub to_rule: Option<&'a str>,
+}
+
+impl DecisionChange {
+    /// The change as a [`ChangeRow`].
+    pub fn row(&self) -> ChangeRow<'_> {
+        ChangeRow {
+            case: self.case.as_str(),
+            need: self.need.as_str(),
+            from_outcome: self.from.kind(),
+            from_service: self.from.service().map(ServiceId::as_str),
+            from_rule: self.rule_from.as_ref().map(RuleId::as_str),
+            to_outcome: self.to.kind(),
+            to_service: self.to.service().map(ServiceId::as_str),
+            to_rule: self.rule_to.as_ref().map(RuleId::as_str),
+        }
+    }
+}
+
 /// A need that is a gap under one router and not under the other.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct GapChange {

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 
 use crate::cases::{Case, CaseAttributes, CaseData, CaseNeed, Consent, Situation, TriedService};
-use crate::conditions::{Attribute, Urgency};
+use crate::conditions::{Age, Attribute, Urgency};
 use crate::ids::IdError;
 
 use super::names::{attribute, try_outcome};
@@ -23,8 +23,8 @@ pub struct CaseRow<'a> {
     pub kern: &'a str,
     /// Need codes, at least one; the first is the primary need (prio-vraag).
     pub needs: Vec<&'a str>,
-    /// `child`, `youth`, `young_adult`, `adult` or `senior`.
-    pub age_band: Option<&'a str>,
+    /// Age of the person the needs concern, in whole years (0 to 130).
+    pub age: Option<i64>,
     /// `single`, `couple`, `single_parent`, `family` or `other`.
     pub household: Option<&'a str>,
     /// `normal` (when not given), `urgent` or `crisis`.
@@ -167,7 +167,15 @@ impl CaseRow<'_> {
             kern: id("kern", self.kern)?,
             needs,
             attributes: CaseAttributes {
-                age_band: word("age_band", self.age_band)?,
+                age: self
+                    .age
+                    .map(|y| {
+                        Age::new(y).map_err(|e| RowError {
+                            field: "age",
+                            kind: RowErrorKind::Age(e),
+                        })
+                    })
+                    .transpose()?,
                 household: word("household", self.household)?,
                 urgency: word::<Urgency>("urgency", self.urgency)?.unwrap_or(Urgency::Normal),
                 framework: word("framework", self.framework)?,
@@ -199,7 +207,7 @@ impl<'a> From<&'a Case> for CaseRow<'a> {
             id: c.id().as_str(),
             kern: c.kern().as_str(),
             needs: c.needs().iter().map(|n| n.need.as_str()).collect(),
-            age_band: a.age_band.map(Attribute::name),
+            age: a.age.map(|y| i64::from(y.years())),
             household: a.household.map(Attribute::name),
             urgency: Some(a.urgency.name()),
             framework: a.framework.map(Attribute::name),
@@ -224,7 +232,7 @@ impl<'a> From<&'a Case> for CaseRow<'a> {
 mod tests {
     use super::*;
     use crate::cases::TryOutcome;
-    use crate::conditions::{AgeBand, Signal};
+    use crate::conditions::{Age, Signal};
 
     fn row() -> CaseRow<'static> {
         CaseRow {
@@ -246,12 +254,13 @@ mod tests {
         assert!(!c.consent().share_with_organisations);
         let tried = CaseRow {
             tried: vec![TriedRow::parse("svc"), TriedRow::parse("other:no_response")],
-            age_band: Some(""),
+            household: Some(""),
             ..row()
         }
         .to_case()
         .unwrap();
-        assert_eq!(tried.attributes().age_band, None);
+        assert_eq!(tried.attributes().household, None);
+        assert_eq!(tried.attributes().age, None);
         let t = tried.situation().tried();
         assert_eq!(t[0].outcome, TryOutcome::Rejected);
         assert_eq!(t[1].outcome, TryOutcome::NoResponse);
@@ -270,14 +279,39 @@ mod tests {
         assert_eq!((e.field, e.kind.as_str()), ("needs", "invalid"));
         let long = "x".repeat(200);
         let e = err(CaseRow {
-            age_band: Some(&long),
+            household: Some(&long),
             ..row()
         });
-        assert_eq!((e.field, e.kind.as_str()), ("age_band", "unknown"));
+        assert_eq!((e.field, e.kind.as_str()), ("household", "unknown"));
         let msg = e.to_string();
-        assert!(msg.starts_with("field `age_band`: unknown value"), "{msg}");
-        assert!(msg.contains("child, youth"), "{msg}");
+        assert!(msg.starts_with("field `household`: unknown value"), "{msg}");
+        assert!(msg.contains("single, couple"), "{msg}");
         assert!(!msg.contains('x'), "{msg}");
+        for (years, message) in [
+            (-1, "age below 0"),
+            (131, "age above 130 years"),
+            (1000, "age above 130 years"),
+        ] {
+            let e = err(CaseRow {
+                age: Some(years),
+                ..row()
+            });
+            assert_eq!((e.field, e.kind.as_str()), ("age", "out_of_range"));
+            // the field and the kind of problem, never the age itself
+            assert_eq!(e.to_string(), format!("field `age`: {message}"));
+        }
+        for years in [0, 65, 130] {
+            let c = CaseRow {
+                age: Some(years),
+                ..row()
+            }
+            .to_case()
+            .unwrap();
+            assert_eq!(
+                c.attributes().age.map(|a| i64::from(a.years())),
+                Some(years)
+            );
+        }
         let e = err(CaseRow {
             income_pct: Some(-1),
             ..row()
@@ -308,7 +342,7 @@ mod tests {
     #[test]
     fn a_case_gives_its_row_back() {
         let full = CaseRow {
-            age_band: Some("adult"),
+            age: Some(67),
             urgency: Some("urgent"),
             signals: vec!["rent_arrears"],
             income_pct: Some(105),
@@ -318,7 +352,7 @@ mod tests {
             ..row()
         };
         let case = full.to_case().unwrap();
-        assert_eq!(case.attributes().age_band, Some(AgeBand::Adult));
+        assert_eq!(case.attributes().age, Age::new(67).ok());
         assert_eq!(case.attributes().signals, [Signal::RentArrears]);
         let back = CaseRow::from(&case);
         assert_eq!(back, full);

@@ -9,6 +9,8 @@
 //!   case with tried services is one whose citizen "cannot get through". A bad field gives a
 //!   [`RowError`] naming the field and the kind of problem, never the value. [`CaseRow::from`] gives the same row back from a
 //!   [`Case`](crate::Case).
+//!   A host that holds every field as text (a CSV file) reads a row with
+//!   [`CaseRow::from_text`]: lists with [`LIST_SEPARATOR`] between items.
 //! - **Out**: a [`DecisionRow`] per need of a [`HouseholdDecision`](crate::routing::HouseholdDecision)
 //!   ([`HouseholdDecision::rows`](crate::routing::HouseholdDecision::rows)), primary need
 //!   first: the columns [`DECISION_COLUMNS`]. The outcome is a kind (`service`, `steunpilaar`,
@@ -41,11 +43,14 @@ mod batch;
 mod case;
 mod decision;
 mod names;
+mod text;
 
 pub use batch::{BatchError, ERROR_COLUMNS, ERROR_OUTCOME};
 pub use case::{parse_date, CaseRow, TriedRow};
 pub use decision::DecisionRow;
+pub use text::{list_items, LIST_SEPARATOR};
 
+use crate::attributes::AgeError;
 use crate::cases::CaseError;
 
 /// The columns of a case row, in order: the fields of [`CaseRow`].
@@ -53,7 +58,7 @@ pub const CASE_COLUMNS: &[&str] = &[
     "id",
     "kern",
     "needs",
-    "age_band",
+    "age",
     "household",
     "urgency",
     "framework",
@@ -120,6 +125,9 @@ pub enum RowErrorKind {
         /// The most accepted.
         max: i64,
     },
+    /// An age that is not a whole number of years from 0 to 130; the value is not repeated.
+    #[error("{0}")]
+    Age(AgeError),
     /// The fields are well-formed but the case breaks a case invariant (e.g. a need twice).
     #[error("{0}")]
     Case(CaseError),
@@ -134,6 +142,8 @@ impl RowErrorKind {
             RowErrorKind::Invalid { .. } => "invalid",
             RowErrorKind::Unknown { .. } => "unknown",
             RowErrorKind::OutOfRange { .. } => "out_of_range",
+            RowErrorKind::Age(AgeError::NotWhole) => "invalid",
+            RowErrorKind::Age(_) => "out_of_range",
             RowErrorKind::Case(_) => "case",
         }
     }

@@ -4,8 +4,8 @@
 //!
 //! The analysis is exact (every pair that could compete is looked at) but does not go over
 //! every pair of the rule set: rules are bucketed by layer, area and domain (two kernen or two
-//! municipalities of one layer never overlap; regions of one domain share a bucket and are
-//! compared by their areas), and within a bucket indexed by need code, so a rule is only
+//! municipalities of one layer never overlap; a rule naming several areas is in the bucket of
+//! each; regions of one domain share a bucket and are compared by their areas), and within a bucket indexed by need code, so a rule is only
 //! compared with the earlier rules (in routing order) whose needs overlap its own. Nothing is
 //! allocated per pair: a shadowed rule is reported once, with the first rule (in routing order)
 //! that shadows it, and ties are counted, the first [`MAX_LISTED`] listed and the rest summed
@@ -98,23 +98,30 @@ pub(crate) fn analyse_pairs(
     }
 }
 
-/// The areas of two rules of one bucket: whether they overlap, and whether the first lies
-/// within the second. Outside the region layer the areas of a bucket are equal.
+/// The areas of two rules: whether they overlap, and whether the second's lie within the
+/// first's, remembered per pair of distinct area lists (there are few), so that no pair of
+/// rules costs an allocation.
 struct AreaRelations<'a> {
     dir: &'a Directory,
-    cache: HashMap<(&'a AreaRef, &'a AreaRef), (bool, bool)>,
+    /// The id of each rule's area list.
+    list: Vec<u32>,
+    cache: HashMap<(u32, u32), (bool, bool)>,
 }
 
-impl<'a> AreaRelations<'a> {
-    fn get(&mut self, a: &'a AreaRef, b: &'a AreaRef) -> (bool, bool) {
-        if a == b {
+impl AreaRelations<'_> {
+    /// `(overlap, areas of b within areas of a)`.
+    fn get(&mut self, rules: &[CompiledRule], a: usize, b: usize) -> (bool, bool) {
+        let (la, lb) = (self.list[a], self.list[b]);
+        if la == lb {
             return (true, true);
         }
         let areas = self.dir.areas();
-        *self
-            .cache
-            .entry((a, b))
-            .or_insert_with(|| (areas.overlap(a, b), areas.area_within(a, b)))
+        *self.cache.entry((la, lb)).or_insert_with(|| {
+            (
+                areas.areas_overlap(&rules[a].areas, &rules[b].areas),
+                areas.areas_within(&rules[b].areas, &rules[a].areas),
+            )
+        })
     }
 }
 
@@ -130,24 +137,30 @@ pub(crate) fn find(
     for o in overrides {
         overridden[o.rule] = true;
     }
-    // the domains of each rule, sorted: a pair is looked at in the bucket of the first
-    // domain the two rules share
-    let domains: Vec<Vec<&str>> = rules
+    // the (area, domain) buckets of each rule, sorted: a pair is looked at in the first
+    // bucket the two rules share (a rule may name several areas and needs of several domains)
+    let keys: Vec<Vec<(String, &str)>> = rules
         .iter()
         .map(|r| {
             let mut d: Vec<&str> = r.needs.iter().map(|m| m.code().domain()).collect();
             d.sort_unstable();
             d.dedup();
-            d
+            let areas: Vec<String> = match r.layer {
+                Layer::Region => vec![String::new()],
+                _ => r.areas.iter().map(ToString::to_string).collect(),
+            };
+            let mut k: Vec<(String, &str)> = areas
+                .iter()
+                .flat_map(|a| d.iter().map(move |&d| (a.clone(), d)))
+                .collect();
+            k.sort_unstable();
+            k.dedup();
+            k
         })
         .collect();
     let mut buckets: BTreeMap<BucketKey<'_>, Vec<usize>> = BTreeMap::new();
     for (i, r) in rules.iter().enumerate() {
-        let area = match r.layer {
-            Layer::Region => String::new(),
-            _ => r.area.to_string(),
-        };
-        for &d in &domains[i] {
+        for (area, d) in &keys[i] {
             buckets
                 .entry((r.layer, area.clone(), d))
                 .or_default()
@@ -155,8 +168,17 @@ pub(crate) fn find(
         }
     }
     let order = |a: &usize, b: &usize| rule_order(data, rules, *a, *b);
+    let mut lists: HashMap<&[AreaRef], u32> = HashMap::new();
+    let list = rules
+        .iter()
+        .map(|r| {
+            let n = lists.len() as u32;
+            *lists.entry(r.areas.as_slice()).or_insert(n)
+        })
+        .collect();
     let mut relations = AreaRelations {
         dir,
+        list,
         cache: HashMap::new(),
     };
     // the first shadowing rule of each rule, over all its buckets
@@ -166,7 +188,7 @@ pub(crate) fn find(
     let mut seen: Vec<u32> = Vec::new();
     let mut candidates: Vec<u32> = Vec::new();
     let mut scratch = String::new();
-    for ((layer, _, domain), members) in buckets.iter_mut() {
+    for ((_, area, domain), members) in buckets.iter_mut() {
         members.sort_by(order);
         // need code -> (position in `members`, matcher is a subtree) of the rules with a
         // matcher on that code, filled as the walk goes, so it only holds earlier rules
@@ -228,11 +250,7 @@ pub(crate) fn find(
                 if !ra.when.overlaps(&rb.when) || !ra.valid.overlaps(&rb.valid) {
                     continue;
                 }
-                let (areas_overlap, b_within_a) = if *layer == Layer::Region {
-                    relations.get(&rb.area, &ra.area)
-                } else {
-                    (true, true)
-                };
+                let (areas_overlap, b_within_a) = relations.get(rules, a, b);
                 if !areas_overlap {
                     continue;
                 }
@@ -260,7 +278,7 @@ pub(crate) fn find(
                     }
                 } else if same_priority
                     && ra.target != rb.target
-                    && first_shared(&domains[a], &domains[b]) == Some(*domain)
+                    && first_shared(&keys[a], &keys[b]) == Some((area.as_str(), *domain))
                 {
                     found.ties_total += 1;
                     if found.ties.len() < max_ties {
@@ -288,7 +306,12 @@ pub(crate) fn find(
     found
 }
 
-/// The first domain in both sorted lists.
-fn first_shared<'a>(a: &[&'a str], b: &[&str]) -> Option<&'a str> {
-    a.iter().find(|d| b.contains(d)).copied()
+/// The first (area, domain) bucket in both sorted lists.
+fn first_shared<'a>(
+    a: &'a [(String, &'a str)],
+    b: &[(String, &str)],
+) -> Option<(&'a str, &'a str)> {
+    a.iter()
+        .find(|k| b.contains(k))
+        .map(|(area, d)| (area.as_str(), *d))
 }

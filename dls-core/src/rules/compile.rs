@@ -29,8 +29,8 @@ pub(crate) struct CompiledRule {
     pub(crate) index: usize,
     /// The layer.
     pub(crate) layer: Layer,
-    /// The area.
-    pub(crate) area: AreaRef,
+    /// The areas, all of the rule's layer.
+    pub(crate) areas: Vec<AreaRef>,
     /// Need matchers.
     pub(crate) needs: Vec<NeedMatcher>,
     /// Compiled conditions.

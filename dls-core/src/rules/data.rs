@@ -113,13 +113,17 @@ pub enum CapacityPolicy {
 /// One routing rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = area_or_areas)]
 pub struct Rule {
     /// Unique id across all layers.
     pub id: RuleId,
     /// The needs the rule covers (codes or subtrees).
     pub needs: Vec<NeedMatcher>,
-    /// The area the rule applies in; its kind sets the rule's layer.
-    pub area: AreaRef,
+    /// The areas the rule applies in, all of one layer, which is the rule's layer. Files write
+    /// `areas = ["kern:a", "kern:b"]`, or `area = "GM0394"` for one area.
+    #[serde(alias = "area", deserialize_with = "one_or_many")]
+    #[schemars(with = "Vec<AreaRef>")]
+    pub areas: Vec<AreaRef>,
     /// Conditions on the case (none: every case).
     #[serde(default, skip_serializing_if = "Conditions::is_empty")]
     pub when: Conditions,
@@ -141,10 +145,46 @@ fn is_always(v: &Validity) -> bool {
 }
 
 impl Rule {
-    /// The rule's layer, from its area.
+    /// The rule's layer, from its first area (validation checks that all areas share it; a rule
+    /// without areas is national).
     pub fn layer(&self) -> Layer {
-        self.area.layer()
+        self.areas.first().map_or(Layer::National, AreaRef::layer)
     }
+}
+
+/// One area written as text, or a list of them.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<AreaRef>, D::Error> {
+    // read the value first (not an untagged enum, which would hide why an area is bad)
+    let value = serde_json::Value::deserialize(d)?;
+    match value {
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .map(|v| AreaRef::deserialize(v).map_err(serde::de::Error::custom))
+            .collect(),
+        other => AreaRef::deserialize(other)
+            .map(|a| vec![a])
+            .map_err(serde::de::Error::custom),
+    }
+}
+
+/// The rule schema accepts `area` (one) as well as `areas` (a list), one of them required.
+fn area_or_areas(schema: &mut schemars::Schema) {
+    if let Some(props) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) {
+        props.insert(
+            "area".into(),
+            serde_json::json!({
+                "description": "One area the rule applies in (the same as `areas` with one item).",
+                "$ref": "#/$defs/AreaRef"
+            }),
+        );
+    }
+    if let Some(req) = schema.get_mut("required").and_then(|r| r.as_array_mut()) {
+        req.retain(|f| f != "areas");
+    }
+    schema.insert(
+        "oneOf".into(),
+        serde_json::json!([{ "required": ["areas"] }, { "required": ["area"] }]),
+    );
 }
 
 /// Switches less specific rules off inside an area, without a replacement.

@@ -12,6 +12,7 @@
 mod analyse;
 mod compile;
 mod data;
+mod layers;
 mod validate;
 
 use std::collections::HashMap;
@@ -30,6 +31,7 @@ use crate::validation::{LoadError, Problem, ValidationReport};
 pub use compile::CompiledOverride;
 pub(crate) use compile::{CompiledRule, CompiledTarget};
 pub use data::{AreaService, CapacityPolicy, Rule, RuleSetData, SwitchOff, Target};
+pub use layers::{is_rule_file, rule_files, RULE_FILE_PREFIX};
 
 use compile::rule_order;
 use validate::validate;
@@ -70,8 +72,18 @@ impl RuleSet {
     /// Validates rule set data against a directory. Returns the rule set (its warnings are
     /// kept, see [`RuleSet::warnings`]) or a report of every problem found.
     pub fn new(directory: &Directory, data: RuleSetData) -> Result<RuleSet, ValidationReport> {
+        Self::with_warnings(directory, data, Vec::new())
+    }
+
+    /// [`RuleSet::new`], with `extra` problems found by the loader added to validation's.
+    fn with_warnings(
+        directory: &Directory,
+        data: RuleSetData,
+        extra: Vec<Problem>,
+    ) -> Result<RuleSet, ValidationReport> {
         let mut report = ValidationReport::default();
         let (rules, overrides) = validate(directory, &data, &mut report);
+        report.problems.extend(extra);
         let warnings = report.into_result()?;
         let mut order: Vec<usize> = (0..rules.len()).collect();
         order.sort_by(|&a, &b| rule_order(&data, &rules, a, b));
@@ -103,6 +115,11 @@ impl RuleSet {
     }
 
     /// Reads rule files (merged in order) and validates them against `directory`.
+    ///
+    /// A rule layer file beside them (named `rules…`, see [`is_rule_file`]) that was left out
+    /// although it has rules where the loaded rules apply gives a warning of kind
+    /// [`LayerLeftOut`](crate::ProblemKind::LayerLeftOut): loading the national and municipal
+    /// layers without the region's loses the region's rules otherwise.
     pub fn from_files<P: AsRef<Path>>(
         directory: &Directory,
         paths: &[P],
@@ -111,7 +128,15 @@ impl RuleSet {
         for p in paths {
             data.merge(RuleSetData::from_file(p.as_ref())?);
         }
-        Ok(RuleSet::new(directory, data)?)
+        let loaded: Vec<&Path> = paths.iter().map(AsRef::as_ref).collect();
+        let extra = layers::left_out(directory, &data, &loaded);
+        Ok(RuleSet::with_warnings(directory, data, extra)?)
+    }
+
+    /// Reads every rule layer file of `folder` ([`rule_files`]) and validates them against
+    /// `directory`.
+    pub fn from_folder(directory: &Directory, folder: &Path) -> Result<RuleSet, LoadError> {
+        RuleSet::from_files(directory, &rule_files(folder)?)
     }
 
     /// Parses one text and validates it against `directory`.

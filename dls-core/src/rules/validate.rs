@@ -189,12 +189,36 @@ fn compile_rule(
             );
         }
     }
-    let area_known = areas.knows(&r.area);
-    if !area_known {
+    let mut area_known = !r.areas.is_empty();
+    if r.areas.is_empty() {
         report.error(
-            unknown_area_kind(&r.area),
-            loc.clone().field("area"),
-            format!("unknown area `{}`", r.area),
+            ProblemKind::EmptyList,
+            loc.clone().field("areas"),
+            "a rule needs at least one area",
+        );
+    }
+    // the field as a one-area rule is usually written
+    let field = if r.areas.len() == 1 { "area" } else { "areas" };
+    for a in &r.areas {
+        if !areas.knows(a) {
+            area_known = false;
+            report.error(
+                unknown_area_kind(a),
+                loc.clone().field(field),
+                format!("unknown area `{a}`"),
+            );
+        }
+    }
+    if let Some(other) = r.areas.iter().find(|a| a.layer() != r.layer()) {
+        report.error(
+            ProblemKind::MixedLayers,
+            loc.clone().field("areas"),
+            format!(
+                "areas `{}` and `{other}` lie in different layers ({} and {}): a rule's areas share one layer",
+                r.areas[0],
+                r.layer(),
+                other.layer()
+            ),
         );
     }
     check_validity(r.valid, &loc, report);
@@ -219,7 +243,7 @@ fn compile_rule(
     CompiledRule {
         index,
         layer: r.layer(),
-        area: r.area.clone(),
+        areas: r.areas.clone(),
         needs: r.needs.clone(),
         when,
         target,
@@ -256,17 +280,18 @@ fn check_steunpilaar_target(
         }
         v
     });
-    let uncovered = areas.kernen_in(&r.area).into_iter().find(|&k| !covered[k]);
-    if let Some(k) = uncovered {
-        report.error(
-            ProblemKind::TargetOutsideCoverage,
-            loc.clone().field("target"),
-            format!(
-                "no steunpilaar is named for kern `{}` inside `{}`",
-                areas.kernen()[k].id,
-                r.area
-            ),
-        );
+    for area in &r.areas {
+        let uncovered = areas.kernen_in(area).into_iter().find(|&k| !covered[k]);
+        if let Some(k) = uncovered {
+            report.error(
+                ProblemKind::TargetOutsideCoverage,
+                loc.clone().field("target"),
+                format!(
+                    "no steunpilaar is named for kern `{}` inside `{area}`",
+                    areas.kernen()[k].id,
+                ),
+            );
+        }
     }
 }
 
@@ -304,12 +329,14 @@ fn compile_service_target(
             },
         );
     }
-    if area_known && !dir.serves_area(s, &r.area) {
-        report.error(
-            ProblemKind::TargetOutsideCoverage,
-            loc.clone().field("target"),
-            format!("service `{id}` does not serve all of `{}`", r.area),
-        );
+    if area_known {
+        for area in r.areas.iter().filter(|a| !dir.serves_area(s, a)) {
+            report.error(
+                ProblemKind::TargetOutsideCoverage,
+                loc.clone().field("target"),
+                format!("service `{id}` does not serve all of `{area}`"),
+            );
+        }
     }
     if escalation {
         return CompiledTarget::Escalation(s);
@@ -346,12 +373,13 @@ fn compile_overrides(
 ) -> Vec<CompiledOverride> {
     let mut overrides = Vec::new();
     for r in &cx.data.rules {
-        if !r.replaces.is_empty() {
+        // a rule with several areas replaces inside each of them
+        for area in r.areas.iter().filter(|_| !r.replaces.is_empty()) {
             let source = OverrideSource {
                 by: &r.id,
                 kind: "rule",
                 layer: r.layer(),
-                area: &r.area,
+                area,
                 valid: r.valid,
                 targets: &r.replaces,
                 replaced: true,
@@ -426,11 +454,16 @@ fn add_overrides(
                 loc.clone(),
                 format!("rule `{t}` is in the {} layer: only a less specific rule can be overridden from the {layer} layer", target.layer),
             );
-        } else if !cx.dir.areas().area_within(area, &target.area) {
+        } else if !cx
+            .dir
+            .areas()
+            .areas_within(std::slice::from_ref(area), &target.areas)
+        {
+            let theirs: Vec<String> = target.areas.iter().map(|a| format!("`{a}`")).collect();
             report.error(
                 ProblemKind::InvalidOverride,
                 loc.clone(),
-                format!("`{area}` is not inside the area `{}` of rule `{t}`: an override acts inside its own area only", target.area),
+                format!("`{area}` is not inside the area {} of rule `{t}`: an override acts inside its own area only", theirs.join(", ")),
             );
         } else {
             overrides.push(CompiledOverride {
@@ -480,11 +513,11 @@ mod tests {
                         .any(|m| rb.needs.iter().any(|n| m.overlaps(n)))
                     || !ra.valid.overlaps(&rb.valid)
                     || !ra.when.overlaps(&rb.when)
-                    || !areas.overlap(&ra.area, &rb.area)
+                    || !areas.areas_overlap(&ra.areas, &rb.areas)
                 {
                     continue;
                 }
-                let covers = areas.area_within(&rb.area, &ra.area)
+                let covers = areas.areas_within(&rb.areas, &ra.areas)
                     && rb
                         .needs
                         .iter()
@@ -528,13 +561,16 @@ mod tests {
                 .take(3)
                 .map(|m| m.code.to_string()),
         );
-        area_refs.extend(
-            areas
-                .kernen()
-                .iter()
-                .take(4)
-                .map(|k| format!("kern:{}", k.id)),
-        );
+        let kernen: Vec<String> = areas
+            .kernen()
+            .iter()
+            .take(4)
+            .map(|k| format!("kern:{}", k.id))
+            .collect();
+        area_refs.extend(kernen.iter().cloned());
+        // several areas of one layer: two and three kernen
+        let quoted: Vec<String> = kernen.iter().map(|k| format!("\"{k}\"")).collect();
+        let lists = [quoted[..2].join(", "), quoted[1..].join(", ")];
         let needs: Vec<String> = dir
             .taxonomy()
             .needs()
@@ -575,10 +611,14 @@ mod tests {
                 ms.push(format!("\"{}\"", pick(rng, &needs)));
             }
             text.push_str(&format!(
-                "[[rule]]\nid = \"r{:03}\"\nneeds = [{}]\narea = \"{}\"\ntarget = \"{}\"\npriority = {}\n{}{}",
+                "[[rule]]\nid = \"r{:03}\"\nneeds = [{}]\nareas = [{}]\ntarget = \"{}\"\npriority = {}\n{}{}",
                 (rng.next_u64() % 1000) * 1000 + i as u64,
                 ms.join(", "),
-                pick(rng, &area_refs),
+                if rng.next_u64() % 6 == 0 {
+                    pick(rng, &lists).clone()
+                } else {
+                    format!("\"{}\"", pick(rng, &area_refs))
+                },
                 pick(rng, &targets),
                 rng.next_u64() % 3,
                 pick(rng, &conditions),

@@ -3,6 +3,7 @@
 //! the primary need, urgency `normal` and a tried outcome `rejected` when not given); this file
 //! only moves fields.
 
+use crate::error::DlsError;
 use dls_core::rows::{parse_date, CaseRow, RowError, TriedRow};
 
 /// A service the citizen already tried without success.
@@ -25,9 +26,9 @@ pub struct CaseRecord {
     pub kern: String,
     /// The need codes, at least one; the first is the household's central question (primary).
     pub needs: Vec<String>,
-    /// `child`, `youth`, `young_adult`, `adult` or `senior`.
+    /// Age of the person the needs concern, in whole years (0 to 130; never a birth date).
     #[uniffi(default = None)]
-    pub age_band: Option<String>,
+    pub age: Option<i64>,
     /// `single`, `couple`, `single_parent`, `family` or `other`.
     #[uniffi(default = None)]
     pub household: Option<String>,
@@ -61,7 +62,7 @@ impl CaseRecord {
             id: &self.id,
             kern: &self.kern,
             needs: self.needs.iter().map(String::as_str).collect(),
-            age_band: self.age_band.as_deref(),
+            age: self.age,
             household: self.household.as_deref(),
             urgency: self.urgency.as_deref(),
             framework: self.framework.as_deref(),
@@ -94,7 +95,7 @@ impl From<&dls_core::Case> for CaseRecord {
             id: r.id.to_string(),
             kern: r.kern.to_string(),
             needs: texts(r.needs),
-            age_band: text(r.age_band),
+            age: r.age,
             household: text(r.household),
             urgency: text(r.urgency),
             framework: text(r.framework),
@@ -112,4 +113,13 @@ impl From<&dls_core::Case> for CaseRecord {
             share_with_organisations: r.share_with_organisations,
         }
     }
+}
+
+/// A case from its JSON form (the case file format).
+pub(crate) fn case_of_json(json: &str) -> Result<dls_core::Case, DlsError> {
+    // the core's reader: size and depth limits, messages without the input's values or keys
+    dls_core::source::parse(json, dls_core::Format::Json, "case JSON").map_err(|e| {
+        let e = dls_core::source::redact_keys(&e.to_string());
+        crate::error::invalid(format!("invalid case JSON: {e}"))
+    })
 }

@@ -9,6 +9,7 @@ mod case;
 mod decision;
 mod tables;
 
+pub(crate) use case::case_of_json;
 pub use case::{CaseRecord, TriedServiceRecord};
 pub use decision::{
     BatchResult, CandidateRecord, ContactRecord, CoordinatorRecord, DecisionRecord,

@@ -15,8 +15,12 @@ pub struct CoverageRowRecord {
     pub municipality: String,
     /// The leaf need.
     pub need: String,
-    /// The age band.
+    /// The age band (a reporting group the directory declares, or one of the default five).
     pub age_band: String,
+    /// The youngest age, in years, of the stretch of the band this row stands for.
+    pub age_min: u8,
+    /// The oldest age, in years, of the stretch of the band this row stands for.
+    pub age_max: u8,
     /// `covered`, `escalation`, `steunpilaar`, `not_covered` or `gap`.
     pub status: String,
     /// True when no provider takes the need here.
@@ -37,7 +41,9 @@ impl From<&CoverageRow> for CoverageRowRecord {
             kern_name: r.kern_name.clone(),
             municipality: r.municipality.to_string(),
             need: r.need.to_string(),
-            age_band: r.age_band.to_string(),
+            age_band: r.age_band.clone(),
+            age_min: r.age_min.years(),
+            age_max: r.age_max.years(),
             status: r.status.as_str().to_string(),
             service: r.service.as_ref().map(|s| s.to_string()),
             rule: r.rule.as_ref().map(|s| s.to_string()),
@@ -75,11 +81,10 @@ pub struct CaseMetricsRecord {
 
 impl From<&CaseMetrics> for CaseMetricsRecord {
     fn from(m: &CaseMetrics) -> Self {
-        let days = |s: Option<i64>| s.map(|s| s as f64 / 86_400.0);
         CaseMetricsRecord {
             case: m.case.to_string(),
-            first_contact_days: days(m.first_contact_secs),
-            right_place_days: days(m.right_place_secs),
+            first_contact_days: m.first_contact_days(),
+            right_place_days: m.right_place_days(),
             reached_right_place: m.right_place_secs.is_some(),
             handoffs: m.handoffs,
             bounces: m.bounces,

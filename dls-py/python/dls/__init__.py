@@ -14,13 +14,14 @@ from dls import demo, errors, evaluation, routing
 from dls._coverage import coverage
 from dls._dls import Directory, RuleSet, __version__
 from dls.evaluation import Evaluation, EvaluationState, evaluate
-from dls.routing import Decision, Router, cases_table
+from dls.routing import CapacityLedger, Decision, Router, WhatIf, cases_table, what_if
 from dls.errors import (
     BadInputError,
     DlsError,
     EvaluationError,
     InternalError,
     Location,
+    MissingFileError,
     ParseError,
     Problem,
     RoutingError,
@@ -29,6 +30,7 @@ from dls.errors import (
 
 __all__ = [
     "BadInputError",
+    "CapacityLedger",
     "Decision",
     "coverage",
     "Evaluation",
@@ -36,13 +38,16 @@ __all__ = [
     "evaluate",
     "evaluation",
     "Router",
+    "WhatIf",
     "cases_table",
+    "what_if",
     "routing",
     "Directory",
     "DlsError",
     "EvaluationError",
     "InternalError",
     "Location",
+    "MissingFileError",
     "ParseError",
     "Problem",
     "RoutingError",

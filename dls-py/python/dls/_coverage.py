@@ -24,7 +24,8 @@ def coverage(
     output: str = "pyarrow",
 ) -> Any:
     """The coverage table of ``rules`` on ``date``: for each kern (of ``municipality``, or all),
-    leaf need and age band, its ``status`` (``covered``, ``escalation``, ``steunpilaar``,
+    leaf need and age band (split into stretches of ages, ``age_min`` to ``age_max``, where the
+    answer changes inside the band), its ``status`` (``covered``, ``escalation``, ``steunpilaar``,
     ``not_covered`` or ``gap``), the deciding service and rule, the organisations that could
     take it, and the ``gap`` and ``overlap`` flags.
 

@@ -19,6 +19,9 @@ __all__ = [
     "RuleSet",
     "Router",
     "Decision",
+    "WhatIf",
+    "what_if",
+    "CapacityLedger",
     "Evaluation",
     "EvaluationState",
     "cases_table",
@@ -27,6 +30,8 @@ __all__ = [
     "pilot_rules",
     "pilot_cases",
     "pilot_events_csv",
+    "pilot_files",
+    "_cli_main",
     "_panic_for_tests",
     "_synthetic_events",
 ]
@@ -42,6 +47,8 @@ class Directory:
 
     @staticmethod
     def load(*paths: Union[_Path, Sequence[_Path]]) -> Directory: ...
+    @staticmethod
+    def load_folder(folder: _Path) -> Directory: ...
     @staticmethod
     def parse(text: str, format: str = "toml", name: str = "<string>") -> Directory: ...
     @property
@@ -61,6 +68,8 @@ class RuleSet:
 
     @staticmethod
     def load(directory: Directory, *paths: Union[_Path, Sequence[_Path]]) -> RuleSet: ...
+    @staticmethod
+    def load_folder(directory: Directory, folder: _Path) -> RuleSet: ...
     @staticmethod
     def parse(
         directory: Directory, text: str, format: str = "toml", name: str = "<string>"
@@ -83,7 +92,21 @@ class Router:
     def __new__(cls, *args: Union[Directory, RuleSet]) -> Self: ...
     @property
     def rules(self) -> RuleSet: ...
-    def route(self, case: Mapping[str, Any], date: _Date = None, trace: bool = False) -> Decision: ...
+    def route(
+        self,
+        case: Mapping[str, Any],
+        date: _Date = None,
+        trace: bool = False,
+        ledger: Optional[CapacityLedger] = None,
+    ) -> Decision: ...
+    def reroute(
+        self,
+        case: Mapping[str, Any],
+        after: Union[str, Mapping[str, Any]],
+        outcome: Optional[str] = None,
+        date: _Date = None,
+        trace: bool = False,
+    ) -> Decision: ...
     def _route_batch(self, table: Any, date: _Date = None) -> Any: ...
 
 @final
@@ -115,11 +138,51 @@ class Decision:
     @staticmethod
     def _from_json(json: str) -> Decision: ...
 
+@final
+class CapacityLedger:
+    """Open places and waiting weeks per service of one router's directory, updated by routing
+    with it (``Router.route(case, ledger=...)``) and by the host."""
+
+    def __new__(cls, router: Router) -> Self: ...
+    def get(self, service_id: str) -> Dict[str, Any]: ...
+    def set(
+        self, service_id: str, open_places: Optional[int] = None, waiting_weeks: Optional[int] = None
+    ) -> None: ...
+    def release(self, service_id: str) -> None: ...
+    def snapshot(self) -> List[Dict[str, Any]]: ...
+    def restore(self, entries: List[Dict[str, Any]]) -> None: ...
+
+@final
+class WhatIf:
+    """What changes between routing the same cases under A and under B."""
+
+    @property
+    def cases(self) -> int: ...
+    @property
+    def needs(self) -> int: ...
+    @property
+    def changed(self) -> List[Dict[str, Optional[str]]]: ...
+    @property
+    def gaps_appeared(self) -> List[Dict[str, str]]: ...
+    @property
+    def gaps_disappeared(self) -> List[Dict[str, str]]: ...
+    @property
+    def load(self) -> List[Dict[str, Any]]: ...
+    @property
+    def newly_over_capacity(self) -> List[str]: ...
+    @property
+    def errors(self) -> List[Dict[str, Optional[str]]]: ...
+
+def what_if(
+    a: Union[Router, RuleSet], b: Union[Router, RuleSet], cases: Any, date: _Date = None
+) -> WhatIf: ...
+
 _Disclosure = Union[str, Mapping[str, Any], None]
 
 @final
 class EvaluationState:
-    """The mergeable state of an evaluation: counts and quantile sketches per group."""
+    """The mergeable state of an evaluation: counts and the ended durations per group (exact
+    quantiles); bytes read back by `from_bytes` are checked (`BadInputError` when inconsistent)."""
 
     @staticmethod
     def from_events(
@@ -193,6 +256,8 @@ def pilot_directory() -> Directory: ...
 def pilot_rules() -> RuleSet: ...
 def pilot_cases() -> List[Dict[str, Any]]: ...
 def pilot_events_csv() -> str: ...
+def pilot_files() -> List[Tuple[str, str]]: ...
+def _cli_main(argv: List[str]) -> int: ...
 def _panic_for_tests() -> None: ...
 def _synthetic_events(
     n_cases: int,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
 from typing import Any, Dict, List
 
 from dls import _dls, _tables
 from dls._dls import Directory, RuleSet
 
-__all__ = ["Pilot", "haarlemmermeer"]
+__all__ = ["Pilot", "haarlemmermeer", "write_folder"]
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,16 @@ def haarlemmermeer() -> Pilot:
         cases=_dls.pilot_cases(),
         events_csv=_dls.pilot_events_csv(),
     )
+
+
+def write_folder(path: "str | os.PathLike[str]") -> str:
+    """Writes the pilot's files into the folder ``path`` (made if needed) and returns it: the
+    directory (``areas.toml``, ``taxonomy.toml``, ``directory.toml``), one ``rules-….toml`` per
+    layer, ``events.csv`` and ``cases.json`` — a complete example to load with
+    :meth:`Directory.load_folder` and :meth:`RuleSet.load_folder`, or to give to ``dls``."""
+    folder = os.fspath(path)
+    os.makedirs(folder, exist_ok=True)
+    for name, text in _dls.pilot_files():
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+            f.write(text)
+    return folder

@@ -2,11 +2,14 @@
 
 Every error from the library is a :class:`DlsError`. Input that cannot be read or used is a
 :class:`BadInputError` (also a :class:`ValueError`); its subclass :class:`ParseError` is text that
-is not valid TOML or JSON for the model, and :class:`ValidationError` is data that was read but
+is not valid TOML or JSON for the model (a file that is not there is its subclass
+:class:`MissingFileError`, also a :class:`FileNotFoundError`), and :class:`ValidationError` is data that was read but
 failed validation, with every :class:`Problem` found and where it is.
 """
 
 from __future__ import annotations
+
+import errno
 
 from dataclasses import dataclass
 from typing import Optional, Sequence, Tuple
@@ -17,6 +20,7 @@ __all__ = [
     "EvaluationError",
     "InternalError",
     "Location",
+    "MissingFileError",
     "ParseError",
     "Problem",
     "RoutingError",
@@ -103,6 +107,31 @@ class ParseError(BadInputError):
         self.file = file
         self.line = line
         self.column = column
+
+
+class MissingFileError(ParseError, FileNotFoundError):
+    """A file that is not there: one asked for, one a folder must hold (``areas``,
+    ``taxonomy``, ``directory``, a ``rules-…`` layer), or a companion the files given need
+    (a directory file loaded without its ``areas.toml``). Also a :class:`FileNotFoundError`:
+    ``filename`` names the missing file, ``errno`` is ``ENOENT``."""
+
+    def __init__(
+        self,
+        message: str,
+        file: Optional[str] = None,
+        line: Optional[int] = None,
+        column: Optional[int] = None,
+    ):
+        ParseError.__init__(self, message, file, line, column)
+        self.errno = errno.ENOENT
+        self.strerror = message
+        self.filename = file
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> Tuple[type, Tuple[str, Optional[str], Optional[int], Optional[int]]]:
+        return (type(self), (self.message, self.file, self.line, self.column))
 
 
 class ValidationError(BadInputError):

@@ -7,9 +7,18 @@ import datetime
 from typing import Any, Iterable, Mapping, Union
 
 from dls import _dls, _tables
-from dls._dls import Decision
+from dls._dls import CapacityLedger, Decision, WhatIf
 
-__all__ = ["CASE_COLUMNS", "DECISION_COLUMNS", "Decision", "Router", "cases_table"]
+__all__ = [
+    "CASE_COLUMNS",
+    "CapacityLedger",
+    "DECISION_COLUMNS",
+    "Decision",
+    "Router",
+    "WhatIf",
+    "cases_table",
+    "what_if",
+]
 
 #: Columns of a case table (the core's case row): ``id``, ``kern`` and ``needs`` are required;
 #: the first need is the primary need (prio-vraag).
@@ -51,6 +60,22 @@ class Router(_dls.Router):
     def __repr__(self) -> str:
         return f"Router({len(self.rules.rules)} rules)"
 
+
+
+def what_if(
+    a: Union["Router", _dls.RuleSet],
+    b: Union["Router", _dls.RuleSet],
+    cases: Iterable[Mapping[str, Any]],
+    date: Union[datetime.date, str, None] = None,
+) -> WhatIf:
+    """Routes ``cases`` (case dicts) under ``a`` and under ``b`` (each a :class:`Router` or a
+    validated :class:`dls.RuleSet`) on ``date``, or each case's ``opened`` date, and returns what
+    changes: :attr:`WhatIf.changed` (the needs whose outcome differs), the gaps that appear or
+    disappear, and :attr:`WhatIf.load` (needs per service under A and B, against its open
+    places). The same as the core's and the JVM's ``what_if``. A case that cannot be read
+    raises :class:`dls.BadInputError` with its 1-based position; a case that cannot be routed is
+    listed in :attr:`WhatIf.errors`. The GIL is released while routing."""
+    return _dls.what_if(a, b, cases, date)
 
 
 def cases_table(cases: Iterable[Mapping[str, Any]], *, output: str = "pyarrow") -> Any:

@@ -16,7 +16,7 @@
 //! Input order does not matter: dls orders the events of each case itself, by timestamp, then
 //! (for events at the same instant) by the life-cycle order of their activities — `opened`,
 //! `first_contact`, `melding`, `aanvraag`, `referred`, `accepted`, `rejected`, `no_response`,
-//! `escalated`, `clock_suspended`, `clock_resumed`, `clock_extended`, `decision`, `resolved`,
+//! `bounced`, `escalated`, `clock_suspended`, `clock_resumed`, `clock_extended`, `decision`, `resolved`,
 //! `closed`, `reopened` — then by their content (a row stating case attributes first), then by
 //! input position. Cases are listed by their opening instant, then case id. A shuffled log
 //! therefore gives exactly the same log, metrics and rejection reasons as the sorted one; only
@@ -42,10 +42,12 @@
 
 mod columns;
 mod csv;
+mod format;
 mod jsonl;
 
 pub use columns::{EventFields, Timestamp};
 pub use csv::{ingest_csv, ingest_csv_str, MAX_RECORD_BYTES};
+pub use format::LogFormat;
 pub use jsonl::{ingest_jsonl, ingest_jsonl_str};
 
 use std::collections::BTreeMap;
@@ -548,14 +550,15 @@ fn activity_rank(a: Activity) -> u8 {
         Activity::Accepted => 5,
         Activity::Rejected => 6,
         Activity::NoResponse => 7,
-        Activity::Escalated => 8,
-        Activity::ClockSuspended => 9,
-        Activity::ClockResumed => 10,
-        Activity::ClockExtended => 11,
-        Activity::Decision => 12,
-        Activity::Resolved => 13,
-        Activity::Closed => 14,
-        Activity::Reopened => 15,
+        Activity::Bounced => 8,
+        Activity::Escalated => 9,
+        Activity::ClockSuspended => 10,
+        Activity::ClockResumed => 11,
+        Activity::ClockExtended => 12,
+        Activity::Decision => 13,
+        Activity::Resolved => 14,
+        Activity::Closed => 15,
+        Activity::Reopened => 16,
     }
 }
 

@@ -31,6 +31,27 @@ class BindingTest {
     }
 
     @Test
+    fun `loads a folder whole and names what is missing`() {
+        val dir = Directory.fromFolder(data.path)
+        assertEquals(Directory.pilot().serviceCount(), dir.serviceCount())
+        val rules = RuleSet.fromFolder(dir, data.path)
+        assertEquals(36u, rules.ruleCount())
+        assertTrue(rules.warnings().none { it.kind == "layer_left_out" })
+        // two layers of three: the region's rule file left out is a warning naming it
+        val partial = RuleSet.fromFiles(dir, listOf("rules-national.toml", "rules-GM0394.toml").map { File(data, it).path })
+        assertEquals(30u, partial.ruleCount())
+        val left = partial.warnings().single { it.kind == "layer_left_out" }
+        assertTrue(left.file!!.endsWith("rules-region.toml"), left.file)
+        // a directory file without its areas names the companion; a missing folder is named
+        val alone = assertThrows<DlsException.Parse> { Directory.fromFiles(listOf(File(data, "directory.toml").path)) }
+        assertTrue(alone.reason.contains("areas.toml"), alone.reason)
+        val missing = assertThrows<DlsException.Parse> { Directory.fromFolder(File(data, "nowhere").path) }
+        assertTrue(missing.reason.contains("cannot find"), missing.reason)
+        val unknown = assertThrows<DlsException.InvalidInput> { rules.coverage("2026-06-01", "GM9999", "all") }
+        assertTrue(unknown.reason.contains("GM0394"), unknown.reason)
+    }
+
+    @Test
     fun `routes a multi-need household to one coordinator with a trace`() {
         val d = router.route(pilotCase("hlmr-2026-0001"), trace = true)
         assertEquals(4, d.needs.size)
@@ -69,11 +90,33 @@ class BindingTest {
         // and a re-route after a rejection avoids the rejecting service
         val first = router.route(pilotCase("hlmr-2026-0006"))
         assertEquals(listOf("service", "schuldhulp", "schuldhulp-meer"), first.needs[0].let { listOf(it.outcome, it.service, it.organisation) })
-        val again = router.reroute(pilotCase("hlmr-2026-0006"), null, "schuldhulp", "rejected")
+        val again = router.reroute(pilotCase("hlmr-2026-0006"), null, "schuldhulp", "rejected", trace = true)
         assertTrue(again.needs[0].cannotGetThrough)
         assertFalse(again.needs[0].service == first.needs[0].service)
         assertTrue(again.needs[0].trace.isNotEmpty())
+        // traces are opt-in, as for route
+        assertTrue(router.reroute(pilotCase("hlmr-2026-0006"), null, "schuldhulp", "rejected").needs[0].trace.isEmpty())
         assertThrows<DlsException.InvalidInput> { router.reroute(pilotCase("hlmr-2026-0006"), null, "schuldhulp", "ignored") }
+    }
+
+    @Test
+    fun `a live capacity ledger fills a service and sends the next case down the ladder`() {
+        val ledger = CapacityLedger(router)
+        val case = pilotCases().first { it.needs[0] == "sociale_zaken.administratie" }
+        val first = router.route(case, ledger = ledger).needs[0].service!!
+        val places = ledger.get(first).openPlaces!!.toInt()
+        repeat(places) { assertEquals(first, router.route(case, ledger = ledger).needs[0].service) }
+        assertEquals(0u, ledger.get(first).openPlaces)
+        val after = router.route(case, trace = true, ledger = ledger)
+        assertFalse(after.needs[0].service == first)
+        assertEquals(first, router.route(case).needs[0].service)
+        ledger.release(first)
+        assertEquals(first, router.route(case, ledger = ledger).needs[0].service)
+        assertThrows<DlsException.InvalidInput> { ledger.release("nergens") }
+        val snap = ledger.snapshot()
+        ledger.set("basis-ggz", 2u, null)
+        ledger.restore(snap)
+        assertEquals(snap, ledger.snapshot())
     }
 
     @Test
@@ -145,6 +188,27 @@ class BindingTest {
         assertEquals(350uL, raw.aggregates.sumOf { it.figures!!.cases })
         assertThrows<DlsException.InvalidInput> { evaluateCsv(pilotEventsCsv(), listOf("phase"), "secret") }
         assertThrows<DlsException.InvalidInput> { evaluateCsv("a,b\n1,2\n", listOf("kern")) }
+    }
+
+    @Test
+    fun `a bounced acceptance is not the right place, and kernen group by municipality through the directory`() {
+        val csv = "case_id,timestamp,activity,organisation,kern,need\n" +
+            "c1,2026-03-02T09:00:00+01:00,opened,,hoofddorp,zorg.wmo\n" +
+            "c1,2026-03-04T09:00:00+01:00,accepted,wijkteam,,zorg.wmo\n" +
+            "c1,2026-03-06T09:00:00+01:00,bounced,wijkteam,,\n" +
+            "c1,2026-03-07T09:00:00+01:00,referred,gemeente,,\n" +
+            "c1,2026-03-12T09:00:00+01:00,accepted,gemeente,,zorg.wmo\n" +
+            "c2,2026-03-02T09:00:00+01:00,opened,,zandvoort,zorg.wmo\n"
+        // without a directory any acceptance for the need counts, and the log names no municipality
+        val plain = evaluateCsv(csv, listOf("municipality"), "raw")
+        assertEquals(plain.rowsRead, plain.rowsUsed)
+        val c1 = plain.perCase.first { it.case == "c1" }
+        assertEquals(10.0, c1.rightPlaceDays)
+        assertEquals(1u, c1.bounces)
+        assertEquals(listOf(listOf<String?>(null)), plain.aggregates.map { it.key })
+        // with the directory the kernen place the cases in their municipalities
+        val placed = evaluateCsv(csv, listOf("municipality"), "raw", Directory.pilot())
+        assertEquals(listOf(listOf("GM0394"), listOf("GM0473")), placed.aggregates.map { it.key })
     }
 
     @Test

@@ -24,7 +24,7 @@ class GoldenTest {
 
     @Test
     fun `the manifest has goldens of every kind`() {
-        assertEquals(setOf("routing", "evaluation"), entries.map { it.getString("kind") }.toSet())
+        assertEquals(setOf("routing", "reroute", "what_if", "evaluation"), entries.map { it.getString("kind") }.toSet())
     }
 
     @TestFactory
@@ -34,6 +34,30 @@ class GoldenTest {
             val name = entry.getString("name")
             when (val kind = entry.getString("kind")) {
                 "routing" -> check(name, golden.getJSONArray("rows"), routing(entry))
+                "reroute" -> check(name, golden.getJSONArray("rows"), reroute(entry))
+                "what_if" -> {
+                    val w = whatIf(router(entry, "rules"), router(entry, "rules_b"), cases(entry))
+                    assertEquals(golden.getLong("cases"), w.cases.toLong(), "$name.cases")
+                    assertEquals(golden.getLong("needs"), w.needs.toLong(), "$name.needs")
+                    assertEquals(golden.getInt("errors"), w.errors.size, "$name.errors")
+                    check("$name.changed", golden.getJSONArray("changed"), w.changed.map {
+                        mapOf(
+                            "case" to it.case, "need" to it.need,
+                            "from_outcome" to it.fromOutcome, "from_service" to it.fromService, "from_rule" to it.fromRule,
+                            "to_outcome" to it.toOutcome, "to_service" to it.toService, "to_rule" to it.toRule,
+                        )
+                    })
+                    val gap = { g: GapChangeRecord -> mapOf("case" to g.case, "need" to g.need, "reason" to g.reason) }
+                    check("$name.gaps_appeared", golden.getJSONArray("gaps_appeared"), w.gapsAppeared.map(gap))
+                    check("$name.gaps_disappeared", golden.getJSONArray("gaps_disappeared"), w.gapsDisappeared.map(gap))
+                    check("$name.load", golden.getJSONArray("load"), w.load.map {
+                        mapOf(
+                            "service" to it.service, "load_a" to it.loadA.toLong(), "load_b" to it.loadB.toLong(),
+                            "open_places_a" to it.openPlacesA?.toLong(), "open_places_b" to it.openPlacesB?.toLong(),
+                            "over_capacity_a" to it.overCapacityA, "over_capacity_b" to it.overCapacityB,
+                        )
+                    })
+                }
                 "evaluation" -> {
                     val ev = evaluateCsv(
                         File(fixtures, entry.getString("events")).readText(),
@@ -51,20 +75,40 @@ class GoldenTest {
     private fun strings(a: JSONArray) = (0 until a.length()).map { a.getString(it) }
     private fun paths(entry: JSONObject, field: String) = strings(entry.getJSONArray(field)).map { File(fixtures, it).path }
 
+    private fun router(entry: JSONObject, rules: String): Router {
+        val directory = Directory.fromFiles(paths(entry, "directory"))
+        return Router(RuleSet.fromFiles(directory, paths(entry, rules)))
+    }
+
+    private fun caseJsons(entry: JSONObject): List<String> {
+        val cases = JSONArray(File(fixtures, entry.getString("cases")).readText())
+        return (0 until cases.length()).map { cases.getJSONObject(it).toString() }
+    }
+
+    /** The entry's cases as records, through the core's reading of a case's JSON form. */
+    private fun cases(entry: JSONObject): List<CaseRecord> = caseJsons(entry).map { caseFromJson(it) }
+
+    private fun rows(d: DecisionRecord): List<Map<String, Any?>> = d.needs.map { n ->
+        mapOf(
+            "case" to n.case, "need" to n.need, "primary" to n.primary, "outcome" to n.outcome,
+            "service" to n.service, "organisation" to n.organisation, "rule" to n.rule,
+            "layer" to n.layer, "gap_reason" to n.gapReason, "cannot_get_through" to n.cannotGetThrough,
+            "coordinator" to n.coordinator, "first_contact" to n.firstContact,
+        )
+    }
+
     /** Every case on its own `opened` date, without trace: one row per need, primary first. */
     private fun routing(entry: JSONObject): List<Map<String, Any?>> {
-        val directory = Directory.fromFiles(paths(entry, "directory"))
-        val router = Router(RuleSet.fromFiles(directory, paths(entry, "rules")))
-        val cases = JSONArray(File(fixtures, entry.getString("cases")).readText())
-        return (0 until cases.length()).flatMap { i ->
-            router.routeJson(cases.getJSONObject(i).toString()).needs.map { n ->
-                mapOf(
-                    "case" to n.case, "need" to n.need, "primary" to n.primary, "outcome" to n.outcome,
-                    "service" to n.service, "organisation" to n.organisation, "rule" to n.rule,
-                    "layer" to n.layer, "gap_reason" to n.gapReason, "cannot_get_through" to n.cannotGetThrough,
-                    "coordinator" to n.coordinator, "first_contact" to n.firstContact,
-                )
-            }
+        val router = router(entry, "rules")
+        return caseJsons(entry).flatMap { rows(router.routeJson(it)) }
+    }
+
+    /** Every case whose primary need goes to a service, routed again after that service said no. */
+    private fun reroute(entry: JSONObject): List<Map<String, Any?>> {
+        val router = router(entry, "rules")
+        return cases(entry).flatMap { case ->
+            val service = router.route(case).needs[0].service ?: return@flatMap emptyList()
+            rows(router.reroute(case, null, service, entry.getString("outcome")))
         }
     }
 

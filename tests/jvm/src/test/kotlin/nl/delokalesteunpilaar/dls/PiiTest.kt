@@ -52,7 +52,7 @@ class PiiTest {
             attempt("id") { router.route(case.copy(id = p)) }
             attempt("kern") { router.route(case.copy(kern = p)) }
             attempt("needs") { router.route(case.copy(needs = listOf(p))) }
-            attempt("age band") { router.route(case.copy(ageBand = p)) }
+            if (n != null) attempt("age") { router.route(case.copy(age = n)) }
             attempt("urgency") { router.route(case.copy(urgency = p)) }
             attempt("signals") { router.route(case.copy(signals = listOf(p))) }
             if (n != null) attempt("income") { router.route(case.copy(incomePct = n)) }

@@ -1,0 +1,89 @@
+//! `dls evaluate events.csv --by kern,month -o out.csv`: the aggregates of an event log, under
+//! disclosure control unless `--disclosure raw`.
+
+use std::fs::File;
+
+use dls_core::evaluation::columns::{COUNT_COLUMNS, NUMBER_COLUMNS};
+use dls_core::evaluation::{self, Dim, Disclosure, EvalOptions};
+use serde_json::Value;
+
+use crate::args::{DisclosureArg, EvaluateArgs};
+use crate::out::{load_directory, Sink};
+use crate::progress;
+use crate::EXIT_OK;
+
+/// The most rejected rows listed on stderr (all are counted).
+const LISTED: usize = 20;
+
+pub(crate) fn run(a: &EvaluateArgs, quiet: bool) -> anyhow::Result<i32> {
+    let group_by =
+        a.by.iter()
+            .map(|d| d.trim().parse::<Dim>())
+            .collect::<Result<Vec<_>, _>>()?;
+    let disclosure: Disclosure = match a.disclosure {
+        DisclosureArg::Publish => "publish",
+        DisclosureArg::Raw => "raw",
+    }
+    .parse()?;
+    let directory = a.directory.as_deref().map(load_directory).transpose()?;
+    let name = a.events.display().to_string();
+    let format = evaluation::LogFormat::of_path(&a.events)?;
+    let file = File::open(&a.events).map_err(|e| dls_core::source::io_error(&name, &e))?;
+    let spinner = progress::spinner(&format!("reading `{name}`"), quiet);
+    let ingested = format.ingest(file)?;
+    spinner.set_message("evaluating");
+    let options = EvalOptions {
+        directory,
+        group_by,
+        disclosure,
+        ..EvalOptions::default()
+    };
+    let summary = evaluation::evaluate_state(&ingested.log, &options).finish(&options.disclosure);
+    spinner.finish_and_clear();
+    for r in ingested.rejected.iter().take(LISTED) {
+        let field = r.field.as_deref().map(|f| format!(", field `{f}`"));
+        eprintln!(
+            "warning: `{name}` row {}{}: not used ({})",
+            r.row,
+            field.unwrap_or_default(),
+            r.reason.as_str()
+        );
+    }
+    if ingested.rejected.len() > LISTED {
+        eprintln!(
+            "warning: `{name}`: {} more rows not used",
+            ingested.rejected.len() - LISTED
+        );
+    }
+    eprintln!(
+        "{} of {} rows used, {} cases",
+        ingested.rows_used,
+        ingested.rows_read,
+        ingested.log.case_count()
+    );
+
+    let table = &summary.aggregates;
+    let mut columns: Vec<&str> = table.group_by.iter().map(|d| d.as_str()).collect();
+    columns.push("suppressed");
+    columns.extend(COUNT_COLUMNS.iter().map(|c| c.0));
+    columns.extend(NUMBER_COLUMNS.iter().map(|c| c.0));
+    let mut sink = Sink::create(a.output.as_deref())?;
+    sink.header(&columns)?;
+    for row in &table.rows {
+        let mut values: Vec<Value> = row.key.iter().map(|k| Value::from(k.clone())).collect();
+        values.push(match row.suppressed {
+            Some(s) => serde_json::to_value(s)?,
+            None => Value::Null,
+        });
+        let f = row.figures.as_ref();
+        values.extend(COUNT_COLUMNS.iter().map(|(_, g)| Value::from(f.map(g))));
+        values.extend(
+            NUMBER_COLUMNS
+                .iter()
+                .map(|(_, g)| Value::from(f.and_then(g))),
+        );
+        sink.row(&columns, &values)?;
+    }
+    sink.finish()?;
+    Ok(EXIT_OK)
+}

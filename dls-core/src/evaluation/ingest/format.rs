@@ -1,0 +1,63 @@
+//! The formats an event-log file may have, told by its extension: the one place that decides,
+//! for every binding and the command line.
+
+use std::io::Read;
+use std::path::Path;
+
+use super::{ingest_csv, ingest_jsonl, Ingested};
+use crate::evaluation::EvalError;
+
+/// An event log's file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LogFormat {
+    /// CSV with a header row (`.csv`).
+    Csv,
+    /// One JSON event per line (`.jsonl` or `.ndjson`).
+    JsonLines,
+}
+
+impl LogFormat {
+    /// The format of `path` by its extension, in any case; fails with
+    /// [`EvalError::UnknownFormat`] for any other.
+    pub fn of_path(path: &Path) -> Result<LogFormat, EvalError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("csv") => Ok(LogFormat::Csv),
+            Some("jsonl" | "ndjson") => Ok(LogFormat::JsonLines),
+            _ => Err(EvalError::UnknownFormat {
+                file: path.display().to_string(),
+            }),
+        }
+    }
+
+    /// Reads a log in this format.
+    pub fn ingest<R: Read>(self, reader: R) -> Result<Ingested, EvalError> {
+        match self {
+            LogFormat::Csv => ingest_csv(reader),
+            LogFormat::JsonLines => ingest_jsonl(reader),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_extension_decides_in_any_case_and_others_are_refused() {
+        let of = |p: &str| LogFormat::of_path(Path::new(p));
+        assert_eq!(of("a/events.csv"), Ok(LogFormat::Csv));
+        assert_eq!(of("events.CSV"), Ok(LogFormat::Csv));
+        assert_eq!(of("events.jsonl"), Ok(LogFormat::JsonLines));
+        assert_eq!(of("events.ndjson"), Ok(LogFormat::JsonLines));
+        let e = of("events.xlsx").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "cannot tell the format of `events.xlsx`: use a `.csv` or `.jsonl` file"
+        );
+        assert!(of("events").is_err());
+    }
+}

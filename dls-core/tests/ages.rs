@@ -1,0 +1,485 @@
+//! Age in whole years: cases state an age, conditions and eligibility test inclusive integer
+//! ranges, age bands are only reporting groups. Boundaries (64/65/66/67 at a `65+` service,
+//! 17/18 at an adult one, 4–11), bad input with its place, coverage split inside a band, and
+//! routing compared age by age with coverage (two separate walks of the rules).
+
+use dls_core::conditions::AttributeName;
+use dls_core::coverage::{self, CoverageOptions, CoverageStatus};
+use dls_core::routing::{NeedDecision, RouteOptions, Router, Verdict};
+use dls_core::rows::CaseRow;
+use dls_core::validation::{ProblemKind, ValidationReport};
+use dls_core::{Case, Directory, DirectoryData, Format, LoadError, RuleSet, RuleSetData};
+
+const DIRECTORY: &str = r#"
+[[municipality]]
+code = "GM0001"
+name = "Testgemeente"
+
+[[kern]]
+id = "dorp"
+name = "Dorp"
+municipality = "GM0001"
+
+[[domain]]
+code = "zorg"
+label = "Zorg"
+
+[[need]]
+code = "zorg.advies"
+label = "Advies"
+
+[[need]]
+code = "zorg.wmo"
+label = "Wmo"
+
+[[need]]
+code = "zorg.school"
+label = "Schoolmaatschappelijk werk"
+ages = { max = 17 }
+
+[[organisation]]
+id = "gemeente"
+name = "Gemeente"
+kind = "municipality"
+
+[[organisation]]
+id = "welzijn"
+name = "Welzijn"
+kind = "welfare"
+
+[[service]]
+id = "ouderenadviseur"
+organisation = "welzijn"
+name = "Ouderenadviseur"
+needs = ["zorg.advies"]
+areas = ["GM0001"]
+eligibility = { age = { min = 65 } }
+
+[[service]]
+id = "algemeen-advies"
+organisation = "gemeente"
+name = "Algemeen advies"
+needs = ["zorg.advies"]
+areas = ["GM0001"]
+
+[[service]]
+id = "wmo-loket"
+organisation = "gemeente"
+name = "Wmo-loket"
+needs = ["zorg.wmo"]
+areas = ["GM0001"]
+eligibility = { age = { min = 18 } }
+
+[[service]]
+id = "jeugdteam"
+organisation = "welzijn"
+name = "Jeugdteam"
+needs = ["zorg.wmo", "zorg.school"]
+areas = ["GM0001"]
+eligibility = { age = { max = 17 } }
+
+[[service]]
+id = "slp"
+organisation = "welzijn"
+name = "Steunpilaar"
+role = "steunpilaar"
+areas = ["GM0001"]
+"#;
+
+const RULES: &str = r#"
+[[steunpilaar]]
+area = "GM0001"
+service = "slp"
+
+[[rule]]
+id = "advies-65"
+needs = ["zorg.advies"]
+area = "GM0001"
+target = "service:ouderenadviseur"
+priority = 10
+
+[[rule]]
+id = "advies"
+needs = ["zorg.advies"]
+area = "GM0001"
+target = "service:algemeen-advies"
+
+[[rule]]
+id = "wmo"
+needs = ["zorg.wmo"]
+area = "GM0001"
+target = "service:wmo-loket"
+priority = 10
+
+[[rule]]
+id = "wmo-jeugd"
+needs = ["zorg.wmo"]
+area = "GM0001"
+target = "service:jeugdteam"
+
+[[rule]]
+id = "basisschool"
+needs = ["zorg.school"]
+area = "GM0001"
+when = { age = { min = 4, max = 11 } }
+target = "service:jeugdteam"
+"#;
+
+fn directory() -> Directory {
+    Directory::from_str(DIRECTORY, Format::Toml, "ages/directory.toml")
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn rules() -> RuleSet {
+    let data = RuleSetData::parse(RULES, Format::Toml, "ages/rules.toml").unwrap();
+    RuleSet::new(&directory(), data).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn route(router: &Router, need: &str, age: Option<i64>) -> NeedDecision {
+    let row = CaseRow {
+        id: "c1",
+        kern: "dorp",
+        needs: vec![need],
+        age,
+        ..CaseRow::default()
+    };
+    let case = row.to_case().unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    router
+        .route_with(&case, date, RouteOptions::TRACE)
+        .unwrap()
+        .needs
+        .remove(0)
+}
+
+fn service(n: &NeedDecision) -> &str {
+    n.outcome.service().map_or("-", |s| s.as_str())
+}
+
+#[test]
+fn sixty_five_plus_takes_65_and_older_only() {
+    let router = Router::new(&rules());
+    let got: Vec<String> = [64, 65, 66, 67]
+        .into_iter()
+        .map(|y| service(&route(&router, "zorg.advies", Some(y))).to_string())
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "algemeen-advies",
+            "ouderenadviseur",
+            "ouderenadviseur",
+            "ouderenadviseur"
+        ]
+    );
+    // the trace says why the 64-year-old skipped the 65+ service: the age, not anything else
+    let n = route(&router, "zorg.advies", Some(64));
+    let verdict = &n.trace.as_ref().unwrap().candidates[0].verdict;
+    assert_eq!(
+        verdict,
+        &Verdict::Ineligible {
+            service: "ouderenadviseur".parse().unwrap(),
+            attribute: AttributeName::Age
+        }
+    );
+    // a case that states no age is not taken by a service that asks for one
+    assert_eq!(
+        service(&route(&router, "zorg.advies", None)),
+        "algemeen-advies"
+    );
+}
+
+#[test]
+fn adult_services_start_at_18() {
+    let router = Router::new(&rules());
+    assert_eq!(service(&route(&router, "zorg.wmo", Some(17))), "jeugdteam");
+    assert_eq!(service(&route(&router, "zorg.wmo", Some(18))), "wmo-loket");
+    assert_eq!(service(&route(&router, "zorg.wmo", Some(0))), "jeugdteam");
+    assert_eq!(service(&route(&router, "zorg.wmo", Some(130))), "wmo-loket");
+}
+
+#[test]
+fn a_4_to_11_rule_holds_from_4_through_11() {
+    let router = Router::new(&rules());
+    let routed: Vec<i64> = (0..=17)
+        .filter(|&y| service(&route(&router, "zorg.school", Some(y))) == "jeugdteam")
+        .collect();
+    assert_eq!(routed, (4..=11).collect::<Vec<_>>());
+    assert_eq!(service(&route(&router, "zorg.school", Some(12))), "slp");
+}
+
+#[test]
+fn coverage_splits_a_band_where_the_answer_changes_and_agrees_with_routing_at_every_age() {
+    let rules = rules();
+    let router = Router::new(&rules);
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    let report = coverage::analyse(&rules, &CoverageOptions::on(date));
+    let advice: Vec<(&str, u8, u8, Option<&str>)> = report
+        .rows
+        .iter()
+        .filter(|r| r.need.as_str() == "zorg.advies")
+        .map(|r| {
+            (
+                r.age_band.as_str(),
+                r.age_min.years(),
+                r.age_max.years(),
+                r.service.as_ref().map(|s| s.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        advice,
+        [
+            ("child", 0, 11, Some("algemeen-advies")),
+            ("youth", 12, 17, Some("algemeen-advies")),
+            ("young_adult", 18, 22, Some("algemeen-advies")),
+            ("adult", 23, 64, Some("algemeen-advies")),
+            ("adult", 65, 66, Some("ouderenadviseur")),
+            ("senior", 67, 130, Some("ouderenadviseur")),
+        ]
+    );
+    // school help applies up to 17 only: no rows for older bands
+    assert!(report.row("dorp", "zorg.school", "adult").is_none());
+    // 65 and older have two organisations offering advice: an overlap, labelled with the ages
+    // where it splits a band
+    let table = report.render_table();
+    assert!(table.contains("adult 65-66, senior"), "{table}");
+    // routing, case by case, at every age, lands where the coverage row for that age says
+    for need in ["zorg.advies", "zorg.wmo", "zorg.school"] {
+        for y in 0..=130u8 {
+            let n = route(&router, need, Some(y.into()));
+            match report.row_at("dorp", need, y) {
+                Some(row) => {
+                    let expected = row.service.as_ref().map(|s| s.as_str());
+                    assert_eq!(
+                        n.outcome.service().map(|s| s.as_str()),
+                        expected,
+                        "{need} at {y}"
+                    );
+                    assert_eq!(
+                        row.status == CoverageStatus::Steunpilaar,
+                        service(&n) == "slp",
+                        "{need} at {y}"
+                    );
+                }
+                None => assert!(need == "zorg.school" && y > 17, "{need} at {y}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn declared_age_bands_replace_the_default_five() {
+    let text = format!(
+        "{DIRECTORY}\n[[age_band]]\nname = \"onder-65\"\nmin = 0\nmax = 64\n\n[[age_band]]\nname = \"65-plus\"\nmin = 65\n"
+    );
+    let dir = Directory::from_str(&text, Format::Toml, "ages/directory.toml").unwrap();
+    let names: Vec<&str> = dir
+        .taxonomy()
+        .age_bands()
+        .iter()
+        .map(|b| b.name.as_str())
+        .collect();
+    assert_eq!(names, ["onder-65", "65-plus"]);
+    let data = RuleSetData::parse(RULES, Format::Toml, "ages/rules.toml").unwrap();
+    let rules = RuleSet::new(&dir, data).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    let report = coverage::analyse(&rules, &CoverageOptions::on(date));
+    let advice: Vec<(&str, Option<&str>)> = report
+        .rows
+        .iter()
+        .filter(|r| r.need.as_str() == "zorg.advies")
+        .map(|r| (r.age_band.as_str(), r.service.as_ref().map(|s| s.as_str())))
+        .collect();
+    assert_eq!(
+        advice,
+        [
+            ("onder-65", Some("algemeen-advies")),
+            ("65-plus", Some("ouderenadviseur"))
+        ]
+    );
+    // the declared bands survive a round trip through data
+    assert_eq!(dir.to_data().age_bands.len(), 2);
+
+    let bad = format!(
+        "{DIRECTORY}\n[[age_band]]\nname = \"x\"\nmin = 70\nmax = 60\n\n[[age_band]]\nname = \"x\"\nmin = 1\n"
+    );
+    let e = Directory::new(DirectoryData::parse(&bad, Format::Toml, "bands.toml").unwrap())
+        .unwrap_err();
+    let inverted = e
+        .of_kind(ProblemKind::InvertedRange)
+        .next()
+        .expect("inverted band");
+    assert_eq!(inverted.location.item.as_deref(), Some("age_band `x`"));
+    assert_eq!(inverted.location.file.as_deref(), Some("bands.toml"));
+    assert!(e.of_kind(ProblemKind::DuplicateId).next().is_some(), "{e}");
+}
+
+// ------------------------------------------------------------------ bad input
+
+fn rules_error(when: &str) -> ValidationReport {
+    let text = format!(
+        "[[rule]]\nid = \"r-bad\"\nneeds = [\"zorg.advies\"]\narea = \"GM0001\"\nwhen = {when}\ntarget = \"service:algemeen-advies\"\n"
+    );
+    let data = RuleSetData::parse(&text, Format::Toml, "bad.toml").unwrap();
+    RuleSet::new(&directory(), data).unwrap_err()
+}
+
+#[test]
+fn an_age_bound_outside_0_to_130_or_inverted_names_the_file_rule_and_field() {
+    for (when, kind, message) in [
+        (
+            "{ age = { min = -1 } }",
+            ProblemKind::OutOfRange,
+            "`age`: a bound lies outside 0 to 130",
+        ),
+        (
+            "{ age = { max = 131 } }",
+            ProblemKind::OutOfRange,
+            "`age`: a bound lies outside 0 to 130",
+        ),
+        (
+            "{ age = { min = 12, max = 4 } }",
+            ProblemKind::InvertedRange,
+            "`age`: minimum lies above maximum",
+        ),
+    ] {
+        let r = rules_error(when);
+        let p = r
+            .of_kind(kind)
+            .next()
+            .unwrap_or_else(|| panic!("{when}: {r}"));
+        assert_eq!(p.location.file.as_deref(), Some("bad.toml"));
+        assert_eq!(p.location.item.as_deref(), Some("rule `r-bad`"));
+        assert_eq!(p.location.field.as_deref(), Some("when"));
+        assert_eq!(p.message, message);
+    }
+    // a service's eligibility: the service named
+    let text = DIRECTORY.replace(
+        "eligibility = { age = { min = 65 } }",
+        "eligibility = { age = { min = 65, max = 200 } }",
+    );
+    let e =
+        Directory::new(DirectoryData::parse(&text, Format::Toml, "dir.toml").unwrap()).unwrap_err();
+    let p = e
+        .of_kind(ProblemKind::OutOfRange)
+        .next()
+        .expect("out of range");
+    assert_eq!(
+        p.location.item.as_deref(),
+        Some("service `ouderenadviseur`")
+    );
+    assert_eq!(p.location.field.as_deref(), Some("eligibility"));
+    // a need's ages
+    let text = DIRECTORY.replace("ages = { max = 17 }", "ages = { min = 18, max = 17 }");
+    let e =
+        Directory::new(DirectoryData::parse(&text, Format::Toml, "dir.toml").unwrap()).unwrap_err();
+    let p = e
+        .of_kind(ProblemKind::InvertedRange)
+        .next()
+        .expect("inverted");
+    assert_eq!(p.location.item.as_deref(), Some("need `zorg.school`"));
+    assert_eq!(p.location.field.as_deref(), Some("ages"));
+}
+
+#[test]
+fn a_fractional_age_bound_or_an_age_band_condition_does_not_load() {
+    let text = "[[rule]]\nid = \"r\"\nneeds = [\"zorg.advies\"]\narea = \"GM0001\"\nwhen = { age = { min = 4.5 } }\ntarget = \"not_covered\"\n";
+    let e = RuleSetData::parse(text, Format::Toml, "frac.toml").unwrap_err();
+    let l = e.location();
+    assert_eq!(
+        (l.file.as_deref(), l.line),
+        (Some("frac.toml"), Some(5)),
+        "{e}"
+    );
+    // an old file written in bands fails to load, pointing to `age`; it never silently means
+    // something else
+    let text = "[[rule]]\nid = \"r\"\nneeds = [\"zorg.advies\"]\narea = \"GM0001\"\nwhen = { age_band = { min = \"senior\" } }\ntarget = \"not_covered\"\n";
+    let e = RuleSetData::parse(text, Format::Toml, "old.toml").unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("`old.toml` at line 5")
+            && msg.contains("unknown field `age_band`")
+            && msg.contains("`age`"),
+        "{msg}"
+    );
+    let old_service = DIRECTORY.replace(
+        "eligibility = { age = { min = 65 } }",
+        "eligibility = { age_band = { min = \"senior\" } }",
+    );
+    let e = Directory::from_str(&old_service, Format::Toml, "old-dir.toml").unwrap_err();
+    assert!(matches!(e, LoadError::Parse(_)), "{e}");
+    assert!(e.to_string().contains("unknown field `age_band`"), "{e}");
+}
+
+#[test]
+fn a_case_age_outside_0_to_130_or_not_whole_is_refused_without_repeating_it() {
+    let case = |age: &str| {
+        let text = format!(
+            r#"{{"id": "c-7", "kern": "dorp", "needs": [{{"need": "zorg.advies", "primary": true}}], "attributes": {{"age": {age}}}}}"#
+        );
+        dls_core::source::parse::<Case>(&text, Format::Json, "cases.json")
+    };
+    assert!(case("65").is_ok());
+    for (age, why) in [
+        ("-1", "age below 0"),
+        ("131", "age above 130 years"),
+        ("64.5", "age is not a whole number of years"),
+        ("\"65\"", "age is not a whole number of years"),
+    ] {
+        let e = case(age).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("JSON error in `cases.json` at line 1"),
+            "{msg}"
+        );
+        // after the place, only the kind of problem: the age itself is not repeated
+        assert_eq!(msg.rsplit(": ").next(), Some(why), "{age}: {msg}");
+    }
+    let e = dls_core::source::parse::<Case>(
+        r#"{"id": "c-7", "kern": "dorp", "needs": [{"need": "zorg.advies", "primary": true}], "attributes": {"age_band": "senior"}}"#,
+        Format::Json,
+        "old-cases.json",
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("unknown field `age_band`"), "{e}");
+    // a batch row: the row's error names the field, the kind of problem, and the row's place
+    let router = Router::new(&rules());
+    let rows = [
+        CaseRow {
+            id: "ok",
+            kern: "dorp",
+            needs: vec!["zorg.advies"],
+            age: Some(70),
+            ..CaseRow::default()
+        },
+        CaseRow {
+            id: "old",
+            kern: "dorp",
+            needs: vec!["zorg.advies"],
+            age: Some(131),
+            ..CaseRow::default()
+        },
+        CaseRow {
+            id: "neg",
+            kern: "dorp",
+            needs: vec!["zorg.advies"],
+            age: Some(-2),
+            ..CaseRow::default()
+        },
+    ];
+    let results = router.route_rows(
+        &rows,
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 1),
+        RouteOptions::FAST,
+    );
+    assert!(results[0].is_ok());
+    for (r, message) in results[1..].iter().zip([
+        "field `age`: age above 130 years",
+        "field `age`: age below 0",
+    ]) {
+        let e = r.as_ref().unwrap_err();
+        assert_eq!(e.kind(), "bad_input");
+        assert_eq!(e.to_string(), message);
+    }
+}
