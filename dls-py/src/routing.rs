@@ -58,32 +58,24 @@ impl PyRouter {
     #[new]
     #[pyo3(signature = (*args))]
     fn new(py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Self> {
-        let rules: PyRef<'_, PyRuleSet> = match args.len() {
-            1 => args.get_item(0)?.extract()?,
-            2 => {
-                let dir: PyRef<'_, PyDirectory> = args.get_item(0)?.extract()?;
-                let rules: PyRef<'_, PyRuleSet> = args.get_item(1)?.extract()?;
-                let (d, r) = (dir.inner.clone(), rules.inner.clone());
-                call(py, || {
-                    if &d != r.directory() {
-                        Err(Failure::bad_input(
-                            "the rule set was validated against another directory",
-                            Some("directory"),
-                        ))
-                    } else {
-                        Ok(())
-                    }
-                })?;
-                rules
-            }
-            n => {
-                return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                    "Router takes (rules) or (directory, rules), not {n} arguments"
-                )))
-            }
-        };
-        let r = rules.inner.clone();
-        let inner = detached(py, move || Ok(Router::new(&r)))?;
+        let (directory, rules): (Option<PyRef<'_, PyDirectory>>, PyRef<'_, PyRuleSet>) =
+            match args.len() {
+                1 => (None, args.get_item(0)?.extract()?),
+                2 => (
+                    Some(args.get_item(0)?.extract()?),
+                    args.get_item(1)?.extract()?,
+                ),
+                n => {
+                    return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                        "Router takes (rules) or (directory, rules), not {n} arguments"
+                    )))
+                }
+            };
+        let (d, r) = (directory.map(|d| d.inner.clone()), rules.inner.clone());
+        let inner = detached(py, move || match &d {
+            Some(d) => Ok(Router::for_directory(d, &r)?),
+            None => Ok(Router::new(&r)),
+        })?;
         Ok(PyRouter {
             inner,
             rules: PyRuleSet {

@@ -107,7 +107,8 @@ def test_the_installed_dls_command_works_in_the_clean_environment(clean_venv: Pa
     ok = subprocess.run([str(exe), "validate", str(folder)], capture_output=True, text=True,
                         timeout=120)
     assert ok.returncode == 0, ok.stderr
-    assert "valid, 36 rules" in ok.stdout
+    rules = len(dls.demo.haarlemmermeer().rules.rules)
+    assert f"valid, {rules} rules" in ok.stdout
     (folder / "areas.toml").unlink()
     missing = subprocess.run([str(exe), "validate", str(folder)], capture_output=True,
                              text=True, timeout=120)

@@ -95,7 +95,7 @@ def test_router_from_directory_and_rules(pilot, fixtures):
     r = dls.Router(pilot.directory, pilot.rules)
     assert r.route(pilot.cases[0]) == dls.Router(pilot.rules).route(pilot.cases[0])
     other = dls.Directory.load(fixtures / "mini-directory.toml")
-    with pytest.raises(dls.BadInputError, match="another directory"):
+    with pytest.raises(dls.RoutingError, match="another directory"):
         dls.Router(other, pilot.rules)
 
 

@@ -152,6 +152,9 @@ pub enum RoutingError {
         /// The event's activity.
         activity: Activity,
     },
+    /// A directory other than the one the rule set was validated against.
+    #[error("the rule set was validated against another directory")]
+    OtherDirectory,
     /// A capacity ledger made for another router.
     #[error("the capacity ledger was made for another router")]
     OtherLedger,
@@ -199,6 +202,15 @@ impl Router {
     /// The directory of that rule set.
     pub fn directory(&self) -> &Directory {
         self.0.rules.directory()
+    }
+
+    /// Compiles `rules` after checking that they were validated against `directory` (what a
+    /// host that holds both passes): fails with [`RoutingError::OtherDirectory`] otherwise.
+    pub fn for_directory(directory: &Directory, rules: &RuleSet) -> Result<Router, RoutingError> {
+        if directory != rules.directory() {
+            return Err(RoutingError::OtherDirectory);
+        }
+        Ok(Router::new(rules))
     }
 
     /// Routes a case on a date, with a trace per need (what [`HouseholdDecision::explain`]
