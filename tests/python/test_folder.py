@@ -87,7 +87,7 @@ def test_a_rule_layer_left_out_is_a_warning(folder: Path) -> None:
 
 def test_a_phase_no_case_has_raises_with_the_phases(pilot) -> None:
     ev = dls.evaluate(pilot.events(), by=["phase"])
-    with pytest.raises(dls.BadInputError, match="`Pilot`: the cases have `baseline`, `pilot`"):
+    with pytest.raises(dls.BadInputError, match="no case has the phase given: the cases have `baseline`, `pilot`"):
         ev.compare({"phase": "Pilot"}, {"phase": "baseline"})
     with pytest.raises(dls.BadInputError, match="kern `atlantis`"):
         ev.compare({"kernen": ["atlantis"]}, {"phase": "baseline"})
