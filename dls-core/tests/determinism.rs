@@ -42,7 +42,11 @@ fn a_routed_batch_is_byte_identical_on_one_thread_and_on_four() {
     let one = run(1);
     assert_eq!(one, run(4));
     // and a what-if of the rule set with itself, across the same pools
-    let w = |threads| on_threads(threads, || as_json(&routing::what_if(&router, &router, &cases, None)));
+    let w = |threads| {
+        on_threads(threads, || {
+            as_json(&routing::what_if(&router, &router, &cases, None))
+        })
+    };
     assert_eq!(w(1), w(4));
 }
 
@@ -79,7 +83,11 @@ fn an_evaluation_is_byte_identical_across_threads_and_row_orders() {
     let run = |text: &str, threads: usize, disclosure: Disclosure| {
         on_threads(threads, || {
             let ingested = evaluation::ingest_csv_str(text).expect("the log reads");
-            assert!(ingested.rejected.is_empty(), "{:?}", &ingested.rejected[..1]);
+            assert!(
+                ingested.rejected.is_empty(),
+                "{:?}",
+                &ingested.rejected[..1]
+            );
             let ev = evaluation::evaluate(&ingested.log, &options(disclosure));
             let state = String::from_utf8(ev.state.to_json()).expect("UTF-8");
             (as_json(&ev.summary), as_json(&ev.per_case), state)
@@ -91,7 +99,11 @@ fn an_evaluation_is_byte_identical_across_threads_and_row_orders() {
         for seed in [1, 2, 3] {
             let other = shuffled(&csv, seed);
             assert_ne!(other, csv);
-            assert_eq!(base, run(&other, 4, disclosure.clone()), "row order, seed {seed}");
+            assert_eq!(
+                base,
+                run(&other, 4, disclosure.clone()),
+                "row order, seed {seed}"
+            );
         }
     }
 }
