@@ -94,16 +94,12 @@ fn an_evaluation_is_byte_identical_across_threads_and_row_orders() {
         })
     };
     for disclosure in [Disclosure::default(), Disclosure::raw()] {
-        let base = run(&csv, 1, disclosure.clone());
-        assert_eq!(base, run(&csv, 4, disclosure.clone()), "threads");
+        let base = run(&csv, 1, disclosure);
+        assert_eq!(base, run(&csv, 4, disclosure), "threads");
         for seed in [1, 2, 3] {
             let other = shuffled(&csv, seed);
             assert_ne!(other, csv);
-            assert_eq!(
-                base,
-                run(&other, 4, disclosure.clone()),
-                "row order, seed {seed}"
-            );
+            assert_eq!(base, run(&other, 4, disclosure), "row order, seed {seed}");
         }
     }
 }
