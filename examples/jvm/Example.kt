@@ -1,7 +1,7 @@
 // How an existing municipal case system calls dls from the JVM (Kotlin; Java reads the same).
 //
 // Run it with the JVM tests (`bash tests/jvm/run.sh`, ExampleTest calls main), or on its own
-// once the bindings are generated: see tests/jvm/run.sh for the class path.
+// with the jar of dls-ffi/jvm (bash dls-ffi/jvm/build.sh) on the class path.
 package nl.delokalesteunpilaar.dls.example
 
 import nl.delokalesteunpilaar.dls.CaseRecord
