@@ -39,6 +39,10 @@ pub(crate) enum Command {
     /// Evaluates an event log (CSV or JSON Lines): aggregates per dimension, published by
     /// default.
     Evaluate(EvaluateArgs),
+    /// Writes the pilot report of an event log: one self-contained HTML page of published
+    /// figures per phase and kern, legal deadlines, pilot against baseline, gaps and overlaps,
+    /// frequent problems and charts.
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -93,7 +97,7 @@ pub(crate) struct RouteArgs {
     /// and optionally age (whole years), household, urgency, framework, signals, income_pct, opened,
     /// tried (`service:outcome;…`), share_with_organisations.
     pub cases: PathBuf,
-    /// Where to write the decisions: `.csv` or `.jsonl`.
+    /// Where to write the decisions: `.csv`, `.jsonl` or `.parquet`.
     #[arg(long, short)]
     pub output: PathBuf,
     /// Route every case on this date (YYYY-MM-DD); else on each case's `opened` date.
@@ -121,12 +125,40 @@ pub(crate) struct EvaluateArgs {
     /// Dimensions, comma-separated (e.g. kern,month; also phase, municipality, need, …).
     #[arg(long, value_delimiter = ',', default_value = "kern,month")]
     pub by: Vec<String>,
-    /// Where to write the aggregates: `.csv` or `.jsonl` (else CSV on stdout).
+    /// Where to write the aggregates: `.csv`, `.jsonl` or `.parquet` (else CSV on stdout).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
     /// `publish` (default) or `raw` (internal use only).
     #[arg(long, value_enum, default_value_t = DisclosureArg::Publish)]
     pub disclosure: DisclosureArg,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// The event log: `.csv` or `.jsonl`.
+    pub events: PathBuf,
+    /// A folder whose directory says which services cover which needs; with `--date`, its
+    /// rule set gives the gaps and overlaps.
+    #[arg(long)]
+    pub directory: Option<PathBuf>,
+    /// The date of the gaps and overlaps (YYYY-MM-DD); without it the report has none.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Where to write the page (HTML).
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// The page's title.
+    #[arg(long, default_value = "Pilot report")]
+    pub title: String,
+    /// The phase of the pilot's cases.
+    #[arg(long, default_value = "pilot")]
+    pub pilot: String,
+    /// The phase of the baseline's cases.
+    #[arg(long, default_value = "baseline")]
+    pub baseline: String,
+    /// No pilot-against-baseline comparison.
+    #[arg(long)]
+    pub no_compare: bool,
 }
 
 impl Cli {
@@ -137,6 +169,7 @@ impl Cli {
             Command::Coverage(a) => crate::coverage::run(a),
             Command::Route(a) => crate::route::run(a, self.quiet),
             Command::Evaluate(a) => crate::evaluate::run(a, self.quiet),
+            Command::Report(a) => crate::report::run(a, self.quiet),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! `dls evaluate events.csv --by kern,month -o out.csv`: the aggregates of an event log, under
+//! `dls evaluate events.csv --by kern,month -o out.parquet`: the aggregates of an event log, under
 //! disclosure control unless `--disclosure raw`.
 
 use std::fs::File;
@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::args::{DisclosureArg, EvaluateArgs};
 use crate::out::{load_directory, Sink};
+use crate::parquet_out::Kind;
 use crate::progress;
 use crate::EXIT_OK;
 
@@ -67,8 +68,11 @@ pub(crate) fn run(a: &EvaluateArgs, quiet: bool) -> anyhow::Result<i32> {
     columns.push("suppressed");
     columns.extend(COUNT_COLUMNS.iter().map(|c| c.0));
     columns.extend(NUMBER_COLUMNS.iter().map(|c| c.0));
+    let mut kinds = vec![Kind::Text; table.group_by.len() + 1];
+    kinds.extend(COUNT_COLUMNS.iter().map(|_| Kind::Count));
+    kinds.extend(NUMBER_COLUMNS.iter().map(|_| Kind::Number));
     let mut sink = Sink::create(a.output.as_deref())?;
-    sink.header(&columns)?;
+    sink.header(&columns, &kinds)?;
     for row in &table.rows {
         let mut values: Vec<Value> = row.key.iter().map(|k| Value::from(k.clone())).collect();
         values.push(match row.suppressed {

@@ -1,6 +1,6 @@
 //! The `dls` command: the library's everyday work for municipal IT and pipelines, one
 //! subcommand each — check a folder of rule files, list gaps and overlaps, route a case file,
-//! evaluate an event log.
+//! evaluate an event log, write the pilot report.
 //!
 //! The command holds no domain logic: it reads files, calls `dls-core` and writes what the core
 //! returns (text, JSON, CSV or JSON Lines). [`main`] is the whole program, so the Python wheel
@@ -21,7 +21,9 @@ mod args;
 mod coverage;
 mod evaluate;
 mod out;
+mod parquet_out;
 mod progress;
+mod report;
 mod route;
 mod validate;
 

@@ -7,6 +7,8 @@ use std::path::Path;
 use anyhow::{bail, Context};
 use dls_core::{Directory, RuleSet};
 
+use crate::parquet_out::{Kind, ParquetSink};
+
 /// The directory and every rule layer of `dir`; warnings go to stderr.
 pub(crate) fn load_rules(dir: &Path) -> anyhow::Result<RuleSet> {
     let (directory, warnings) = Directory::from_folder(dir)?;
@@ -26,8 +28,10 @@ pub(crate) fn load_directory(dir: &Path) -> anyhow::Result<Directory> {
     Ok(directory)
 }
 
-/// Where rows go: a CSV writer or JSON Lines.
+/// Where rows go: a CSV writer, JSON Lines or Parquet.
 pub(crate) enum Sink {
+    /// A Parquet file, started when the header (with the column types) is known.
+    Parquet(Option<File>, Option<Box<ParquetSink>>),
     /// CSV with a header row.
     Csv(Box<csv::Writer<Box<dyn Write>>>),
     /// One JSON object per line.
@@ -35,7 +39,8 @@ pub(crate) enum Sink {
 }
 
 impl Sink {
-    /// A sink for `path` by its extension (`.csv`, `.jsonl`/`.ndjson`), or CSV on stdout.
+    /// A sink for `path` by its extension (`.csv`, `.jsonl`/`.ndjson`, `.parquet`), or CSV on
+    /// stdout.
     pub(crate) fn create(path: Option<&Path>) -> anyhow::Result<Sink> {
         let Some(path) = path else {
             return Ok(Sink::Csv(Box::new(csv::Writer::from_writer(Box::new(
@@ -49,8 +54,13 @@ impl Sink {
         let jsonl = match ext.as_deref() {
             Some("csv") => false,
             Some("jsonl" | "ndjson") => true,
+            Some("parquet") => {
+                let file = File::create(path)
+                    .with_context(|| format!("cannot write `{}`", path.display()))?;
+                return Ok(Sink::Parquet(Some(file), None));
+            }
             _ => bail!(
-                "cannot tell the format of `{}`: use a `.csv` or `.jsonl` file",
+                "cannot tell the format of `{}`: use a `.csv`, `.jsonl` or `.parquet` file",
                 path.display()
             ),
         };
@@ -64,10 +74,16 @@ impl Sink {
         })
     }
 
-    /// Writes the header (CSV only).
-    pub(crate) fn header(&mut self, columns: &[&str]) -> anyhow::Result<()> {
-        if let Sink::Csv(w) = self {
-            w.write_record(columns)?;
+    /// Writes the header (CSV), or starts the Parquet file with these column types.
+    pub(crate) fn header(&mut self, columns: &[&str], kinds: &[Kind]) -> anyhow::Result<()> {
+        match self {
+            Sink::Csv(w) => w.write_record(columns)?,
+            Sink::Parquet(file, sink) => {
+                if let Some(f) = file.take() {
+                    *sink = Some(Box::new(ParquetSink::new(f, columns, kinds)?));
+                }
+            }
+            Sink::Jsonl(_) => {}
         }
         Ok(())
     }
@@ -80,6 +96,10 @@ impl Sink {
         values: &[serde_json::Value],
     ) -> anyhow::Result<()> {
         match self {
+            Sink::Parquet(_, sink) => match sink {
+                Some(s) => s.row(values)?,
+                None => bail!("internal error: a Parquet row before the header"),
+            },
             Sink::Csv(w) => {
                 let text = |v: &serde_json::Value| match v {
                     serde_json::Value::Null => String::new(),
@@ -110,6 +130,8 @@ impl Sink {
         match self {
             Sink::Csv(mut w) => w.flush()?,
             Sink::Jsonl(mut w) => w.flush()?,
+            Sink::Parquet(_, Some(s)) => s.finish()?,
+            Sink::Parquet(_, None) => bail!("internal error: a Parquet file without a header"),
         }
         Ok(())
     }

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::args::RouteArgs;
 use crate::out::{load_rules, Sink};
+use crate::parquet_out::Kind;
 use crate::progress;
 use crate::{EXIT_OK, EXIT_PROBLEMS};
 
@@ -69,8 +70,16 @@ pub(crate) fn run(a: &RouteArgs, quiet: bool) -> anyhow::Result<i32> {
         .chain(ERROR_COLUMNS)
         .copied()
         .collect();
+    // yes/no columns as booleans, the rest text
+    let kinds: Vec<Kind> = columns
+        .iter()
+        .map(|c| match *c {
+            "primary" | "cannot_get_through" => Kind::Bool,
+            _ => Kind::Text,
+        })
+        .collect();
     let mut sink = Sink::create(Some(&a.output))?;
-    sink.header(&columns)?;
+    sink.header(&columns, &kinds)?;
     let (mut cases, mut failed) = (0usize, 0usize);
     let mut records = Vec::with_capacity(CHUNK);
     let mut done = false;

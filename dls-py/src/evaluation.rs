@@ -512,6 +512,7 @@ pub struct PyEvaluation {
     summary: Arc<Summary>,
     state: PyEvalState,
     ingested: Arc<Ingested>,
+    opts: Arc<EvalOptions>,
 }
 
 #[pymethods]
@@ -549,7 +550,9 @@ impl PyEvaluation {
         detached(py, move || {
             let ing = events.ingest()?;
             let ev = evaluation::evaluate(&ing.log, &opts);
+            let opts = Arc::new(opts);
             Ok(PyEvaluation {
+                opts,
                 kind,
                 per_case: Arc::new(ev.per_case),
                 summary: Arc::new(ev.summary),
@@ -645,6 +648,39 @@ impl PyEvaluation {
             comparison_table(&evaluation::compare_checked(&m, &a, &b, &opts)?)
         })?;
         convert(py, t, &self.kind, output)
+    }
+
+    /// Writes the pilot report to `path`: one self-contained HTML page (no JavaScript,
+    /// printable) with per phase and per kern and phase the time to first contact and to the
+    /// right place, handoffs, bounces and legal deadlines, `pilot` against `baseline` (phases)
+    /// with intervals and which side is better, the gaps and overlaps of `rules` on `date`
+    /// (both or neither), frequent problems and charts. Every figure is published (suppressed
+    /// and rounded), whatever `disclosure` this evaluation used. Runs with the GIL released.
+    #[pyo3(signature = (path, rules = None, date = None, title = "Pilot report".to_string(), pilot = "pilot".to_string(), baseline = "baseline".to_string(), compare = true))]
+    #[allow(clippy::too_many_arguments)]
+    fn report(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        rules: Option<PyRef<'_, crate::model::PyRuleSet>>,
+        date: Option<&Bound<'_, PyAny>>,
+        title: String,
+        pilot: String,
+        baseline: String,
+        compare: bool,
+    ) -> PyResult<()> {
+        let date = call(py, || crate::routing::date_arg(date))?;
+        let args = crate::report::ReportArgs {
+            path,
+            rules: rules.map(|r| r.inner.clone()),
+            date,
+            title,
+            pilot,
+            baseline,
+            compare,
+        };
+        let (ing, opts) = (self.ingested.clone(), self.opts.clone());
+        detached(py, move || crate::report::write(&ing.log, &opts, args))
     }
 
     /// Totals, aggregates and frequent problems as plain data.

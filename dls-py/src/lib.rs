@@ -23,6 +23,7 @@ mod errors;
 mod evaluation;
 mod model;
 mod pilot;
+mod report;
 mod routing;
 mod synthetic;
 mod table;

@@ -21,6 +21,14 @@ py="$venv/bin/python"
 pip=("$py" -m pip install --quiet --disable-pip-version-check)
 "${pip[@]}" --upgrade pip
 "${pip[@]}" "maturin>=1.5,<2" pytest polars pandas pyarrow "dask[distributed]" mypy matplotlib
+# the report's browser test (selenium driving Debian's headless chromium) and the Spark helper's
+"${pip[@]}" selenium "pyspark>=3.4"
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  # test_report.py fails (never skips) when these are missing
+  sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq chromium chromium-driver >/dev/null \
+    || echo "run.sh: could not install chromium and chromium-driver with apt-get" >&2
+fi
 
 # One release build: the abi3 wheel, installed here and (by test_install.py) in a clean venv.
 # The test build adds the `test-hooks` feature (`_dls._panic_for_tests`, to prove a panic

@@ -234,6 +234,16 @@ class Evaluation:
         disclosure: _Disclosure = None,
         output: str = "auto",
     ) -> Any: ...
+    def report(
+        self,
+        path: _Path,
+        rules: Optional[RuleSet] = None,
+        date: Union[datetime.date, str, None] = None,
+        title: str = "Pilot report",
+        pilot: str = "pilot",
+        baseline: str = "baseline",
+        compare: bool = True,
+    ) -> None: ...
     @property
     def summary(self) -> Dict[str, Any]: ...
     @property
