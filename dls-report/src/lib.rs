@@ -4,7 +4,7 @@
 //! with intervals and which direction is better, and the frequent problems.
 //!
 //! Every figure on the page is a **published** figure of `dls-core`'s evaluation
-//! ([`Disclosure::default`]: small cells suppressed, counts rounded, quantiles under the size
+//! ([`Disclosure::default`](dls_core::evaluation::Disclosure::default): small cells suppressed, counts rounded, quantiles under the size
 //! rule): the report never shows a raw figure, whatever disclosure the caller evaluated with.
 //! A figure that does not exist (a duration no case ended, a suppressed cell) is shown as
 //! missing, never as 0. The page needs no JavaScript and no network: the charts are inline SVG

@@ -1,5 +1,7 @@
 //! The page: the core's published figures laid out as tables and charts, and the template.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use dls_core::coverage::{self, CoverageOptions, CoverageRow};
 use dls_core::evaluation::compare::Estimate;
@@ -12,7 +14,7 @@ use dls_core::evaluation::{
 use crate::charts::{self, Series};
 use crate::{ReportError, ReportOptions};
 
-/// Rows listed per coverage list (gaps, overlaps); the rest are counted.
+/// Lines listed per coverage list (gaps, overlaps); the rest are counted.
 const LISTED: usize = 300;
 
 /// One table cell: its text and its class (`num`, `missing`, `text`).
@@ -288,38 +290,53 @@ fn coverage_view(rules: &dls_core::RuleSet, date: chrono::NaiveDate) -> Coverage
             )),
         }
     }
-    let gap = |r: &CoverageRow| {
-        vec![
-            r.kern_name.clone(),
-            r.need.as_str().to_string(),
-            r.age_band.clone(),
+    // one line per need, age band and outcome, with the kernen where it happens: a need
+    // missing in 30 kernen is one line, not 30
+    let group = |rows: Vec<&CoverageRow>, what: fn(&CoverageRow) -> String| {
+        let mut lines: BTreeMap<(String, String, String), Vec<String>> = BTreeMap::new();
+        for r in rows {
+            lines
+                .entry((r.need.as_str().to_string(), r.age_band.clone(), what(r)))
+                .or_default()
+                .push(r.kern_name.clone());
+        }
+        lines
+            .into_iter()
+            .map(|((need, band, what), mut kernen)| {
+                kernen.sort();
+                kernen.dedup();
+                vec![
+                    need,
+                    band,
+                    what,
+                    kernen.len().to_string(),
+                    kernen.join(", "),
+                ]
+            })
+            .collect::<Vec<_>>()
+    };
+    let gaps = group(report.gaps().collect(), |r| {
+        let to = r.service.as_ref().map(|s| format!(" ({})", s.as_str()));
+        format!(
+            "{}{}",
             r.status.as_str().replace('_', " "),
-            r.service
-                .as_ref()
-                .map_or(MISSING.to_string(), |s| s.as_str().to_string()),
-        ]
-    };
-    let overlap = |r: &CoverageRow| {
-        vec![
-            r.kern_name.clone(),
-            r.need.as_str().to_string(),
-            r.age_band.clone(),
-            r.overlap
-                .iter()
-                .map(|o| o.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        ]
-    };
-    let gaps: Vec<&CoverageRow> = report.gaps().collect();
-    let overlaps: Vec<&CoverageRow> = report.overlaps().collect();
+            to.unwrap_or_default()
+        )
+    });
+    let overlaps = group(report.overlaps().collect(), |r| {
+        r.overlap
+            .iter()
+            .map(|o| o.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
     CoverageView {
         date: date.to_string(),
         per_kern,
         gaps_more: gaps.len().saturating_sub(LISTED),
-        gaps: gaps.into_iter().take(LISTED).map(gap).collect(),
+        gaps: gaps.into_iter().take(LISTED).collect(),
         overlaps_more: overlaps.len().saturating_sub(LISTED),
-        overlaps: overlaps.into_iter().take(LISTED).map(overlap).collect(),
+        overlaps: overlaps.into_iter().take(LISTED).collect(),
     }
 }
 

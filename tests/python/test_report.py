@@ -142,6 +142,23 @@ def test_report_loads_without_errors_and_holds_the_published_figures(driver, pag
         kern_id = row[0].rsplit("(", 1)[1].rstrip(")")
         assert int(row[2]) == gaps_per_kern[kern_id], row
 
+    # the gap lines: per need and age band, the kernen where no provider takes it
+    from collections import defaultdict
+
+    want_gaps = defaultdict(set)
+    names = {}
+    for r in cov:
+        names[r["kern"]] = r["kern_name"]
+        if r["gap"]:
+            want_gaps[(r["need"], r["age_band"])].add(r["kern_name"])
+    shown_gaps = defaultdict(set)
+    for row in table_rows(driver, "gap-table"):
+        need, band, _where, count, which = row
+        kernen = set(which.split(", "))
+        assert int(count) == len(kernen), row
+        shown_gaps[(need, band)] |= kernen
+    assert shown_gaps == want_gaps
+
     # charts are inline SVG, drawn (not images fetched from anywhere)
     assert len(driver.find_elements(By.CSS_SELECTOR, "figure svg")) >= 3
 
@@ -149,11 +166,13 @@ def test_report_loads_without_errors_and_holds_the_published_figures(driver, pag
     pdf = base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", {})["data"])
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
 
-    # the screenshot, for a person to look at
+    # the screenshots, for a person to look at: the first screen, and the whole page
     ARTIFACTS.mkdir(exist_ok=True)
-    height = driver.execute_script("return document.body.scrollHeight")
-    driver.set_window_size(1280, min(height + 100, 12000))
+    driver.set_window_size(1280, 1700)
     assert driver.save_screenshot(str(ARTIFACTS / "report.png"))
+    height = driver.execute_script("return document.body.scrollHeight")
+    driver.set_window_size(1280, min(height + 100, 16000))
+    assert driver.save_screenshot(str(ARTIFACTS / "report-full.png"))
     assert (ARTIFACTS / "report.png").stat().st_size > 50_000
 
 

@@ -239,9 +239,9 @@ class Evaluation:
         path: _Path,
         rules: Optional[RuleSet] = None,
         date: Union[datetime.date, str, None] = None,
-        title: str = "Pilot report",
-        pilot: str = "pilot",
-        baseline: str = "baseline",
+        title: str = ...,  # "Pilot report"
+        pilot: str = ...,  # "pilot"
+        baseline: str = ...,  # "baseline"
         compare: bool = True,
     ) -> None: ...
     @property
