@@ -35,9 +35,11 @@ def test_dask_national_example_small():
     assert "pilot" in run.stdout and "baseline" in run.stdout
 
 
-def test_readme_snippet():
+def test_readme_snippet(tmp_path, monkeypatch):
     """The Python block of the README runs as written, and does what it says."""
     import re
+
+    monkeypatch.chdir(tmp_path)  # it writes the pilot report into the working directory
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
@@ -50,3 +52,5 @@ def test_readme_snippet():
     assert scope["ev"].aggregates().height > 0
     cmp = scope["ev"].compare({"phase": "pilot"}, {"phase": "baseline"})
     assert "right_place_days" in cmp["metric"].to_list()
+    report = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert report.startswith("<!DOCTYPE html>") and 'id="coverage-table"' in report
