@@ -11,6 +11,7 @@ pub mod directory;
 pub mod evaluation;
 pub mod events;
 mod hash;
+pub mod hsds;
 pub mod ids;
 pub mod limits;
 pub mod pilot;
@@ -65,6 +66,9 @@ pub enum Error {
     /// A capacity figure could not be used (an unknown service, a figure out of range).
     #[error(transparent)]
     Capacity(#[from] routing::CapacityError),
+    /// HSDS input could not be imported.
+    #[error(transparent)]
+    Hsds(#[from] hsds::HsdsError),
 }
 
 impl From<LoadError> for Error {
