@@ -23,6 +23,7 @@ pub mod schema;
 pub mod source;
 #[cfg(any(test, feature = "synthetic"))]
 pub mod synthetic;
+pub mod tabular;
 pub mod taxonomy;
 pub mod validation;
 pub mod validity;
@@ -69,6 +70,9 @@ pub enum Error {
     /// HSDS input could not be imported.
     #[error(transparent)]
     Hsds(#[from] hsds::HsdsError),
+    /// A tabular (CSV) directory could not be read.
+    #[error(transparent)]
+    Tabular(#[from] tabular::TabularError),
 }
 
 impl From<LoadError> for Error {
