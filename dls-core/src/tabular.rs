@@ -19,6 +19,7 @@
 //! | `valid_from`, `valid_until` | no | contract period, `YYYY-MM-DD`, inclusive |
 //! | `open_places`, `waiting_weeks` | no | capacity |
 //! | `channels` | no | `;`-joined `kind:address` (`phone:0800-1234;web:https://…`) |
+//! | `priority` | no | set: the service routes by its own coverage at this priority (see [`rules`](crate::rules)) |
 //!
 //! `organisations.csv` columns: `id`, `name`, `kind`. An empty cell is no value. A column not
 //! listed here, a bad value, a missing required cell: every one is reported at once as a
@@ -41,7 +42,7 @@ use crate::validation::{Problem, ValidationReport};
 use crate::validity::Validity;
 
 /// The columns `services.csv` may have.
-pub const SERVICE_COLUMNS: [&str; 19] = [
+pub const SERVICE_COLUMNS: [&str; 20] = [
     "id",
     "organisation",
     "name",
@@ -61,6 +62,7 @@ pub const SERVICE_COLUMNS: [&str; 19] = [
     "open_places",
     "waiting_weeks",
     "channels",
+    "priority",
 ];
 
 /// The columns `organisations.csv` may have.
@@ -268,6 +270,7 @@ fn services(t: &Table, problems: &mut Vec<TabularProblem>) -> Vec<Service> {
         let mut valid = Validity::ALWAYS;
         let mut capacity = Capacity::default();
         let mut channels = Vec::new();
+        let mut priority = None;
         for (column, cell) in cells(t, row) {
             let number = || cell.parse::<i64>().ok();
             let invalid = "not a valid value for this column";
@@ -367,6 +370,10 @@ fn services(t: &Table, problems: &mut Vec<TabularProblem>) -> Vec<Service> {
                         }
                     }
                 }
+                "priority" => match cell.parse::<i32>() {
+                    Ok(p) => priority = Some(p),
+                    Err(_) => bad(column, "not a whole number"),
+                },
                 _ => {}
             }
         }
@@ -417,6 +424,7 @@ fn services(t: &Table, problems: &mut Vec<TabularProblem>) -> Vec<Service> {
                 capacity: (capacity != Capacity::default()).then_some(capacity),
                 valid,
                 channels,
+                priority,
             });
         }
     }

@@ -234,9 +234,22 @@ fn bare(dir: &Directory) -> Directory {
 
 #[test]
 fn pilot_to_hsds_to_dls_routes_the_same() {
+    // The pilot with every provider service routing by its own coverage as well.
+    let own = {
+        let mut d = pilot::directory_data();
+        for (i, s) in d.services.iter_mut().enumerate() {
+            if s.role == dls_core::directory::ServiceRole::Provider {
+                s.priority = Some(i as i32 % 3 - 1);
+            }
+        }
+        let dir = Directory::new(d).unwrap().0;
+        let rules = RuleSet::new(&dir, pilot::rules_data()).unwrap();
+        (dir, rules)
+    };
     for (name, dir, rules) in [
         ("pilot", pilot::directory(), pilot::rules()),
         ("synthetic", synthetic::pilot(7).0, synthetic::pilot(7).1),
+        ("pilot-own-coverage", own.0, own.1),
     ] {
         let folder = tmp(name);
         let file = write(&folder, "services.json", &hsds::export(&dir));

@@ -170,13 +170,13 @@ fn every_bad_cell_is_reported_with_file_row_and_column() {
 
 #[test]
 fn an_unknown_or_missing_column_is_reported_before_the_rows() {
-    let e = problems("cols", "id,organisation,name,needs,area,priority\n");
+    let e = problems("cols", "id,organisation,name,needs,area,colour\n");
     assert!(
         e.contains("header, column `area`: not a column dls reads"),
         "{e}"
     );
     assert!(
-        e.contains("header, column `priority`: not a column dls reads"),
+        e.contains("header, column `colour`: not a column dls reads"),
         "{e}"
     );
     assert!(e.contains("header, column `areas`: missing column"), "{e}");

@@ -165,6 +165,9 @@ fn service(dir: &Directory, s: &Service) -> Value {
     if renamed {
         add(DLS_TAXONOMY, "id", Some(s.id.as_str()));
     }
+    if let Some(p) = s.priority {
+        add(DLS_TAXONOMY, "priority", Some(&p.to_string()));
+    }
     if s.role != ServiceRole::Provider {
         add(DLS_TAXONOMY, "role", Some(s.role.as_str()));
     }

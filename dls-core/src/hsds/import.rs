@@ -277,6 +277,7 @@ impl Cx<'_> {
             capacity: None,
             valid: Validity::ALWAYS,
             channels: Vec::new(),
+            priority: None,
         };
         self.attributes(r, &mut s);
         if s.needs.is_empty() {
@@ -425,6 +426,7 @@ impl Cx<'_> {
         let bad = match code {
             "id" => false,
             "role" => value.parse().map(|v| s.role = v).is_err(),
+            "priority" => value.parse().map(|v| s.priority = Some(v)).is_err(),
             "eligibility" => serde_json::from_str::<Conditions>(value)
                 .map(|c| {
                     s.eligibility = Conditions {

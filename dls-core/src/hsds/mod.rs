@@ -15,7 +15,7 @@
 //! | attribute → taxonomy term | needs, through [`HsdsMapping::needs`] (by term `code`, else `id`); terms of taxonomy `dls-need` are need codes themselves |
 //! | service area | areas, through [`HsdsMapping::areas`] (by `id`, `name`, `uri` or `extent`); a `uri` `urn:dls:area:<area>` is the area itself |
 //! | `phones[].number`, `url`, `email` | channels (phone, web, e-mail) |
-//! | attributes of taxonomy `dls` (`role`, `eligibility`, `valid`, `capacity`, `channel`, `id`, `organisation_kind`) | what dls itself writes on export |
+//! | attributes of taxonomy `dls` (`role`, `priority`, `eligibility`, `valid`, `capacity`, `channel`, `id`, `organisation_kind`) | what dls itself writes on export |
 //!
 //! Everything else is not dropped silently: every field, table or term dls does not use is a
 //! line of the [`HsdsReport`], with file, row or item, id and field. Bad input (a file that is
