@@ -20,7 +20,7 @@ fi
 py="$venv/bin/python"
 pip=("$py" -m pip install --quiet --disable-pip-version-check)
 "${pip[@]}" --upgrade pip
-"${pip[@]}" "maturin>=1.5,<2" pytest polars pandas pyarrow "dask[distributed]" mypy matplotlib
+"${pip[@]}" "maturin>=1.5,<2" pytest polars pandas pyarrow "dask[distributed]" mypy matplotlib jsonschema
 
 # One release build: the abi3 wheel, installed here and (by test_install.py) in a clean venv.
 # The test build adds the `test-hooks` feature (`_dls._panic_for_tests`, to prove a panic

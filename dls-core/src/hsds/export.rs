@@ -217,10 +217,14 @@ pub fn export(dir: &Directory) -> Value {
     })
 }
 
+/// [`export`] as pretty-printed JSON text.
+pub fn export_json(dir: &Directory) -> String {
+    serde_json::to_string_pretty(&export(dir)).unwrap_or_default()
+}
+
 /// Writes [`export`] to a JSON file.
 pub fn export_to_file(dir: &Directory, path: &Path) -> Result<(), HsdsError> {
-    let text = serde_json::to_string_pretty(&export(dir)).unwrap_or_default();
-    std::fs::write(path, text).map_err(|e| {
+    std::fs::write(path, export_json(dir)).map_err(|e| {
         HsdsError::Parse(ParseError::Io {
             file: path.display().to_string(),
             reason: e.kind().to_string(),

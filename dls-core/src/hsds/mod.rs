@@ -45,7 +45,7 @@ use crate::source::{Format, ParseError};
 use crate::taxonomy::NeedMatcher;
 use crate::validation::ValidationReport;
 
-pub use export::{export, export_to_file};
+pub use export::{export, export_json, export_to_file};
 pub use import::{import, load, HsdsImport};
 
 /// The taxonomy of the attributes dls writes for what HSDS has no field for.
@@ -97,6 +97,32 @@ impl HsdsMapping {
         let (text, format, name) = crate::source::read_file(path)?;
         Self::parse(&text, format, &name)
     }
+}
+
+/// [`load`] with the mapping read from `mapping` (none: the empty mapping, for HSDS that dls
+/// itself wrote), the report as one line per note: what bindings call.
+pub fn load_with_mapping_file<P: AsRef<Path>>(
+    base: &crate::directory::Directory,
+    paths: &[P],
+    mapping: Option<&Path>,
+) -> Result<
+    (
+        crate::directory::Directory,
+        Vec<crate::validation::Problem>,
+        Vec<String>,
+    ),
+    HsdsError,
+> {
+    let mapping = match mapping {
+        Some(p) => HsdsMapping::from_file(p)?,
+        None => HsdsMapping::default(),
+    };
+    let (dir, warnings, report) = load(base, paths, &mapping)?;
+    Ok((
+        dir,
+        warnings,
+        report.notes.iter().map(|n| n.to_string()).collect(),
+    ))
 }
 
 /// Where in the HSDS input something is: file, row or item, kind and id, field.
