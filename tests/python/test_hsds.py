@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 import dls
 
@@ -46,7 +47,8 @@ def validator(spec: Path, name: str) -> jsonschema.Draft202012Validator:
     folder = spec / "schema"
 
     def retrieve(uri: str) -> Resource:
-        return Resource.from_contents(json.loads((folder / uri.rsplit("/", 1)[-1]).read_text()))
+        contents = json.loads((folder / uri.rsplit("/", 1)[-1]).read_text())
+        return Resource.from_contents(contents, default_specification=DRAFT202012)
 
     schema = json.loads((folder / name).read_text())
     return jsonschema.Draft202012Validator(
