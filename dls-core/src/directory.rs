@@ -186,6 +186,11 @@ pub struct Service {
     /// Contact channels.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<Channel>,
+    /// Set: the service routes by its own coverage, a candidate for its needs in its areas at
+    /// this priority with no rule written for it (see the rules module's `coverage:` rules).
+    /// Absent: only rules send needs to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i32>,
 }
 
 fn is_always(v: &Validity) -> bool {

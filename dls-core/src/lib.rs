@@ -11,6 +11,7 @@ pub mod directory;
 pub mod evaluation;
 pub mod events;
 mod hash;
+pub mod hsds;
 pub mod ids;
 pub mod limits;
 pub mod pilot;
@@ -22,6 +23,7 @@ pub mod schema;
 pub mod source;
 #[cfg(any(test, feature = "synthetic"))]
 pub mod synthetic;
+pub mod tabular;
 pub mod taxonomy;
 pub mod validation;
 pub mod validity;
@@ -65,6 +67,34 @@ pub enum Error {
     /// A capacity figure could not be used (an unknown service, a figure out of range).
     #[error(transparent)]
     Capacity(#[from] routing::CapacityError),
+    /// HSDS input could not be imported (bad records or CSV; a file that cannot be read is
+    /// [`Error::Parse`], an import that fails dls validation [`Error::Validation`]).
+    #[error(transparent)]
+    Hsds(hsds::HsdsError),
+    /// A tabular (CSV) directory has bad cells or is not CSV (a missing file is
+    /// [`Error::Parse`], a directory that fails validation [`Error::Validation`]).
+    #[error(transparent)]
+    Tabular(tabular::TabularError),
+}
+
+impl From<hsds::HsdsError> for Error {
+    fn from(e: hsds::HsdsError) -> Self {
+        match e {
+            hsds::HsdsError::Parse(p) => Error::Parse(p),
+            hsds::HsdsError::Validation(r) => Error::Validation(r),
+            other => Error::Hsds(other),
+        }
+    }
+}
+
+impl From<tabular::TabularError> for Error {
+    fn from(e: tabular::TabularError) -> Self {
+        match e {
+            tabular::TabularError::Parse(p) => Error::Parse(p),
+            tabular::TabularError::Validation(r) => Error::Validation(r),
+            other => Error::Tabular(other),
+        }
+    }
 }
 
 impl From<LoadError> for Error {

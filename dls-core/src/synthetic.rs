@@ -306,6 +306,7 @@ impl Builder {
             capacity,
             valid,
             channels: Vec::new(),
+            priority: None,
         });
         sid
     }

@@ -21,9 +21,18 @@ use crate::records::{
 #[derive(Debug, uniffi::Object)]
 pub struct Directory {
     inner: dls_core::Directory,
+    /// What an HSDS import did not take over, one line each.
+    notes: Vec<String>,
 }
 
 impl Directory {
+    fn wrap(inner: dls_core::Directory) -> Arc<Self> {
+        Arc::new(Directory {
+            inner,
+            notes: Vec::new(),
+        })
+    }
+
     /// The core directory.
     pub(crate) fn core(&self) -> &dls_core::Directory {
         &self.inner
@@ -38,7 +47,7 @@ impl Directory {
     pub fn from_text(text: String, format: String, file: String) -> Result<Arc<Self>, DlsError> {
         guard(|| {
             let inner = dls_core::Directory::from_str(&text, format_of(&format)?, &file)?;
-            Ok(Arc::new(Directory { inner }))
+            Ok(Directory::wrap(inner))
         })
     }
 
@@ -47,9 +56,7 @@ impl Directory {
     pub fn from_files(paths: Vec<String>) -> Result<Arc<Self>, DlsError> {
         guard(|| {
             let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
-            Ok(Arc::new(Directory {
-                inner: dls_core::Directory::from_files(&paths)?,
-            }))
+            Ok(Directory::wrap(dls_core::Directory::from_files(&paths)?))
         })
     }
 
@@ -59,18 +66,64 @@ impl Directory {
     pub fn from_folder(folder: String) -> Result<Arc<Self>, DlsError> {
         guard(|| {
             let (inner, _) = dls_core::Directory::from_folder(&PathBuf::from(folder))?;
-            Ok(Arc::new(Directory { inner }))
+            Ok(Directory::wrap(inner))
         })
     }
 
     /// The embedded Haarlemmermeer pilot directory.
     #[uniffi::constructor]
     pub fn pilot() -> Result<Arc<Self>, DlsError> {
+        guard(|| Ok(Directory::wrap(pilot::directory())))
+    }
+
+    /// Reads a directory from HSDS 3.0 (`.json` files, or folders with the tabular CSV
+    /// package) onto the areas and taxonomy of `base`, through the mapping file `mapping`
+    /// (`.toml` or `.json`; none: only what dls itself exported maps). What was not taken over
+    /// is in [`Directory::import_notes`].
+    #[uniffi::constructor]
+    pub fn from_hsds(
+        paths: Vec<String>,
+        base: Arc<Directory>,
+        mapping: Option<String>,
+    ) -> Result<Arc<Self>, DlsError> {
         guard(|| {
-            Ok(Arc::new(Directory {
-                inner: pilot::directory(),
-            }))
+            let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+            let mapping = mapping.map(PathBuf::from);
+            let (inner, _, notes) =
+                dls_core::hsds::load_with_mapping_file(&base.inner, &paths, mapping.as_deref())
+                    .map_err(dls_core::Error::from)?;
+            Ok(Arc::new(Directory { inner, notes }))
         })
+    }
+
+    /// Reads a directory from the CSV tables of `folder` (`services.csv`, one row per service,
+    /// `;`-joined lists; `organisations.csv`) onto the areas and taxonomy of `base`.
+    #[uniffi::constructor]
+    pub fn from_tables(folder: String, base: Arc<Directory>) -> Result<Arc<Self>, DlsError> {
+        guard(|| {
+            let (inner, _) = dls_core::tabular::load(&base.inner, &PathBuf::from(folder))
+                .map_err(dls_core::Error::from)?;
+            Ok(Directory::wrap(inner))
+        })
+    }
+
+    /// The directory as HSDS 3.0 JSON text (one page of `service_full` objects).
+    pub fn to_hsds(&self) -> String {
+        dls_core::hsds::export_json(&self.inner)
+    }
+
+    /// What the HSDS import did not take over, one line each; empty for other loaders.
+    pub fn import_notes(&self) -> Vec<String> {
+        self.notes.clone()
+    }
+
+    /// Ids of the services, in file order.
+    pub fn service_ids(&self) -> Vec<String> {
+        self.inner
+            .services()
+            .iter()
+            .map(|s| s.id.to_string())
+            .collect()
     }
 
     /// Number of kernen.

@@ -43,11 +43,17 @@ pub(crate) type Reduced<'py, A> = (Bound<'py, PyAny>, A);
 pub struct PyDirectory {
     pub(crate) inner: Directory,
     warnings: Vec<Problem>,
+    /// What an import (HSDS) did not take over, one line each.
+    import_notes: Vec<String>,
 }
 
 impl PyDirectory {
     pub(crate) fn new(inner: Directory, warnings: Vec<Problem>) -> Self {
-        PyDirectory { inner, warnings }
+        PyDirectory {
+            inner,
+            warnings,
+            import_notes: Vec::new(),
+        }
     }
 }
 
@@ -90,6 +96,55 @@ impl PyDirectory {
             let (d, w) = Directory::new(DirectoryData::parse(&text, format, &name)?)?;
             Ok(PyDirectory::new(d, w))
         })
+    }
+
+    /// Reads a directory from HSDS 3.0 (`.json` files, or folders holding the tabular CSV
+    /// package) onto the areas and taxonomy of `base`, mapping taxonomy terms and service areas
+    /// through the mapping file `mapping` (`.toml` or `.json`; none: only what dls itself
+    /// exported maps). What was not taken over is in `import_notes`.
+    #[staticmethod]
+    #[pyo3(signature = (paths, base, mapping = None))]
+    fn from_hsds(
+        py: Python<'_>,
+        paths: &Bound<'_, PyAny>,
+        base: &PyDirectory,
+        mapping: Option<PathBuf>,
+    ) -> PyResult<Self> {
+        let paths = self::paths(&PyTuple::new(py, [paths])?)?;
+        let base = base.inner.clone();
+        detached(py, move || {
+            let (d, w, notes) =
+                dls_core::hsds::load_with_mapping_file(&base, &paths, mapping.as_deref())?;
+            Ok(PyDirectory {
+                inner: d,
+                warnings: w,
+                import_notes: notes,
+            })
+        })
+    }
+
+    /// Reads a directory from the CSV tables of `folder` (`services.csv`, one row per service,
+    /// `;`-joined lists; `organisations.csv`) onto the areas and taxonomy of `base`.
+    #[staticmethod]
+    fn from_tables(py: Python<'_>, folder: PathBuf, base: &PyDirectory) -> PyResult<Self> {
+        let base = base.inner.clone();
+        detached(py, move || {
+            let (d, w) = dls_core::tabular::load(&base, &folder)?;
+            Ok(PyDirectory::new(d, w))
+        })
+    }
+
+    /// The directory as HSDS 3.0 JSON text (one page of `service_full` objects).
+    fn to_hsds(&self, py: Python<'_>) -> PyResult<String> {
+        let d = self.inner.clone();
+        detached(py, move || Ok(dls_core::hsds::export_json(&d)))
+    }
+
+    /// What the HSDS import did not take over (fields, tables, unmapped terms and areas,
+    /// skipped services), one line each; empty for other loaders.
+    #[getter]
+    fn import_notes(&self) -> Vec<String> {
+        self.import_notes.clone()
     }
 
     /// Warnings found by validation.

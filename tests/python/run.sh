@@ -20,7 +20,7 @@ fi
 py="$venv/bin/python"
 pip=("$py" -m pip install --quiet --disable-pip-version-check)
 "${pip[@]}" --upgrade pip
-"${pip[@]}" "maturin>=1.5,<2" pytest polars pandas pyarrow "dask[distributed]" mypy matplotlib
+"${pip[@]}" "maturin>=1.5,<2" pytest polars pandas pyarrow "dask[distributed]" mypy matplotlib jsonschema
 # the report's browser test (selenium driving Debian's headless chromium) and the Spark helper's
 "${pip[@]}" selenium "pyspark>=3.4"
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then

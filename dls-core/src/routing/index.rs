@@ -411,14 +411,19 @@ impl Router {
             n_groups: geo.n_groups,
             offsets,
             entries,
-            rule_ids: rules.data().rules.iter().map(|r| r.id.clone()).collect(),
+            rule_ids: rules
+                .with_coverage()
+                .rules
+                .iter()
+                .map(|r| r.id.clone())
+                .collect(),
             service_ids: dir
                 .services()
                 .iter()
                 .map(|s| (s.id.clone(), s.organisation.clone()))
                 .collect(),
             rule_meta: rules
-                .data()
+                .with_coverage()
                 .rules
                 .iter()
                 .map(|r| RuleMeta {

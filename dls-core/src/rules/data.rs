@@ -231,6 +231,10 @@ pub struct RuleSetData {
     /// Switch-offs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub switch_off: Vec<SwitchOff>,
+    /// Areas where services do not route by their own coverage (see the `own` part of the
+    /// module docs): only explicit rules route there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coverage_off: Vec<AreaRef>,
     /// Strict validation: two rules that overlap at equal priority and send a need to different
     /// places are an error instead of a warning (routing breaks such ties by rule id). One
     /// file that asks for it makes the merged rule set strict.
@@ -281,6 +285,7 @@ impl RuleSetData {
         self.coordinator.extend(other.coordinator);
         self.rules.extend(other.rules);
         self.switch_off.extend(other.switch_off);
+        self.coverage_off.extend(other.coverage_off);
         // keep the first file an item was seen in
         for ((kind, id), file) in other.origins.entries() {
             self.origins.record(&kind, &id, &file);

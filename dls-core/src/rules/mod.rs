@@ -8,11 +8,16 @@
 //! be routed with. Validation finds unknown references, empty and inverted ranges, ambiguous
 //! rules, shadowed rules, targets that do not cover the rule's area or need, misused roles and
 //! overrides that cannot take effect.
+//!
+//! A service that states a `priority` routes by its own coverage: `own` adds a rule
+//! `coverage:<service>` for it in the layer of its areas, ranked like any rule (layer, then
+//! priority, then id); see the crate README's "Semantics".
 
 mod analyse;
 mod compile;
 mod data;
 mod layers;
+mod own;
 mod validate;
 
 use std::collections::HashMap;
@@ -32,6 +37,7 @@ pub use compile::CompiledOverride;
 pub(crate) use compile::{CompiledRule, CompiledTarget};
 pub use data::{AreaService, CapacityPolicy, Rule, RuleSetData, SwitchOff, Target};
 pub use layers::{is_rule_file, rule_files, RULE_FILE_PREFIX};
+pub use own::COVERAGE_PREFIX;
 
 use compile::rule_order;
 use validate::validate;
@@ -51,7 +57,10 @@ pub struct RuleSet(Arc<RuleSetInner>);
 #[derive(Debug)]
 struct RuleSetInner {
     directory: Directory,
-    data: RuleSetData,
+    /// The rule set as given.
+    source: RuleSetData,
+    /// With the coverage rules of the directory's services appended (what routing uses).
+    routed: RuleSetData,
     rules: Vec<CompiledRule>,
     order: Vec<usize>,
     overrides: Vec<CompiledOverride>,
@@ -64,7 +73,7 @@ struct RuleSetInner {
 
 impl Serialize for RuleSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.data.serialize(s)
+        self.0.source.serialize(s)
     }
 }
 
@@ -82,6 +91,8 @@ impl RuleSet {
         extra: Vec<Problem>,
     ) -> Result<RuleSet, ValidationReport> {
         let mut report = ValidationReport::default();
+        let source = data;
+        let data = own::expand(directory, &source, &mut report);
         let (rules, overrides) = validate(directory, &data, &mut report);
         report.problems.extend(extra);
         let warnings = report.into_result()?;
@@ -105,7 +116,8 @@ impl RuleSet {
             coordinator: resolve(&data.coordinator),
             capacity: data.capacity.unwrap_or_default(),
             directory: directory.clone(),
-            data,
+            source,
+            routed: data,
             rules,
             order,
             overrides,
@@ -157,9 +169,16 @@ impl RuleSet {
         &self.0.directory
     }
 
-    /// The rule set as data.
+    /// The rule set as data, as given (without the coverage rules of the directory's services:
+    /// see [`RuleSet::in_routing_order`] for every rule routing uses).
     pub fn data(&self) -> &RuleSetData {
-        &self.0.data
+        &self.0.source
+    }
+
+    /// The rule set routing uses: [`RuleSet::data`] with the coverage rules of the directory's
+    /// services (ids `coverage:<service>`) appended after the explicit rules.
+    pub fn with_coverage(&self) -> &RuleSetData {
+        &self.0.routed
     }
 
     /// Warnings found by validation.
@@ -167,7 +186,7 @@ impl RuleSet {
         &self.0.warnings
     }
 
-    /// Compiled rules, in the same order as `data().rules`.
+    /// Compiled rules, in the same order as `with_coverage().rules`.
     pub(crate) fn rules(&self) -> &[CompiledRule] {
         &self.0.rules
     }
@@ -180,7 +199,7 @@ impl RuleSet {
 
     /// The id of a rule by index.
     pub(crate) fn rule_id(&self, rule: usize) -> &RuleId {
-        &self.0.data.rules[rule].id
+        &self.0.routed.rules[rule].id
     }
 
     /// All overrides.
@@ -207,7 +226,7 @@ impl RuleSet {
     /// id — never file order. (Under [`CapacityPolicy::PreferShorterWait`] the router also
     /// puts shorter waiting times first among rules of equal layer and priority.)
     pub fn in_routing_order(&self) -> impl ExactSizeIterator<Item = &Rule> + '_ {
-        self.0.order.iter().map(|&r| &self.0.data.rules[r])
+        self.0.order.iter().map(|&r| &self.0.routed.rules[r])
     }
 
     /// The override that takes rule `rule` out in `kern` on `date`, if any; `None` also when
@@ -218,7 +237,7 @@ impl RuleSet {
         kern: &KernId,
         date: NaiveDate,
     ) -> Option<&CompiledOverride> {
-        let r = self.0.data.rules.iter().position(|r| &r.id == rule)?;
+        let r = self.0.routed.rules.iter().position(|r| &r.id == rule)?;
         let k = self.0.directory.areas().kern_index(kern.as_str())?;
         self.overridden(r, k, date)
     }
