@@ -25,6 +25,7 @@ pub mod synthetic;
 pub mod taxonomy;
 pub mod validation;
 pub mod validity;
+pub mod vocabulary;
 
 pub use areas::{AreaRef, Areas, Layer};
 pub use cases::{Case, CaseData, CaseError};

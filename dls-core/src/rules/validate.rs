@@ -222,7 +222,7 @@ fn compile_rule(
         );
     }
     check_validity(r.valid, &loc, report);
-    let when = ConditionMask::compile(&r.when).unwrap_or_else(|errs| {
+    let when = ConditionMask::compile_in(&r.when, cx.dir.vocabulary()).unwrap_or_else(|errs| {
         for e in &errs {
             report.error(e.problem_kind(), loc.clone().field("when"), e.to_string());
         }
