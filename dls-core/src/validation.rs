@@ -81,6 +81,9 @@ pub enum ProblemKind {
     /// A condition or a value of the wrong kind for its attribute, or a declaration that
     /// cannot be used.
     AttributeKind,
+    /// A rule no case can reach: its conditions and its target's eligibility admit no case
+    /// together, or it is valid only outside its target's contract period. A warning.
+    Unreachable,
 }
 
 wire_names!(
@@ -112,6 +115,7 @@ wire_names!(
         UnknownAttribute = "unknown_attribute",
         UnknownValue = "unknown_value",
         AttributeKind = "attribute_kind",
+        Unreachable = "unreachable",
     ]
 );
 

@@ -13,6 +13,7 @@ mod analyse;
 mod compile;
 mod data;
 mod layers;
+mod reach;
 mod validate;
 
 use std::collections::HashMap;

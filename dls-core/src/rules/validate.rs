@@ -32,6 +32,7 @@ pub(crate) fn validate(
     let compiled = compile_rules(&cx, report);
     let overrides = compile_overrides(&cx, &ids, &compiled, report);
     analyse_pairs(dir, data, &compiled, &overrides, report);
+    super::reach::unreachable_targets(dir, data, &compiled, report);
     (compiled, overrides)
 }
 
