@@ -6,6 +6,8 @@
 //! A leaf module: [`cases`](crate::cases) and [`conditions`](crate::conditions) both build on it,
 //! so neither needs the other.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
 use schemars::JsonSchema;
@@ -276,60 +278,228 @@ impl AgeBand {
     }
 }
 
-/// The attribute that made a condition fail, for traces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AttributeName {
+/// The name of a case attribute, as files and traces write it: one of the national six
+/// (`age`, `household`, `urgency`, `framework`, `signals`, `income_pct`, each an associated
+/// constant) or one a directory declares ([`Vocabulary`](crate::vocabulary::Vocabulary)).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct AttributeName(Cow<'static, str>);
+
+#[allow(non_upper_case_globals)] // read like the variants they were
+impl AttributeName {
     /// Age in whole years.
-    Age,
+    pub const Age: AttributeName = AttributeName(Cow::Borrowed("age"));
     /// Household type.
-    Household,
+    pub const Household: AttributeName = AttributeName(Cow::Borrowed("household"));
     /// Urgency.
-    Urgency,
+    pub const Urgency: AttributeName = AttributeName(Cow::Borrowed("urgency"));
     /// Legal framework.
-    Framework,
+    pub const Framework: AttributeName = AttributeName(Cow::Borrowed("framework"));
     /// Early signals.
-    Signals,
+    pub const Signals: AttributeName = AttributeName(Cow::Borrowed("signals"));
     /// Income as a percentage of the social minimum.
-    IncomePct,
+    pub const IncomePct: AttributeName = AttributeName(Cow::Borrowed("income_pct"));
+
+    /// The name of a declared attribute.
+    pub fn new(name: impl Into<String>) -> AttributeName {
+        AttributeName(Cow::Owned(name.into()))
+    }
+
+    /// The name as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
-wire_names!(
-    AttributeName,
-    "attribute",
-    display,
-    [
-        Age = "age",
-        Household = "household",
-        Urgency = "urgency",
-        Framework = "framework",
-        Signals = "signals",
-        IncomePct = "income_pct",
-    ]
-);
+impl fmt::Display for AttributeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
-/// Attributes of a case that conditions and eligibility may test.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+impl fmt::Debug for AttributeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AttributeName({})", self.0)
+    }
+}
+
+/// The value of an attribute beyond the national typed fields of [`CaseAttributes`]: a word
+/// of an enumeration, a boolean, an integer or a set of flags. Which one an attribute takes is
+/// declared ([`Vocabulary`](crate::vocabulary::Vocabulary)); routing checks it.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum AttributeValue {
+    /// A boolean (`has_wlz_indication = true`).
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A word of an enumeration.
+    Word(String),
+    /// Words of a set of flags.
+    Words(Vec<String>),
+}
+
+impl fmt::Debug for AttributeValue {
+    /// The kind only: a value that failed validation may be anything typed into a field.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AttributeValue::Bool(_) => "Bool(..)",
+            AttributeValue::Int(_) => "Int(..)",
+            AttributeValue::Word(_) => "Word(..)",
+            AttributeValue::Words(_) => "Words(..)",
+        })
+    }
+}
+
+/// Attributes of a case that conditions and eligibility may test: the national ones as typed
+/// fields, and in [`extra`](CaseAttributes::extra) every other one a directory declares, by
+/// name. A word of a national attribute that is not a national value (a fourth urgency level
+/// a municipality declares, say) is kept in `extra` under the attribute's name too; files
+/// write it in the attribute's own field (`urgency = "acute"`). Routing checks every value
+/// against the router's vocabulary.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "RawAttributes", into = "RawAttributes")]
 pub struct CaseAttributes {
     /// Age of the person the needs concern, in whole years (never a birth date).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age: Option<Age>,
     /// Household composition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub household: Option<HouseholdType>,
     /// Urgency; `normal` when not stated.
-    #[serde(default = "normal", skip_serializing_if = "is_normal")]
     pub urgency: Urgency,
     /// The legal framework, where known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub framework: Option<LegalFramework>,
     /// Early signals present.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub signals: Vec<Signal>,
     /// Household income as a percentage of the social minimum, where known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_pct: Option<u16>,
+    /// Declared attributes beyond the national ones, and declared words of national
+    /// attributes, by attribute name.
+    pub extra: BTreeMap<String, AttributeValue>,
+}
+
+/// A word of a national attribute: a national value, or one a directory may declare.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+enum Word<T> {
+    Known(T),
+    Declared(String),
+}
+
+/// [`CaseAttributes`] as files write them: one field per attribute.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename = "CaseAttributes")]
+struct RawAttributes {
+    /// Age of the person the needs concern, in whole years (never a birth date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    age: Option<Age>,
+    /// Household composition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    household: Option<Word<HouseholdType>>,
+    /// Urgency; `normal` when not stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    urgency: Option<Word<Urgency>>,
+    /// The legal framework, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    framework: Option<Word<LegalFramework>>,
+    /// Early signals present.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    signals: Vec<Word<Signal>>,
+    /// Household income as a percentage of the social minimum, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    income_pct: Option<u16>,
+    /// Attributes a directory declares.
+    #[serde(flatten)]
+    extra: BTreeMap<String, AttributeValue>,
+}
+
+impl From<RawAttributes> for CaseAttributes {
+    fn from(r: RawAttributes) -> CaseAttributes {
+        let mut extra = r.extra;
+        fn one<T>(
+            w: Option<Word<T>>,
+            field: &str,
+            extra: &mut BTreeMap<String, AttributeValue>,
+        ) -> Option<T> {
+            match w? {
+                Word::Known(v) => Some(v),
+                Word::Declared(s) => {
+                    extra.insert(field.into(), AttributeValue::Word(s));
+                    None
+                }
+            }
+        }
+        let household = one(r.household, "household", &mut extra);
+        let urgency = one(r.urgency, "urgency", &mut extra).unwrap_or_default();
+        let framework = one(r.framework, "framework", &mut extra);
+        let mut signals = Vec::new();
+        let mut declared = Vec::new();
+        for s in r.signals {
+            match s {
+                Word::Known(v) => signals.push(v),
+                Word::Declared(w) => declared.push(w),
+            }
+        }
+        if !declared.is_empty() {
+            extra.insert("signals".into(), AttributeValue::Words(declared));
+        }
+        CaseAttributes {
+            age: r.age,
+            household,
+            urgency,
+            framework,
+            signals,
+            income_pct: r.income_pct,
+            extra,
+        }
+    }
+}
+
+impl From<CaseAttributes> for RawAttributes {
+    fn from(a: CaseAttributes) -> RawAttributes {
+        let mut extra = a.extra;
+        fn take<T>(
+            v: Option<T>,
+            field: &str,
+            extra: &mut BTreeMap<String, AttributeValue>,
+        ) -> Option<Word<T>> {
+            match extra.remove(field) {
+                Some(AttributeValue::Word(w)) => Some(Word::Declared(w)),
+                Some(other) => {
+                    extra.insert(field.into(), other);
+                    v.map(Word::Known)
+                }
+                None => v.map(Word::Known),
+            }
+        }
+        let urgency = (a.urgency != Urgency::Normal).then_some(a.urgency);
+        let mut signals: Vec<Word<Signal>> = a.signals.into_iter().map(Word::Known).collect();
+        match extra.remove("signals") {
+            Some(AttributeValue::Words(ws)) => signals.extend(ws.into_iter().map(Word::Declared)),
+            Some(AttributeValue::Word(w)) => signals.push(Word::Declared(w)),
+            Some(other) => {
+                extra.insert("signals".into(), other);
+            }
+            None => {}
+        }
+        RawAttributes {
+            age: a.age,
+            household: take(a.household, "household", &mut extra),
+            urgency: take(urgency, "urgency", &mut extra),
+            framework: take(a.framework, "framework", &mut extra),
+            signals,
+            income_pct: a.income_pct,
+            extra,
+        }
+    }
+}
+
+impl JsonSchema for CaseAttributes {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CaseAttributes".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        RawAttributes::json_schema(g)
+    }
 }
 
 #[allow(clippy::derivable_impls)] // the variants come from a macro
@@ -337,14 +507,6 @@ impl Default for Urgency {
     fn default() -> Self {
         Urgency::Normal
     }
-}
-
-fn normal() -> Urgency {
-    Urgency::Normal
-}
-
-fn is_normal(u: &Urgency) -> bool {
-    *u == Urgency::Normal
 }
 
 #[cfg(test)]
@@ -399,13 +561,7 @@ mod tests {
 
     #[test]
     fn wire_names_agree_with_serde() {
-        assert_wire_names!(
-            HouseholdType,
-            Urgency,
-            LegalFramework,
-            Signal,
-            AttributeName
-        );
+        assert_wire_names!(HouseholdType, Urgency, LegalFramework, Signal);
         let e = "crisis!".parse::<Urgency>().unwrap_err();
         assert_eq!(
             e.to_string(),

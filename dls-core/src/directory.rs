@@ -19,6 +19,7 @@ use crate::source::{self, Format, ParseError};
 use crate::taxonomy::{Domain, NeedDef, NeedMatcher, Taxonomy, TaxonomyData};
 use crate::validation::{LoadError, Location, ProblemKind, ValidationReport};
 use crate::validity::Validity;
+use crate::vocabulary::{AttributeDeclaration, Vocabulary, VocabularyError};
 
 /// What kind of organisation this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -301,6 +302,14 @@ pub struct DirectoryData {
     /// Services.
     #[serde(default, rename = "service", skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<Service>,
+    /// Case attributes declared beyond the national ones, and words added to national ones
+    /// ([`vocabulary`](crate::vocabulary)), by name.
+    #[serde(
+        default,
+        rename = "attribute",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub attributes: BTreeMap<String, AttributeDeclaration>,
     /// Where each item came from.
     #[serde(skip)]
     #[schemars(skip)]
@@ -321,6 +330,7 @@ impl DirectoryData {
             age_bands,
             organisations,
             services,
+            attributes,
             origins,
         } = &mut d;
         let ids = [
@@ -344,6 +354,7 @@ impl DirectoryData {
                 organisations.iter().map(|x| x.id.as_str()).collect(),
             ),
             ("service", services.iter().map(|x| x.id.as_str()).collect()),
+            ("attribute", attributes.keys().map(String::as_str).collect()),
         ];
         for (kind, ids) in ids {
             ids.into_iter().for_each(|id| origins.record(kind, id, &f));
@@ -367,6 +378,13 @@ impl DirectoryData {
         self.age_bands.extend(other.age_bands);
         self.organisations.extend(other.organisations);
         self.services.extend(other.services);
+        for (name, d) in other.attributes {
+            let mine = self.attributes.entry(name).or_default();
+            mine.kind = mine.kind.or(d.kind);
+            mine.values.extend(d.values);
+            mine.min = mine.min.or(d.min);
+            mine.max = mine.max.or(d.max);
+        }
         for (k, v) in other.origins.0 {
             self.origins.0.entry(k).or_insert(v);
         }
@@ -384,6 +402,8 @@ struct DirectoryInner {
     organisations: Vec<Organisation>,
     services: Vec<Service>,
     eligibility: Vec<ConditionMask>,
+    vocabulary: Vocabulary,
+    attributes: BTreeMap<String, AttributeDeclaration>,
     origins: Origins,
     organisation_index: HashMap<OrganisationId, usize>,
     service_index: HashMap<ServiceId, usize>,
@@ -421,6 +441,7 @@ impl Directory {
             age_bands,
             organisations,
             services,
+            attributes,
             origins,
         } = data;
         let file_of = |kind: &str, id: &str| origins.file_of(kind, id);
@@ -443,6 +464,18 @@ impl Directory {
             &mut report,
         );
 
+        let vocabulary = Vocabulary::new(&attributes).unwrap_or_else(|errors| {
+            for e in errors {
+                let name = match &e {
+                    VocabularyError::Declaration { attribute, .. } => attribute.clone(),
+                    _ => String::new(),
+                };
+                let loc =
+                    Location::item(file_of("attribute", &name).as_deref(), "attribute", &name);
+                report.error(e.problem_kind(), loc.field("kind"), e.to_string());
+            }
+            Vocabulary::national()
+        });
         let mut organisation_index = HashMap::new();
         for (i, o) in organisations.iter().enumerate() {
             if organisation_index.insert(o.id.clone(), i).is_some() {
@@ -520,7 +553,7 @@ impl Directory {
                     "validity starts after it ends",
                 );
             }
-            match ConditionMask::compile(&s.eligibility) {
+            match ConditionMask::compile_in(&s.eligibility, &vocabulary) {
                 Ok(m) => eligibility.push(m),
                 Err(errs) => {
                     eligibility.push(ConditionMask::ALL);
@@ -539,6 +572,8 @@ impl Directory {
                 organisations,
                 services,
                 eligibility,
+                vocabulary,
+                attributes,
                 origins,
                 organisation_index,
                 service_index,
@@ -635,8 +670,15 @@ impl Directory {
             age_bands: t.age_bands.clone(),
             organisations: self.0.organisations.clone(),
             services: self.0.services.clone(),
+            attributes: self.0.attributes.clone(),
             origins: self.0.origins.clone(),
         }
+    }
+
+    /// The attributes rules, eligibility and cases may state: the national ones and those the
+    /// directory declares.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.0.vocabulary
     }
 
     /// The areas.

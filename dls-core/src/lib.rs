@@ -27,6 +27,7 @@ pub mod tabular;
 pub mod taxonomy;
 pub mod validation;
 pub mod validity;
+pub mod vocabulary;
 
 pub use areas::{AreaRef, Areas, Layer};
 pub use cases::{Case, CaseData, CaseError};

@@ -228,21 +228,14 @@ fn eligibility(rng: &mut Rng) -> Conditions {
 fn condition(rng: &mut Rng) -> Conditions {
     let mut c = Conditions::default();
     match rng.below(4) {
-        0 => {
-            c.urgency = Some(EnumCondition {
-                one_of: None,
-                min: Some(Urgency::Urgent),
-                max: None,
-                not_in: None,
-            })
-        }
+        0 => c.urgency = Some(EnumCondition::at_least(Urgency::Urgent)),
         1 => {
             // 65 and older (the ouderenadviseur)
             c.age = Some(AgeCondition::from(65))
         }
         2 => {
             c.signals = Some(SignalCondition {
-                any: vec![Signal::RentArrears, Signal::EnergyDebt],
+                any: vec!["rent_arrears".into(), "energy_debt".into()],
             })
         }
         _ => {
@@ -913,6 +906,7 @@ pub fn cases(directory: &Directory, n: usize, seed: u64) -> Vec<Case> {
                 Vec::new()
             },
             income_pct: rng.chance(50).then(|| 60 + rng.below(190) as u16),
+            extra: Default::default(),
         };
         let mut situation = Situation::DoesNotKnowWhere;
         if rng.chance(10) {

@@ -74,6 +74,16 @@ pub enum ProblemKind {
     OutOfRange,
     /// A rule whose areas lie in different layers.
     MixedLayers,
+    /// An attribute the vocabulary does not declare.
+    UnknownAttribute,
+    /// A value the attribute does not declare.
+    UnknownValue,
+    /// A condition or a value of the wrong kind for its attribute, or a declaration that
+    /// cannot be used.
+    AttributeKind,
+    /// A rule no case can reach: its conditions and its target's eligibility admit no case
+    /// together, or it is valid only outside its target's contract period. A warning.
+    Unreachable,
 }
 
 wire_names!(
@@ -102,6 +112,10 @@ wire_names!(
         LayerLeftOut = "layer_left_out",
         OutOfRange = "out_of_range",
         MixedLayers = "mixed_layers",
+        UnknownAttribute = "unknown_attribute",
+        UnknownValue = "unknown_value",
+        AttributeKind = "attribute_kind",
+        Unreachable = "unreachable",
     ]
 );
 

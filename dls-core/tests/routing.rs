@@ -1381,8 +1381,9 @@ fn reference(rules: &RuleSet, case: &Case, date: NaiveDate) -> Vec<RefDecision> 
         let eligible = dir
             .eligibility_of(&svc.id)
             .unwrap()
-            .check(case.attributes());
-        if !svc.valid.contains(date) || eligible.is_err() {
+            .admits(dir.vocabulary(), case.attributes())
+            .unwrap();
+        if !svc.valid.contains(date) || eligible.is_some() {
             return Err(false);
         }
         if policy != CapacityPolicy::Ignore && svc.capacity.is_some_and(|c| c.is_full()) {
@@ -1431,8 +1432,12 @@ fn reference(rules: &RuleSet, case: &Case, date: NaiveDate) -> Vec<RefDecision> 
         let mut cgt = false;
         let mut decided = None;
         for r in &cands {
-            let when = ConditionMask::compile(&r.when).unwrap();
-            if when.check(case.attributes()).is_err() {
+            let when = ConditionMask::compile_in(&r.when, dir.vocabulary()).unwrap();
+            if when
+                .admits(dir.vocabulary(), case.attributes())
+                .unwrap()
+                .is_some()
+            {
                 continue;
             }
             let (s, make): (usize, fn(_, _) -> Outcome) = match &r.target {
@@ -1523,8 +1528,9 @@ fn check_decision(rules: &RuleSet, case: &Case, date: NaiveDate, dec: &Household
                 assert!(dir
                     .eligibility_of(service)
                     .unwrap()
-                    .check(case.attributes())
-                    .is_ok());
+                    .admits(dir.vocabulary(), case.attributes())
+                    .unwrap()
+                    .is_none());
                 assert!(!case
                     .situation()
                     .tried()

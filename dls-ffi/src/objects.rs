@@ -277,7 +277,9 @@ impl Router {
                     .inner
                     .route_row(&case.row()?, date_arg(date)?, options)?,
                 Some(l) => {
-                    let case = case.row()?.to_case()?;
+                    let case = case
+                        .row()?
+                        .to_case_in(self.inner.directory().vocabulary())?;
                     let date = routing::date_for(&case, date_arg(date)?)?;
                     self.inner.route_reserving(&case, date, options, l.core())?
                 }
@@ -316,7 +318,9 @@ impl Router {
         trace: bool,
     ) -> Result<DecisionRecord, DlsError> {
         guard(|| {
-            let case = case.row()?.to_case()?;
+            let case = case
+                .row()?
+                .to_case_in(self.inner.directory().vocabulary())?;
             let date = routing::date_for(&case, date_arg(date)?)?;
             let (tried, outcome) = (service.parse()?, outcome.parse()?);
             let d =

@@ -209,6 +209,8 @@ impl Columns {
             framework: word(2),
             signals: lists_at(&self.signals, i),
             income_pct: self.income_pct.as_ref().and_then(|a| int_at(a, i)),
+            // declared attributes are not converted by this binding yet
+            extra: Vec::new(),
             opened: self.opened.as_ref().and_then(|a| date_at(a, i)),
             tried: lists_at(&self.tried, i)
                 .into_iter()

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::areas::{AreaRef, Areas, Layer};
-use crate::conditions::ConditionMask;
+use crate::conditions::{DeclaredTests, HotMask};
 use crate::directory::Directory;
 use crate::ids::{OrganisationId, RuleId, ServiceId};
 use crate::rules::{CapacityPolicy, CompiledTarget, RuleSet};
@@ -38,7 +38,7 @@ pub(super) enum HotTarget {
 pub(super) struct HotRule {
     pub(super) layer: Layer,
     pub(super) valid: Validity,
-    pub(super) when: ConditionMask,
+    pub(super) when: HotMask,
     pub(super) target: HotTarget,
     /// Range into `overrides`.
     pub(super) overrides: (u32, u32),
@@ -72,7 +72,7 @@ pub(super) struct HotOverride {
 #[derive(Debug, Clone)]
 pub(super) struct HotService {
     pub(super) valid: Validity,
-    pub(super) eligibility: ConditionMask,
+    pub(super) eligibility: HotMask,
     /// Full and the rule set says capacity counts.
     pub(super) full: bool,
     /// Waiting weeks in the directory, `u32::MAX` when not known (for the trace).
@@ -112,6 +112,8 @@ pub(super) struct Inner {
     pub(super) services: Vec<HotService>,
     pub(super) steunpilaar: Vec<u32>,
     pub(super) coordinator: Vec<u32>,
+    /// The tests on declared attributes of the rules' and services' masks.
+    pub(super) declared_tests: DeclaredTests,
 }
 
 impl std::fmt::Debug for Router {
@@ -256,7 +258,7 @@ fn routing_rank(rules: &RuleSet) -> Vec<u32> {
 
 /// Each rule's hot part, and the overrides of all rules: per rule, most specific layer first,
 /// then by id, so the order is deterministic.
-fn hot_rules(rules: &RuleSet) -> (Vec<HotRule>, Vec<HotOverride>) {
+fn hot_rules(rules: &RuleSet, tests: &mut DeclaredTests) -> (Vec<HotRule>, Vec<HotOverride>) {
     let areas = rules.directory().areas();
     let (compiled, all_overrides) = (rules.rules(), rules.overrides());
     let mut by_rule: Vec<Vec<usize>> = vec![Vec::new(); compiled.len()];
@@ -285,7 +287,7 @@ fn hot_rules(rules: &RuleSet) -> (Vec<HotRule>, Vec<HotOverride>) {
         hot.push(HotRule {
             layer: rule.layer,
             valid: rule.valid,
-            when: rule.when,
+            when: rule.when.hot(tests),
             target: match rule.target {
                 CompiledTarget::Service(s) => HotTarget::Service(s as u32),
                 CompiledTarget::Escalation(s) => HotTarget::Escalation(s as u32),
@@ -358,14 +360,18 @@ fn buckets(rules: &RuleSet, geo: &Geography, hot: &[HotRule]) -> (Vec<u32>, Vec<
 }
 
 /// What routing checks of each service.
-fn hot_services(dir: &Directory, policy: CapacityPolicy) -> Vec<HotService> {
+fn hot_services(
+    dir: &Directory,
+    policy: CapacityPolicy,
+    tests: &mut DeclaredTests,
+) -> Vec<HotService> {
     let counts = policy != CapacityPolicy::Ignore;
     dir.services()
         .iter()
         .enumerate()
         .map(|(i, s)| HotService {
             valid: s.valid,
-            eligibility: *dir.eligibility(i),
+            eligibility: dir.eligibility(i).hot(tests),
             full: counts && s.capacity.is_some_and(|c| c.is_full()),
             waiting_weeks: s.capacity.and_then(|c| c.waiting_weeks).unwrap_or(u32::MAX),
             organisation: dir.organisation_of(i) as u32,
@@ -396,7 +402,9 @@ impl Router {
         let tax = dir.taxonomy();
         let n_kernen = areas.kernen().len();
         let geo = Geography::new(areas);
-        let (hot, overrides) = hot_rules(rules);
+        let mut tests = DeclaredTests::default();
+        let (hot, overrides) = hot_rules(rules, &mut tests);
+        let services = hot_services(dir, rules.capacity_policy(), &mut tests);
         let (offsets, entries) = buckets(rules, &geo, &hot);
         Router(Arc::new(Inner {
             rules: rules.clone(),
@@ -433,7 +441,8 @@ impl Router {
                 })
                 .collect(),
             overrides,
-            services: hot_services(dir, rules.capacity_policy()),
+            services,
+            declared_tests: tests,
             steunpilaar: per_kern(n_kernen, |k| rules.steunpilaar_for(k)),
             coordinator: per_kern(n_kernen, |k| rules.coordinator_for(k)),
         }))

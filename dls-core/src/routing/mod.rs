@@ -158,6 +158,15 @@ pub enum RoutingError {
     /// A capacity ledger made for another router.
     #[error("the capacity ledger was made for another router")]
     OtherLedger,
+    /// The case states an attribute or a value the directory's vocabulary does not declare
+    /// (the message never repeats the case's value).
+    #[error("case `{case}`: {error}")]
+    Attribute {
+        /// The case.
+        case: CaseId,
+        /// What does not fit the vocabulary.
+        error: crate::vocabulary::VocabularyError,
+    },
     /// A re-route was asked with an event that names no service.
     #[error("case `{case}`: the `{activity}` event names no service")]
     EventWithoutService {

@@ -58,6 +58,13 @@ impl Router {
         }
     }
 
+    /// The name of the attribute at `position` in the directory's vocabulary.
+    fn attribute_name(&self, position: u16) -> crate::conditions::AttributeName {
+        self.directory().vocabulary().attributes()[position as usize]
+            .name()
+            .clone()
+    }
+
     pub(super) fn verdict(&self, rule: u32, skip: Skip) -> Verdict {
         let rules = &self.0.rules;
         match skip {
@@ -77,13 +84,15 @@ impl Router {
                 }
             }
             Skip::NotValid => Verdict::NotValidOnDate,
-            Skip::Condition(attribute) => Verdict::ConditionFailed { attribute },
+            Skip::Condition(attribute) => Verdict::ConditionFailed {
+                attribute: self.attribute_name(attribute),
+            },
             Skip::ServiceNotValid(s) => Verdict::ServiceNotValid {
                 service: self.service_id(s),
             },
             Skip::Ineligible(s, attribute) => Verdict::Ineligible {
                 service: self.service_id(s),
-                attribute,
+                attribute: self.attribute_name(attribute),
             },
             Skip::Full(s, weeks) => Verdict::Full {
                 service: self.service_id(s),

@@ -11,8 +11,8 @@ use super::{
     RoutingError,
 };
 use crate::areas::Layer;
-use crate::cases::{Case, CaseAttributes, TriedService, TryOutcome};
-use crate::conditions::AttributeName;
+use crate::cases::{Case, TriedService, TryOutcome};
+use crate::vocabulary::CaseBits;
 
 /// Why a candidate was skipped, by index (turned into a [`Verdict`] only when tracing).
 #[derive(Debug, Clone, Copy)]
@@ -20,9 +20,10 @@ pub(super) enum Skip {
     OutOfArea,
     Overridden(u32),
     NotValid,
-    Condition(AttributeName),
+    /// The position of the attribute that failed, in the vocabulary.
+    Condition(u16),
     ServiceNotValid(u32),
-    Ineligible(u32, AttributeName),
+    Ineligible(u32, u16),
     /// The service, and its waiting weeks (`u32::MAX` when not known).
     Full(u32, u32),
     Tried(u32, TryOutcome),
@@ -59,7 +60,8 @@ pub(super) struct Ctx<'a> {
     pub(super) kern: u32,
     pub(super) municipality: u32,
     pub(super) date: NaiveDate,
-    pub(super) attributes: &'a CaseAttributes,
+    /// The case's attributes resolved against the directory's vocabulary.
+    pub(super) attributes: &'a CaseBits,
     pub(super) tried: &'a [(u32, TryOutcome)],
     /// The live ledger, when routing reserves places and the rule set says capacity counts.
     pub(super) ledger: Option<&'a CapacityLedger>,
@@ -91,11 +93,19 @@ impl Router {
             }
         }
         let tried = self.tried_indexes(case, &avoided_list)?;
+        let bits = self
+            .directory()
+            .vocabulary()
+            .resolve(case.attributes())
+            .map_err(|error| RoutingError::Attribute {
+                case: case.id().clone(),
+                error,
+            })?;
         let ctx = Ctx {
             kern: kern as u32,
             municipality: inner.kern_municipality[kern],
             date,
-            attributes: case.attributes(),
+            attributes: &bits,
             tried: &tried,
             ledger: ledger.filter(|_| inner.capacity_counts),
         };
@@ -206,7 +216,7 @@ impl Router {
         if !h.valid.contains(ctx.date) {
             return Err(Skip::ServiceNotValid(s));
         }
-        if let Err(a) = h.eligibility.check(ctx.attributes) {
+        if let Err(a) = h.eligibility.check(ctx.attributes, &self.0.declared_tests) {
             return Err(Skip::Ineligible(s, a));
         }
         let full = match ctx.ledger {
@@ -277,7 +287,9 @@ impl Router {
     #[inline]
     fn judge(&self, e: &Entry, ctx: &Ctx<'_>) -> Result<Pick, Skip> {
         let r = self.candidate(e, ctx)?;
-        r.when.check(ctx.attributes).map_err(Skip::Condition)?;
+        r.when
+            .check(ctx.attributes, &self.0.declared_tests)
+            .map_err(Skip::Condition)?;
         match r.target {
             HotTarget::NotCovered => Ok(Pick::Gap(GapReason::NotCovered)),
             HotTarget::Service(s) => self.check_service(s, ctx).map(|_| Pick::Service(s)),

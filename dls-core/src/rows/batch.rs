@@ -86,7 +86,8 @@ impl Router {
     }
 
     /// Routes one row on `date`, or on its own `opened` date when `date` is `None`: the
-    /// decision for the case the row describes, or why there is none. A host that reads its
+    /// decision for the case the row describes (its words read with the directory's
+    /// vocabulary, [`CaseRow::to_case_in`]), or why there is none. A host that reads its
     /// rows itself in parallel calls this per row; [`Router::route_rows`] calls it for a slice.
     pub fn route_row(
         &self,
@@ -94,7 +95,7 @@ impl Router {
         date: Option<NaiveDate>,
         options: RouteOptions,
     ) -> Result<HouseholdDecision, BatchError> {
-        let case = row.to_case()?;
+        let case = row.to_case_in(self.directory().vocabulary())?;
         let d = date_for(&case, date)?;
         Ok(self.route_with(&case, d, options)?)
     }

@@ -6,8 +6,13 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 
 use crate::cases::{Case, CaseAttributes, CaseData, CaseNeed, Consent, Situation, TriedService};
-use crate::conditions::{Age, Attribute, Urgency};
+use std::collections::BTreeMap;
+
+use crate::conditions::{
+    Age, Attribute, AttributeValue, HouseholdType, LegalFramework, Signal, Urgency,
+};
 use crate::ids::IdError;
+use crate::vocabulary::Vocabulary;
 
 use super::names::{attribute, try_outcome};
 use super::{RowError, RowErrorKind};
@@ -35,6 +40,9 @@ pub struct CaseRow<'a> {
     pub signals: Vec<&'a str>,
     /// Household income as a percentage of the social minimum (0 to 65535).
     pub income_pct: Option<i64>,
+    /// Attributes the directory declares beyond the national ones, by name
+    /// ([`vocabulary`](crate::vocabulary)); checked by [`CaseRow::to_case_in`].
+    pub extra: Vec<(&'a str, AttributeValue)>,
     /// The date the case was opened; routing uses it when no date is given.
     pub opened: Option<NaiveDate>,
     /// Services the citizen already tried without success; any makes the citizen one who
@@ -105,6 +113,16 @@ fn word<T: Attribute>(field: &'static str, text: Option<&str>) -> Result<Option<
     given(text).map(|t| attribute(field, t)).transpose()
 }
 
+/// How many national values the enumeration `field` has.
+fn national_len(field: &str) -> usize {
+    match field {
+        "household" => HouseholdType::ALL.len(),
+        "urgency" => Urgency::ALL.len(),
+        "framework" => LegalFramework::ALL.len(),
+        _ => Signal::ALL.len(),
+    }
+}
+
 /// A date written `YYYY-MM-DD`, the error naming `field`.
 pub fn parse_date(field: &'static str, text: &str) -> Result<NaiveDate, RowError> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| RowError {
@@ -119,8 +137,86 @@ pub fn parse_date(field: &'static str, text: &str) -> Result<NaiveDate, RowError
 impl CaseRow<'_> {
     /// The case this row describes: the first need primary, `normal` urgency and a `rejected`
     /// outcome when not given, the citizen "cannot get through" when any service was tried;
-    /// then the case invariants ([`Case::new`]). The error names the first bad field.
+    /// then the case invariants ([`Case::new`]). The error names the first bad field. Words
+    /// and attributes are those of the national vocabulary ([`CaseRow::to_case_in`] for a
+    /// directory's own).
     pub fn to_case(&self) -> Result<Case, RowError> {
+        self.to_case_in(&Vocabulary::national())
+    }
+
+    /// [`CaseRow::to_case`] with the words and attributes `vocabulary` declares: a declared
+    /// word of a national attribute (a fourth urgency level, say) and the `extra` attributes
+    /// are checked against it, an unknown one named with the closest declared one.
+    pub fn to_case_in(&self, vocabulary: &Vocabulary) -> Result<Case, RowError> {
+        let mut extra: BTreeMap<String, AttributeValue> = BTreeMap::new();
+        let mut declared_word =
+            |field: &'static str, text: Option<&str>, e: RowError| -> Result<(), RowError> {
+                let d = vocabulary
+                    .attribute(field)
+                    .expect("the national attributes are always declared");
+                let text = given(text).unwrap_or_default();
+                match d.value_index(text, false) {
+                    Ok(_) if !text.is_empty() => {
+                        match extra
+                            .entry(field.into())
+                            .or_insert(AttributeValue::Words(vec![]))
+                        {
+                            AttributeValue::Words(ws) => ws.push(text.into()),
+                            v => *v = AttributeValue::Word(text.into()),
+                        }
+                        Ok(())
+                    }
+                    _ if d.values().len() == national_len(field) => Err(e),
+                    Ok(_) => Err(e),
+                    Err(v) => Err(RowError {
+                        field,
+                        kind: RowErrorKind::Vocabulary(v),
+                    }),
+                }
+            };
+        let mut lenient = |field: &'static str, text: Option<&str>| {
+            match field {
+                "household" => word::<HouseholdType>(field, text).map(|v| v.is_some()),
+                "urgency" => word::<Urgency>(field, text).map(|v| v.is_some()),
+                _ => word::<LegalFramework>(field, text).map(|v| v.is_some()),
+            }
+            .or_else(|e| declared_word(field, text, e).map(|_| false))
+        };
+        lenient("household", self.household)?;
+        lenient("urgency", self.urgency)?;
+        lenient("framework", self.framework)?;
+        let mut signals = Vec::new();
+        for s in &self.signals {
+            match attribute::<Signal>("signals", s) {
+                Ok(v) => signals.push(v),
+                Err(e) => declared_word("signals", Some(s), e)?,
+            }
+        }
+        // one word for a national enumeration, a list for signals
+        for f in ["household", "urgency", "framework"] {
+            if let Some(AttributeValue::Words(ws)) = extra.get(f) {
+                let w = ws[0].clone();
+                extra.insert(f.into(), AttributeValue::Word(w));
+            }
+        }
+        for (name, value) in &self.extra {
+            extra.insert(name.to_string(), value.clone());
+        }
+        let case = self.to_case_with(signals, extra)?;
+        vocabulary
+            .resolve(case.attributes())
+            .map_err(|v| RowError {
+                field: "attributes",
+                kind: RowErrorKind::Vocabulary(v),
+            })?;
+        Ok(case)
+    }
+
+    fn to_case_with(
+        &self,
+        signals: Vec<Signal>,
+        extra: BTreeMap<String, AttributeValue>,
+    ) -> Result<Case, RowError> {
         let needs = self
             .needs
             .iter()
@@ -131,11 +227,6 @@ impl CaseRow<'_> {
                     primary: k == 0,
                 })
             })
-            .collect::<Result<Vec<_>, RowError>>()?;
-        let signals = self
-            .signals
-            .iter()
-            .map(|s| attribute("signals", s))
             .collect::<Result<Vec<_>, RowError>>()?;
         let income_pct = self
             .income_pct
@@ -176,11 +267,15 @@ impl CaseRow<'_> {
                         })
                     })
                     .transpose()?,
-                household: word("household", self.household)?,
-                urgency: word::<Urgency>("urgency", self.urgency)?.unwrap_or(Urgency::Normal),
-                framework: word("framework", self.framework)?,
+                household: word("household", self.household).ok().flatten(),
+                urgency: word::<Urgency>("urgency", self.urgency)
+                    .ok()
+                    .flatten()
+                    .unwrap_or(Urgency::Normal),
+                framework: word("framework", self.framework).ok().flatten(),
                 signals,
                 income_pct,
+                extra,
             },
             situation: if tried.is_empty() {
                 Situation::DoesNotKnowWhere
@@ -203,16 +298,33 @@ impl<'a> From<&'a Case> for CaseRow<'a> {
     /// The row of a case: needs primary first, every word written out (urgency included).
     fn from(c: &'a Case) -> CaseRow<'a> {
         let a = c.attributes();
+        let declared = |field: &str| match a.extra.get(field) {
+            Some(AttributeValue::Word(w)) => Some(w.as_str()),
+            _ => None,
+        };
+        let national = ["household", "urgency", "framework", "signals"];
+        let mut signals: Vec<&str> = a.signals.iter().map(|s| s.name()).collect();
+        match a.extra.get("signals") {
+            Some(AttributeValue::Words(ws)) => signals.extend(ws.iter().map(String::as_str)),
+            Some(AttributeValue::Word(w)) => signals.push(w),
+            _ => {}
+        }
         CaseRow {
             id: c.id().as_str(),
             kern: c.kern().as_str(),
             needs: c.needs().iter().map(|n| n.need.as_str()).collect(),
             age: a.age.map(|y| i64::from(y.years())),
-            household: a.household.map(Attribute::name),
-            urgency: Some(a.urgency.name()),
-            framework: a.framework.map(Attribute::name),
-            signals: a.signals.iter().map(|s| s.name()).collect(),
+            household: declared("household").or(a.household.map(Attribute::name)),
+            urgency: declared("urgency").or(Some(a.urgency.name())),
+            framework: declared("framework").or(a.framework.map(Attribute::name)),
+            signals,
             income_pct: a.income_pct.map(i64::from),
+            extra: a
+                .extra
+                .iter()
+                .filter(|(k, _)| !national.contains(&k.as_str()))
+                .map(|(k, v)| (k.as_str(), v.clone()))
+                .collect(),
             opened: c.opened(),
             tried: c
                 .situation()

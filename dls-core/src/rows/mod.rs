@@ -131,6 +131,10 @@ pub enum RowErrorKind {
     /// The fields are well-formed but the case breaks a case invariant (e.g. a need twice).
     #[error("{0}")]
     Case(CaseError),
+    /// An attribute or a word the directory's vocabulary does not declare (the value is not
+    /// repeated; a close declared one is suggested).
+    #[error("{0}")]
+    Vocabulary(crate::vocabulary::VocabularyError),
 }
 
 impl RowErrorKind {
@@ -145,6 +149,7 @@ impl RowErrorKind {
             RowErrorKind::Age(AgeError::NotWhole) => "invalid",
             RowErrorKind::Age(_) => "out_of_range",
             RowErrorKind::Case(_) => "case",
+            RowErrorKind::Vocabulary(_) => "unknown",
         }
     }
 }

@@ -62,6 +62,7 @@ impl<'a> CaseRow<'a> {
             framework: text("framework"),
             signals: text("signals").map(list_items).unwrap_or_default(),
             income_pct,
+            extra: Vec::new(),
             opened,
             tried: text("tried")
                 .map(list_items)

@@ -18,6 +18,7 @@ mod compile;
 mod data;
 mod layers;
 mod own;
+mod reach;
 mod validate;
 
 use std::collections::HashMap;

@@ -32,6 +32,7 @@ pub(crate) fn validate(
     let compiled = compile_rules(&cx, report);
     let overrides = compile_overrides(&cx, &ids, &compiled, report);
     analyse_pairs(dir, data, &compiled, &overrides, report);
+    super::reach::unreachable_targets(dir, data, &compiled, report);
     (compiled, overrides)
 }
 
@@ -222,7 +223,7 @@ fn compile_rule(
         );
     }
     check_validity(r.valid, &loc, report);
-    let when = ConditionMask::compile(&r.when).unwrap_or_else(|errs| {
+    let when = ConditionMask::compile_in(&r.when, cx.dir.vocabulary()).unwrap_or_else(|errs| {
         for e in &errs {
             report.error(e.problem_kind(), loc.clone().field("when"), e.to_string());
         }

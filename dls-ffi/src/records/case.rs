@@ -68,6 +68,8 @@ impl CaseRecord {
             framework: self.framework.as_deref(),
             signals: self.signals.iter().map(String::as_str).collect(),
             income_pct: self.income_pct,
+            // declared attributes are not converted by this binding yet
+            extra: Vec::new(),
             opened: self
                 .opened
                 .as_deref()
