@@ -40,6 +40,7 @@ use crate::source::{ParseError, MAX_INPUT_BYTES};
 use crate::taxonomy::NeedMatcher;
 use crate::validation::{Problem, ValidationReport};
 use crate::validity::Validity;
+use crate::vocabulary::Vocabulary;
 
 /// The columns `services.csv` may have.
 pub const SERVICE_COLUMNS: [&str; 20] = [
@@ -251,7 +252,11 @@ fn items<T: std::str::FromStr>(cell: &str) -> Option<Vec<T>> {
 }
 
 /// Reads the rows of a services table into services; bad cells go to `problems`.
-fn services(t: &Table, problems: &mut Vec<TabularProblem>) -> Vec<Service> {
+fn services(
+    t: &Table,
+    vocabulary: &Vocabulary,
+    problems: &mut Vec<TabularProblem>,
+) -> Vec<Service> {
     let mut out = Vec::new();
     for (i, row) in t.rows.iter().enumerate() {
         let mut bad = |column: &str, message: &str| {
@@ -339,12 +344,18 @@ fn services(t: &Table, problems: &mut Vec<TabularProblem>) -> Vec<Service> {
                 },
                 "household" | "urgency" | "framework" | "signals" => {
                     let key = if column == "signals" { "any" } else { "in" };
-                    let cond = json!({ column: { key: split(cell) } });
+                    let words = split(cell);
+                    let cond = json!({ column: { key: words } });
+                    // The directory's declared vocabulary decides which words exist (a
+                    // municipality may add its own), so a cell is checked against it here.
+                    let known = vocabulary
+                        .attribute(column)
+                        .is_ok_and(|a| words.iter().all(|w| a.value_index(w, false).is_ok()));
                     match serde_json::from_value::<Conditions>(cond.clone()) {
-                        Ok(_) => {
+                        Ok(_) if known => {
                             eligibility.insert(column.into(), cond[column].clone());
                         }
-                        Err(_) => bad(column, "holds a value that is not known"),
+                        _ => bad(column, "holds a value that is not known"),
                     }
                 }
                 "valid_from" | "valid_until" => {
@@ -502,7 +513,7 @@ pub fn load(base: &Directory, folder: &Path) -> Result<(Directory, Vec<Problem>)
     if !problems.is_empty() {
         return Err(TabularError::Invalid(problems));
     }
-    let services = services(&services_table, &mut problems);
+    let services = services(&services_table, base.vocabulary(), &mut problems);
     let orgs = org_table
         .as_ref()
         .map(|t| (t, organisations(t, &mut problems)));
