@@ -6,6 +6,7 @@ pub mod areas;
 pub mod attributes;
 pub mod cases;
 pub mod conditions;
+pub mod consent;
 pub mod coverage;
 pub mod directory;
 pub mod evaluation;
@@ -25,6 +26,7 @@ pub mod synthetic;
 pub mod taxonomy;
 pub mod validation;
 pub mod validity;
+pub mod views;
 
 pub use areas::{AreaRef, Areas, Layer};
 pub use cases::{Case, CaseData, CaseError};
