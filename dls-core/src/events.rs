@@ -51,6 +51,8 @@ pub enum Activity {
     ClockResumed,
     /// A legal term was extended (with notice to the citizen).
     ClockExtended,
+    /// The household withdrew (part of) its consent to share its case (see `consent`).
+    ConsentWithdrawn,
 }
 
 pub(crate) use crate::ids::wire_names;
@@ -73,6 +75,7 @@ wire_names!(Activity, UnknownActivity, |_: &str| UnknownActivity;
     ClockSuspended => "clock_suspended",
     ClockResumed => "clock_resumed",
     ClockExtended => "clock_extended",
+    ConsentWithdrawn => "consent_withdrawn",
 );
 
 /// An activity name that is not known (the name given is not repeated).

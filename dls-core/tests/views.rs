@@ -243,3 +243,65 @@ fn routing_with_consent_keeps_needs_away_from_organisations_not_consented() {
         decision
     );
 }
+
+#[test]
+fn evaluation_counts_consent_withdrawals() {
+    let fx = fixture();
+    let mut events: Vec<Event> = serde_json::from_value(fx["events"].clone()).unwrap();
+    for at in ["2026-03-20T08:00:00Z", "2026-03-27T08:00:00Z"] {
+        events.push(Event {
+            case: "hh-views-1".parse().unwrap(),
+            at: at.parse().unwrap(),
+            activity: dls_core::Activity::ConsentWithdrawn,
+            organisation: None,
+            service: None,
+            kern: None,
+            need: None,
+            reason: None,
+        });
+    }
+    // a second case without withdrawals
+    let mut other = events[0].clone();
+    other.case = "hh-views-2".parse().unwrap();
+    events.push(other);
+    events.reverse();
+    let ingested = dls_core::evaluation::ingest_events(&events);
+    assert!(ingested.rejected.is_empty());
+    let eval = dls_core::evaluation::evaluate(&ingested.log, &Default::default());
+    let naive = |case: &str| {
+        events
+            .iter()
+            .filter(|e| e.case.as_str() == case && e.activity.as_str() == "consent_withdrawn")
+            .count() as u32
+    };
+    for m in &eval.per_case {
+        assert_eq!(m.consent_withdrawals, naive(m.case.as_str()), "{}", m.case);
+    }
+    assert_eq!(eval.per_case.len(), 2);
+    let m = eval
+        .per_case
+        .iter()
+        .find(|m| m.case.as_str() == "hh-views-1")
+        .unwrap();
+    assert_eq!(m.consent_withdrawals, 2);
+    // the withdrawal changes none of the other metrics
+    let without: Vec<Event> = events
+        .iter()
+        .filter(|e| e.activity.as_str() != "consent_withdrawn")
+        .cloned()
+        .collect();
+    let eval2 = dls_core::evaluation::evaluate(
+        &dls_core::evaluation::ingest_events(&without).log,
+        &Default::default(),
+    );
+    let m2 = eval2
+        .per_case
+        .iter()
+        .find(|m| m.case.as_str() == "hh-views-1")
+        .unwrap();
+    assert_eq!(m2.consent_withdrawals, 0);
+    assert_eq!(
+        (m.handoffs, m.first_contact_secs, m.resolved),
+        (m2.handoffs, m2.first_contact_secs, m2.resolved)
+    );
+}
