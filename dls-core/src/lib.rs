@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod access_log;
 pub mod areas;
 pub mod attributes;
 pub mod cases;
