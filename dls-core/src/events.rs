@@ -53,6 +53,11 @@ pub enum Activity {
     ClockExtended,
     /// The household withdrew (part of) its consent to share its case (see `consent`).
     ConsentWithdrawn,
+    /// A worker tried to reach the citizen (a proactive case: a letter, a call, a visit at the
+    /// door) without making contact yet.
+    ContactAttempted,
+    /// The citizen declined the help offered (a proactive case).
+    HelpDeclined,
 }
 
 pub(crate) use crate::ids::wire_names;
@@ -76,6 +81,8 @@ wire_names!(Activity, UnknownActivity, |_: &str| UnknownActivity;
     ClockResumed => "clock_resumed",
     ClockExtended => "clock_extended",
     ConsentWithdrawn => "consent_withdrawn",
+    ContactAttempted => "contact_attempted",
+    HelpDeclined => "help_declined",
 );
 
 /// An activity name that is not known (the name given is not repeated).

@@ -21,6 +21,7 @@ pub mod routing;
 pub mod rows;
 pub mod rules;
 pub mod schema;
+pub mod signals;
 pub mod source;
 #[cfg(any(test, feature = "synthetic"))]
 pub mod synthetic;

@@ -507,7 +507,7 @@ impl<'a> Ctx<'a> {
                 | Activity::ClockSuspended
                 | Activity::ClockResumed
                 | Activity::ClockExtended => has_clock_events = true,
-                Activity::Opened => {}
+                Activity::Opened | Activity::ContactAttempted | Activity::HelpDeclined => {}
                 Activity::ConsentWithdrawn => m.consent_withdrawals += 1,
             }
         }
