@@ -166,3 +166,190 @@ fn input_order_duplicates_and_late_signals_change_nothing() {
     // Monday!) is a holiday, so Tue 26
     assert_eq!(c.contact_due, Some("2026-05-26".parse().unwrap()));
 }
+
+/// A small deterministic generator (not the crate's), so the feed is not dls's own output.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+#[test]
+fn signal_metrics_match_a_naive_computation_on_a_generated_feed() {
+    use dls_core::evaluation::Disclosure;
+    use std::collections::BTreeMap;
+    let kinds = ["housing", "energy", "water", "health_insurer"];
+    let partners = ["ymere", "vattenfall", "pwn", "zilveren-kruis"];
+    let kernen = ["hoofddorp", "nieuw-vennep", "badhoevedorp"];
+    let start: NaiveDate = "2026-01-05".parse().unwrap();
+    let mut g = Lcg(15);
+    let mut rows = Vec::new();
+    for h in 0..600 {
+        let kern = kernen[g.next(3) as usize];
+        let n = 1 + g.next(4);
+        for i in 0..n {
+            let k = g.next(4) as usize;
+            rows.push(signals::SignalRow {
+                signal_id: format!("s-{h}-{i}"),
+                partner: partners[k].into(),
+                kind: kinds[k].into(),
+                household: format!("hh-{h}"),
+                kern: kern.into(),
+                amount: g.next(200_000) as f64 / 100.0,
+                months_in_arrears: 1 + g.next(6) as i64,
+                date: start + chrono::Days::new(g.next(170)),
+                threatened: g.next(5) == 0,
+            });
+        }
+    }
+    let as_of: NaiveDate = "2026-12-31".parse().unwrap();
+    let checked = signals::check_rows(&rows, as_of);
+    assert!(checked.rejected.is_empty());
+    let opts = IntakeOptions::default();
+    let result = intake(&checked.signals, &opts);
+
+    // naive grouping: per household, walk the dates, a new case when past the window
+    let mut naive_cases = 0;
+    let mut per_h: BTreeMap<&str, Vec<NaiveDate>> = BTreeMap::new();
+    for r in &rows {
+        per_h.entry(&r.household).or_default().push(r.date);
+    }
+    for dates in per_h.values_mut() {
+        dates.sort();
+        let mut open: Option<NaiveDate> = None;
+        for &d in dates.iter() {
+            if open.is_none_or(|o| (d - o).num_days() > 30) {
+                naive_cases += 1;
+                open = Some(d);
+            }
+        }
+    }
+    assert_eq!(result.cases.len(), naive_cases);
+
+    // events: contact for ~70 %, of those accepted ~50 %, declined ~20 %
+    let mut events = Vec::new();
+    for c in &result.cases {
+        let at = |days: u64, hour: u32| {
+            (c.first_signal + chrono::Days::new(days))
+                .and_hms_opt(hour, 0, 0)
+                .unwrap()
+                .and_utc()
+        };
+        let ev = |activity: &str, t| -> Event {
+            serde_json::from_value(serde_json::json!({
+                "case": c.case.id().as_str(), "at": t, "activity": activity
+            }))
+            .unwrap()
+        };
+        events.push(ev("opened", at(0, 9)));
+        if g.next(10) < 7 {
+            let d = g.next(20);
+            events.push(ev("contact_attempted", at(d, 8)));
+            events.push(ev("first_contact", at(d + g.next(3), 10)));
+            match g.next(10) {
+                0..=4 => events.push(ev("accepted", at(d + 5, 11))),
+                5 | 6 => events.push(ev("help_declined", at(d + 5, 11))),
+                _ => {}
+            }
+        }
+    }
+    // naive figures per kern and month, from the rows and events directly
+    #[derive(Default, Debug)]
+    struct N {
+        households: u64,
+        contacted: u64,
+        days: Vec<i64>,
+        accepted: u64,
+        prevented: u64,
+    }
+    let mut naive: BTreeMap<(String, String), N> = BTreeMap::new();
+    for c in &result.cases {
+        let id = c.case.id().as_str();
+        let mine: Vec<&Event> = events.iter().filter(|e| e.case.as_str() == id).collect();
+        let n = naive
+            .entry((
+                c.kern.to_string(),
+                c.first_signal.format("%Y-%m").to_string(),
+            ))
+            .or_default();
+        n.households += 1;
+        // all event hours are 08–11 UTC, the same local day in Amsterdam
+        if let Some(fc) = mine.iter().find(|e| e.activity.as_str() == "first_contact") {
+            n.contacted += 1;
+            n.days
+                .push((fc.at.date_naive() - c.first_signal).num_days());
+        }
+        if let Some(acc) = mine.iter().find(|e| e.activity.as_str() == "accepted") {
+            n.accepted += 1;
+            let on = acc.at.date_naive();
+            let again = rows
+                .iter()
+                .any(|r| r.household == c.household.as_str() && r.threatened && r.date > on);
+            if !again {
+                n.prevented += 1;
+            }
+        }
+    }
+    let got = signals::signal_metrics(&result.cases, &events, &Disclosure::raw());
+    assert_eq!(got.len(), naive.len());
+    for (row, ((kern, month), n)) in got.iter().zip(naive.iter_mut()) {
+        assert_eq!((&row.kern, &row.month), (kern, month));
+        assert_eq!(row.households, Some(n.households));
+        assert_eq!(row.contacted, Some(n.contacted));
+        assert_eq!(row.accepted, Some(n.accepted));
+        assert_eq!(row.prevented, Some(n.prevented));
+        let share = |a: u64, b: u64| (b > 0).then(|| a as f64 / b as f64);
+        assert_eq!(row.reach, share(n.contacted, n.households));
+        assert_eq!(row.acceptance, share(n.accepted, n.contacted));
+        assert_eq!(row.prevented_share, share(n.prevented, n.accepted));
+        n.days.sort();
+        let k = n.days.len();
+        let med = (k > 0).then(|| {
+            if k % 2 == 1 {
+                n.days[k / 2] as f64
+            } else {
+                (n.days[k / 2 - 1] + n.days[k / 2]) as f64 / 2.0
+            }
+        });
+        assert_eq!(row.median_days_to_contact, med, "{kern} {month}");
+    }
+    assert!(
+        got.iter().any(|r| r.prevented < r.accepted),
+        "the feed holds escalations"
+    );
+    // published: small cells suppressed, counts rounded to 5, shares from the rounded counts
+    let d = Disclosure::default();
+    let published = signals::signal_metrics(&result.cases, &events, &d);
+    for (p, n) in published.iter().zip(naive.values()) {
+        if n.households < 10 {
+            assert!(p.suppressed.is_some());
+        }
+        match p.suppressed {
+            Some(_) => assert!(p.households.is_none() && p.reach.is_none()),
+            None => {
+                let r5 = |x: u64| (x + 2) / 5 * 5;
+                assert_eq!(p.households, Some(r5(n.households)));
+                assert_eq!(p.contacted, Some(r5(n.contacted)));
+                assert_eq!(
+                    p.reach,
+                    Some(r5(n.contacted) as f64 / r5(n.households) as f64)
+                );
+                if r5(n.contacted) < 20 {
+                    assert_eq!(p.median_days_to_contact, None);
+                }
+            }
+        }
+    }
+    // input order changes nothing
+    let mut shuffled = events.clone();
+    shuffled.reverse();
+    assert_eq!(
+        signals::signal_metrics(&result.cases, &shuffled, &d),
+        published
+    );
+}
