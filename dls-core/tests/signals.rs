@@ -353,3 +353,28 @@ fn signal_metrics_match_a_naive_computation_on_a_generated_feed() {
         published
     );
 }
+
+#[test]
+fn the_pilot_feed_is_whole_and_makes_six_cases() {
+    let as_of: NaiveDate = "2026-06-30".parse().unwrap();
+    let checked = signals::read_csv(pilot::SIGNALS_CSV, as_of).unwrap();
+    assert!(checked.rejected.is_empty(), "{:?}", checked.rejected);
+    assert_eq!(checked.signals, pilot::signals());
+    let result = intake(&checked.signals, &IntakeOptions::default());
+    // vs-hh-0001 (four partners, one re-sent), vs-hh-0002 twice (March and late May),
+    // vs-hh-0003, vs-hh-0004, vs-hh-0005
+    assert_eq!(result.cases.len(), 6);
+    assert_eq!(result.duplicates, 1);
+    let crisis: Vec<&str> = result
+        .cases
+        .iter()
+        .filter(|c| c.urgency.as_str() == "crisis")
+        .map(|c| c.household.as_str())
+        .collect();
+    assert_eq!(crisis, ["vs-hh-0001", "vs-hh-0003", "vs-hh-0005"]);
+    let rules = pilot::rules();
+    let router = Router::for_directory(&pilot::directory(), &rules).unwrap();
+    for c in &result.cases {
+        c.route(&router).unwrap();
+    }
+}
