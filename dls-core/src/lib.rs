@@ -16,6 +16,7 @@ mod hash;
 pub mod ids;
 pub mod limits;
 pub mod pilot;
+pub mod privacy;
 mod rng;
 pub mod routing;
 pub mod rows;
