@@ -189,10 +189,7 @@ fn routing_with_consent_keeps_needs_away_from_organisations_not_consented() {
     let router = Router::for_directory(&pilot::directory(), &rules).unwrap();
     let case: Case = serde_json::from_value(fx["case"].clone()).unwrap();
     let date = case.opened().unwrap();
-    let opts = dls_core::routing::RouteOptions {
-        trace: true,
-        ..Default::default()
-    };
+    let opts = dls_core::routing::RouteOptions { trace: true };
     let decision = router.route_with(&case, date, opts).unwrap();
     // consent to share the debt need and with the mental-health organisation, not the rest
     let cev: Vec<ConsentEvent> = serde_json::from_value(serde_json::json!([

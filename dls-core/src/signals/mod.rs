@@ -81,7 +81,9 @@ impl PartnerKind {
 }
 
 /// A signal as a partner or caller writes it, before it is checked. Amounts are in euros.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// `Debug` leaves out the household and the signal id (unchecked, they may be anything, a BSN
+/// included).
+#[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignalRow {
     /// The partner's id for the signal.
@@ -103,6 +105,16 @@ pub struct SignalRow {
     /// An eviction or a cut-off is threatened.
     #[serde(default)]
     pub threatened: bool,
+}
+
+impl std::fmt::Debug for SignalRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignalRow")
+            .field("kind", &self.kind)
+            .field("date", &self.date)
+            .field("threatened", &self.threatened)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A checked signal.
@@ -435,6 +447,18 @@ s8,pwn,water,Jan de Vries,hoofddorp,40,1,2026-03-02,false
             );
         }
         assert!(is_bsn_shaped("111222333"));
+        let row = SignalRow {
+            signal_id: "111222333".into(),
+            partner: "p".into(),
+            kind: "water".into(),
+            household: "111222333".into(),
+            kern: "k".into(),
+            amount: 1.0,
+            months_in_arrears: 1,
+            date: as_of,
+            threatened: false,
+        };
+        assert!(!format!("{row:?}").contains("111222333"));
         let e = read_csv("signal_id,partner\ns1,x\n", as_of).unwrap_err();
         assert_eq!(e.to_string(), "signal file: missing column `kind`");
     }
