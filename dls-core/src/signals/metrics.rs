@@ -1,6 +1,6 @@
 //! Figures for early signals per kern and month (of the first signal), under the same
 //! disclosure control as every other figure ([`Disclosure`], with
-//! [`suppress`](crate::evaluation::table::suppress) along kernen and months).
+//! [`suppress`] along kernen and months).
 //!
 //! For the proactive cases of a cell:
 //! - `households`: proactive cases (a household signalled again after its window counts again);

@@ -9,7 +9,7 @@
 //! every bad row is rejected with its row number and reason ([`SignalError`]), and a household
 //! pseudonym that looks like a BSN is never repeated.
 //!
-//! [`intake`] combines the signals of one household within a window into one proactive case
+//! [`intake()`] combines the signals of one household within a window into one proactive case
 //! ([`ProactiveCase`]: one case, not four), with urgency `crisis` when an eviction or cut-off is
 //! threatened, which starts the Wgs 3-working-day clock; the case is routed like any other.
 //! [`feedback`] gives each partner the row the convenant owes it, and [`metrics`] the figures
