@@ -48,6 +48,9 @@ fn main() {
 
     section("Evaluation of the pilot timelines: baseline 2025 against pilot 2026");
     evaluate();
+
+    section("Early signals: one proactive case, and what one organisation may see");
+    proactive_case_and_view(&rules, &router);
 }
 
 fn section(title: &str) {
@@ -165,4 +168,91 @@ fn evaluate() {
             w.unanswered
         );
     }
+}
+
+/// Vroegsignalering on the pilot's signal feed: the first proactive case, routed, and the
+/// need-to-know view of the organisation it went to, recorded in the access log.
+fn proactive_case_and_view(rules: &dls_core::RuleSet, router: &Router) {
+    use dls_core::access_log::AccessLog;
+    use dls_core::consent::Consents;
+    use dls_core::signals::{self, IntakeOptions};
+
+    let intake = signals::intake(&pilot::signals(), &IntakeOptions::default());
+    println!(
+        "{} signals -> {} proactive cases ({} duplicate merged)",
+        intake.cases.iter().map(|c| c.signals.len()).sum::<usize>(),
+        intake.cases.len(),
+        intake.duplicates
+    );
+    let case = &intake.cases[0];
+    let partners: Vec<String> = case
+        .signals
+        .iter()
+        .map(|s| format!("{} ({})", s.partner, s.kind))
+        .collect();
+    println!(
+        "case `{}` in `{}`: {} signals from {}; urgency {}",
+        case.case.id(),
+        case.kern,
+        case.signals.len(),
+        partners.join(", "),
+        case.urgency
+    );
+    if let (Some(since), Some(due)) = (case.crisis_since, case.contact_due) {
+        println!("  Wgs clock: eviction or cut-off threatened on {since}, contact due by {due}");
+    }
+    let decision = case.route(router).expect("a proactive case routes");
+    print!("{}", decision.explain());
+
+    let org = decision
+        .primary()
+        .outcome
+        .organisation()
+        .expect("the primary need goes to an organisation")
+        .clone();
+    let view = dls_core::views::view(
+        rules,
+        &case.case,
+        &decision,
+        &[],
+        &Consents::of_case(&case.case),
+        org.as_str(),
+        case.first_signal,
+    )
+    .expect("the organisation takes part in the case");
+    println!(
+        "\nView of `{}` ({}): needs {:?}, attributes shown {:?}",
+        view.organisation,
+        view.roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        view.needs
+            .iter()
+            .map(|n| n.need.as_str())
+            .collect::<Vec<_>>(),
+        view.fields()
+            .iter()
+            .filter_map(|f| f.strip_prefix("attribute:"))
+            .collect::<Vec<_>>(),
+    );
+    for w in &view.withheld {
+        println!("  withheld: {}", w.code());
+    }
+    let mut log = AccessLog::new();
+    let at = case
+        .first_signal
+        .and_hms_opt(9, 0, 0)
+        .expect("a valid time")
+        .and_utc();
+    let entry = log.record_view(&view, at);
+    println!(
+        "access log: #{} {} viewed `{}` on ground {}, hash {}…",
+        entry.seq,
+        entry.actor,
+        entry.case,
+        entry.ground,
+        &entry.hash[..16]
+    );
 }

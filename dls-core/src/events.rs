@@ -51,6 +51,13 @@ pub enum Activity {
     ClockResumed,
     /// A legal term was extended (with notice to the citizen).
     ClockExtended,
+    /// The household withdrew (part of) its consent to share its case (see `consent`).
+    ConsentWithdrawn,
+    /// A worker tried to reach the citizen (a proactive case: a letter, a call, a visit at the
+    /// door) without making contact yet.
+    ContactAttempted,
+    /// The citizen declined the help offered (a proactive case).
+    HelpDeclined,
 }
 
 pub(crate) use crate::ids::wire_names;
@@ -73,6 +80,9 @@ wire_names!(Activity, UnknownActivity, |_: &str| UnknownActivity;
     ClockSuspended => "clock_suspended",
     ClockResumed => "clock_resumed",
     ClockExtended => "clock_extended",
+    ConsentWithdrawn => "consent_withdrawn",
+    ContactAttempted => "contact_attempted",
+    HelpDeclined => "help_declined",
 );
 
 /// An activity name that is not known (the name given is not repeated).

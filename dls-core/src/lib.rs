@@ -2,10 +2,12 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod access_log;
 pub mod areas;
 pub mod attributes;
 pub mod cases;
 pub mod conditions;
+pub mod consent;
 pub mod coverage;
 pub mod directory;
 pub mod evaluation;
@@ -15,11 +17,13 @@ pub mod hsds;
 pub mod ids;
 pub mod limits;
 pub mod pilot;
+pub mod privacy;
 mod rng;
 pub mod routing;
 pub mod rows;
 pub mod rules;
 pub mod schema;
+pub mod signals;
 pub mod source;
 #[cfg(any(test, feature = "synthetic"))]
 pub mod synthetic;
@@ -27,6 +31,7 @@ pub mod tabular;
 pub mod taxonomy;
 pub mod validation;
 pub mod validity;
+pub mod views;
 pub mod vocabulary;
 
 pub use areas::{AreaRef, Areas, Layer};

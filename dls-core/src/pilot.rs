@@ -117,3 +117,19 @@ pub fn event_log() -> crate::evaluation::EventLog {
 pub fn events() -> Vec<crate::events::Event> {
     event_log().events()
 }
+
+/// The pilot's sample feed of early signals (vroegsignalering, CSV; fictional partners and
+/// households): eleven rows, one of them a re-sent duplicate, for five households, March–June
+/// 2026. See [`crate::signals`].
+pub const SIGNALS_CSV: &str = include_str!("../data/haarlemmermeer/signals.csv");
+
+/// The pilot's early signals, checked as of 30 June 2026.
+///
+/// Every row of the embedded file is accepted; this crate's tests check that.
+pub fn signals() -> Vec<crate::signals::EarlySignal> {
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap_or_default();
+    match crate::signals::read_csv(SIGNALS_CSV, as_of) {
+        Ok(c) => c.signals,
+        Err(e) => unreachable!("embedded pilot signals do not parse: {e}"),
+    }
+}

@@ -28,6 +28,7 @@ mod capacity;
 mod error;
 mod functions;
 mod objects;
+mod privacy;
 mod records;
 mod what_if;
 
@@ -37,6 +38,7 @@ pub use error::{guard, DlsError, ProblemRecord};
 pub use functions::diagnostics_internal_failure;
 pub use functions::{case_from_json, evaluate_csv, pilot_cases, pilot_events_csv, version};
 pub use objects::{Directory, Router, RuleSet};
+pub use privacy::{organisation_view_json, pilot_signals_csv, signal_intake_json, AccessLog};
 pub use records::{
     AggregateRecord, BatchResult, CandidateRecord, CaseMetricsRecord, CaseRecord, ContactRecord,
     CoordinatorRecord, CoverageRowRecord, DecisionRecord, EvaluationRecord, FiguresRecord,

@@ -23,6 +23,7 @@ mod errors;
 mod evaluation;
 mod model;
 mod pilot;
+mod privacy;
 mod report;
 mod routing;
 mod synthetic;
@@ -62,5 +63,9 @@ fn _dls(m: &Bound<'_, PyModule>) -> PyResult<()> {
     #[cfg(feature = "test-hooks")]
     m.add_function(wrap_pyfunction!(pilot::_panic_for_tests, m)?)?;
     m.add_function(wrap_pyfunction!(synthetic::_synthetic_events, m)?)?;
+    m.add_class::<privacy::PyAccessLog>()?;
+    m.add_function(wrap_pyfunction!(privacy::organisation_view, m)?)?;
+    m.add_function(wrap_pyfunction!(privacy::signal_intake, m)?)?;
+    m.add_function(wrap_pyfunction!(privacy::pilot_signals_csv, m)?)?;
     Ok(())
 }

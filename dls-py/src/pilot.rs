@@ -48,6 +48,7 @@ pub fn pilot_files() -> Vec<(&'static str, &'static str)> {
         .chain([
             ("events.csv", dls_core::pilot::EVENTS_CSV),
             ("cases.json", dls_core::pilot::CASES_JSON),
+            ("signals.csv", dls_core::pilot::SIGNALS_CSV),
         ])
         .collect()
 }

@@ -82,6 +82,13 @@ pub struct CaseMetrics {
     /// Legal clocks that apply.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clocks: Vec<ClockResult>,
+    /// `consent_withdrawn` events: times the household withdrew (part of) its consent.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub consent_withdrawals: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Seconds in a day: durations are published in days.
@@ -116,6 +123,7 @@ pub(crate) struct CaseCore {
     pub resolved: bool,
     pub reopened: bool,
     pub clocks: Vec<ClockResult>,
+    pub consent_withdrawals: u32,
 }
 
 /// Observations for "frequent problems", in log ids.
@@ -499,7 +507,8 @@ impl<'a> Ctx<'a> {
                 | Activity::ClockSuspended
                 | Activity::ClockResumed
                 | Activity::ClockExtended => has_clock_events = true,
-                Activity::Opened => {}
+                Activity::Opened | Activity::ContactAttempted | Activity::HelpDeclined => {}
+                Activity::ConsentWithdrawn => m.consent_withdrawals += 1,
             }
         }
         for &(o, _) in &pending {
@@ -605,6 +614,7 @@ impl<'a> Ctx<'a> {
             resolved: m.resolved,
             reopened: m.reopened,
             clocks: m.clocks.clone(),
+            consent_withdrawals: m.consent_withdrawals,
         }
     }
 }

@@ -207,6 +207,12 @@ pub enum Verdict {
         /// The rule that decided.
         winner: RuleId,
     },
+    /// The rule would have decided, but the household did not consent to share its case with
+    /// the organisation of the target (routing with consent, `consent::apply_consent`).
+    NoConsent {
+        /// The organisation the household did not consent to share with.
+        organisation: OrganisationId,
+    },
 }
 
 impl Verdict {
@@ -261,6 +267,9 @@ impl fmt::Display for Verdict {
             }
             Verdict::NoSteunpilaar => f.write_str("no steunpilaar named for this kern"),
             Verdict::LostTo { winner } => write!(f, "lost to `{winner}`"),
+            Verdict::NoConsent { organisation } => {
+                write!(f, "no consent to share with `{organisation}`")
+            }
         }
     }
 }

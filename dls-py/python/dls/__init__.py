@@ -14,6 +14,7 @@ from dls import demo, errors, evaluation, routing
 from dls import spark
 from dls._coverage import coverage
 from dls._dls import Directory, RuleSet, __version__
+from dls._dls import AccessLog, organisation_view, pilot_signals_csv, signal_intake
 from dls.evaluation import Evaluation, EvaluationState, evaluate
 from dls.routing import CapacityLedger, Decision, Router, WhatIf, cases_table, what_if
 from dls.errors import (
@@ -30,6 +31,10 @@ from dls.errors import (
 )
 
 __all__ = [
+    "AccessLog",
+    "organisation_view",
+    "pilot_signals_csv",
+    "signal_intake",
     "BadInputError",
     "CapacityLedger",
     "Decision",

@@ -28,6 +28,10 @@ __all__ = [
     "coverage",
     "pilot_directory",
     "pilot_rules",
+    "AccessLog",
+    "organisation_view",
+    "signal_intake",
+    "pilot_signals_csv",
     "pilot_cases",
     "pilot_events_csv",
     "pilot_files",
@@ -287,3 +291,36 @@ def _synthetic_events(
     kernen: int = 5,
     span_days: int = 730,
 ) -> str: ...
+
+# Need-to-know views, consent, the access log and signal intake (dls_core::privacy)
+
+def organisation_view(
+    router: Router,
+    case: Any,
+    events: Any,
+    consent_events: Any,
+    organisation: str,
+    as_of: Union[datetime.date, str],
+) -> Dict[str, Any]: ...
+def signal_intake(
+    csv: str,
+    as_of: Union[datetime.date, str],
+    window_days: int = 30,
+    events: Any = None,
+) -> Dict[str, Any]: ...
+def pilot_signals_csv() -> str: ...
+@final
+class AccessLog:
+    """A tamper-evident log of the views produced (each entry hashed with the previous one)."""
+
+    def __new__(cls) -> Self: ...
+    def record_view(self, view: Any, at: str) -> None: ...
+    def verify(self) -> None: ...
+    @property
+    def head(self) -> str: ...
+    def entries(self) -> List[Dict[str, Any]]: ...
+    def to_jsonl(self) -> str: ...
+    def to_csv(self) -> str: ...
+    @staticmethod
+    def from_jsonl(text: str) -> AccessLog: ...
+    def __len__(self) -> int: ...

@@ -17,7 +17,7 @@
 //! (for events at the same instant) by the life-cycle order of their activities — `opened`,
 //! `first_contact`, `melding`, `aanvraag`, `referred`, `accepted`, `rejected`, `no_response`,
 //! `bounced`, `escalated`, `clock_suspended`, `clock_resumed`, `clock_extended`, `decision`, `resolved`,
-//! `closed`, `reopened` — then by their content (a row stating case attributes first), then by
+//! `closed`, `reopened`, `consent_withdrawn`, `contact_attempted`, `help_declined` — then by their content (a row stating case attributes first), then by
 //! input position. Cases are listed by their opening instant, then case id. A shuffled log
 //! therefore gives exactly the same log, metrics and rejection reasons as the sorted one; only
 //! the row numbers of rejections are the input's own.
@@ -559,6 +559,9 @@ fn activity_rank(a: Activity) -> u8 {
         Activity::Resolved => 14,
         Activity::Closed => 15,
         Activity::Reopened => 16,
+        Activity::ConsentWithdrawn => 17,
+        Activity::ContactAttempted => 18,
+        Activity::HelpDeclined => 19,
     }
 }
 

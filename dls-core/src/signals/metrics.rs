@@ -1,0 +1,169 @@
+//! Figures for early signals per kern and month (of the first signal), under the same
+//! disclosure control as every other figure ([`Disclosure`], with
+//! [`suppress`] along kernen and months).
+//!
+//! For the proactive cases of a cell:
+//! - `households`: proactive cases (a household signalled again after its window counts again);
+//! - `contacted`: cases with a `first_contact`; `reach` = contacted / households;
+//! - `median_days_to_contact`: median of (local date of the first contact − date of the first
+//!   signal) in days over the contacted cases (the middle two averaged for an even count);
+//! - `accepted`: cases whose latest answer is help accepted; `acceptance` = accepted / contacted;
+//! - `prevented`: accepted cases after whose acceptance no signal of the same household
+//!   threatens eviction or cut-off (any later case of that household included);
+//!   `prevented_share` = prevented / accepted.
+//!
+//! Published: counts rounded, shares from the rounded counts, the median withheld below the
+//! quantile threshold; a suppressed cell shows no figures at all.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::intake::{progress, HelpStatus, ProactiveCase};
+use crate::evaluation::table::{suppress, Dim, Suppression};
+use crate::evaluation::Disclosure;
+use crate::events::Event;
+use crate::ids::CaseId;
+
+/// The figures of one kern and month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SignalMetricsRow {
+    /// The kern.
+    pub kern: String,
+    /// The month of the first signal, `YYYY-MM`.
+    pub month: String,
+    /// Why the cell shows no figures, if it does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub suppressed: Option<Suppression>,
+    /// Proactive cases.
+    pub households: Option<u64>,
+    /// Cases contacted.
+    pub contacted: Option<u64>,
+    /// Contacted / households.
+    pub reach: Option<f64>,
+    /// Median days from the first signal to the first contact.
+    pub median_days_to_contact: Option<f64>,
+    /// Cases that accepted help.
+    pub accepted: Option<u64>,
+    /// Accepted / contacted.
+    pub acceptance: Option<f64>,
+    /// Accepted cases with no threatening signal after the acceptance.
+    pub prevented: Option<u64>,
+    /// Prevented / accepted.
+    pub prevented_share: Option<f64>,
+}
+
+#[derive(Default)]
+struct CellCount {
+    households: u64,
+    contacted: u64,
+    days: Vec<i64>,
+    accepted: u64,
+    prevented: u64,
+}
+
+fn median(v: &mut [i64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable();
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2] as f64
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) as f64 / 2.0
+    })
+}
+
+/// The figures per kern and month, in kern then month order.
+pub fn signal_metrics(
+    cases: &[ProactiveCase],
+    events: &[Event],
+    disclosure: &Disclosure,
+) -> Vec<SignalMetricsRow> {
+    let mut by_case: BTreeMap<&CaseId, Vec<Event>> = BTreeMap::new();
+    for e in events {
+        by_case.entry(&e.case).or_default().push(e.clone());
+    }
+    let mut threats: BTreeMap<&CaseId, Vec<chrono::NaiveDate>> = BTreeMap::new();
+    for c in cases {
+        for s in c.signals.iter().filter(|s| s.threatened) {
+            threats.entry(&c.household).or_default().push(s.date);
+        }
+    }
+    let mut cells: BTreeMap<(String, String), CellCount> = BTreeMap::new();
+    for c in cases {
+        let key = (
+            c.kern.as_str().to_string(),
+            c.first_signal.format("%Y-%m").to_string(),
+        );
+        let cell = cells.entry(key).or_default();
+        cell.households += 1;
+        let evs = by_case.get(c.case.id()).map_or(&[][..], |v| &v[..]);
+        let p = progress(c.case.id(), evs);
+        if let Some(d) = p.contact {
+            cell.contacted += 1;
+            cell.days.push((d - c.first_signal).num_days());
+        }
+        if matches!(p.help, Some((_, HelpStatus::Accepted))) {
+            cell.accepted += 1;
+            let on = p.accepted_on.unwrap_or(c.first_signal);
+            let later = threats
+                .get(&c.household)
+                .is_some_and(|t| t.iter().any(|&d| d > on));
+            if !later {
+                cell.prevented += 1;
+            }
+        }
+    }
+    let keys: Vec<Vec<Option<String>>> = cells
+        .keys()
+        .map(|(k, m)| vec![Some(k.clone()), Some(m.clone())])
+        .collect();
+    let sizes: Vec<u64> = cells.values().map(|c| c.households).collect();
+    let hidden = suppress(
+        &keys,
+        &sizes,
+        &[Dim::Kern, Dim::Month],
+        &BTreeMap::new(),
+        disclosure,
+    );
+    let d = disclosure;
+    cells
+        .into_iter()
+        .zip(hidden)
+        .map(|(((kern, month), mut c), hidden)| {
+            if hidden.is_some() {
+                return SignalMetricsRow {
+                    kern,
+                    month,
+                    suppressed: hidden,
+                    households: None,
+                    contacted: None,
+                    reach: None,
+                    median_days_to_contact: None,
+                    accepted: None,
+                    acceptance: None,
+                    prevented: None,
+                    prevented_share: None,
+                };
+            }
+            let med = median(&mut c.days);
+            SignalMetricsRow {
+                kern,
+                month,
+                suppressed: None,
+                households: Some(d.count(c.households)),
+                contacted: Some(d.count(c.contacted)),
+                reach: d.ratio(c.contacted, c.households),
+                median_days_to_contact: d.quantile_days(c.contacted, med.map(|m| m * 86_400.0)),
+                accepted: Some(d.count(c.accepted)),
+                acceptance: d.ratio(c.accepted, c.contacted),
+                prevented: Some(d.count(c.prevented)),
+                prevented_share: d.ratio(c.prevented, c.accepted),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,380 @@
+//! Vroegsignalering intake, replayed from the shared fixture `tests/fixtures/signals/`
+//! (expectations written by hand; pytest and JUnit replay the same files).
+
+use chrono::NaiveDate;
+use dls_core::events::Event;
+use dls_core::pilot;
+use dls_core::routing::{Outcome, Router};
+use dls_core::signals::{self, feedback, intake, IntakeOptions};
+use serde_json::Value;
+
+const FEED: &str = include_str!("../../tests/fixtures/signals/feed.csv");
+const EVENTS: &str = include_str!("../../tests/fixtures/signals/events.json");
+const EXPECTED: &str = include_str!("../../tests/fixtures/signals/expected.json");
+
+fn opt_date(v: &Value) -> Option<NaiveDate> {
+    v.as_str().map(|s| s.parse().unwrap())
+}
+
+#[test]
+fn four_signals_of_one_household_make_one_crisis_case_with_a_wgs_clock() {
+    let exp: Value = serde_json::from_str(EXPECTED).unwrap();
+    let as_of: NaiveDate = exp["as_of"].as_str().unwrap().parse().unwrap();
+    let checked = signals::read_csv(FEED, as_of).unwrap();
+    let rejected: Vec<String> = checked.rejected.iter().map(|e| e.to_string()).collect();
+    let exp_rejected: Vec<&str> = exp["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(rejected, exp_rejected);
+    // every row is either accepted or rejected: nothing lost
+    assert_eq!(
+        checked.signals.len() + checked.rejected.len(),
+        FEED.lines().count() - 1
+    );
+    let opts = IntakeOptions {
+        window_days: exp["window_days"].as_u64().unwrap() as u32,
+        ..Default::default()
+    };
+    let result = intake(&checked.signals, &opts);
+    assert_eq!(
+        result.duplicates as u64,
+        exp["duplicates"].as_u64().unwrap()
+    );
+    let cases = exp["cases"].as_array().unwrap();
+    assert_eq!(result.cases.len(), cases.len());
+    for (c, e) in result.cases.iter().zip(cases) {
+        assert_eq!(c.case.id().as_str(), e["case"]);
+        assert_eq!(c.household.as_str(), e["household"]);
+        assert_eq!(c.kern.as_str(), e["kern"]);
+        let ids: Vec<&str> = c.signals.iter().map(|s| s.id.as_str()).collect();
+        let exp_ids: Vec<&str> = e["signals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(ids, exp_ids);
+        assert_eq!(c.urgency.as_str(), e["urgency"]);
+        assert_eq!(c.case.attributes().urgency, c.urgency);
+        assert_eq!(c.crisis_since, opt_date(&e["crisis_since"]));
+        assert_eq!(c.contact_due, opt_date(&e["contact_due"]));
+        let sig: Vec<&str> = c
+            .case
+            .attributes()
+            .signals
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        let exp_sig: Vec<&str> = e["attributes_signals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(sig, exp_sig);
+    }
+    // routed like any other case: the eviction threat sends the crisis case to urgent debt help
+    let rules = pilot::rules();
+    let router = Router::for_directory(&pilot::directory(), &rules).unwrap();
+    let d = result.cases[0].route(&router).unwrap();
+    match &d.primary().outcome {
+        Outcome::Service { service, .. } => assert_eq!(service.as_str(), "schuldhulp-spoed"),
+        o => panic!("{o:?}"),
+    }
+    for c in &result.cases {
+        c.route(&router).unwrap();
+    }
+    // the partners' feedback rows
+    let events: Vec<Event> = serde_json::from_str(EVENTS).unwrap();
+    let rows = feedback(&result.cases, &events);
+    let exp_rows = exp["feedback"].as_array().unwrap();
+    assert_eq!(rows.len(), exp_rows.len());
+    for (r, e) in rows.iter().zip(exp_rows) {
+        assert_eq!(r.partner.as_str(), e["partner"]);
+        assert_eq!(r.signal_id.as_str(), e["signal_id"]);
+        assert_eq!(r.kind.as_str(), e["kind"]);
+        assert_eq!(Some(r.received), opt_date(&e["received"]));
+        assert_eq!(
+            r.contact_attempted,
+            opt_date(&e["contact_attempted"]),
+            "{}",
+            r.signal_id
+        );
+        assert_eq!(
+            r.contact_made,
+            opt_date(&e["contact_made"]),
+            "{}",
+            r.signal_id
+        );
+        assert_eq!(r.help.as_str(), e["help"], "{}", r.signal_id);
+    }
+}
+
+#[test]
+fn input_order_duplicates_and_late_signals_change_nothing() {
+    let as_of: NaiveDate = "2026-09-30".parse().unwrap();
+    let checked = signals::read_csv(FEED, as_of).unwrap();
+    let opts = IntakeOptions::default();
+    let base = intake(&checked.signals, &opts);
+    // reversed, rotated, and every signal sent twice more
+    let mut rev = checked.signals.clone();
+    rev.reverse();
+    assert_eq!(intake(&rev, &opts).cases, base.cases);
+    let mut rot = checked.signals.clone();
+    rot.rotate_left(3);
+    assert_eq!(intake(&rot, &opts).cases, base.cases);
+    let mut tripled = checked.signals.clone();
+    tripled.extend(checked.signals.iter().cloned());
+    tripled.extend(checked.signals.iter().cloned());
+    let t = intake(&tripled, &opts);
+    assert_eq!(t.cases.len(), base.cases.len());
+    for (a, b) in t.cases.iter().zip(&base.cases) {
+        assert_eq!(a.case, b.case);
+        assert_eq!(a.signals.len(), b.signals.len());
+    }
+    assert_eq!(t.duplicates, base.duplicates + 2 * checked.signals.len());
+    // a late signal (dated inside the window, arriving after the case was opened) joins the case
+    let late = signals::check_rows(
+        &[signals::SignalRow {
+            signal_id: "vf-999".into(),
+            partner: "vattenfall".into(),
+            kind: "energy".into(),
+            household: "hh-sig-2".into(),
+            kern: "nieuw-vennep".into(),
+            amount: 55.0,
+            months_in_arrears: 2,
+            date: "2026-05-20".parse().unwrap(),
+            threatened: true,
+        }],
+        as_of,
+    );
+    let mut with_late = checked.signals.clone();
+    with_late.extend(late.signals);
+    let l = intake(&with_late, &opts);
+    assert_eq!(l.cases.len(), base.cases.len());
+    let c = l
+        .cases
+        .iter()
+        .find(|c| c.case.id().as_str() == "vs-20260502-hh-sig-2")
+        .unwrap();
+    assert_eq!(c.signals.len(), 2);
+    assert_eq!(c.urgency.as_str(), "crisis");
+    // Wed 20 May 2026 + 3 working days: Thu 21 (Ascension is 14 May), Fri 22, Mon 25 (Whit
+    // Monday!) is a holiday, so Tue 26
+    assert_eq!(c.contact_due, Some("2026-05-26".parse().unwrap()));
+}
+
+/// A small deterministic generator (not the crate's), so the feed is not dls's own output.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+#[test]
+fn signal_metrics_match_a_naive_computation_on_a_generated_feed() {
+    use dls_core::evaluation::Disclosure;
+    use std::collections::BTreeMap;
+    let kinds = ["housing", "energy", "water", "health_insurer"];
+    let partners = ["ymere", "vattenfall", "pwn", "zilveren-kruis"];
+    let kernen = ["hoofddorp", "nieuw-vennep", "badhoevedorp"];
+    let start: NaiveDate = "2026-01-05".parse().unwrap();
+    let mut g = Lcg(15);
+    let mut rows = Vec::new();
+    for h in 0..600 {
+        let kern = kernen[g.next(3) as usize];
+        let n = 1 + g.next(4);
+        for i in 0..n {
+            let k = g.next(4) as usize;
+            rows.push(signals::SignalRow {
+                signal_id: format!("s-{h}-{i}"),
+                partner: partners[k].into(),
+                kind: kinds[k].into(),
+                household: format!("hh-{h}"),
+                kern: kern.into(),
+                amount: g.next(200_000) as f64 / 100.0,
+                months_in_arrears: 1 + g.next(6) as i64,
+                date: start + chrono::Days::new(g.next(170)),
+                threatened: g.next(5) == 0,
+            });
+        }
+    }
+    let as_of: NaiveDate = "2026-12-31".parse().unwrap();
+    let checked = signals::check_rows(&rows, as_of);
+    assert!(checked.rejected.is_empty());
+    let opts = IntakeOptions::default();
+    let result = intake(&checked.signals, &opts);
+
+    // naive grouping: per household, walk the dates, a new case when past the window
+    let mut naive_cases = 0;
+    let mut per_h: BTreeMap<&str, Vec<NaiveDate>> = BTreeMap::new();
+    for r in &rows {
+        per_h.entry(&r.household).or_default().push(r.date);
+    }
+    for dates in per_h.values_mut() {
+        dates.sort();
+        let mut open: Option<NaiveDate> = None;
+        for &d in dates.iter() {
+            if open.is_none_or(|o| (d - o).num_days() > 30) {
+                naive_cases += 1;
+                open = Some(d);
+            }
+        }
+    }
+    assert_eq!(result.cases.len(), naive_cases);
+
+    // events: contact for ~70 %, of those accepted ~50 %, declined ~20 %
+    let mut events = Vec::new();
+    for c in &result.cases {
+        let at = |days: u64, hour: u32| {
+            (c.first_signal + chrono::Days::new(days))
+                .and_hms_opt(hour, 0, 0)
+                .unwrap()
+                .and_utc()
+        };
+        let ev = |activity: &str, t| -> Event {
+            serde_json::from_value(serde_json::json!({
+                "case": c.case.id().as_str(), "at": t, "activity": activity
+            }))
+            .unwrap()
+        };
+        events.push(ev("opened", at(0, 9)));
+        if g.next(10) < 7 {
+            let d = g.next(20);
+            events.push(ev("contact_attempted", at(d, 8)));
+            events.push(ev("first_contact", at(d + g.next(3), 10)));
+            match g.next(10) {
+                0..=4 => events.push(ev("accepted", at(d + 5, 11))),
+                5 | 6 => events.push(ev("help_declined", at(d + 5, 11))),
+                _ => {}
+            }
+        }
+    }
+    // naive figures per kern and month, from the rows and events directly
+    #[derive(Default, Debug)]
+    struct N {
+        households: u64,
+        contacted: u64,
+        days: Vec<i64>,
+        accepted: u64,
+        prevented: u64,
+    }
+    let mut naive: BTreeMap<(String, String), N> = BTreeMap::new();
+    for c in &result.cases {
+        let id = c.case.id().as_str();
+        let mine: Vec<&Event> = events.iter().filter(|e| e.case.as_str() == id).collect();
+        let n = naive
+            .entry((
+                c.kern.to_string(),
+                c.first_signal.format("%Y-%m").to_string(),
+            ))
+            .or_default();
+        n.households += 1;
+        // all event hours are 08–11 UTC, the same local day in Amsterdam
+        if let Some(fc) = mine.iter().find(|e| e.activity.as_str() == "first_contact") {
+            n.contacted += 1;
+            n.days
+                .push((fc.at.date_naive() - c.first_signal).num_days());
+        }
+        if let Some(acc) = mine.iter().find(|e| e.activity.as_str() == "accepted") {
+            n.accepted += 1;
+            let on = acc.at.date_naive();
+            let again = rows
+                .iter()
+                .any(|r| r.household == c.household.as_str() && r.threatened && r.date > on);
+            if !again {
+                n.prevented += 1;
+            }
+        }
+    }
+    let got = signals::signal_metrics(&result.cases, &events, &Disclosure::raw());
+    assert_eq!(got.len(), naive.len());
+    for (row, ((kern, month), n)) in got.iter().zip(naive.iter_mut()) {
+        assert_eq!((&row.kern, &row.month), (kern, month));
+        assert_eq!(row.households, Some(n.households));
+        assert_eq!(row.contacted, Some(n.contacted));
+        assert_eq!(row.accepted, Some(n.accepted));
+        assert_eq!(row.prevented, Some(n.prevented));
+        let share = |a: u64, b: u64| (b > 0).then(|| a as f64 / b as f64);
+        assert_eq!(row.reach, share(n.contacted, n.households));
+        assert_eq!(row.acceptance, share(n.accepted, n.contacted));
+        assert_eq!(row.prevented_share, share(n.prevented, n.accepted));
+        n.days.sort();
+        let k = n.days.len();
+        let med = (k > 0).then(|| {
+            if k % 2 == 1 {
+                n.days[k / 2] as f64
+            } else {
+                (n.days[k / 2 - 1] + n.days[k / 2]) as f64 / 2.0
+            }
+        });
+        assert_eq!(row.median_days_to_contact, med, "{kern} {month}");
+    }
+    assert!(
+        got.iter().any(|r| r.prevented < r.accepted),
+        "the feed holds escalations"
+    );
+    // published: small cells suppressed, counts rounded to 5, shares from the rounded counts
+    let d = Disclosure::default();
+    let published = signals::signal_metrics(&result.cases, &events, &d);
+    for (p, n) in published.iter().zip(naive.values()) {
+        if n.households < 10 {
+            assert!(p.suppressed.is_some());
+        }
+        match p.suppressed {
+            Some(_) => assert!(p.households.is_none() && p.reach.is_none()),
+            None => {
+                let r5 = |x: u64| (x + 2) / 5 * 5;
+                assert_eq!(p.households, Some(r5(n.households)));
+                assert_eq!(p.contacted, Some(r5(n.contacted)));
+                assert_eq!(
+                    p.reach,
+                    Some(r5(n.contacted) as f64 / r5(n.households) as f64)
+                );
+                if r5(n.contacted) < 20 {
+                    assert_eq!(p.median_days_to_contact, None);
+                }
+            }
+        }
+    }
+    // input order changes nothing
+    let mut shuffled = events.clone();
+    shuffled.reverse();
+    assert_eq!(
+        signals::signal_metrics(&result.cases, &shuffled, &d),
+        published
+    );
+}
+
+#[test]
+fn the_pilot_feed_is_whole_and_makes_six_cases() {
+    let as_of: NaiveDate = "2026-06-30".parse().unwrap();
+    let checked = signals::read_csv(pilot::SIGNALS_CSV, as_of).unwrap();
+    assert!(checked.rejected.is_empty(), "{:?}", checked.rejected);
+    assert_eq!(checked.signals, pilot::signals());
+    let result = intake(&checked.signals, &IntakeOptions::default());
+    // vs-hh-0001 (four partners, one re-sent), vs-hh-0002 twice (March and late May),
+    // vs-hh-0003, vs-hh-0004, vs-hh-0005
+    assert_eq!(result.cases.len(), 6);
+    assert_eq!(result.duplicates, 1);
+    let crisis: Vec<&str> = result
+        .cases
+        .iter()
+        .filter(|c| c.urgency.as_str() == "crisis")
+        .map(|c| c.household.as_str())
+        .collect();
+    assert_eq!(crisis, ["vs-hh-0001", "vs-hh-0003", "vs-hh-0005"]);
+    let rules = pilot::rules();
+    let router = Router::for_directory(&pilot::directory(), &rules).unwrap();
+    for c in &result.cases {
+        c.route(&router).unwrap();
+    }
+}
