@@ -12,6 +12,7 @@ pub mod evaluation;
 pub mod events;
 mod hash;
 pub mod ids;
+pub mod lifecycle;
 pub mod limits;
 pub mod pilot;
 mod rng;
