@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod directory;
 pub mod evaluation;
 pub mod events;
+pub mod exchange;
 mod hash;
 pub mod ids;
 pub mod lifecycle;
