@@ -31,15 +31,17 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, NaiveTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::timeline::{self, Referral};
 use super::uuid;
 use crate::directory::Directory;
 use crate::events::{Activity, Event, RejectionReason};
 use crate::ids::{CaseId, NeedCode, OrganisationId, ServiceId};
-use crate::lifecycle::{self, CaseMachine, TaskStatus};
+
+use crate::lifecycle::{self, TaskStatus};
 use crate::routing::{HouseholdDecision, NeedDecision, Verdict};
 
 /// The identifier system of households (the value is the pseudonymous case id).
@@ -324,26 +326,6 @@ pub struct CareTeam {
     pub managing_organization: Vec<Reference>,
 }
 
-/// One version of a referral.
-#[derive(Debug, Clone)]
-struct Version {
-    at: DateTime<Utc>,
-    activity: Activity,
-    status: TaskStatus,
-    reason: Option<RejectionReason>,
-    need: Option<NeedCode>,
-}
-
-/// One referral and its versions.
-#[derive(Debug, Clone)]
-struct Referral {
-    organisation: Option<OrganisationId>,
-    service: Option<ServiceId>,
-    /// Index into the routed needs.
-    request: usize,
-    versions: Vec<Version>,
-}
-
 fn instant(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
@@ -408,8 +390,8 @@ impl<'a> Model<'a> {
             organisations: Vec::new(),
         };
         m.referrals = match events {
-            None => m.referrals_of_decision(),
-            Some(events) => m.referrals_of_events(events),
+            None => timeline::of_decision(decision),
+            Some(events) => timeline::of_events(decision, events),
         };
         let mut orgs = Vec::new();
         let mut add = |o: Option<&OrganisationId>| {
@@ -438,110 +420,13 @@ impl<'a> Model<'a> {
         m
     }
 
-    fn referrals_of_decision(&self) -> Vec<Referral> {
-        let at = self.decision.date.and_time(NaiveTime::MIN).and_utc();
-        let mut seen: Vec<&ServiceId> = Vec::new();
+    /// The ServiceRequest of need `i` (a routed need: see `timeline`).
+    fn request_id(&self, i: usize) -> &str {
         self.requests
             .iter()
-            .enumerate()
-            .filter(|&(_, &(i, _))| {
-                // One referral per service, for the first need that goes there.
-                let s = self.decision.needs[i].outcome.service();
-                match s {
-                    Some(s) if !seen.contains(&s) => {
-                        seen.push(s);
-                        true
-                    }
-                    _ => false,
-                }
-            })
-            .map(|(r, &(i, _))| {
-                let n = &self.decision.needs[i];
-                Referral {
-                    organisation: n.outcome.organisation().cloned(),
-                    service: n.outcome.service().cloned(),
-                    request: r,
-                    versions: vec![Version {
-                        at,
-                        activity: Activity::Referred,
-                        status: TaskStatus::Requested,
-                        reason: None,
-                        need: None,
-                    }],
-                }
-            })
-            .collect()
-    }
-
-    /// The routed need a referral is for: the one whose service, else organisation, it names;
-    /// else the primary need's (else the first routed need's).
-    fn request_for(&self, org: Option<&OrganisationId>, svc: Option<&ServiceId>) -> usize {
-        let needs = &self.decision.needs;
-        let by = |f: &dyn Fn(&NeedDecision) -> bool| {
-            self.requests.iter().position(|&(i, _)| f(&needs[i]))
-        };
-        svc.and_then(|s| by(&|n| n.outcome.service() == Some(s)))
-            .or_else(|| org.and_then(|o| by(&|n| n.outcome.organisation() == Some(o))))
-            .or_else(|| by(&|n| n.primary))
-            .unwrap_or(0)
-    }
-
-    fn referrals_of_events(&self, events: &[Event]) -> Vec<Referral> {
-        if self.requests.is_empty() {
-            // Every need is a gap: no ServiceRequest for a Task to focus on.
-            return Vec::new();
-        }
-        // Ordered and checked as evaluation reads them.
-        let mine: Vec<&Event> = events
-            .iter()
-            .filter(|e| e.case == self.decision.case)
-            .collect();
-        let ordered = crate::evaluation::ingest_events(mine).log.events();
-        let mut machine = CaseMachine::<usize>::default();
-        let mut referrals: Vec<Referral> = Vec::new();
-        // Organisations and services as small numbers for the machine.
-        let mut names: Vec<String> = Vec::new();
-        let mut key = |s: Option<&str>| {
-            s.map(|s| match names.iter().position(|n| n == s) {
-                Some(i) => i,
-                None => {
-                    names.push(s.to_owned());
-                    names.len() - 1
-                }
-            })
-        };
-        for e in &ordered {
-            let org = key(e.organisation.as_ref().map(|o| o.as_str()));
-            // Organisations are only compared with organisations, services with services.
-            let svc = key(e.service.as_ref().map(|s| s.as_str()));
-            let before: Vec<TaskStatus> = machine.referrals().iter().map(|r| r.status).collect();
-            if machine.step(e.activity, org, svc).is_err() {
-                continue;
-            }
-            for (i, r) in machine.referrals().iter().enumerate() {
-                if before.get(i) == Some(&r.status) {
-                    continue;
-                }
-                let version = Version {
-                    at: e.at,
-                    activity: e.activity,
-                    status: r.status,
-                    reason: e.reason,
-                    need: e.need.clone(),
-                };
-                if i == referrals.len() {
-                    referrals.push(Referral {
-                        organisation: e.organisation.clone(),
-                        service: e.service.clone(),
-                        request: self.request_for(e.organisation.as_ref(), e.service.as_ref()),
-                        versions: vec![version],
-                    });
-                } else {
-                    referrals[i].versions.push(version);
-                }
-            }
-        }
-        referrals
+            .find(|(n, _)| *n == i)
+            .or(self.requests.first())
+            .map_or("", |(_, id)| id)
     }
 
     fn org_id(&self, o: &OrganisationId) -> String {
@@ -586,7 +471,7 @@ impl<'a> Model<'a> {
             .first_contact
             .as_ref()
             .map(|c| reference(&self.org_id(&c.organisation)));
-        for (r, (i, id)) in self.requests.iter().enumerate() {
+        for (i, id) in &self.requests {
             let n = &d.needs[*i];
             let def = self.directory.taxonomy().need(n.need.as_str());
             let mut code =
@@ -599,7 +484,7 @@ impl<'a> Model<'a> {
                 });
             }
             let completed = self.referrals.iter().any(|x| {
-                x.request == r && x.versions.last().map(|v| v.status) == Some(TaskStatus::Completed)
+                x.need == *i && x.versions.last().map(|v| v.status) == Some(TaskStatus::Completed)
             });
             out.push(entry(Resource::ServiceRequest(ServiceRequest {
                 id: id.clone(),
@@ -694,7 +579,7 @@ impl<'a> Model<'a> {
                 .map(|reason| CodeableConcept::one(REASON_SYSTEM, reason.as_str(), None)),
             intent: "order".to_owned(),
             code: CodeableConcept::one(TASK_CODE_SYSTEM, "fulfill", None),
-            focus: reference(&self.requests[x.request].1),
+            focus: reference(self.request_id(x.need)),
             beneficiary: reference(&self.group_id()),
             authored_on: instant(&x.versions[0].at),
             last_modified: instant(&version.at),

@@ -10,6 +10,8 @@
 //! ever written (dls holds none).
 
 pub mod fhir;
+mod timeline;
+pub mod zgw;
 
 /// The base of the URLs dls names its code systems and identifier systems by.
 pub const DLS_BASE: &str = "https://delokalesteunpilaar.nl/fhir";
