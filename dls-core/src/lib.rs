@@ -67,6 +67,12 @@ pub enum Error {
     /// A capacity figure could not be used (an unknown service, a figure out of range).
     #[error(transparent)]
     Capacity(#[from] routing::CapacityError),
+    /// A FHIR document could not be read.
+    #[error(transparent)]
+    Fhir(#[from] exchange::fhir::FhirError),
+    /// A ZGW configuration or export was refused.
+    #[error(transparent)]
+    Zgw(#[from] exchange::zgw::ZgwError),
 }
 
 impl From<LoadError> for Error {

@@ -83,7 +83,9 @@ from_core!(
     dls_core::CaseError,
     dls_core::ids::IdError,
     dls_core::routing::RoutingError,
-    dls_core::routing::CapacityError
+    dls_core::routing::CapacityError,
+    dls_core::exchange::fhir::FhirError,
+    dls_core::exchange::zgw::ZgwError
 );
 
 impl From<PyErr> for Failure {
@@ -187,9 +189,11 @@ fn convert(py: Python<'_>, f: Failure) -> PyResult<PyErr> {
         Failure::Core(e) => match &e {
             dls_core::Error::Validation(r) => validation(py, r),
             dls_core::Error::Parse(p) => parse(py, p),
-            dls_core::Error::Case(_) | dls_core::Error::Id(_) | dls_core::Error::Capacity(_) => {
-                simple("BadInputError", e.to_string())
-            }
+            dls_core::Error::Case(_)
+            | dls_core::Error::Id(_)
+            | dls_core::Error::Capacity(_)
+            | dls_core::Error::Fhir(_)
+            | dls_core::Error::Zgw(_) => simple("BadInputError", e.to_string()),
             dls_core::Error::Routing(_) => simple("RoutingError", e.to_string()),
             dls_core::Error::Evaluation(ev) => convert(py, Failure::from(ev.clone())),
             _ => simple("DlsError", e.to_string()),

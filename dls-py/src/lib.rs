@@ -21,6 +21,7 @@ mod coverage;
 mod decision;
 mod errors;
 mod evaluation;
+mod exchange;
 mod model;
 mod pilot;
 mod routing;
@@ -61,5 +62,8 @@ fn _dls(m: &Bound<'_, PyModule>) -> PyResult<()> {
     #[cfg(feature = "test-hooks")]
     m.add_function(wrap_pyfunction!(pilot::_panic_for_tests, m)?)?;
     m.add_function(wrap_pyfunction!(synthetic::_synthetic_events, m)?)?;
+    m.add_function(wrap_pyfunction!(exchange::fhir_bundle, m)?)?;
+    m.add_function(wrap_pyfunction!(exchange::fhir_import, m)?)?;
+    m.add_function(wrap_pyfunction!(exchange::zgw_zaken, m)?)?;
     Ok(())
 }

@@ -21,6 +21,8 @@ py="$venv/bin/python"
 pip=("$py" -m pip install --quiet --disable-pip-version-check)
 "${pip[@]}" --upgrade pip
 "${pip[@]}" "maturin>=1.5,<2" pytest polars pandas pyarrow "dask[distributed]" mypy matplotlib
+# FHIR models (R4B) and an OpenAPI 3.0 validator for the exchange tests (test_exchange.py).
+"${pip[@]}" "fhir.resources>=8,<9" "openapi-schema-validator>=0.6" pyyaml
 
 # One release build: the abi3 wheel, installed here and (by test_install.py) in a clean venv.
 # The test build adds the `test-hooks` feature (`_dls._panic_for_tests`, to prove a panic

@@ -11,6 +11,7 @@ True
 """
 
 from dls import demo, errors, evaluation, routing
+from dls import exchange
 from dls._coverage import coverage
 from dls._dls import Directory, RuleSet, __version__
 from dls.evaluation import Evaluation, EvaluationState, evaluate
@@ -56,4 +57,5 @@ __all__ = [
     "__version__",
     "demo",
     "errors",
+    "exchange",
 ]
