@@ -232,6 +232,31 @@ fn the_multi_need_household_exports_one_service_request_per_routed_need_and_one_
         primary["code"]["coding"][0]["code"],
         d.needs[0].need.as_str()
     );
+    // iWmo product category and product code travel with the need.
+    let begeleiding = of_type(&b, "ServiceRequest")
+        .into_iter()
+        .find(|r| r["code"]["coding"][0]["code"] == "zorg.wmo.begeleiding")
+        .unwrap();
+    let codes: Vec<(&str, &str)> = begeleiding["code"]["coding"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let system = c["system"].as_str().unwrap();
+            (
+                system.rsplit('/').next().unwrap(),
+                c["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("need", "zorg.wmo.begeleiding"),
+            ("iwmo-productcategorie", "02"),
+            ("iwmo-productcode", "02A03")
+        ]
+    );
     // The coordinator leads the care team.
     let team = of_type(&b, "CareTeam");
     assert_eq!(team.len(), 1);

@@ -144,6 +144,18 @@ fn the_household_becomes_a_hoofdzaak_with_a_deelzaak_per_need_rollen_and_statuss
         assert_eq!(z.body["hoofdzaak"], hoofd.url.as_str());
         assert_eq!(z.refers_to, vec![hoofd.id.clone()]);
     }
+    let begeleiding = zaken
+        .iter()
+        .find(|z| z.body["kenmerken"][0]["kenmerk"] == "zorg.wmo.begeleiding")
+        .unwrap();
+    assert_eq!(
+        begeleiding.body["kenmerken"],
+        serde_json::json!([
+            {"kenmerk": "zorg.wmo.begeleiding", "bron": "dls-behoefte"},
+            {"kenmerk": "02", "bron": "iWmo-productcategorie"},
+            {"kenmerk": "02A03", "bron": "iWmo-productcode"}
+        ])
+    );
     let rollen = of(ZgwResource::Rol);
     let generiek: Vec<&str> = rollen
         .iter()

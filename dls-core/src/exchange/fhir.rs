@@ -5,7 +5,8 @@
 //!   the system [`HOUSEHOLD_SYSTEM`]);
 //! - one `Organization` per organisation involved (identifier in [`ORGANISATION_SYSTEM`]);
 //! - one `ServiceRequest` per routed need (gaps have none): `code` the need in the dls code
-//!   system [`NEED_SYSTEM`] (and its iWmo product category where the taxonomy has one),
+//!   system [`NEED_SYSTEM`] (and its iWmo/iJw product category and product code where the
+//!   taxonomy has them),
 //!   `performer` the organisation of the service it goes to, `note` the decision and its trace
 //!   as text (rule ids, services and verdicts: no data of the household);
 //! - one `Task` per referral (`code` `fulfill`, `focus` the ServiceRequest of the need whose
@@ -54,6 +55,15 @@ pub const NEED_SYSTEM: &str = "https://delokalesteunpilaar.nl/fhir/CodeSystem/ne
 /// The code system of iWmo product categories (code list WMO757), under a dls URL.
 pub const IWMO_CATEGORY_SYSTEM: &str =
     "https://delokalesteunpilaar.nl/fhir/CodeSystem/iwmo-productcategorie";
+/// The code system of iWmo product codes (within a category, e.g. `02A03`), under a dls URL.
+pub const IWMO_PRODUCT_SYSTEM: &str =
+    "https://delokalesteunpilaar.nl/fhir/CodeSystem/iwmo-productcode";
+/// The code system of iJw product categories, under a dls URL.
+pub const IJW_CATEGORY_SYSTEM: &str =
+    "https://delokalesteunpilaar.nl/fhir/CodeSystem/ijw-productcategorie";
+/// The code system of iJw product codes, under a dls URL.
+pub const IJW_PRODUCT_SYSTEM: &str =
+    "https://delokalesteunpilaar.nl/fhir/CodeSystem/ijw-productcode";
 /// The code system of dls events, used for `Task.businessStatus`.
 pub const EVENT_SYSTEM: &str = "https://delokalesteunpilaar.nl/fhir/CodeSystem/event";
 /// The code system of dls rejection reasons, used for `Task.statusReason`.
@@ -476,12 +486,22 @@ impl<'a> Model<'a> {
             let def = self.directory.taxonomy().need(n.need.as_str());
             let mut code =
                 CodeableConcept::one(NEED_SYSTEM, n.need.as_str(), def.map(|d| d.label.clone()));
-            if let Some(c) = def.and_then(|d| d.iwmo) {
-                code.coding.push(Coding {
-                    system: IWMO_CATEGORY_SYSTEM.to_owned(),
-                    code: c.to_string(),
-                    display: None,
-                });
+            if let Some(def) = def {
+                let products = [
+                    (IWMO_CATEGORY_SYSTEM, def.iwmo.map(|c| c.to_string())),
+                    (IWMO_PRODUCT_SYSTEM, def.iwmo_product.map(|c| c.to_string())),
+                    (IJW_CATEGORY_SYSTEM, def.ijw.map(|c| c.to_string())),
+                    (IJW_PRODUCT_SYSTEM, def.ijw_product.map(|c| c.to_string())),
+                ];
+                for (system, c) in products {
+                    if let Some(c) = c {
+                        code.coding.push(Coding {
+                            system: system.to_owned(),
+                            code: c,
+                            display: None,
+                        });
+                    }
+                }
             }
             let completed = self.referrals.iter().any(|x| {
                 x.need == *i && x.versions.last().map(|v| v.status) == Some(TaskStatus::Completed)

@@ -419,11 +419,21 @@ pub fn zaken(
             kenmerk: fit(n.need.as_str(), "kenmerken.kenmerk", 40)?,
             bron: "dls-behoefte".to_owned(),
         }];
-        if let Some(cat) = def.and_then(|d| d.iwmo) {
-            kenmerken.push(Kenmerk {
-                kenmerk: cat.to_string(),
-                bron: "iWmo-productcategorie".to_owned(),
-            });
+        if let Some(def) = def {
+            let products = [
+                ("iWmo-productcategorie", def.iwmo.map(|c| c.to_string())),
+                ("iWmo-productcode", def.iwmo_product.map(|c| c.to_string())),
+                ("iJw-productcategorie", def.ijw.map(|c| c.to_string())),
+                ("iJw-productcode", def.ijw_product.map(|c| c.to_string())),
+            ];
+            for (bron, code) in products {
+                if let Some(kenmerk) = code {
+                    kenmerken.push(Kenmerk {
+                        kenmerk,
+                        bron: bron.to_owned(),
+                    });
+                }
+            }
         }
         let mut toelichting = n.summary();
         if let Some(t) = &n.trace {
