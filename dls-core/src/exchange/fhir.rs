@@ -375,6 +375,10 @@ struct Model<'a> {
     referrals: Vec<Referral>,
     /// Organisations in order of first mention.
     organisations: Vec<OrganisationId>,
+    /// The id of each organisation's resource, in the order of `organisations`.
+    organisation_ids: Vec<String>,
+    /// The household's Group id.
+    group: String,
 }
 
 impl<'a> Model<'a> {
@@ -398,6 +402,8 @@ impl<'a> Model<'a> {
             requests,
             referrals: Vec::new(),
             organisations: Vec::new(),
+            organisation_ids: Vec::new(),
+            group: String::new(),
         };
         m.referrals = match events {
             None => timeline::of_decision(decision),
@@ -426,7 +432,12 @@ impl<'a> Model<'a> {
         for r in &m.referrals {
             add(r.organisation.as_ref());
         }
+        m.organisation_ids = orgs
+            .iter()
+            .map(|o| uuid(&[&m.case, "Organization", o.as_str()]))
+            .collect();
         m.organisations = orgs;
+        m.group = uuid(&[&m.case, "Group"]);
         m
     }
 
@@ -440,10 +451,16 @@ impl<'a> Model<'a> {
     }
 
     fn org_id(&self, o: &OrganisationId) -> String {
+        if let Some(i) = self.organisations.iter().position(|x| x == o) {
+            return self.organisation_ids[i].clone();
+        }
         uuid(&[&self.case, "Organization", o.as_str()])
     }
 
     fn group_id(&self) -> String {
+        if !self.group.is_empty() {
+            return self.group.clone();
+        }
         uuid(&[&self.case, "Group"])
     }
 
@@ -1108,6 +1125,10 @@ fn read_task(
 impl Bundle {
     /// The Bundle as compact JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let mut out = Vec::with_capacity(1024 * self.entry.len());
+        match serde_json::to_writer(&mut out, self) {
+            Ok(()) => String::from_utf8(out).unwrap_or_default(),
+            Err(_) => String::new(),
+        }
     }
 }

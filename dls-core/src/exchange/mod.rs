@@ -31,14 +31,20 @@ pub(crate) fn uuid(parts: &[&str]) -> String {
     }
     let hi = (a & !0xf000) | 0x8000; // version 8 in bits 12..16 of the third group
     let lo = (b & !(0xc000 << 48)) | (0x8000 << 48); // variant 10
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        hi >> 32,
-        (hi >> 16) & 0xffff,
-        hi & 0xffff,
-        lo >> 48,
-        lo & 0xffff_ffff_ffff
-    )
+                                                     // 8-4-4-4-12 hex digits of the 128 bits `hi` then `lo`.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [b'-'; 36];
+    let mut k = 0;
+    for (i, slot) in out.iter_mut().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            continue;
+        }
+        let word = if k < 16 { hi } else { lo };
+        let shift = 60 - 4 * (k % 16);
+        *slot = HEX[((word >> shift) & 0xf) as usize];
+        k += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@
 //! - rollen: `initiator` on the hoofdzaak (the household, by its pseudonymous id only: no
 //!   person is identified), `zaakcoördinator` on the hoofdzaak (the coordinator, else the first
 //!   point of contact, as an organisational unit), `behandelaar` on each deelzaak for every
-//!   organisation that accepted a referral for it;
+//!   organisation that accepted a referral for it (an organisation id longer than the 24
+//!   characters of `identificatie` is shortened stably, and named in full in `roltoelichting`);
 //! - statussen of each deelzaak: one per status its referrals went through (the statustype per
 //!   [`TaskStatus`] comes from the configuration), in time order.
 //!
@@ -343,6 +344,17 @@ fn clip(s: &str, max: usize) -> String {
     }
 }
 
+/// An organisation id as an `identificatie` of at most 24 characters: the id itself when it
+/// fits, else its first 15 characters, `~` and 8 hex digits of a hash of the whole id (stable,
+/// and distinct for distinct ids in practice). The roltoelichting names the full id.
+fn short_id(id: &str) -> String {
+    if id.len() <= 24 {
+        return id.to_owned();
+    }
+    let head: String = id.chars().take(15).collect();
+    format!("{head}~{}", &uuid(&[id])[..8])
+}
+
 /// `value` when it fits in `max` characters, else [`ZgwError::TooLong`].
 fn fit(value: &str, field: &'static str, max: usize) -> Result<String, ZgwError> {
     if value.chars().count() <= max {
@@ -467,7 +479,7 @@ pub fn zaken(
     // Rollen.
     let unit = |o: &crate::ids::OrganisationId| -> Result<OrganisatorischeEenheid, ZgwError> {
         Ok(OrganisatorischeEenheid {
-            identificatie: fit(o.as_str(), "betrokkeneIdentificatie.identificatie", 24)?,
+            identificatie: short_id(o.as_str()),
             naam: clip(
                 directory
                     .organisation(o.as_str())
@@ -508,7 +520,7 @@ pub fn zaken(
                 zaak: hoofd_url.clone(),
                 betrokkene_type: "organisatorische_eenheid",
                 roltype: &c.roltype_zaakcoordinator,
-                roltoelichting: "regisseur".to_owned(),
+                roltoelichting: format!("regisseur: {lead}"),
                 betrokkene_identificatie: Some(unit(lead)?),
             },
         ));
@@ -540,7 +552,7 @@ pub fn zaken(
                     zaak: deel_url(i),
                     betrokkene_type: "organisatorische_eenheid",
                     roltype: &c.roltype_behandelaar,
-                    roltoelichting: "behandelaar".to_owned(),
+                    roltoelichting: format!("behandelaar: {o}"),
                     betrokkene_identificatie: Some(unit(o)?),
                 },
             ));
@@ -585,6 +597,16 @@ pub fn zaken(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_organisation_ids_are_shortened_stably() {
+        assert_eq!(short_id("gem-haarlemmermeer"), "gem-haarlemmermeer");
+        let a = short_id("stichting-welzijn-haarlemmermeer-zuid");
+        assert_eq!(a.len(), 24);
+        assert!(a.starts_with("stichting-welzi~"));
+        assert_eq!(a, short_id("stichting-welzijn-haarlemmermeer-zuid"));
+        assert_ne!(a, short_id("stichting-welzijn-haarlemmermeer-noord"));
+    }
 
     #[test]
     fn the_elfproef() {
