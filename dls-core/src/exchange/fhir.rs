@@ -895,7 +895,7 @@ pub fn import(json: &str) -> Result<FhirImport, FhirError> {
     let mut events = Vec::new();
     let mut skipped = Vec::new();
     for (label, mut vs) in versions {
-        vs.sort_by(|a, b| (a.at, a.version).cmp(&(b.at, b.version)));
+        vs.sort_by_key(|a| (a.at, a.version));
         let first = &vs[0];
         let referral = |activity: Activity,
                         at: DateTime<Utc>,
