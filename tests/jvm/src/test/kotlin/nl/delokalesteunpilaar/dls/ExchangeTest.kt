@@ -21,7 +21,7 @@ class ExchangeTest {
         val services = d.needs.mapNotNull { n -> n.service?.let { Pair(n.organisation!!, it) } }.distinct()
         val (a, b, c) = services
         fun ev(at: String, activity: String, s: Pair<String, String>? = null, extra: Map<String, String> = emptyMap()) =
-            JSONObject(mapOf("case" to d.case, "at" to at, "activity" to activity) +
+            JSONObject(mapOf("case" to d.caseId, "at" to at, "activity" to activity) +
                 (s?.let { mapOf("organisation" to it.first, "service" to it.second) } ?: emptyMap()) + extra)
         return JSONArray(listOf(
             ev("2026-03-02T10:00:00Z", "opened"),
