@@ -1,7 +1,8 @@
 //! The Haarlemmermeer care pilot, end to end, on the data embedded in dls-core: the coverage
 //! of the pilot municipality (gaps and overlaps per kern), the routing of the pilot's sample
-//! cases with their explanations, and an evaluation of the pilot's timelines against the
-//! baseline year.
+//! cases with their explanations, an evaluation of the pilot's timelines against the
+//! baseline year, and one household as a municipal or partner system receives it: a FHIR R4
+//! Bundle and a ZGW zaak (abbreviated).
 //!
 //! Run: `cargo run -p dls-examples --bin haarlemmermeer`
 
@@ -51,6 +52,115 @@ fn main() {
 
     section("Early signals: one proactive case, and what one organisation may see");
     proactive_case_and_view(&rules, &router);
+    section("One household for other systems: FHIR R4 Bundle and ZGW zaak (abbreviated)");
+    exchange(&router);
+}
+
+/// The multi-need household `hlmr-2026-0001` with its timeline, as a FHIR Bundle and as the
+/// ZGW Zaken documents to POST, one line per resource.
+fn exchange(router: &Router) {
+    use dls_core::exchange::fhir::{self, Resource};
+    use dls_core::exchange::zgw::{self, ZgwConfig, ZgwConfigData};
+
+    let case = pilot::cases()
+        .into_iter()
+        .find(|c| c.id().as_str() == "hlmr-2026-0001")
+        .expect("the pilot's multi-need household");
+    let decision = router
+        .route(&case, case.opened().expect("an opening date"))
+        .expect("the household routes");
+    let events = pilot::events();
+    let dir = router.directory();
+    let bundle = fhir::bundle(&decision, dir, Some(&events));
+    println!(
+        "FHIR Bundle ({}), {} entries:",
+        bundle.kind,
+        bundle.entry.len()
+    );
+    for e in &bundle.entry {
+        let line = match &e.resource {
+            Resource::Group(g) => format!("Group           household `{}`", g.identifier[0].value),
+            Resource::Organization(o) => format!(
+                "Organization    `{}` {}",
+                o.identifier[0].value,
+                o.name.as_deref().unwrap_or("")
+            ),
+            Resource::ServiceRequest(r) => format!(
+                "ServiceRequest  {} `{}`{}",
+                r.status,
+                r.code.coding[0].code,
+                r.code.coding[1..]
+                    .iter()
+                    .map(|c| format!(" {}", c.code))
+                    .collect::<String>()
+            ),
+            Resource::Task(t) => format!(
+                "Task            {} ({}) since {}",
+                t.status,
+                t.business_status
+                    .as_ref()
+                    .map_or("", |b| b.coding[0].code.as_str()),
+                t.last_modified
+            ),
+            Resource::CareTeam(c) => format!(
+                "CareTeam        {} participants, lead first",
+                c.participant.len()
+            ),
+        };
+        println!("  {line}");
+    }
+
+    let base = "https://catalogi.example.nl/catalogi/api/v1";
+    let config = ZgwConfig::new(ZgwConfigData {
+        zaken_api: "https://zaken.example.nl/zaken/api/v1".into(),
+        zaaktype: format!("{base}/zaaktypen/hulpvraag"),
+        deelzaaktype: format!("{base}/zaaktypen/behoefte"),
+        bronorganisatie: "002220647".into(),
+        verantwoordelijke_organisatie: "002220647".into(),
+        roltype_initiator: format!("{base}/roltypen/initiator"),
+        roltype_zaakcoordinator: format!("{base}/roltypen/zaakcoordinator"),
+        roltype_behandelaar: format!("{base}/roltypen/behandelaar"),
+        statustypen: [
+            "requested",
+            "accepted",
+            "rejected",
+            "failed",
+            "cancelled",
+            "completed",
+        ]
+        .iter()
+        .map(|s| (s.to_string(), format!("{base}/statustypen/{s}")))
+        .collect(),
+        vertrouwelijkheidaanduiding: String::new(),
+    })
+    .expect("a valid configuration");
+    let docs = zgw::zaken(&decision, dir, Some(&events), &config).expect("the household exports");
+    println!("\nZGW Zaken API 1.5.1, {} documents to POST:", docs.len());
+    for d in &docs {
+        let b = &d.body;
+        let what = match d.resource.path() {
+            "zaken" if b.get("hoofdzaak").is_some() => {
+                format!("deelzaak  {}", b["omschrijving"].as_str().unwrap_or(""))
+            }
+            "zaken" => format!("hoofdzaak {}", b["omschrijving"].as_str().unwrap_or("")),
+            "rollen" => format!(
+                "rol       {} {}",
+                b["roltype"]
+                    .as_str()
+                    .unwrap_or("")
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(""),
+                b["roltoelichting"].as_str().unwrap_or("")
+            ),
+            _ => format!(
+                "status    {} {}",
+                b["datumStatusGezet"].as_str().unwrap_or(""),
+                b["statustoelichting"].as_str().unwrap_or("")
+            ),
+        };
+        println!("  POST /{:<9} {what}", d.resource.path());
+    }
 }
 
 fn section(title: &str) {

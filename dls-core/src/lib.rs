@@ -12,9 +12,11 @@ pub mod coverage;
 pub mod directory;
 pub mod evaluation;
 pub mod events;
+pub mod exchange;
 mod hash;
 pub mod hsds;
 pub mod ids;
+pub mod lifecycle;
 pub mod limits;
 pub mod pilot;
 pub mod privacy;
@@ -81,6 +83,12 @@ pub enum Error {
     /// [`Error::Parse`], a directory that fails validation [`Error::Validation`]).
     #[error(transparent)]
     Tabular(tabular::TabularError),
+    /// A FHIR document could not be read.
+    #[error(transparent)]
+    Fhir(#[from] exchange::fhir::FhirError),
+    /// A ZGW configuration or export was refused.
+    #[error(transparent)]
+    Zgw(#[from] exchange::zgw::ZgwError),
 }
 
 impl From<hsds::HsdsError> for Error {

@@ -357,6 +357,9 @@ pub fn data(scale: &Scale, seed: u64) -> (DirectoryData, RuleSetData) {
             code: id(&group.code),
             label: format!("Need group {g}"),
             iwmo: None,
+            iwmo_product: None,
+            ijw: None,
+            ijw_product: None,
             ages: None,
         });
         for j in 0..LEAVES_PER_GROUP {
@@ -364,6 +367,9 @@ pub fn data(scale: &Scale, seed: u64) -> (DirectoryData, RuleSetData) {
                 code: id(&format!("{}.n{j}", group.code)),
                 label: format!("Need {g}.{j}"),
                 iwmo: None,
+                iwmo_product: None,
+                ijw: None,
+                ijw_product: None,
                 ages: None,
             });
         }

@@ -1,5 +1,6 @@
 //! The need taxonomy: hierarchical dotted need codes within domains, matchers over one code or
-//! a subtree, and the mapping of care needs to iWmo product categories.
+//! a subtree, and the mapping of care needs to iWmo and iJw product categories and codes
+//! ([`ProductCode`]).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -7,6 +8,10 @@ use std::str::FromStr;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+mod products;
+
+pub use products::{IjwCategory, ProductCode};
 
 use crate::conditions::{Age, AgeBand, AgeCondition};
 use crate::ids::{IdError, NeedCode};
@@ -93,6 +98,15 @@ pub struct NeedDef {
     /// The iWmo product category, for Wmo needs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iwmo: Option<IwmoCategory>,
+    /// The iWmo product code (e.g. `02A03`), where the municipality uses one for this need.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iwmo_product: Option<ProductCode>,
+    /// The iJw product category, for Jeugdwet needs (e.g. `45`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ijw: Option<IjwCategory>,
+    /// The iJw product code (e.g. `45A48`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ijw_product: Option<ProductCode>,
     /// The ages, in whole years, the need applies to (all when absent); coverage analysis
     /// looks for gaps only there. Children have no Wmo needs, for instance: their help runs
     /// under the Jeugdwet, so Wmo needs say `ages = { min = 18 }`.
@@ -294,6 +308,33 @@ impl Taxonomy {
                     );
                 }
             }
+            // A product code lies in its need's product category.
+            let products = [
+                (
+                    "iwmo_product",
+                    n.iwmo_product,
+                    n.iwmo.map(|c| c.to_string()),
+                ),
+                ("ijw_product", n.ijw_product, n.ijw.map(|c| c.to_string())),
+            ];
+            for (field, code, category) in products {
+                if let (Some(code), Some(category)) = (code, category) {
+                    if code.category() != category {
+                        report.error(
+                            ProblemKind::ConflictingSetting,
+                            Location::item(
+                                file_of("need", n.code.as_str()).as_deref(),
+                                "need",
+                                n.code.as_str(),
+                            )
+                            .field(field),
+                            format!(
+                                "product code `{code}` is not in product category `{category}`"
+                            ),
+                        );
+                    }
+                }
+            }
         }
         let ages = data
             .needs
@@ -437,6 +478,41 @@ mod tests {
         assert!(sub.overlaps(&ex) && ex.overlaps(&sub));
         assert!(!other.overlaps(&sub));
         assert_eq!(sub.to_string(), "zorg.wmo.*");
+    }
+
+    #[test]
+    fn a_product_code_lies_in_its_category() {
+        let text = r#"
+[[domain]]
+code = "zorg"
+label = "Zorg"
+
+[[need]]
+code = "zorg.wmo"
+label = "Wmo"
+iwmo = "01"
+iwmo_product = "02A03"
+
+[[need]]
+code = "zorg.jeugd"
+label = "Jeugd"
+ijw = "45"
+ijw_product = "45A48"
+"#;
+        let data: TaxonomyData = toml::from_str(text).unwrap();
+        let mut report = ValidationReport::default();
+        Taxonomy::build(data, &|_, _| None, &mut report);
+        let p = &report.problems[0];
+        assert_eq!(report.problems.len(), 1);
+        assert_eq!(p.kind, ProblemKind::ConflictingSetting);
+        assert_eq!(p.location.field.as_deref(), Some("iwmo_product"));
+        assert_eq!(
+            p.message,
+            "product code `02A03` is not in product category `01`"
+        );
+        let bad: Result<TaxonomyData, _> =
+            toml::from_str("[[need]]\ncode = \"zorg.x\"\nlabel = \"x\"\nijw_product = \"45a48\"\n");
+        assert!(bad.is_err());
     }
 
     #[test]

@@ -124,7 +124,8 @@ map_errors!(|e| dls_core::Error::from(e).into();
 // Invalid input, the message naming the field or switch at fault.
 map_errors!(|e| invalid(format!("{e}"));
     RowError, dls_core::coverage::CoverageFilterError,
-    dls_core::coverage::UnknownMunicipalityError, dls_core::routing::CapacityError);
+    dls_core::coverage::UnknownMunicipalityError, dls_core::routing::CapacityError,
+    dls_core::exchange::fhir::FhirError, dls_core::exchange::zgw::ZgwError);
 
 impl From<BatchError> for DlsError {
     fn from(e: BatchError) -> Self {

@@ -26,6 +26,7 @@ uniffi::setup_scaffolding!();
 
 mod capacity;
 mod error;
+mod exchange;
 mod functions;
 mod objects;
 mod privacy;
@@ -34,6 +35,7 @@ mod what_if;
 
 pub use capacity::{CapacityLedger, CapacityRecord};
 pub use error::{guard, DlsError, ProblemRecord};
+pub use exchange::{fhir_bundle, fhir_import, zgw_zaken};
 #[cfg(feature = "test-hooks")]
 pub use functions::diagnostics_internal_failure;
 pub use functions::{case_from_json, evaluate_csv, pilot_cases, pilot_events_csv, version};

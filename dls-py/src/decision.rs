@@ -13,7 +13,7 @@ use crate::model::to_python;
 /// The decision for one household: per need an outcome, one coordinator, a trace.
 #[pyclass(frozen, module = "dls._dls", name = "Decision")]
 pub struct PyDecision {
-    inner: Arc<HouseholdDecision>,
+    pub(crate) inner: Arc<HouseholdDecision>,
 }
 
 impl From<HouseholdDecision> for PyDecision {

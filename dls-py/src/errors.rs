@@ -85,7 +85,9 @@ from_core!(
     dls_core::routing::RoutingError,
     dls_core::routing::CapacityError,
     dls_core::hsds::HsdsError,
-    dls_core::tabular::TabularError
+    dls_core::tabular::TabularError,
+    dls_core::exchange::fhir::FhirError,
+    dls_core::exchange::zgw::ZgwError
 );
 
 impl From<PyErr> for Failure {
@@ -193,7 +195,9 @@ fn convert(py: Python<'_>, f: Failure) -> PyResult<PyErr> {
             | dls_core::Error::Id(_)
             | dls_core::Error::Capacity(_)
             | dls_core::Error::Hsds(_)
-            | dls_core::Error::Tabular(_) => simple("BadInputError", e.to_string()),
+            | dls_core::Error::Tabular(_)
+            | dls_core::Error::Fhir(_)
+            | dls_core::Error::Zgw(_) => simple("BadInputError", e.to_string()),
             dls_core::Error::Routing(_) => simple("RoutingError", e.to_string()),
             dls_core::Error::Evaluation(ev) => convert(py, Failure::from(ev.clone())),
             _ => simple("DlsError", e.to_string()),

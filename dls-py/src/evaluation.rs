@@ -143,7 +143,7 @@ fn ingest_path(path: PathBuf) -> Result<Ingested, Failure> {
 }
 
 /// Events from a list of dicts (the JSON form of an event).
-fn event_dicts(list: &Bound<'_, PyList>) -> Result<Vec<dls_core::Event>, Failure> {
+pub(crate) fn event_dicts(list: &Bound<'_, PyList>) -> Result<Vec<dls_core::Event>, Failure> {
     list.iter()
         .enumerate()
         .map(|(i, d)| {
@@ -521,7 +521,7 @@ impl PyEvaluation {
     /// per-case metrics, aggregates grouped `by` dimensions under `disclosure`, frequent
     /// problems. Runs with the GIL released.
     #[new]
-    #[pyo3(signature = (events, by = vec!["kern".to_string(), "month".to_string()], directory = None, as_of = None, disclosure = None))]
+    #[pyo3(signature = (events, by = vec!["kern".to_string(), "month".to_string()], directory = None, as_of = None, disclosure = None, strict = false))]
     fn new(
         py: Python<'_>,
         events: &Bound<'_, PyAny>,
@@ -529,6 +529,7 @@ impl PyEvaluation {
         directory: Option<PyRef<'_, PyDirectory>>,
         as_of: Option<DateTime<Utc>>,
         disclosure: Option<&Bound<'_, PyAny>>,
+        strict: bool,
     ) -> PyResult<Self> {
         let kind = tables(py)?
             .call_method1("kind_of", (events,))?
@@ -549,6 +550,8 @@ impl PyEvaluation {
         })?;
         detached(py, move || {
             let ing = events.ingest()?;
+            // Strict: events that break the referral life cycle are rejected, not used.
+            let ing = if strict { ing.strict() } else { ing };
             let ev = evaluation::evaluate(&ing.log, &opts);
             let opts = Arc::new(opts);
             Ok(PyEvaluation {
@@ -711,6 +714,14 @@ impl PyEvaluation {
     #[getter]
     fn rows_used(&self) -> u64 {
         self.ingested.rows_used
+    }
+
+    /// Events that break the referral life cycle, in row order: dicts with `row`, `activity`,
+    /// `breach` (`no_referral`, `transition`, `still_open`, `after_closed`, `not_closed`) and,
+    /// for a transition, `from` and `to`. With `strict=True` they are also rejected rows.
+    #[getter]
+    fn anomalies<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.ingested.anomalies)
     }
 
     fn __repr__(&self) -> String {

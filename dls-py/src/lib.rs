@@ -21,6 +21,7 @@ mod coverage;
 mod decision;
 mod errors;
 mod evaluation;
+mod exchange;
 mod model;
 mod pilot;
 mod privacy;
@@ -67,5 +68,8 @@ fn _dls(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(privacy::organisation_view, m)?)?;
     m.add_function(wrap_pyfunction!(privacy::signal_intake, m)?)?;
     m.add_function(wrap_pyfunction!(privacy::pilot_signals_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(exchange::fhir_bundle, m)?)?;
+    m.add_function(wrap_pyfunction!(exchange::fhir_import, m)?)?;
+    m.add_function(wrap_pyfunction!(exchange::zgw_zaken, m)?)?;
     Ok(())
 }

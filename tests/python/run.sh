@@ -29,6 +29,8 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   "${sudo[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq chromium chromium-driver >/dev/null \
     || echo "run.sh: could not install chromium and chromium-driver with apt-get" >&2
 fi
+# FHIR models (R4B) and an OpenAPI 3.0 validator for the exchange tests (test_exchange.py).
+"${pip[@]}" "fhir.resources>=8,<9" "openapi-schema-validator>=0.6" pyyaml
 
 # One release build: the abi3 wheel, installed here and (by test_install.py) in a clean venv.
 # The test build adds the `test-hooks` feature (`_dls._panic_for_tests`, to prove a panic

@@ -44,6 +44,7 @@ pub mod metrics;
 mod options;
 pub mod sketch;
 pub mod state;
+mod strict;
 pub mod table;
 pub mod time;
 

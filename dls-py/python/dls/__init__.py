@@ -12,6 +12,7 @@ True
 
 from dls import demo, errors, evaluation, routing
 from dls import spark
+from dls import exchange
 from dls._coverage import coverage
 from dls._dls import Directory, RuleSet, __version__
 from dls._dls import AccessLog, organisation_view, pilot_signals_csv, signal_intake
@@ -63,4 +64,5 @@ __all__ = [
     "demo",
     "errors",
     "spark",
+    "exchange",
 ]

@@ -38,6 +38,9 @@ __all__ = [
     "_cli_main",
     "_panic_for_tests",
     "_synthetic_events",
+    "fhir_bundle",
+    "fhir_import",
+    "zgw_zaken",
 ]
 
 __version__: str
@@ -233,6 +236,7 @@ class Evaluation:
         directory: Optional[Directory] = None,
         as_of: Optional[datetime.datetime] = None,
         disclosure: _Disclosure = None,
+        strict: bool = False,
     ) -> Evaluation: ...
     def per_case(self, output: str = "auto") -> Any: ...
     def aggregates(self, output: str = "auto") -> Any: ...
@@ -267,6 +271,8 @@ class Evaluation:
     def rows_read(self) -> int: ...
     @property
     def rows_used(self) -> int: ...
+    @property
+    def anomalies(self) -> List[Dict[str, Any]]: ...
 
 def cases_table(cases: Iterable[Mapping[str, Any]]) -> Any: ...
 def coverage(
@@ -324,3 +330,16 @@ class AccessLog:
     @staticmethod
     def from_jsonl(text: str) -> AccessLog: ...
     def __len__(self) -> int: ...
+def fhir_bundle(
+    decision: Decision,
+    directory: Directory,
+    events: Optional[List[Mapping[str, Any]]] = None,
+    history: bool = False,
+) -> Dict[str, Any]: ...
+def fhir_import(json: str) -> Dict[str, Any]: ...
+def zgw_zaken(
+    decision: Decision,
+    directory: Directory,
+    config: Mapping[str, Any],
+    events: Optional[List[Mapping[str, Any]]] = None,
+) -> List[Dict[str, Any]]: ...

@@ -41,6 +41,7 @@ def evaluate(
     directory: Optional[Directory] = None,
     as_of: Optional[datetime.datetime] = None,
     disclosure: Disclosure = None,
+    strict: bool = False,
 ) -> Evaluation:
     """Evaluates an event log: per-case metrics, aggregates grouped ``by`` dimensions
     (:data:`DIMENSIONS`) and frequent problems.
@@ -50,6 +51,8 @@ def evaluate(
     for internal use, or pass ``{"min_cases": ..., "round_to": ..., "secondary": ...}``.
     ``directory`` decides which services cover which needs for "time to the right place";
     ``as_of`` marks running legal clocks past their deadline as overdue. The GIL is released
-    while evaluating.
+    while evaluating. Events that break the referral life cycle (an ``accepted`` with no
+    referral, anything after ``closed`` but ``reopened``) are listed by
+    :attr:`Evaluation.anomalies`; ``strict=True`` also rejects them.
     """
-    return Evaluation(events, list(by), directory, as_of, disclosure)
+    return Evaluation(events, list(by), directory, as_of, disclosure, strict)

@@ -162,6 +162,10 @@ pub enum RejectReason {
     NotOpened,
     /// A second `opened` for a case that is already open.
     AlreadyOpened,
+    /// The event breaks the referral life cycle (see [`crate::lifecycle`]); only in strict
+    /// mode ([`Ingested::strict`]), otherwise it is used and listed in
+    /// [`Ingested::anomalies`].
+    BreaksLifecycle,
 }
 
 wire_names!(RejectReason, EvalError, |_: &str| EvalError::UnknownName {
@@ -183,6 +187,7 @@ wire_names!(RejectReason, EvalError, |_: &str| EvalError::UnknownName {
     OutOfOrder => "out_of_order",
     NotOpened => "not_opened",
     AlreadyOpened => "already_opened",
+    BreaksLifecycle => "breaks_lifecycle",
 );
 
 /// One row not used, with why and where. Never carries the row's content.
@@ -208,6 +213,11 @@ pub struct Ingested {
     pub rows_read: u64,
     /// Rows used: `rows_read - rejected.len()`.
     pub rows_used: u64,
+    /// Events used that break the referral life cycle, in row order (see
+    /// [`crate::lifecycle`]); [`Ingested::strict`] rejects them instead.
+    pub anomalies: Vec<crate::lifecycle::LifecycleAnomaly>,
+    /// The log index of each anomaly's event, in the order of `anomalies`.
+    pub(crate) anomaly_events: Vec<u32>,
 }
 
 impl Ingested {
@@ -280,7 +290,7 @@ pub struct EventLog {
     pub(crate) ev_need: Vec<u32>,
     pub(crate) ev_reason: Vec<Option<RejectionReason>>,
     /// While reading: each row's input row number, and the index of the case attributes it
-    /// states in `attrs` (or [`NONE`]). Emptied by [`EventLog::finish`].
+    /// states in `attrs` (or [`NONE`]). Emptied by [`EventLogBuilder::finish`].
     ev_row: Vec<u64>,
     ev_attr: Vec<u32>,
     attrs: Vec<Attrs>,
@@ -309,6 +319,33 @@ impl EventLog {
     /// The events of one case index, in time order.
     pub(crate) fn case_events(&self, c: usize) -> &[u32] {
         &self.order[self.case_start[c] as usize..self.case_start[c + 1] as usize]
+    }
+
+    /// Removes the events marked in `drop` (by log index), keeping every case (a case's
+    /// `opened` is never removed: it breaks no life cycle).
+    pub(crate) fn remove_events(&mut self, drop: &[bool]) {
+        let keep: Vec<u32> = (0..self.len() as u32)
+            .filter(|&e| !drop[e as usize])
+            .collect();
+        fn gather<T: Copy>(v: &[T], keep: &[u32]) -> Vec<T> {
+            keep.iter().map(|&e| v[e as usize]).collect()
+        }
+        self.ev_case = gather(&self.ev_case, &keep);
+        self.ev_at = gather(&self.ev_at, &keep);
+        self.ev_act = gather(&self.ev_act, &keep);
+        self.ev_org = gather(&self.ev_org, &keep);
+        self.ev_service = gather(&self.ev_service, &keep);
+        self.ev_need = gather(&self.ev_need, &keep);
+        self.ev_reason = gather(&self.ev_reason, &keep);
+        let mut start = vec![0u32; self.cases.len() + 1];
+        for &c in &self.ev_case {
+            start[c as usize + 1] += 1;
+        }
+        for i in 0..self.cases.len() {
+            start[i + 1] += start[i];
+        }
+        self.case_start = start;
+        self.order = (0..keep.len() as u32).collect();
     }
 
     /// The events as core [`Event`] values, grouped by case, in time order.
@@ -471,7 +508,8 @@ impl EventLog {
         self.case_start = case_start;
         self.cases = cases;
         self.case_ids = new_case_ids;
-        self.ev_row = Vec::new();
+        // Kept (in log order) for the life-cycle check of [`EventLogBuilder::finish`].
+        self.ev_row = gather(&self.ev_row, &perm);
         self.ev_attr = Vec::new();
         self.attrs = Vec::new();
         rejected
@@ -770,6 +808,16 @@ impl EventLogBuilder {
     pub fn finish(mut self) -> Ingested {
         let late = self.log.finish();
         self.rejected.extend(late);
+        let log = &self.log;
+        let mut anomalies = crate::lifecycle::check_columns(
+            (0..log.case_count()).map(|c| log.case_events(c)),
+            &log.ev_act,
+            &log.ev_org,
+            &log.ev_service,
+            &log.ev_row,
+        );
+        anomalies.sort_by_key(|(_, a)| a.row);
+        self.log.ev_row = Vec::new();
         // Rejections in row order, whatever the order they were found in.
         self.rejected.sort_by_key(|r| r.row);
         let rows_used = self.log.len() as u64;
@@ -779,6 +827,8 @@ impl EventLogBuilder {
             rejected: self.rejected,
             rows_read: self.rows_read,
             rows_used,
+            anomaly_events: anomalies.iter().map(|&(e, _)| e).collect(),
+            anomalies: anomalies.into_iter().map(|(_, a)| a).collect(),
         }
     }
 }
