@@ -51,6 +51,10 @@ pub enum Activity {
     ClockResumed,
     /// A legal term was extended (with notice to the citizen).
     ClockExtended,
+    /// An activity of a source log that maps to none of the above (see
+    /// [`LogMapping`](crate::evaluation::LogMapping)): kept in its case, so it can start the case
+    /// and counts as an event, but no metric or clock looks at it.
+    Other,
 }
 
 pub(crate) use crate::ids::wire_names;
@@ -73,6 +77,7 @@ wire_names!(Activity, UnknownActivity, |_: &str| UnknownActivity;
     ClockSuspended => "clock_suspended",
     ClockResumed => "clock_resumed",
     ClockExtended => "clock_extended",
+    Other => "other",
 );
 
 /// An activity name that is not known (the name given is not repeated).

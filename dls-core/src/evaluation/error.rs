@@ -20,6 +20,26 @@ pub enum EvalError {
         /// The column.
         column: String,
     },
+    /// A log mapping names a column the log does not have for a required field: what it
+    /// needed, and the columns the log has (at most 20 listed).
+    #[error(
+        "event log has no column `{wanted}` for `{field}`: its columns are {}",
+        known_values(found)
+    )]
+    ColumnNotFound {
+        /// The dls field (`case_id`, `timestamp` or `activity`).
+        field: &'static str,
+        /// The column the mapping names for it.
+        wanted: String,
+        /// The log's columns.
+        found: Vec<String>,
+    },
+    /// A log mapping file is malformed.
+    #[error("log mapping: {problem}")]
+    Mapping {
+        /// What is wrong, and where.
+        problem: String,
+    },
     /// A holiday calendar file is malformed.
     #[error("holiday calendar: {0}")]
     Calendar(String),

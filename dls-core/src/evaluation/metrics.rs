@@ -499,7 +499,7 @@ impl<'a> Ctx<'a> {
                 | Activity::ClockSuspended
                 | Activity::ClockResumed
                 | Activity::ClockExtended => has_clock_events = true,
-                Activity::Opened => {}
+                Activity::Opened | Activity::Other => {}
             }
         }
         for &(o, _) in &pending {

@@ -59,6 +59,9 @@ pub use ingest::{
     EventLog, EventLogBuilder, Ingested, LogFormat, RejectReason, RejectedRow, Timestamp,
     MAX_RECORD_BYTES,
 };
+pub use ingest::{
+    ingest_csv_mapped, HeaderColumns, LogMapping, RowWarning, WarningKind, MAX_UNMAPPED_LISTED,
+};
 pub use metrics::CaseMetrics;
 pub use options::EvalOptions;
 pub use sketch::Sketch;

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::{ingest_csv, ingest_jsonl, Ingested};
+use super::{ingest_csv_mapped, ingest_jsonl_mapped, Ingested, LogMapping};
 use crate::evaluation::EvalError;
 
 /// An event log's file format.
@@ -33,11 +33,20 @@ impl LogFormat {
         }
     }
 
-    /// Reads a log in this format.
+    /// Reads a log in this format, in dls's own vocabulary.
     pub fn ingest<R: Read>(self, reader: R) -> Result<Ingested, EvalError> {
+        self.ingest_mapped(reader, &LogMapping::dls())
+    }
+
+    /// Reads a log in this format through `mapping`.
+    pub fn ingest_mapped<R: Read>(
+        self,
+        reader: R,
+        mapping: &LogMapping,
+    ) -> Result<Ingested, EvalError> {
         match self {
-            LogFormat::Csv => ingest_csv(reader),
-            LogFormat::JsonLines => ingest_jsonl(reader),
+            LogFormat::Csv => ingest_csv_mapped(reader, mapping),
+            LogFormat::JsonLines => ingest_jsonl_mapped(reader, mapping),
         }
     }
 }
