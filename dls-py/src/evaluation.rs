@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use dls_core::evaluation::columns::{COUNT_COLUMNS, NUMBER_COLUMNS};
 use dls_core::evaluation::{
     self, CompareOptions, Comparison, Dim, Disclosure, EvalError, EvalOptions, EvalState,
-    EventFields, EventLogBuilder, Ingested, Selection, Summary, Timestamp,
+    EventFields, EventLogBuilder, Ingested, LogMapping, Selection, Summary, Timestamp,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
@@ -34,25 +34,14 @@ impl From<EvalError> for Failure {
                 Failure::bad_input(e.to_string(), Some(&column))
             }
             EvalError::UnknownFormat { .. } => Failure::bad_input(e.to_string(), Some("events")),
+            EvalError::ColumnNotFound { field, .. } => Failure::bad_input(e.to_string(), Some(field)),
+            EvalError::Mapping { .. } => Failure::bad_input(e.to_string(), Some("mapping")),
             EvalError::State(_) => Failure::bad_input(e.to_string(), Some("data")),
             _ => Failure::Evaluation(e.to_string()),
         }
     }
 }
 
-/// The optional text columns of an event table, in the order of [`EventFields`].
-const TEXT_COLUMNS: [&str; 10] = [
-    "organisation",
-    "service",
-    "kern",
-    "need",
-    "reason",
-    "municipality",
-    "region",
-    "domain",
-    "phase",
-    "framework",
-];
 
 /// The timestamp column: text as it is (the core checks it), anything else as UTC instants.
 enum Times {
@@ -80,29 +69,39 @@ impl Times {
 /// Reads an Arrow event table row by row into the core's [`EventLogBuilder`] (every row is
 /// checked and accounted for exactly as in a file). Rejected rows keep the table's 1-based row
 /// number.
-fn ingest_table(t: &PyTable) -> Result<Ingested, Failure> {
-    let mut builder = EventLogBuilder::new();
+fn ingest_table(t: &PyTable, mapping: &LogMapping) -> Result<Ingested, Failure> {
+    let mut builder = EventLogBuilder::with_mapping(mapping);
     for (start, batch) in batches(t) {
-        let pick = |a: &str, b: &str| {
-            table::column(batch, a)
-                .or_else(|| table::column(batch, b))
-                .ok_or_else(|| {
-                    Failure::bad_input(format!("missing required column `{a}` (or `{b}`)"), Some(a))
-                })
+        let schema = batch.schema();
+        let cols = mapping.header_columns(schema.fields().iter().map(|f| f.name().as_str()))?;
+        builder.ignore_columns(&cols.ignored);
+        let name = |i: usize| schema.field(i).name().clone();
+        let text_at = |i: usize| {
+            let n = name(i);
+            table::strings(batch.column(i), &n)
         };
-        let case = table::strings(pick("case_id", "case")?, "case_id")?;
-        let at = Times::of(pick("timestamp", "at")?)?;
-        let activity = table::strings(table::required(batch, "activity")?, "activity")?;
-        let text = TEXT_COLUMNS
+        let case = text_at(cols.case_id)?;
+        let at = Times::of(batch.column(cols.timestamp))?;
+        let activity = text_at(cols.activity)?;
+        let optional = [
+            cols.organisation,
+            cols.service,
+            cols.kern,
+            cols.need,
+            cols.reason,
+            cols.municipality,
+            cols.region,
+            cols.domain,
+            cols.phase,
+            cols.framework,
+        ];
+        let text = optional
             .iter()
-            .map(|c| {
-                table::column(batch, c)
-                    .map(|a| table::strings(a, c))
-                    .transpose()
-            })
+            .map(|c| c.map(text_at).transpose())
             .collect::<Result<Vec<_>, Failure>>()?;
-        let signals = table::column(batch, "signals")
-            .map(|a| table::string_lists(a, "signals"))
+        let signals = cols
+            .signals
+            .map(|i| table::string_lists(batch.column(i), &name(i)))
             .transpose()?;
         for i in 0..batch.num_rows() {
             let cell = |k: usize| text[k].as_ref().and_then(|a| str_at(a, i));
@@ -134,12 +133,12 @@ fn ingest_table(t: &PyTable) -> Result<Ingested, Failure> {
     Ok(builder.finish())
 }
 
-fn ingest_path(path: PathBuf) -> Result<Ingested, Failure> {
+fn ingest_path(path: PathBuf, mapping: &LogMapping) -> Result<Ingested, Failure> {
     let format = evaluation::LogFormat::of_path(&path)?;
     let name = path.display().to_string();
     let file = std::fs::File::open(&path)
         .map_err(|e| Failure::Core(dls_core::source::io_error(&name, &e).into()))?;
-    Ok(format.ingest(file)?)
+    Ok(format.ingest_mapped(file, mapping)?)
 }
 
 /// Events from a list of dicts (the JSON form of an event).
@@ -187,11 +186,12 @@ impl Events {
         Ok(Events::Table(table::read_table(obj)?))
     }
 
-    /// Reads and checks the events.
-    pub fn ingest(self) -> Result<Ingested, Failure> {
+    /// Reads and checks the events (a file or table through `mapping`; a list of event dicts is
+    /// in dls's vocabulary already).
+    pub fn ingest(self, mapping: &LogMapping) -> Result<Ingested, Failure> {
         match self {
-            Events::Path(p) => ingest_path(p),
-            Events::Table(t) => ingest_table(&t),
+            Events::Path(p) => ingest_path(p, mapping),
+            Events::Table(t) => ingest_table(&t, mapping),
             Events::List(events) => Ok(evaluation::ingest_events(&events)),
         }
     }
@@ -331,6 +331,19 @@ fn rejected_table(ing: &Ingested) -> Result<PyTable, Failure> {
     ])
 }
 
+fn warnings_table(ing: &Ingested) -> Result<PyTable, Failure> {
+    let w = || ing.warnings.iter();
+    table::table(vec![
+        ("row", table::counts(w().map(|w| Some(w.row)))),
+        ("kind", table::texts(w().map(|w| Some(w.kind.as_str())))),
+        (
+            "reason",
+            table::texts(w().map(|w| w.reason.map(|r| r.as_str()))),
+        ),
+        ("field", table::texts(w().map(|w| w.field.as_deref()))),
+    ])
+}
+
 fn tables(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     py.import("dls._tables")
 }
@@ -365,20 +378,22 @@ pub struct PyEvalState {
 impl PyEvalState {
     /// Evaluates `events` into a state grouped `by` dimensions, without per-case metrics.
     #[staticmethod]
-    #[pyo3(signature = (events, by = vec!["kern".to_string(), "month".to_string()], directory = None, as_of = None))]
+    #[pyo3(signature = (events, by = vec!["kern".to_string(), "month".to_string()], directory = None, as_of = None, mapping = None))]
     fn from_events(
         py: Python<'_>,
         events: &Bound<'_, PyAny>,
         by: Vec<String>,
         directory: Option<PyRef<'_, PyDirectory>>,
         as_of: Option<DateTime<Utc>>,
+        mapping: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let events = call(py, || Events::extract(events))?;
+        let mapping = call(py, || crate::mapping::mapping_arg(mapping))?;
         let opts = call(py, || {
             options(&by, directory.as_deref(), as_of, Disclosure::default())
         })?;
         detached(py, move || {
-            let ing = events.ingest()?;
+            let ing = events.ingest(&mapping)?;
             Ok(PyEvalState {
                 inner: Arc::new(evaluation::evaluate_state(&ing.log, &opts)),
             })
@@ -520,7 +535,7 @@ impl PyEvaluation {
     /// per-case metrics, aggregates grouped `by` dimensions under `disclosure`, frequent
     /// problems. Runs with the GIL released.
     #[new]
-    #[pyo3(signature = (events, by = vec!["kern".to_string(), "month".to_string()], directory = None, as_of = None, disclosure = None))]
+    #[pyo3(signature = (events, by = vec!["kern".to_string(), "month".to_string()], directory = None, as_of = None, disclosure = None, mapping = None))]
     fn new(
         py: Python<'_>,
         events: &Bound<'_, PyAny>,
@@ -528,6 +543,7 @@ impl PyEvaluation {
         directory: Option<PyRef<'_, PyDirectory>>,
         as_of: Option<DateTime<Utc>>,
         disclosure: Option<&Bound<'_, PyAny>>,
+        mapping: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let kind = tables(py)?
             .call_method1("kind_of", (events,))?
@@ -538,6 +554,7 @@ impl PyEvaluation {
             kind
         };
         let events = call(py, || Events::extract(events))?;
+        let mapping = call(py, || crate::mapping::mapping_arg(mapping))?;
         let opts = call(py, || {
             options(
                 &by,
@@ -547,7 +564,7 @@ impl PyEvaluation {
             )
         })?;
         detached(py, move || {
-            let ing = events.ingest()?;
+            let ing = events.ingest(&mapping)?;
             let ev = evaluation::evaluate(&ing.log, &opts);
             Ok(PyEvaluation {
                 kind,
@@ -586,6 +603,27 @@ impl PyEvaluation {
         let i = self.ingested.clone();
         let t = detached(py, move || rejected_table(&i))?;
         convert(py, t, &self.kind, output)
+    }
+
+    /// Rows used with a warning: `row`, `kind` (`field_cleared`, `started_without_opened`),
+    /// `reason` (why a field was cleared), `field`.
+    #[pyo3(signature = (output = "auto"))]
+    fn warnings<'py>(&self, py: Python<'py>, output: &str) -> PyResult<Bound<'py, PyAny>> {
+        let i = self.ingested.clone();
+        let t = detached(py, move || warnings_table(&i))?;
+        convert(py, t, &self.kind, output)
+    }
+
+    /// Activity names of the log that map to no dls activity, with their number of rows.
+    #[getter]
+    fn unmapped_activities(&self) -> std::collections::BTreeMap<String, u64> {
+        self.ingested.unmapped_activities.clone()
+    }
+
+    /// The log's columns that no field reads.
+    #[getter]
+    fn ignored_columns(&self) -> Vec<String> {
+        self.ingested.ignored_columns.clone()
     }
 
     /// Compares selection `a` with selection `b` (dicts with `from`, `until`, `kernen`,

@@ -21,6 +21,7 @@ mod coverage;
 mod decision;
 mod errors;
 mod evaluation;
+mod mapping;
 mod model;
 mod pilot;
 mod routing;

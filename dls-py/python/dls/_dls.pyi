@@ -178,6 +178,8 @@ def what_if(
 ) -> WhatIf: ...
 
 _Disclosure = Union[str, Mapping[str, Any], None]
+# A log mapping: a preset name (`"dls"`, `"pm4py"`), a `.toml`/`.json` file, or a dict.
+_Mapping = Union[str, PathLike[str], Mapping[str, Any], None]
 
 @final
 class EvaluationState:
@@ -190,6 +192,7 @@ class EvaluationState:
         by: Sequence[str] = ...,
         directory: Optional[Directory] = None,
         as_of: Optional[datetime.datetime] = None,
+        mapping: _Mapping = None,
     ) -> EvaluationState: ...
     @staticmethod
     def empty(by: Sequence[str] = ...) -> EvaluationState: ...
@@ -220,10 +223,16 @@ class Evaluation:
         directory: Optional[Directory] = None,
         as_of: Optional[datetime.datetime] = None,
         disclosure: _Disclosure = None,
+        mapping: _Mapping = None,
     ) -> Evaluation: ...
     def per_case(self, output: str = "auto") -> Any: ...
     def aggregates(self, output: str = "auto") -> Any: ...
     def rejected(self, output: str = "auto") -> Any: ...
+    def warnings(self, output: str = "auto") -> Any: ...
+    @property
+    def unmapped_activities(self) -> Dict[str, int]: ...
+    @property
+    def ignored_columns(self) -> List[str]: ...
     def compare(
         self,
         a: Mapping[str, Any],

@@ -7,6 +7,14 @@ list of event dicts. Table columns are those of the CSV format: ``case_id`` (or 
 optionally ``organisation``, ``service``, ``kern``, ``need``, ``reason``, ``municipality``,
 ``region``, ``domain``, ``phase``, ``framework`` and ``signals``. Rows that cannot be used are
 not errors: they are counted and listed by :meth:`Evaluation.rejected`.
+
+A log with its own column and activity names (a process-mining export) is read through
+``mapping=``: ``"pm4py"`` (``case:concept:name``, ``concept:name``, ``time:timestamp``,
+``org:resource``), the path of a TOML or JSON mapping file, or a dict of the same shape, e.g.
+``{"preset": "pm4py", "activities": {"Melding ontvangen": "opened"}}``. Activities with no
+mapping are kept as ``other`` events and counted in :attr:`Evaluation.unmapped_activities`; a
+bad optional field is cleared for its row and listed by :meth:`Evaluation.warnings`; columns
+no field reads are listed in :attr:`Evaluation.ignored_columns`.
 """
 
 from __future__ import annotations
@@ -41,6 +49,7 @@ def evaluate(
     directory: Optional[Directory] = None,
     as_of: Optional[datetime.datetime] = None,
     disclosure: Disclosure = None,
+    mapping: Any = None,
 ) -> Evaluation:
     """Evaluates an event log: per-case metrics, aggregates grouped ``by`` dimensions
     (:data:`DIMENSIONS`) and frequent problems.
@@ -52,4 +61,4 @@ def evaluate(
     ``as_of`` marks running legal clocks past their deadline as overdue. The GIL is released
     while evaluating.
     """
-    return Evaluation(events, list(by), directory, as_of, disclosure)
+    return Evaluation(events, list(by), directory, as_of, disclosure, mapping)
