@@ -233,3 +233,60 @@ fn dls_logs_read_as_before_and_report_ignored_columns() {
     assert_eq!(ing.rejected[0].reason, RejectReason::UnknownActivity);
     assert_eq!(ing.unmapped_activities["consulted"], 1);
 }
+
+/// The XES file pm4py (PyPI, 2.7) wrote from the valid rows of the CSV
+/// (tests/fixtures/logs/write_pm4py.py): the same log, cases and metrics.
+#[test]
+fn an_xes_file_written_by_pm4py_equals_the_csv() {
+    let xes = std::fs::read(format!("{FIXTURES}municipal-pm4py.xes")).unwrap();
+    let from_xes = evaluation::ingest_xes_mapped(xes.as_slice(), &mapping()).unwrap();
+    let from_csv = municipal();
+    assert_eq!((from_xes.rows_read, from_xes.rows_used), (19, 19));
+    assert_eq!(from_xes.log.events(), from_csv.log.events());
+    let json = |i: &Ingested| serde_json::to_string(&evaluation::evaluate(&i.log, &raw())).unwrap();
+    assert_eq!(json(&from_xes), json(&from_csv));
+    assert_eq!(from_xes.unmapped_activities, from_csv.unmapped_activities);
+    assert_eq!(
+        from_xes.ignored_columns,
+        vec!["lifecycle:transition", "kanaal"]
+    );
+    let kinds: Vec<WarningKind> = from_xes.warnings.iter().map(|w| w.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![WarningKind::FieldCleared, WarningKind::StartedWithoutOpened]
+    );
+    // Without activity names, the XES conventions alone: every activity is `other`.
+    let bare = evaluation::ingest_xes(xes.as_slice()).unwrap();
+    assert_eq!(bare.rows_used, 19);
+    assert_eq!(bare.unmapped_activities.values().sum::<u64>(), 19);
+}
+
+#[test]
+fn broken_xes_is_a_typed_error_and_a_log_without_case_ids_says_what_it_found() {
+    let e = evaluation::ingest_xes("<log><trace><event></trace></log>".as_bytes()).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("event log (XES): not well-formed XML at byte"),
+        "{e}"
+    );
+    let no_ids = r#"<log><trace><event><string key="concept:name" value="a"/>
+        <date key="time:timestamp" value="2026-01-05T08:00:00Z"/></event></trace></log>"#;
+    let e = evaluation::ingest_xes(no_ids.as_bytes()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "event log has no column `case:concept:name` for `case_id`: its columns are \
+         `concept:name`, `time:timestamp`"
+    );
+    // Nested attributes and log-level attributes are not read as the event's.
+    let nested = r#"<log><string key="concept:name" value="log"/><trace>
+        <string key="concept:name" value="c1"/>
+        <event><string key="concept:name" value="opened"><string key="concept:name" value="x"/></string>
+        <date key="time:timestamp" value="2026-01-05T08:00:00.5+01:00"/></event></trace></log>"#;
+    let ing = evaluation::ingest_xes(nested.as_bytes()).unwrap();
+    assert_eq!(ing.rows_used, 1);
+    assert_eq!(
+        ing.log.events()[0].at.to_rfc3339(),
+        "2026-01-05T07:00:00.500+00:00"
+    );
+    assert_eq!(ing.log.events()[0].activity, Activity::Opened);
+}

@@ -34,14 +34,15 @@ impl From<EvalError> for Failure {
                 Failure::bad_input(e.to_string(), Some(&column))
             }
             EvalError::UnknownFormat { .. } => Failure::bad_input(e.to_string(), Some("events")),
-            EvalError::ColumnNotFound { field, .. } => Failure::bad_input(e.to_string(), Some(field)),
+            EvalError::ColumnNotFound { field, .. } => {
+                Failure::bad_input(e.to_string(), Some(field))
+            }
             EvalError::Mapping { .. } => Failure::bad_input(e.to_string(), Some("mapping")),
             EvalError::State(_) => Failure::bad_input(e.to_string(), Some("data")),
             _ => Failure::Evaluation(e.to_string()),
         }
     }
 }
-
 
 /// The timestamp column: text as it is (the core checks it), anything else as UTC instants.
 enum Times {

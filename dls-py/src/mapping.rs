@@ -14,7 +14,8 @@ pub fn mapping_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<LogMapping, Failure
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
         return Ok(LogMapping::dls());
     };
-    let bad = |e: dls_core::evaluation::EvalError| Failure::bad_input(e.to_string(), Some("mapping"));
+    let bad =
+        |e: dls_core::evaluation::EvalError| Failure::bad_input(e.to_string(), Some("mapping"));
     if let Ok(s) = obj.extract::<String>() {
         if let Ok(m) = LogMapping::preset(&s) {
             return Ok(m);

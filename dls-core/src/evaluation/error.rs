@@ -9,7 +9,9 @@ pub enum EvalError {
     #[error("cannot read event log: {0}")]
     Io(String),
     /// A file whose extension names no event-log format dls reads.
-    #[error("cannot tell the format of `{file}`: use a `.csv` or `.jsonl` file")]
+    #[error(
+        "cannot tell the format of `{file}`: use a `.csv`, `.jsonl`, `.xes` or `.parquet` file"
+    )]
     UnknownFormat {
         /// The file.
         file: String,
@@ -33,6 +35,15 @@ pub enum EvalError {
         wanted: String,
         /// The log's columns.
         found: Vec<String>,
+    },
+    /// An event-log file that cannot be read as its format (XES that is not well-formed XML,
+    /// a Parquet file that is not Parquet): the whole file, not one row, is at fault.
+    #[error("event log ({format}): {problem}")]
+    Malformed {
+        /// The format: `XES`, `Parquet`.
+        format: &'static str,
+        /// What is wrong, and where (never the file's content).
+        problem: String,
     },
     /// A log mapping file is malformed.
     #[error("log mapping: {problem}")]

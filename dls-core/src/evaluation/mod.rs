@@ -60,7 +60,8 @@ pub use ingest::{
     MAX_RECORD_BYTES,
 };
 pub use ingest::{
-    ingest_csv_mapped, HeaderColumns, LogMapping, RowWarning, WarningKind, MAX_UNMAPPED_LISTED,
+    ingest_csv_mapped, ingest_jsonl_mapped, ingest_xes, ingest_xes_mapped, HeaderColumns,
+    LogMapping, RowWarning, WarningKind, MAX_UNMAPPED_LISTED,
 };
 pub use metrics::CaseMetrics;
 pub use options::EvalOptions;

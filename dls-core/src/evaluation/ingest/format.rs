@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::{ingest_csv_mapped, ingest_jsonl_mapped, Ingested, LogMapping};
+use super::{ingest_csv_mapped, ingest_jsonl_mapped, ingest_xes_mapped, Ingested, LogMapping};
 use crate::evaluation::EvalError;
 
 /// An event log's file format.
@@ -14,6 +14,9 @@ pub enum LogFormat {
     Csv,
     /// One JSON event per line (`.jsonl` or `.ndjson`).
     JsonLines,
+    /// XES, IEEE 1849 (`.xes`): read with the XES conventions ([`LogMapping::pm4py`]) unless
+    /// a mapping is given.
+    Xes,
 }
 
 impl LogFormat {
@@ -27,15 +30,25 @@ impl LogFormat {
         match ext.as_deref() {
             Some("csv") => Ok(LogFormat::Csv),
             Some("jsonl" | "ndjson") => Ok(LogFormat::JsonLines),
+            Some("xes") => Ok(LogFormat::Xes),
             _ => Err(EvalError::UnknownFormat {
                 file: path.display().to_string(),
             }),
         }
     }
 
-    /// Reads a log in this format, in dls's own vocabulary.
+    /// Reads a log in this format, in dls's own vocabulary (XES: its own conventions).
     pub fn ingest<R: Read>(self, reader: R) -> Result<Ingested, EvalError> {
-        self.ingest_mapped(reader, &LogMapping::dls())
+        self.ingest_mapped(reader, &self.default_mapping())
+    }
+
+    /// The mapping a log of this format is read with when none is given: dls's own, or the
+    /// XES conventions for XES.
+    pub fn default_mapping(self) -> LogMapping {
+        match self {
+            LogFormat::Xes => LogMapping::pm4py(),
+            _ => LogMapping::dls(),
+        }
     }
 
     /// Reads a log in this format through `mapping`.
@@ -47,6 +60,7 @@ impl LogFormat {
         match self {
             LogFormat::Csv => ingest_csv_mapped(reader, mapping),
             LogFormat::JsonLines => ingest_jsonl_mapped(reader, mapping),
+            LogFormat::Xes => ingest_xes_mapped(reader, mapping),
         }
     }
 }
@@ -62,10 +76,11 @@ mod tests {
         assert_eq!(of("events.CSV"), Ok(LogFormat::Csv));
         assert_eq!(of("events.jsonl"), Ok(LogFormat::JsonLines));
         assert_eq!(of("events.ndjson"), Ok(LogFormat::JsonLines));
+        assert_eq!(of("export.XES"), Ok(LogFormat::Xes));
         let e = of("events.xlsx").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "cannot tell the format of `events.xlsx`: use a `.csv` or `.jsonl` file"
+            "cannot tell the format of `events.xlsx`: use a `.csv`, `.jsonl`, `.xes` or `.parquet` file"
         );
         assert!(of("events").is_err());
     }

@@ -55,12 +55,14 @@ mod csv;
 mod format;
 mod jsonl;
 mod mapping;
+mod xes;
 
 pub use columns::{EventFields, Timestamp};
 pub use csv::{ingest_csv, ingest_csv_mapped, ingest_csv_str, MAX_RECORD_BYTES};
 pub use format::LogFormat;
 pub use jsonl::{ingest_jsonl, ingest_jsonl_mapped, ingest_jsonl_str};
 pub use mapping::{BadOptional, ColumnNames, HeaderColumns, LogMapping, Unmapped, WithoutOpened};
+pub use xes::{ingest_xes, ingest_xes_mapped};
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
