@@ -9,8 +9,8 @@ use arrow_array::ArrayRef;
 use chrono::{DateTime, Utc};
 use dls_core::evaluation::columns::{COUNT_COLUMNS, NUMBER_COLUMNS};
 use dls_core::evaluation::{
-    self, CompareOptions, Comparison, Dim, Disclosure, EvalError, EvalOptions, EvalState,
-    EventFields, EventLogBuilder, Ingested, LogMapping, Selection, Summary, Timestamp,
+    self, CompareOptions, Comparison, Dim, Disclosure, EvalError, EvalOptions, EvalState, Ingested,
+    LogMapping, Selection, Summary,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
@@ -18,7 +18,7 @@ use pyo3_arrow::PyTable;
 
 use crate::errors::{call, detached, Failure};
 use crate::model::{to_python, PyDirectory};
-use crate::table::{self, batches, str_at};
+use crate::table;
 
 impl From<EvalError> for Failure {
     fn from(e: EvalError) -> Self {
@@ -38,108 +38,30 @@ impl From<EvalError> for Failure {
                 Failure::bad_input(e.to_string(), Some(field))
             }
             EvalError::Mapping { .. } => Failure::bad_input(e.to_string(), Some("mapping")),
+            EvalError::ColumnType { column, .. } => {
+                let column = column.clone();
+                Failure::bad_input(e.to_string(), Some(&column))
+            }
+            EvalError::Malformed { .. } => Failure::bad_input(e.to_string(), Some("events")),
             EvalError::State(_) => Failure::bad_input(e.to_string(), Some("data")),
             _ => Failure::Evaluation(e.to_string()),
         }
     }
 }
 
-/// The timestamp column: text as it is (the core checks it), anything else as UTC instants.
-enum Times {
-    Text(ArrayRef),
-    Micros(ArrayRef),
-}
-
-impl Times {
-    fn of(a: &ArrayRef) -> Result<Times, Failure> {
-        use arrow_schema::DataType::{LargeUtf8, Utf8, Utf8View};
-        Ok(match a.data_type() {
-            Utf8 | LargeUtf8 | Utf8View => Times::Text(table::strings(a, "timestamp")?),
-            _ => Times::Micros(table::instants(a, "timestamp")?),
-        })
-    }
-
-    fn at(&self, i: usize) -> Option<Timestamp<'_>> {
-        match self {
-            Times::Text(a) => str_at(a, i).map(Timestamp::Text),
-            Times::Micros(a) => table::micros_at(a, i).map(Timestamp::Micros),
-        }
-    }
-}
-
-/// Reads an Arrow event table row by row into the core's [`EventLogBuilder`] (every row is
-/// checked and accounted for exactly as in a file). Rejected rows keep the table's 1-based row
+/// Reads an Arrow event table through the core (column by column, no text written): every row
+/// is checked and accounted for exactly as in a file; rejected rows keep the table's 1-based row
 /// number.
 fn ingest_table(t: &PyTable, mapping: &LogMapping) -> Result<Ingested, Failure> {
-    let mut builder = EventLogBuilder::with_mapping(mapping);
-    for (start, batch) in batches(t) {
-        let schema = batch.schema();
-        let cols = mapping.header_columns(schema.fields().iter().map(|f| f.name().as_str()))?;
-        builder.ignore_columns(&cols.ignored);
-        let name = |i: usize| schema.field(i).name().clone();
-        let text_at = |i: usize| {
-            let n = name(i);
-            table::strings(batch.column(i), &n)
-        };
-        let case = text_at(cols.case_id)?;
-        let at = Times::of(batch.column(cols.timestamp))?;
-        let activity = text_at(cols.activity)?;
-        let optional = [
-            cols.organisation,
-            cols.service,
-            cols.kern,
-            cols.need,
-            cols.reason,
-            cols.municipality,
-            cols.region,
-            cols.domain,
-            cols.phase,
-            cols.framework,
-        ];
-        let text = optional
-            .iter()
-            .map(|c| c.map(text_at).transpose())
-            .collect::<Result<Vec<_>, Failure>>()?;
-        let signals = cols
-            .signals
-            .map(|i| table::string_lists(batch.column(i), &name(i)))
-            .transpose()?;
-        for i in 0..batch.num_rows() {
-            let cell = |k: usize| text[k].as_ref().and_then(|a| str_at(a, i));
-            let signals = signals
-                .as_ref()
-                .map(|a| table::list_at(a, i))
-                .unwrap_or_default();
-            builder.push(
-                (start + i + 1) as u64,
-                EventFields {
-                    case_id: str_at(&case, i),
-                    timestamp: at.at(i),
-                    activity: str_at(&activity, i),
-                    organisation: cell(0),
-                    service: cell(1),
-                    kern: cell(2),
-                    need: cell(3),
-                    reason: cell(4),
-                    municipality: cell(5),
-                    region: cell(6),
-                    domain: cell(7),
-                    phase: cell(8),
-                    framework: cell(9),
-                    signals: &signals,
-                },
-            );
-        }
-    }
-    Ok(builder.finish())
+    Ok(evaluation::ingest_arrow(t.batches(), mapping)?)
 }
 
-fn ingest_path(path: PathBuf, mapping: &LogMapping) -> Result<Ingested, Failure> {
+fn ingest_path(path: PathBuf, mapping: Option<&LogMapping>) -> Result<Ingested, Failure> {
     let format = evaluation::LogFormat::of_path(&path)?;
     let name = path.display().to_string();
     let file = std::fs::File::open(&path)
         .map_err(|e| Failure::Core(dls_core::source::io_error(&name, &e).into()))?;
-    Ok(format.ingest_mapped(file, mapping)?)
+    Ok(format.ingest_file(file, mapping)?)
 }
 
 /// Events from a list of dicts (the JSON form of an event).
@@ -187,12 +109,13 @@ impl Events {
         Ok(Events::Table(table::read_table(obj)?))
     }
 
-    /// Reads and checks the events (a file or table through `mapping`; a list of event dicts is
-    /// in dls's vocabulary already).
-    pub fn ingest(self, mapping: &LogMapping) -> Result<Ingested, Failure> {
+    /// Reads and checks the events (a file or table through `mapping`, else the format's
+    /// default: dls's own, XES conventions for `.xes`; a list of event dicts is in dls's
+    /// vocabulary already).
+    pub fn ingest(self, mapping: Option<&LogMapping>) -> Result<Ingested, Failure> {
         match self {
             Events::Path(p) => ingest_path(p, mapping),
-            Events::Table(t) => ingest_table(&t, mapping),
+            Events::Table(t) => ingest_table(&t, mapping.unwrap_or(&LogMapping::dls())),
             Events::List(events) => Ok(evaluation::ingest_events(&events)),
         }
     }
@@ -394,7 +317,7 @@ impl PyEvalState {
             options(&by, directory.as_deref(), as_of, Disclosure::default())
         })?;
         detached(py, move || {
-            let ing = events.ingest(&mapping)?;
+            let ing = events.ingest(mapping.as_ref())?;
             Ok(PyEvalState {
                 inner: Arc::new(evaluation::evaluate_state(&ing.log, &opts)),
             })
@@ -565,7 +488,7 @@ impl PyEvaluation {
             )
         })?;
         detached(py, move || {
-            let ing = events.ingest(&mapping)?;
+            let ing = events.ingest(mapping.as_ref())?;
             let ev = evaluation::evaluate(&ing.log, &opts);
             Ok(PyEvaluation {
                 kind,

@@ -9,11 +9,15 @@ use pyo3::prelude::*;
 
 use crate::errors::Failure;
 
-/// The core's mapping for `obj` (`None`: dls's own format).
-pub fn mapping_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<LogMapping, Failure> {
+/// The core's mapping for `obj` (`None`: none given, the format's default).
+pub fn mapping_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<Option<LogMapping>, Failure> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
-        return Ok(LogMapping::dls());
+        return Ok(None);
     };
+    read(obj).map(Some)
+}
+
+fn read(obj: &Bound<'_, PyAny>) -> Result<LogMapping, Failure> {
     let bad =
         |e: dls_core::evaluation::EvalError| Failure::bad_input(e.to_string(), Some("mapping"));
     if let Ok(s) = obj.extract::<String>() {

@@ -104,3 +104,32 @@ def test_the_python_readme_shows_a_mapped_export(monkeypatch):
     exec(compile(re.sub(r"(?m)^  ", "", block), "dls-py/README.md", "exec"), scope)
     assert scope["ev"].rows_used == 19
     assert scope["ev"].unmapped_activities == {"Dossier bijgewerkt": 1, "Huisbezoek": 2}
+
+
+def valid_frame() -> pl.DataFrame:
+    """The export's valid rows with a real timestamp column (parsed by polars, not dls)."""
+    df = pl.read_csv(CSV, infer_schema=False)
+    df = df.filter(pl.col("case:concept:name").is_not_null()
+                   & ~pl.col("time:timestamp").str.contains(r"^\d\d-"))
+    return df.with_columns(
+        pl.col("time:timestamp").str.to_datetime("%Y-%m-%d %H:%M:%S%.f%:z", time_zone="UTC"))
+
+
+def test_xes_written_by_pm4py_parquet_and_frames_equal_the_csv(tmp_path):
+    want = per_case(dls.evaluate(CSV, mapping=MAPPING, disclosure="raw"))
+    xes = dls.evaluate(LOGS / "municipal-pm4py.xes", mapping=MAPPING, disclosure="raw")
+    assert (xes.rows_read, xes.rows_used) == (19, 19)
+    assert per_case(xes) == want
+    frame = valid_frame()
+    assert frame.schema["time:timestamp"] == pl.Datetime("us", "UTC")
+    path = tmp_path / "export.parquet"
+    frame.write_parquet(path, compression="zstd", row_group_size=5)
+    pq = dls.evaluate(path, mapping=MAPPING, disclosure="raw")
+    assert (pq.rows_read, pq.rows_used) == (19, 19)
+    assert per_case(pq) == want
+    assert pq.ignored_columns == ["lifecycle:transition", "kanaal"]
+    assert per_case(dls.evaluate(frame, mapping=MAPPING, disclosure="raw")) == want
+    assert per_case(dls.evaluate(frame.to_arrow(), mapping=MAPPING, disclosure="raw")) == want
+    # An XES file without a mapping is read with the XES conventions: activities are `other`.
+    bare = dls.evaluate(LOGS / "municipal-pm4py.xes", disclosure="raw")
+    assert sum(bare.unmapped_activities.values()) == 19

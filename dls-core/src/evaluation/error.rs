@@ -45,6 +45,16 @@ pub enum EvalError {
         /// What is wrong, and where (never the file's content).
         problem: String,
     },
+    /// A column of a table or Parquet file has a type that cannot hold its field.
+    #[error("column `{column}` has type {found} where {expected} is expected")]
+    ColumnType {
+        /// The column.
+        column: String,
+        /// Its type.
+        found: String,
+        /// What the field needs.
+        expected: &'static str,
+    },
     /// A log mapping file is malformed.
     #[error("log mapping: {problem}")]
     Mapping {

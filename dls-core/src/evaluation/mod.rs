@@ -54,6 +54,8 @@ pub use compare::{
 pub use disclosure::{Disclosure, DisclosureMode};
 pub use durations::Durations;
 pub use error::{EvalError, StateError};
+#[cfg(feature = "arrow")]
+pub use ingest::{ingest_arrow, ArrowEvents};
 pub use ingest::{
     ingest_csv, ingest_csv_str, ingest_events, ingest_jsonl, ingest_jsonl_str, EventFields,
     EventLog, EventLogBuilder, Ingested, LogFormat, RejectReason, RejectedRow, Timestamp,
@@ -63,6 +65,8 @@ pub use ingest::{
     ingest_csv_mapped, ingest_jsonl_mapped, ingest_xes, ingest_xes_mapped, HeaderColumns,
     LogMapping, RowWarning, WarningKind, MAX_UNMAPPED_LISTED,
 };
+#[cfg(feature = "parquet")]
+pub use ingest::{ingest_parquet, ingest_parquet_bytes};
 pub use metrics::CaseMetrics;
 pub use options::EvalOptions;
 pub use sketch::Sketch;

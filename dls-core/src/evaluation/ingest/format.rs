@@ -17,6 +17,8 @@ pub enum LogFormat {
     /// XES, IEEE 1849 (`.xes`): read with the XES conventions ([`LogMapping::pm4py`]) unless
     /// a mapping is given.
     Xes,
+    /// Apache Parquet (`.parquet`), with the cargo feature `parquet` (on by default).
+    Parquet,
 }
 
 impl LogFormat {
@@ -31,6 +33,7 @@ impl LogFormat {
             Some("csv") => Ok(LogFormat::Csv),
             Some("jsonl" | "ndjson") => Ok(LogFormat::JsonLines),
             Some("xes") => Ok(LogFormat::Xes),
+            Some("parquet") => Ok(LogFormat::Parquet),
             _ => Err(EvalError::UnknownFormat {
                 file: path.display().to_string(),
             }),
@@ -61,8 +64,44 @@ impl LogFormat {
             LogFormat::Csv => ingest_csv_mapped(reader, mapping),
             LogFormat::JsonLines => ingest_jsonl_mapped(reader, mapping),
             LogFormat::Xes => ingest_xes_mapped(reader, mapping),
+            LogFormat::Parquet => {
+                let mut data = Vec::new();
+                let mut reader = reader;
+                reader.read_to_end(&mut data).map_err(super::io_err)?;
+                parquet_bytes(data, mapping)
+            }
         }
     }
+
+    /// Reads an open file in this format through `mapping` (`None`: the format's default
+    /// mapping). Parquet is read in place (only the columns the mapping reads), the others
+    /// streamed.
+    pub fn ingest_file(
+        self,
+        file: std::fs::File,
+        mapping: Option<&LogMapping>,
+    ) -> Result<Ingested, EvalError> {
+        let default = self.default_mapping();
+        let mapping = mapping.unwrap_or(&default);
+        match self {
+            #[cfg(feature = "parquet")]
+            LogFormat::Parquet => super::ingest_parquet(file, mapping),
+            _ => self.ingest_mapped(file, mapping),
+        }
+    }
+}
+
+#[cfg(feature = "parquet")]
+fn parquet_bytes(data: Vec<u8>, mapping: &LogMapping) -> Result<Ingested, EvalError> {
+    super::ingest_parquet_bytes(data, mapping)
+}
+
+#[cfg(not(feature = "parquet"))]
+fn parquet_bytes(_: Vec<u8>, _: &LogMapping) -> Result<Ingested, EvalError> {
+    Err(EvalError::Malformed {
+        format: "Parquet",
+        problem: "this build of dls reads no Parquet (cargo feature `parquet`)".to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -77,6 +116,7 @@ mod tests {
         assert_eq!(of("events.jsonl"), Ok(LogFormat::JsonLines));
         assert_eq!(of("events.ndjson"), Ok(LogFormat::JsonLines));
         assert_eq!(of("export.XES"), Ok(LogFormat::Xes));
+        assert_eq!(of("events.parquet"), Ok(LogFormat::Parquet));
         let e = of("events.xlsx").unwrap_err();
         assert_eq!(
             e.to_string(),

@@ -50,18 +50,26 @@
 //! `rows_read == rows_used + rejected.len()` always holds. Rejections name a field, never its
 //! value, so no personal data leaks.
 
+#[cfg(feature = "arrow")]
+mod arrow;
 mod columns;
 mod csv;
 mod format;
 mod jsonl;
 mod mapping;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod xes;
 
+#[cfg(feature = "arrow")]
+pub use arrow::{ingest_arrow, ArrowEvents};
 pub use columns::{EventFields, Timestamp};
 pub use csv::{ingest_csv, ingest_csv_mapped, ingest_csv_str, MAX_RECORD_BYTES};
 pub use format::LogFormat;
 pub use jsonl::{ingest_jsonl, ingest_jsonl_mapped, ingest_jsonl_str};
 pub use mapping::{BadOptional, ColumnNames, HeaderColumns, LogMapping, Unmapped, WithoutOpened};
+#[cfg(feature = "parquet")]
+pub use parquet::{ingest_parquet, ingest_parquet_bytes};
 pub use xes::{ingest_xes, ingest_xes_mapped};
 
 use std::collections::BTreeMap;
