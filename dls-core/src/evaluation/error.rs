@@ -55,6 +55,12 @@ pub enum EvalError {
         /// What the field needs.
         expected: &'static str,
     },
+    /// Legal settings (terms, calendar) that cannot be read.
+    #[error("legal settings: {problem}")]
+    InvalidLegal {
+        /// What is wrong, and where.
+        problem: String,
+    },
     /// A log mapping file is malformed.
     #[error("log mapping: {problem}")]
     Mapping {

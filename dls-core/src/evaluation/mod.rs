@@ -36,6 +36,7 @@
 pub mod clocks;
 pub mod columns;
 pub mod compare;
+pub mod deadlines;
 pub mod disclosure;
 pub mod durations;
 mod error;
@@ -51,6 +52,7 @@ pub use clocks::{ClockKind, ClockResult, ClockStatus, ClockTerms, LegalConfig};
 pub use compare::{
     compare, compare_checked, compare_metric, CompareOptions, Comparison, Metric, Selection,
 };
+pub use deadlines::{deadlines, DeadlineRow, Deadlines};
 pub use disclosure::{Disclosure, DisclosureMode};
 pub use durations::Durations;
 pub use error::{EvalError, StateError};
