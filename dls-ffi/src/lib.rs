@@ -25,6 +25,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 uniffi::setup_scaffolding!();
 
 mod capacity;
+mod deadlines;
 mod error;
 mod functions;
 mod objects;
@@ -32,6 +33,7 @@ mod records;
 mod what_if;
 
 pub use capacity::{CapacityLedger, CapacityRecord};
+pub use deadlines::{evaluate_deadlines, DeadlineRecord, DeadlinesRecord};
 pub use error::{guard, DlsError, ProblemRecord};
 #[cfg(feature = "test-hooks")]
 pub use functions::diagnostics_internal_failure;

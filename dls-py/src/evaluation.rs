@@ -38,6 +38,7 @@ impl From<EvalError> for Failure {
                 Failure::bad_input(e.to_string(), Some(field))
             }
             EvalError::Mapping { .. } => Failure::bad_input(e.to_string(), Some("mapping")),
+            EvalError::InvalidLegal { .. } => Failure::bad_input(e.to_string(), Some("legal")),
             EvalError::ColumnType { column, .. } => {
                 let column = column.clone();
                 Failure::bad_input(e.to_string(), Some(&column))
@@ -451,6 +452,7 @@ pub struct PyEvaluation {
     summary: Arc<Summary>,
     state: PyEvalState,
     ingested: Arc<Ingested>,
+    deadlines: Arc<evaluation::Deadlines>,
 }
 
 #[pymethods]
@@ -459,7 +461,8 @@ impl PyEvaluation {
     /// per-case metrics, aggregates grouped `by` dimensions under `disclosure`, frequent
     /// problems. Runs with the GIL released.
     #[new]
-    #[pyo3(signature = (events, by = vec!["kern".to_string(), "month".to_string()], directory = None, as_of = None, disclosure = None, mapping = None))]
+    #[pyo3(signature = (events, by = vec!["kern".to_string(), "month".to_string()], directory = None, as_of = None, disclosure = None, mapping = None, legal = None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         events: &Bound<'_, PyAny>,
@@ -468,6 +471,7 @@ impl PyEvaluation {
         as_of: Option<DateTime<Utc>>,
         disclosure: Option<&Bound<'_, PyAny>>,
         mapping: Option<&Bound<'_, PyAny>>,
+        legal: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let kind = tables(py)?
             .call_method1("kind_of", (events,))?
@@ -480,17 +484,22 @@ impl PyEvaluation {
         let events = call(py, || Events::extract(events))?;
         let mapping = call(py, || crate::mapping::mapping_arg(mapping))?;
         let opts = call(py, || {
-            options(
-                &by,
-                directory.as_deref(),
-                as_of,
-                disclosure_arg(disclosure)?,
-            )
+            Ok(EvalOptions {
+                legal: crate::deadlines::legal_arg(legal)?,
+                ..options(
+                    &by,
+                    directory.as_deref(),
+                    as_of,
+                    disclosure_arg(disclosure)?,
+                )?
+            })
         })?;
         detached(py, move || {
             let ing = events.ingest(mapping.as_ref())?;
             let ev = evaluation::evaluate(&ing.log, &opts);
+            let deadlines = evaluation::deadlines(&ev.per_case, &opts.legal, opts.as_of);
             Ok(PyEvaluation {
+                deadlines: Arc::new(deadlines),
                 kind,
                 per_case: Arc::new(ev.per_case),
                 summary: Arc::new(ev.summary),
@@ -536,6 +545,33 @@ impl PyEvaluation {
         let i = self.ingested.clone();
         let t = detached(py, move || warnings_table(&i))?;
         convert(py, t, &self.kind, output)
+    }
+
+    /// Legal deadlines, one row per clock of a case: `case`, `clock`, `start`, `due`, `stopped`
+    /// (local dates), `status` (`met`, `missed`, `running`, `overdue`), `days_over`.
+    /// `overdue=True`: the overdue clocks only.
+    #[pyo3(signature = (overdue = false, output = "auto"))]
+    fn deadlines<'py>(
+        &self,
+        py: Python<'py>,
+        overdue: bool,
+        output: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let d = self.deadlines.clone();
+        let t = detached(py, move || {
+            if overdue {
+                crate::deadlines::deadlines_table(d.overdue().collect::<Vec<_>>().into_iter())
+            } else {
+                crate::deadlines::deadlines_table(d.rows.iter())
+            }
+        })?;
+        convert(py, t, &self.kind, output)
+    }
+
+    /// Years a deadline falls in that the holiday calendar's equated days do not cover.
+    #[getter]
+    fn uncovered_years(&self) -> Vec<i32> {
+        self.deadlines.uncovered_years.clone()
     }
 
     /// Activity names of the log that map to no dls activity, with their number of rows.

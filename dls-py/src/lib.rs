@@ -18,6 +18,7 @@ mod capacity;
 mod cases;
 mod cli;
 mod coverage;
+mod deadlines;
 mod decision;
 mod errors;
 mod evaluation;

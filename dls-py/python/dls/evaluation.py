@@ -50,6 +50,7 @@ def evaluate(
     as_of: Optional[datetime.datetime] = None,
     disclosure: Disclosure = None,
     mapping: Any = None,
+    legal: Any = None,
 ) -> Evaluation:
     """Evaluates an event log: per-case metrics, aggregates grouped ``by`` dimensions
     (:data:`DIMENSIONS`) and frequent problems.
@@ -58,7 +59,11 @@ def evaluate(
     (and secondary suppression), counts rounded to 5. ``disclosure="raw"`` gives raw figures
     for internal use, or pass ``{"min_cases": ..., "round_to": ..., "secondary": ...}``.
     ``directory`` decides which services cover which needs for "time to the right place";
-    ``as_of`` marks running legal clocks past their deadline as overdue. The GIL is released
+    ``as_of`` marks running legal clocks past their deadline as overdue; ``legal`` sets the
+    municipal terms and the holiday calendar (a dict or a ``.json``/``.toml`` file:
+    ``{"municipalities": {"GM0394": {"wmo_decision_days": 21}}, "calendar": {"equated":
+    ["2026-05-15"]}}``), and :meth:`Evaluation.deadlines` lists every clock (``overdue=True``:
+    the overdue ones). ``mapping`` reads a log with its own column and activity names. The GIL is released
     while evaluating.
     """
-    return Evaluation(events, list(by), directory, as_of, disclosure, mapping)
+    return Evaluation(events, list(by), directory, as_of, disclosure, mapping, legal)
