@@ -72,7 +72,7 @@ fn batch(rows_per_batch: usize) -> Vec<RecordBatch> {
 fn parquet_bytes(batches: &[RecordBatch]) -> Vec<u8> {
     let props = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::default()))
-        .set_max_row_group_size(7)
+        .set_max_row_group_row_count(Some(7))
         .build();
     let mut out = Vec::new();
     let mut w = ArrowWriter::try_new(&mut out, batches[0].schema(), Some(props)).unwrap();
