@@ -23,8 +23,11 @@ use arrow_schema::{DataType, Field as ArrowField, TimeUnit};
 use super::{EventFields, EventLogBuilder, HeaderColumns, Ingested, LogMapping, Timestamp};
 use crate::evaluation::error::EvalError;
 
-/// Reads an event log held as Arrow record batches through `mapping` (see the
-/// [module docs](self)). Fails when a required field has no column or a column has a type that
+/// Reads an event log held as Arrow record batches through `mapping`: columns found by name as
+/// in a CSV header; text fields from any column Arrow casts to text; the timestamp as ISO 8601
+/// text or an Arrow timestamp of any unit (UTC instant; naive taken as UTC), to the
+/// microsecond; numbers refused; `signals` as text or lists of text; rows numbered 1-based
+/// over all batches. Fails when a required field has no column or a column has a type that
 /// cannot hold its field; every other problem rejects or warns about one row.
 pub fn ingest_arrow<'a, I>(batches: I, mapping: &LogMapping) -> Result<Ingested, EvalError>
 where

@@ -211,7 +211,21 @@ pub enum WithoutOpened {
 }
 
 /// How to read a log: its column names, its activity names, and what to do with rows that do
-/// not fit (see the [module docs](self)).
+/// not fit.
+///
+/// Two presets: [`LogMapping::dls`] (dls's own columns, strict: the default of every reader)
+/// and [`LogMapping::pm4py`] (the pm4py / XES conventions `case:concept:name`, `concept:name`,
+/// `time:timestamp`, `org:resource`, lenient). As data, TOML ([`LogMapping::from_toml`]) or
+/// JSON ([`LogMapping::from_json`]), starting from a preset:
+///
+/// ```
+/// use dls_core::evaluation::LogMapping;
+///
+/// let m = LogMapping::from_toml(
+///     "preset = \"pm4py\"\n[columns]\nkern = \"wijk\"\n[activities]\n\"Melding ontvangen\" = \"opened\"\n",
+/// ).unwrap();
+/// assert_eq!(m.columns.case_id.as_deref(), Some("case:concept:name"));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LogMapping {
@@ -301,7 +315,8 @@ impl LogMapping {
         })
     }
 
-    /// Reads a mapping from TOML (see the [module docs](self)); `preset` names the starting
+    /// Reads a mapping from TOML (keys: `preset`, `columns`, `activities`,
+    /// `unmapped_activities`, `bad_optional`, `without_opened`); `preset` names the starting
     /// point (`dls` when absent).
     pub fn from_toml(text: &str) -> Result<LogMapping, EvalError> {
         let f: MappingFile = toml::from_str(text).map_err(|e| EvalError::Mapping {

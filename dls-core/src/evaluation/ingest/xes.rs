@@ -28,8 +28,12 @@ pub fn ingest_xes<R: Read>(reader: R) -> Result<Ingested, EvalError> {
     ingest_xes_mapped(reader, &LogMapping::pm4py())
 }
 
-/// Reads an XES event log through `mapping` (see the [module docs](self) for how attributes
-/// become columns). Fails when the file is not well-formed XML (with the byte position), or
+/// Reads an XES event log through `mapping`. Attributes are read as the columns of a pm4py
+/// data frame: an attribute `K` of a `<trace>` is the column `case:K` (the trace's
+/// `concept:name` is `case:concept:name`, the case id), an attribute `K` of an `<event>` is the
+/// column `K`; an event inherits its trace's attributes; values are read as text whatever their
+/// XES type; nested attributes, lists, globals and classifiers are not read. The row number of
+/// an event is its position in the file (1-based). Fails when the file is not well-formed XML (with the byte position), or
 /// when no event has a case id, a timestamp or an activity under the mapping's names (listing
 /// the attribute names found).
 pub fn ingest_xes_mapped<R: Read>(reader: R, mapping: &LogMapping) -> Result<Ingested, EvalError> {
