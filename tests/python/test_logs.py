@@ -59,7 +59,7 @@ def test_a_pm4py_style_export_through_a_mapping_file():
     # The same log renamed by hand and read strictly: the same metrics, except the case
     # without an opening, which the strict reader rejects.
     strict = dls.evaluate(renamed_by_hand(), disclosure="raw")
-    assert strict.rejected().to_pylist()[:2] == [
+    assert strict.rejected(output="pyarrow").to_pylist()[:2] == [
         {"row": 14, "reason": "not_opened", "field": None},
         {"row": 15, "reason": "not_opened", "field": None},
     ]
