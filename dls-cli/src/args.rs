@@ -116,8 +116,12 @@ pub(crate) enum DisclosureArg {
 
 #[derive(Debug, Args)]
 pub(crate) struct EvaluateArgs {
-    /// The event log: `.csv` or `.jsonl`.
+    /// The event log: `.csv`, `.jsonl`, `.xes` or `.parquet`.
     pub events: PathBuf,
+    /// How to read a log with its own column and activity names: a preset (`dls`, `pm4py`) or
+    /// a `.toml` / `.json` mapping file (default: dls's own format; XES conventions for `.xes`).
+    #[arg(long)]
+    pub mapping: Option<String>,
     /// A folder whose directory says which services cover which needs (else any acceptance
     /// for the case's need counts).
     #[arg(long)]

@@ -31,7 +31,8 @@ pub(crate) fn run(a: &EvaluateArgs, quiet: bool) -> anyhow::Result<i32> {
     let format = evaluation::LogFormat::of_path(&a.events)?;
     let file = File::open(&a.events).map_err(|e| dls_core::source::io_error(&name, &e))?;
     let spinner = progress::spinner(&format!("reading `{name}`"), quiet);
-    let ingested = format.ingest(file)?;
+    let mapping = a.mapping.as_deref().map(load_mapping).transpose()?;
+    let ingested = format.ingest_file(file, mapping.as_ref())?;
     spinner.set_message("evaluating");
     let options = EvalOptions {
         directory,
@@ -62,6 +63,29 @@ pub(crate) fn run(a: &EvaluateArgs, quiet: bool) -> anyhow::Result<i32> {
         ingested.rows_read,
         ingested.log.case_count()
     );
+    if !ingested.warnings.is_empty() {
+        eprintln!(
+            "warning: `{name}`: {} rows used with a field cleared or a case started without `opened`",
+            ingested.warnings.len()
+        );
+    }
+    if !ingested.unmapped_activities.is_empty() {
+        let list: Vec<String> = ingested
+            .unmapped_activities
+            .iter()
+            .map(|(k, v)| format!("`{k}` ({v})"))
+            .collect();
+        eprintln!(
+            "warning: `{name}`: activities with no mapping: {}",
+            list.join(", ")
+        );
+    }
+    if !ingested.ignored_columns.is_empty() {
+        eprintln!(
+            "note: `{name}`: columns not read: {}",
+            ingested.ignored_columns.join(", ")
+        );
+    }
 
     let table = &summary.aggregates;
     let mut columns: Vec<&str> = table.group_by.iter().map(|d| d.as_str()).collect();
@@ -90,4 +114,17 @@ pub(crate) fn run(a: &EvaluateArgs, quiet: bool) -> anyhow::Result<i32> {
     }
     sink.finish()?;
     Ok(EXIT_OK)
+}
+
+/// A mapping preset by name, or a mapping file (`.toml` or `.json`).
+fn load_mapping(arg: &str) -> anyhow::Result<evaluation::LogMapping> {
+    if let Ok(m) = evaluation::LogMapping::preset(arg) {
+        return Ok(m);
+    }
+    let text = std::fs::read_to_string(arg).map_err(|e| dls_core::source::io_error(arg, &e))?;
+    Ok(if arg.to_ascii_lowercase().ends_with(".json") {
+        evaluation::LogMapping::from_json(&text)?
+    } else {
+        evaluation::LogMapping::from_toml(&text)?
+    })
 }

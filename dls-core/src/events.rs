@@ -58,6 +58,10 @@ pub enum Activity {
     ContactAttempted,
     /// The citizen declined the help offered (a proactive case).
     HelpDeclined,
+    /// An activity of a source log that maps to none of the above (see
+    /// [`LogMapping`](crate::evaluation::LogMapping)): kept in its case, so it can start the case
+    /// and counts as an event, but no metric or clock looks at it.
+    Other,
 }
 
 pub(crate) use crate::ids::wire_names;
@@ -83,6 +87,7 @@ wire_names!(Activity, UnknownActivity, |_: &str| UnknownActivity;
     ConsentWithdrawn => "consent_withdrawn",
     ContactAttempted => "contact_attempted",
     HelpDeclined => "help_declined",
+    Other => "other",
 );
 
 /// An activity name that is not known (the name given is not repeated).

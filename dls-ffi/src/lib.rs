@@ -25,6 +25,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 uniffi::setup_scaffolding!();
 
 mod capacity;
+mod deadlines;
 mod error;
 mod exchange;
 mod functions;
@@ -34,6 +35,7 @@ mod records;
 mod what_if;
 
 pub use capacity::{CapacityLedger, CapacityRecord};
+pub use deadlines::{evaluate_deadlines, DeadlineRecord, DeadlinesRecord};
 pub use error::{guard, DlsError, ProblemRecord};
 pub use exchange::{fhir_bundle, fhir_import, zgw_zaken};
 #[cfg(feature = "test-hooks")]

@@ -9,8 +9,8 @@ use arrow_array::ArrayRef;
 use chrono::{DateTime, Utc};
 use dls_core::evaluation::columns::{COUNT_COLUMNS, NUMBER_COLUMNS};
 use dls_core::evaluation::{
-    self, CompareOptions, Comparison, Dim, Disclosure, EvalError, EvalOptions, EvalState,
-    EventFields, EventLogBuilder, Ingested, Selection, Summary, Timestamp,
+    self, CompareOptions, Comparison, Dim, Disclosure, EvalError, EvalOptions, EvalState, Ingested,
+    LogMapping, Selection, Summary,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
@@ -18,7 +18,7 @@ use pyo3_arrow::PyTable;
 
 use crate::errors::{call, detached, Failure};
 use crate::model::{to_python, PyDirectory};
-use crate::table::{self, batches, str_at};
+use crate::table;
 
 impl From<EvalError> for Failure {
     fn from(e: EvalError) -> Self {
@@ -34,112 +34,35 @@ impl From<EvalError> for Failure {
                 Failure::bad_input(e.to_string(), Some(&column))
             }
             EvalError::UnknownFormat { .. } => Failure::bad_input(e.to_string(), Some("events")),
+            EvalError::ColumnNotFound { field, .. } => {
+                Failure::bad_input(e.to_string(), Some(field))
+            }
+            EvalError::Mapping { .. } => Failure::bad_input(e.to_string(), Some("mapping")),
+            EvalError::InvalidLegal { .. } => Failure::bad_input(e.to_string(), Some("legal")),
+            EvalError::ColumnType { column, .. } => {
+                let column = column.clone();
+                Failure::bad_input(e.to_string(), Some(&column))
+            }
+            EvalError::Malformed { .. } => Failure::bad_input(e.to_string(), Some("events")),
             EvalError::State(_) => Failure::bad_input(e.to_string(), Some("data")),
             _ => Failure::Evaluation(e.to_string()),
         }
     }
 }
 
-/// The optional text columns of an event table, in the order of [`EventFields`].
-const TEXT_COLUMNS: [&str; 10] = [
-    "organisation",
-    "service",
-    "kern",
-    "need",
-    "reason",
-    "municipality",
-    "region",
-    "domain",
-    "phase",
-    "framework",
-];
-
-/// The timestamp column: text as it is (the core checks it), anything else as UTC instants.
-enum Times {
-    Text(ArrayRef),
-    Micros(ArrayRef),
-}
-
-impl Times {
-    fn of(a: &ArrayRef) -> Result<Times, Failure> {
-        use arrow_schema::DataType::{LargeUtf8, Utf8, Utf8View};
-        Ok(match a.data_type() {
-            Utf8 | LargeUtf8 | Utf8View => Times::Text(table::strings(a, "timestamp")?),
-            _ => Times::Micros(table::instants(a, "timestamp")?),
-        })
-    }
-
-    fn at(&self, i: usize) -> Option<Timestamp<'_>> {
-        match self {
-            Times::Text(a) => str_at(a, i).map(Timestamp::Text),
-            Times::Micros(a) => table::micros_at(a, i).map(Timestamp::Micros),
-        }
-    }
-}
-
-/// Reads an Arrow event table row by row into the core's [`EventLogBuilder`] (every row is
-/// checked and accounted for exactly as in a file). Rejected rows keep the table's 1-based row
+/// Reads an Arrow event table through the core (column by column, no text written): every row
+/// is checked and accounted for exactly as in a file; rejected rows keep the table's 1-based row
 /// number.
-fn ingest_table(t: &PyTable) -> Result<Ingested, Failure> {
-    let mut builder = EventLogBuilder::new();
-    for (start, batch) in batches(t) {
-        let pick = |a: &str, b: &str| {
-            table::column(batch, a)
-                .or_else(|| table::column(batch, b))
-                .ok_or_else(|| {
-                    Failure::bad_input(format!("missing required column `{a}` (or `{b}`)"), Some(a))
-                })
-        };
-        let case = table::strings(pick("case_id", "case")?, "case_id")?;
-        let at = Times::of(pick("timestamp", "at")?)?;
-        let activity = table::strings(table::required(batch, "activity")?, "activity")?;
-        let text = TEXT_COLUMNS
-            .iter()
-            .map(|c| {
-                table::column(batch, c)
-                    .map(|a| table::strings(a, c))
-                    .transpose()
-            })
-            .collect::<Result<Vec<_>, Failure>>()?;
-        let signals = table::column(batch, "signals")
-            .map(|a| table::string_lists(a, "signals"))
-            .transpose()?;
-        for i in 0..batch.num_rows() {
-            let cell = |k: usize| text[k].as_ref().and_then(|a| str_at(a, i));
-            let signals = signals
-                .as_ref()
-                .map(|a| table::list_at(a, i))
-                .unwrap_or_default();
-            builder.push(
-                (start + i + 1) as u64,
-                EventFields {
-                    case_id: str_at(&case, i),
-                    timestamp: at.at(i),
-                    activity: str_at(&activity, i),
-                    organisation: cell(0),
-                    service: cell(1),
-                    kern: cell(2),
-                    need: cell(3),
-                    reason: cell(4),
-                    municipality: cell(5),
-                    region: cell(6),
-                    domain: cell(7),
-                    phase: cell(8),
-                    framework: cell(9),
-                    signals: &signals,
-                },
-            );
-        }
-    }
-    Ok(builder.finish())
+fn ingest_table(t: &PyTable, mapping: &LogMapping) -> Result<Ingested, Failure> {
+    Ok(evaluation::ingest_arrow(t.batches(), mapping)?)
 }
 
-fn ingest_path(path: PathBuf) -> Result<Ingested, Failure> {
+fn ingest_path(path: PathBuf, mapping: Option<&LogMapping>) -> Result<Ingested, Failure> {
     let format = evaluation::LogFormat::of_path(&path)?;
     let name = path.display().to_string();
     let file = std::fs::File::open(&path)
         .map_err(|e| Failure::Core(dls_core::source::io_error(&name, &e).into()))?;
-    Ok(format.ingest(file)?)
+    Ok(format.ingest_file(file, mapping)?)
 }
 
 /// Events from a list of dicts (the JSON form of an event).
@@ -187,11 +110,13 @@ impl Events {
         Ok(Events::Table(table::read_table(obj)?))
     }
 
-    /// Reads and checks the events.
-    pub fn ingest(self) -> Result<Ingested, Failure> {
+    /// Reads and checks the events (a file or table through `mapping`, else the format's
+    /// default: dls's own, XES conventions for `.xes`; a list of event dicts is in dls's
+    /// vocabulary already).
+    pub fn ingest(self, mapping: Option<&LogMapping>) -> Result<Ingested, Failure> {
         match self {
-            Events::Path(p) => ingest_path(p),
-            Events::Table(t) => ingest_table(&t),
+            Events::Path(p) => ingest_path(p, mapping),
+            Events::Table(t) => ingest_table(&t, mapping.unwrap_or(&LogMapping::dls())),
             Events::List(events) => Ok(evaluation::ingest_events(&events)),
         }
     }
@@ -331,6 +256,19 @@ fn rejected_table(ing: &Ingested) -> Result<PyTable, Failure> {
     ])
 }
 
+fn warnings_table(ing: &Ingested) -> Result<PyTable, Failure> {
+    let w = || ing.warnings.iter();
+    table::table(vec![
+        ("row", table::counts(w().map(|w| Some(w.row)))),
+        ("kind", table::texts(w().map(|w| Some(w.kind.as_str())))),
+        (
+            "reason",
+            table::texts(w().map(|w| w.reason.map(|r| r.as_str()))),
+        ),
+        ("field", table::texts(w().map(|w| w.field.as_deref()))),
+    ])
+}
+
 fn tables(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     py.import("dls._tables")
 }
@@ -365,20 +303,22 @@ pub struct PyEvalState {
 impl PyEvalState {
     /// Evaluates `events` into a state grouped `by` dimensions, without per-case metrics.
     #[staticmethod]
-    #[pyo3(signature = (events, by = vec!["kern".to_string(), "month".to_string()], directory = None, as_of = None))]
+    #[pyo3(signature = (events, by = vec!["kern".to_string(), "month".to_string()], directory = None, as_of = None, mapping = None))]
     fn from_events(
         py: Python<'_>,
         events: &Bound<'_, PyAny>,
         by: Vec<String>,
         directory: Option<PyRef<'_, PyDirectory>>,
         as_of: Option<DateTime<Utc>>,
+        mapping: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let events = call(py, || Events::extract(events))?;
+        let mapping = call(py, || crate::mapping::mapping_arg(mapping))?;
         let opts = call(py, || {
             options(&by, directory.as_deref(), as_of, Disclosure::default())
         })?;
         detached(py, move || {
-            let ing = events.ingest()?;
+            let ing = events.ingest(mapping.as_ref())?;
             Ok(PyEvalState {
                 inner: Arc::new(evaluation::evaluate_state(&ing.log, &opts)),
             })
@@ -513,6 +453,7 @@ pub struct PyEvaluation {
     state: PyEvalState,
     ingested: Arc<Ingested>,
     opts: Arc<EvalOptions>,
+    deadlines: Arc<evaluation::Deadlines>,
 }
 
 #[pymethods]
@@ -521,7 +462,8 @@ impl PyEvaluation {
     /// per-case metrics, aggregates grouped `by` dimensions under `disclosure`, frequent
     /// problems. Runs with the GIL released.
     #[new]
-    #[pyo3(signature = (events, by = vec!["kern".to_string(), "month".to_string()], directory = None, as_of = None, disclosure = None, strict = false))]
+    #[pyo3(signature = (events, by = vec!["kern".to_string(), "month".to_string()], directory = None, as_of = None, disclosure = None, strict = false, mapping = None, legal = None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         events: &Bound<'_, PyAny>,
@@ -530,6 +472,8 @@ impl PyEvaluation {
         as_of: Option<DateTime<Utc>>,
         disclosure: Option<&Bound<'_, PyAny>>,
         strict: bool,
+        mapping: Option<&Bound<'_, PyAny>>,
+        legal: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let kind = tables(py)?
             .call_method1("kind_of", (events,))?
@@ -540,22 +484,28 @@ impl PyEvaluation {
             kind
         };
         let events = call(py, || Events::extract(events))?;
+        let mapping = call(py, || crate::mapping::mapping_arg(mapping))?;
         let opts = call(py, || {
-            options(
-                &by,
-                directory.as_deref(),
-                as_of,
-                disclosure_arg(disclosure)?,
-            )
+            Ok(EvalOptions {
+                legal: crate::deadlines::legal_arg(legal)?,
+                ..options(
+                    &by,
+                    directory.as_deref(),
+                    as_of,
+                    disclosure_arg(disclosure)?,
+                )?
+            })
         })?;
         detached(py, move || {
-            let ing = events.ingest()?;
+            let ing = events.ingest(mapping.as_ref())?;
             // Strict: events that break the referral life cycle are rejected, not used.
             let ing = if strict { ing.strict() } else { ing };
             let ev = evaluation::evaluate(&ing.log, &opts);
+            let deadlines = evaluation::deadlines(&ev.per_case, &opts.legal, opts.as_of);
             let opts = Arc::new(opts);
             Ok(PyEvaluation {
                 opts,
+                deadlines: Arc::new(deadlines),
                 kind,
                 per_case: Arc::new(ev.per_case),
                 summary: Arc::new(ev.summary),
@@ -592,6 +542,54 @@ impl PyEvaluation {
         let i = self.ingested.clone();
         let t = detached(py, move || rejected_table(&i))?;
         convert(py, t, &self.kind, output)
+    }
+
+    /// Rows used with a warning: `row`, `kind` (`field_cleared`, `started_without_opened`),
+    /// `reason` (why a field was cleared), `field`.
+    #[pyo3(signature = (output = "auto"))]
+    fn warnings<'py>(&self, py: Python<'py>, output: &str) -> PyResult<Bound<'py, PyAny>> {
+        let i = self.ingested.clone();
+        let t = detached(py, move || warnings_table(&i))?;
+        convert(py, t, &self.kind, output)
+    }
+
+    /// Legal deadlines, one row per clock of a case: `case`, `clock`, `start`, `due`, `stopped`
+    /// (local dates), `status` (`met`, `missed`, `running`, `overdue`), `days_over`.
+    /// `overdue=True`: the overdue clocks only.
+    #[pyo3(signature = (overdue = false, output = "auto"))]
+    fn deadlines<'py>(
+        &self,
+        py: Python<'py>,
+        overdue: bool,
+        output: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let d = self.deadlines.clone();
+        let t = detached(py, move || {
+            if overdue {
+                crate::deadlines::deadlines_table(d.overdue().collect::<Vec<_>>().into_iter())
+            } else {
+                crate::deadlines::deadlines_table(d.rows.iter())
+            }
+        })?;
+        convert(py, t, &self.kind, output)
+    }
+
+    /// Years a deadline falls in that the holiday calendar's equated days do not cover.
+    #[getter]
+    fn uncovered_years(&self) -> Vec<i32> {
+        self.deadlines.uncovered_years.clone()
+    }
+
+    /// Activity names of the log that map to no dls activity, with their number of rows.
+    #[getter]
+    fn unmapped_activities(&self) -> std::collections::BTreeMap<String, u64> {
+        self.ingested.unmapped_activities.clone()
+    }
+
+    /// The log's columns that no field reads.
+    #[getter]
+    fn ignored_columns(&self) -> Vec<String> {
+        self.ingested.ignored_columns.clone()
     }
 
     /// Compares selection `a` with selection `b` (dicts with `from`, `until`, `kernen`,

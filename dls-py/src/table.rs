@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Date32Type, Float64Type, Int64Type, TimestampMicrosecondType};
+use arrow_array::types::{Date32Type, Float64Type, Int64Type};
 use arrow_array::{
     Array, ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray,
     TimestampMicrosecondArray, UInt64Array,
 };
-use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use arrow_schema::{DataType, Field, Schema};
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
 
@@ -172,38 +172,6 @@ pub fn date_at(array: &ArrayRef, i: usize) -> Option<chrono::NaiveDate> {
     } else {
         None
     }
-}
-
-/// A column as UTC instants in microseconds (accepts timestamps with or without a time zone,
-/// naive ones taken as UTC, and RFC 3339 strings). Plain numbers are refused: their unit and
-/// epoch would be a guess.
-pub fn instants(array: &ArrayRef, name: &str) -> Result<ArrayRef, Failure> {
-    let utc = DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()));
-    match array.data_type() {
-        t if t.is_numeric() => Err(Failure::bad_input(
-            format!(
-                "column `{name}` holds numbers ({t}): give timestamps (a timestamp column) or \
-                 RFC 3339 text, not a count of some unit since some epoch"
-            ),
-            Some(name),
-        )),
-        DataType::Timestamp(_, None) => {
-            let naive = cast(
-                array,
-                &DataType::Timestamp(TimeUnit::Microsecond, None),
-                name,
-            )?;
-            let a = naive.as_primitive::<TimestampMicrosecondType>();
-            Ok(Arc::new(a.clone().with_timezone("UTC")))
-        }
-        _ => cast(array, &utc, name),
-    }
-}
-
-/// Row `i` of an instant column (from [`instants`]), in UTC microseconds.
-pub fn micros_at(array: &ArrayRef, i: usize) -> Option<i64> {
-    let a = array.as_primitive::<TimestampMicrosecondType>();
-    a.is_valid(i).then(|| a.value(i))
 }
 
 /// Builds a record batch from named columns (all nullable).

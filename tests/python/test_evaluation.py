@@ -134,7 +134,7 @@ def test_rejected_rows_are_counted_with_their_row():
 
 
 def test_bad_event_input():
-    with pytest.raises(dls.BadInputError, match="missing required column `case_id`"):
+    with pytest.raises(dls.BadInputError, match="event log header lacks column `case_id`"):
         dls.evaluate(pa.table({"x": [1]}))
     with pytest.raises(dls.BadInputError, match="event 1"):
         dls.evaluate([{"case": "c1", "activity": "opened"}])

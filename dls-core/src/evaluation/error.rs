@@ -9,7 +9,9 @@ pub enum EvalError {
     #[error("cannot read event log: {0}")]
     Io(String),
     /// A file whose extension names no event-log format dls reads.
-    #[error("cannot tell the format of `{file}`: use a `.csv` or `.jsonl` file")]
+    #[error(
+        "cannot tell the format of `{file}`: use a `.csv`, `.jsonl`, `.xes` or `.parquet` file"
+    )]
     UnknownFormat {
         /// The file.
         file: String,
@@ -19,6 +21,51 @@ pub enum EvalError {
     MissingColumn {
         /// The column.
         column: String,
+    },
+    /// A log mapping names a column the log does not have for a required field: what it
+    /// needed, and the columns the log has (at most 20 listed).
+    #[error(
+        "event log has no column `{wanted}` for `{field}`: its columns are {}",
+        known_values(found)
+    )]
+    ColumnNotFound {
+        /// The dls field (`case_id`, `timestamp` or `activity`).
+        field: &'static str,
+        /// The column the mapping names for it.
+        wanted: String,
+        /// The log's columns.
+        found: Vec<String>,
+    },
+    /// An event-log file that cannot be read as its format (XES that is not well-formed XML,
+    /// a Parquet file that is not Parquet): the whole file, not one row, is at fault.
+    #[error("event log ({format}): {problem}")]
+    Malformed {
+        /// The format: `XES`, `Parquet`.
+        format: &'static str,
+        /// What is wrong, and where (never the file's content).
+        problem: String,
+    },
+    /// A column of a table or Parquet file has a type that cannot hold its field.
+    #[error("column `{column}` has type {found} where {expected} is expected")]
+    ColumnType {
+        /// The column.
+        column: String,
+        /// Its type.
+        found: String,
+        /// What the field needs.
+        expected: &'static str,
+    },
+    /// Legal settings (terms, calendar) that cannot be read.
+    #[error("legal settings: {problem}")]
+    InvalidLegal {
+        /// What is wrong, and where.
+        problem: String,
+    },
+    /// A log mapping file is malformed.
+    #[error("log mapping: {problem}")]
+    Mapping {
+        /// What is wrong, and where.
+        problem: String,
     },
     /// A holiday calendar file is malformed.
     #[error("holiday calendar: {0}")]

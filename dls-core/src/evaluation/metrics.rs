@@ -507,7 +507,10 @@ impl<'a> Ctx<'a> {
                 | Activity::ClockSuspended
                 | Activity::ClockResumed
                 | Activity::ClockExtended => has_clock_events = true,
-                Activity::Opened | Activity::ContactAttempted | Activity::HelpDeclined => {}
+                Activity::Opened
+                | Activity::ContactAttempted
+                | Activity::HelpDeclined
+                | Activity::Other => {}
                 Activity::ConsentWithdrawn => m.consent_withdrawals += 1,
             }
         }

@@ -36,6 +36,7 @@
 pub mod clocks;
 pub mod columns;
 pub mod compare;
+pub mod deadlines;
 pub mod disclosure;
 pub mod durations;
 mod error;
@@ -52,14 +53,23 @@ pub use clocks::{ClockKind, ClockResult, ClockStatus, ClockTerms, LegalConfig};
 pub use compare::{
     compare, compare_checked, compare_metric, CompareOptions, Comparison, Metric, Selection,
 };
+pub use deadlines::{deadlines, DeadlineRow, Deadlines};
 pub use disclosure::{Disclosure, DisclosureMode};
 pub use durations::Durations;
 pub use error::{EvalError, StateError};
+#[cfg(feature = "arrow")]
+pub use ingest::{ingest_arrow, ArrowEvents};
 pub use ingest::{
     ingest_csv, ingest_csv_str, ingest_events, ingest_jsonl, ingest_jsonl_str, EventFields,
     EventLog, EventLogBuilder, Ingested, LogFormat, RejectReason, RejectedRow, Timestamp,
     MAX_RECORD_BYTES,
 };
+pub use ingest::{
+    ingest_csv_mapped, ingest_jsonl_mapped, ingest_xes, ingest_xes_mapped, HeaderColumns,
+    LogMapping, RowWarning, WarningKind, MAX_UNMAPPED_LISTED,
+};
+#[cfg(feature = "parquet")]
+pub use ingest::{ingest_parquet, ingest_parquet_bytes};
 pub use metrics::CaseMetrics;
 pub use options::EvalOptions;
 pub use sketch::Sketch;

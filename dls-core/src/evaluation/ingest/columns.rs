@@ -9,7 +9,7 @@ pub enum Timestamp<'a> {
     /// ISO 8601 text with an offset, checked exactly like a CSV cell (see the
     /// [module docs](super)).
     Text(&'a str),
-    /// UTC microseconds since 1970-01-01T00:00:00Z. Fractions of a second are dropped, as in
+    /// UTC microseconds since 1970-01-01T00:00:00Z. Fractions of a second are kept, as in
     /// text; instants outside the years 0000 to 9999 are rejected as
     /// [`BadTimestamp`](super::RejectReason::BadTimestamp), as in text.
     Micros(i64),

@@ -5,27 +5,10 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 
-use super::{io_err, strip_eol, EventFields, EventLogBuilder, Ingested, RejectReason, Timestamp};
+use super::{
+    io_err, strip_eol, EventFields, EventLogBuilder, Ingested, LogMapping, RejectReason, Timestamp,
+};
 use crate::evaluation::error::EvalError;
-
-/// Column positions of a CSV header.
-#[derive(Default)]
-struct Columns {
-    case_id: Option<usize>,
-    timestamp: Option<usize>,
-    activity: Option<usize>,
-    organisation: Option<usize>,
-    service: Option<usize>,
-    kern: Option<usize>,
-    need: Option<usize>,
-    reason: Option<usize>,
-    municipality: Option<usize>,
-    region: Option<usize>,
-    domain: Option<usize>,
-    phase: Option<usize>,
-    framework: Option<usize>,
-    signals: Option<usize>,
-}
 
 /// The largest record read, in bytes (all the lines of a record whose quoted field spans lines,
 /// together). A longer line is rejected as [`RejectReason::RecordTooLong`]; a quoted field still
@@ -216,6 +199,14 @@ impl Records {
 /// Fails only when the input cannot be read or the header lacks `case_id`, `timestamp` or
 /// `activity`; every other problem rejects one row.
 pub fn ingest_csv<R: Read>(reader: R) -> Result<Ingested, EvalError> {
+    ingest_csv_mapped(reader, &LogMapping::dls())
+}
+
+/// Reads a CSV event log whose columns and activities `mapping` names (see [`ingest_csv`] for
+/// the format). Fails only when the input cannot be read or the header has no column for the
+/// case id, timestamp or activity (the error lists the columns found); columns no field reads
+/// are listed in [`Ingested::ignored_columns`].
+pub fn ingest_csv_mapped<R: Read>(reader: R, mapping: &LogMapping) -> Result<Ingested, EvalError> {
     let mut src = Lines {
         rd: BufReader::with_capacity(1 << 20, reader),
         line_no: 0,
@@ -223,7 +214,7 @@ pub fn ingest_csv<R: Read>(reader: R) -> Result<Ingested, EvalError> {
     };
     let mut line = Vec::with_capacity(256);
     let mut recs = Records::new();
-    let mut b = EventLogBuilder::new();
+    let mut b = EventLogBuilder::with_mapping(mapping);
     // Header.
     let cols = loop {
         let Some(l) = src.next(&mut line)? else {
@@ -241,45 +232,14 @@ pub fn ingest_csv<R: Read>(reader: R) -> Result<Ingested, EvalError> {
             continue;
         }
         let (rec, ends) = recs.fields();
-        let mut cols = Columns::default();
+        let mut names = Vec::with_capacity(ends.len());
         let mut start = 0;
-        for (i, &end) in ends.iter().enumerate() {
-            let name = String::from_utf8_lossy(&rec[start..end])
-                .trim()
-                .to_ascii_lowercase();
+        for &end in ends {
+            names.push(String::from_utf8_lossy(&rec[start..end]).into_owned());
             start = end;
-            let slot = match name.as_str() {
-                "case_id" | "case" => &mut cols.case_id,
-                "timestamp" | "at" => &mut cols.timestamp,
-                "activity" => &mut cols.activity,
-                "organisation" | "organization" => &mut cols.organisation,
-                "service" => &mut cols.service,
-                "kern" => &mut cols.kern,
-                "need" => &mut cols.need,
-                "reason" => &mut cols.reason,
-                "municipality" => &mut cols.municipality,
-                "region" => &mut cols.region,
-                "domain" => &mut cols.domain,
-                "phase" => &mut cols.phase,
-                "framework" => &mut cols.framework,
-                "signals" => &mut cols.signals,
-                _ => continue,
-            };
-            if slot.is_none() {
-                *slot = Some(i);
-            }
         }
-        for (c, name) in [
-            (cols.case_id, "case_id"),
-            (cols.timestamp, "timestamp"),
-            (cols.activity, "activity"),
-        ] {
-            if c.is_none() {
-                return Err(EvalError::MissingColumn {
-                    column: name.to_string(),
-                });
-            }
-        }
+        let cols = mapping.header_columns(names.iter().map(String::as_str))?;
+        b.ignore_columns(&cols.ignored);
         break cols;
     };
     let width = recs.fields().1.len();
@@ -330,9 +290,9 @@ pub fn ingest_csv<R: Read>(reader: R) -> Result<Ingested, EvalError> {
         b.push(
             row,
             EventFields {
-                case_id: f(cols.case_id),
-                timestamp: f(cols.timestamp).map(Timestamp::Text),
-                activity: f(cols.activity),
+                case_id: f(Some(cols.case_id)),
+                timestamp: f(Some(cols.timestamp)).map(Timestamp::Text),
+                activity: f(Some(cols.activity)),
                 organisation: f(cols.organisation),
                 service: f(cols.service),
                 kern: f(cols.kern),

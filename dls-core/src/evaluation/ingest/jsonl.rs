@@ -4,7 +4,9 @@ use std::io::{BufRead, BufReader, Read};
 
 use serde::Deserialize;
 
-use super::{io_err, strip_eol, EventFields, EventLogBuilder, Ingested, RejectReason, Timestamp};
+use super::{
+    io_err, strip_eol, EventFields, EventLogBuilder, Ingested, LogMapping, RejectReason, Timestamp,
+};
 use crate::evaluation::error::EvalError;
 
 #[derive(Deserialize)]
@@ -42,9 +44,18 @@ struct JsonRow<'a> {
 /// Reads a JSON-lines event log: one object per line with the CSV column names as keys and
 /// string values (`null` or absent means empty). Blank lines are skipped.
 pub fn ingest_jsonl<R: Read>(reader: R) -> Result<Ingested, EvalError> {
+    ingest_jsonl_mapped(reader, &LogMapping::dls())
+}
+
+/// Reads a JSON-lines event log with the activity names and policies of `mapping` (keys are
+/// dls's names; the mapping's column names apply to tabular formats only).
+pub fn ingest_jsonl_mapped<R: Read>(
+    reader: R,
+    mapping: &LogMapping,
+) -> Result<Ingested, EvalError> {
     let mut rd = BufReader::new(reader);
     let mut line = Vec::new();
-    let mut b = EventLogBuilder::new();
+    let mut b = EventLogBuilder::with_mapping(mapping);
     let mut row = 0u64;
     loop {
         line.clear();

@@ -8,8 +8,18 @@
 //! `2026-03-02T09:15:00+01:00` or `…Z`), `activity` (see [`Activity`]), and optionally
 //! `organisation`, `service`, `kern`, `need`, `reason` (a [`RejectionReason`]), `municipality`,
 //! `region`, `domain`, `phase`, `framework` (`wmo`, `jeugdwet`, `wgs`, …) and `signals`
-//! (`;`-separated, e.g. `threatened_eviction;cut_off`). Other columns are ignored. Empty means
-//! absent. JSON lines also accept the [`Event`] names `case` and `at`.
+//! (`;`-separated, e.g. `threatened_eviction;cut_off`). Other columns are ignored and listed,
+//! once each, in [`Ingested::ignored_columns`]. Empty means absent. JSON lines also accept the
+//! [`Event`] names `case` and `at`. Fractions of a second are kept to the microsecond: they
+//! order and tell apart events; durations are whole seconds.
+//!
+//! A log with other column and activity names (a process-mining export, pm4py's conventions)
+//! is read through a [`LogMapping`]: its column names, its activity names mapped to dls's, and
+//! what becomes of an activity with no mapping (kept as [`Activity::Other`], listed with its
+//! frequency in [`Ingested::unmapped_activities`]), a malformed optional field (cleared for
+//! that row, with a [`RowWarning`]) and a case without `opened` (it starts at its first event,
+//! with a [`RowWarning`]). Without a mapping, dls's own format is read strictly: each of those
+//! rejects the row.
 //!
 //! # Order
 //!
@@ -17,7 +27,8 @@
 //! (for events at the same instant) by the life-cycle order of their activities — `opened`,
 //! `first_contact`, `melding`, `aanvraag`, `referred`, `accepted`, `rejected`, `no_response`,
 //! `bounced`, `escalated`, `clock_suspended`, `clock_resumed`, `clock_extended`, `decision`, `resolved`,
-//! `closed`, `reopened`, `consent_withdrawn`, `contact_attempted`, `help_declined` — then by their content (a row stating case attributes first), then by
+//! `closed`, `reopened`, `consent_withdrawn`, `contact_attempted`, `help_declined`, `other` — then
+//! by their content (a row stating case attributes first), then by
 //! input position. Cases are listed by their opening instant, then case id. A shuffled log
 //! therefore gives exactly the same log, metrics and rejection reasons as the sorted one; only
 //! the row numbers of rejections are the input's own.
@@ -40,15 +51,27 @@
 //! `rows_read == rows_used + rejected.len()` always holds. Rejections name a field, never its
 //! value, so no personal data leaks.
 
+#[cfg(feature = "arrow")]
+mod arrow;
 mod columns;
 mod csv;
 mod format;
 mod jsonl;
+mod mapping;
+#[cfg(feature = "parquet")]
+mod parquet;
+mod xes;
 
+#[cfg(feature = "arrow")]
+pub use arrow::{ingest_arrow, ArrowEvents};
 pub use columns::{EventFields, Timestamp};
-pub use csv::{ingest_csv, ingest_csv_str, MAX_RECORD_BYTES};
+pub use csv::{ingest_csv, ingest_csv_mapped, ingest_csv_str, MAX_RECORD_BYTES};
 pub use format::LogFormat;
-pub use jsonl::{ingest_jsonl, ingest_jsonl_str};
+pub use jsonl::{ingest_jsonl, ingest_jsonl_mapped, ingest_jsonl_str};
+pub use mapping::{BadOptional, ColumnNames, HeaderColumns, LogMapping, Unmapped, WithoutOpened};
+#[cfg(feature = "parquet")]
+pub use parquet::{ingest_parquet, ingest_parquet_bytes};
+pub use xes::{ingest_xes, ingest_xes_mapped};
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -218,6 +241,55 @@ pub struct Ingested {
     pub anomalies: Vec<crate::lifecycle::LifecycleAnomaly>,
     /// The log index of each anomaly's event, in the order of `anomalies`.
     pub(crate) anomaly_events: Vec<u32>,
+    /// Rows used with a warning: a bad optional field cleared, a case started without
+    /// `opened` (see [`LogMapping`]), in row order.
+    pub warnings: Vec<RowWarning>,
+    /// Activity names of the log that map to no dls activity, with how many rows had each
+    /// (kept as `other` events or rejected, as the mapping says). At most
+    /// [`MAX_UNMAPPED_LISTED`] names; rows with further names are counted under `…`.
+    pub unmapped_activities: BTreeMap<String, u64>,
+    /// The log's columns that no field reads (CSV header names, JSON keys are not listed).
+    pub ignored_columns: Vec<String>,
+}
+
+/// The most distinct unmapped activity names listed in [`Ingested::unmapped_activities`]: an
+/// activity column holding free text must not fill the report.
+pub const MAX_UNMAPPED_LISTED: usize = 1000;
+
+/// What a [`RowWarning`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// A malformed optional field was cleared; the row is used without it.
+    FieldCleared,
+    /// The case has no `opened` at or before this row, its first: the case starts here.
+    StartedWithoutOpened,
+}
+
+impl WarningKind {
+    /// The name as written in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningKind::FieldCleared => "field_cleared",
+            WarningKind::StartedWithoutOpened => "started_without_opened",
+        }
+    }
+}
+
+/// A row used with a warning. Never carries the row's content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowWarning {
+    /// The row number, as for [`RejectedRow::row`].
+    pub row: u64,
+    /// What happened.
+    pub kind: WarningKind,
+    /// Why the field was cleared (the reason it would have been rejected for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<RejectReason>,
+    /// The field concerned, where one is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl Ingested {
@@ -284,6 +356,9 @@ pub struct EventLog {
     pub(crate) cases: Vec<CaseInfo>,
     pub(crate) ev_case: Vec<u32>,
     pub(crate) ev_at: Vec<i64>,
+    /// Microseconds within the second of `ev_at` (0 to 999,999): order and identity of events
+    /// keep them; durations are whole seconds.
+    pub(crate) ev_us: Vec<u32>,
     pub(crate) ev_act: Vec<Activity>,
     pub(crate) ev_org: Vec<u32>,
     pub(crate) ev_service: Vec<u32>,
@@ -358,7 +433,8 @@ impl EventLog {
                 let id = |i: &Interner, v: u32| i.value(v).map(|s| s.to_string());
                 out.push(Event {
                     case: parse_known(self.case_ids.value(c as u32)),
-                    at: DateTime::<Utc>::from_timestamp(self.ev_at[e], 0).unwrap_or_default(),
+                    at: DateTime::<Utc>::from_timestamp(self.ev_at[e], self.ev_us[e] * 1000)
+                        .unwrap_or_default(),
                     activity: self.ev_act[e],
                     organisation: id(&self.orgs, self.ev_org[e]).and_then(|s| s.parse().ok()),
                     service: id(&self.services, self.ev_service[e]).and_then(|s| s.parse().ok()),
@@ -373,7 +449,7 @@ impl EventLog {
 
     /// Orders the rows read into cases and time, applies the order checks, and drops the
     /// staging columns. Returns the rows rejected here (not opened, already opened, duplicate).
-    fn finish(&mut self) -> Vec<RejectedRow> {
+    fn finish(&mut self, without_opened: WithoutOpened) -> (Vec<RejectedRow>, Vec<RowWarning>) {
         let n_ev = self.ev_case.len();
         let n_cases = self.case_ids.len();
         // Group the rows by case (a counting sort, stable: input order within a case) ...
@@ -395,6 +471,7 @@ impl EventLog {
         let this = &*self;
         let cmp = |a: &u32, b: &u32| this.event_cmp(*a as usize, *b as usize);
         let mut rejected = Vec::new();
+        let mut warnings = Vec::new();
         let mut kept: Vec<u32> = Vec::with_capacity(n_ev);
         // Per old case index: its facts, or None when no row of it was used.
         let mut infos: Vec<Option<CaseInfo>> = vec![None; n_cases];
@@ -415,8 +492,16 @@ impl EventLog {
                 };
                 let Some(inf) = info.as_mut() else {
                     if self.ev_act[i] != Activity::Opened {
-                        rejected.push(reject(RejectReason::NotOpened, None));
-                        continue;
+                        if without_opened == WithoutOpened::Reject {
+                            rejected.push(reject(RejectReason::NotOpened, None));
+                            continue;
+                        }
+                        warnings.push(RowWarning {
+                            row: self.ev_row[i],
+                            kind: WarningKind::StartedWithoutOpened,
+                            reason: None,
+                            field: None,
+                        });
                     }
                     info = Some(CaseInfo {
                         opened_at: self.ev_at[i],
@@ -436,7 +521,10 @@ impl EventLog {
                 let duplicate = kept[first..]
                     .iter()
                     .rev()
-                    .take_while(|&&k| self.ev_at[k as usize] == self.ev_at[i])
+                    .take_while(|&&k| {
+                        let k = k as usize;
+                        (self.ev_at[k], self.ev_us[k]) == (self.ev_at[i], self.ev_us[i])
+                    })
                     .any(|&k| {
                         let k = k as usize;
                         self.ev_act[k] == self.ev_act[i]
@@ -498,6 +586,7 @@ impl EventLog {
             perm.iter().map(|&e| v[e as usize]).collect()
         }
         self.ev_at = gather(&self.ev_at, &perm);
+        self.ev_us = gather(&self.ev_us, &perm);
         self.ev_act = gather(&self.ev_act, &perm);
         self.ev_org = gather(&self.ev_org, &perm);
         self.ev_service = gather(&self.ev_service, &perm);
@@ -512,7 +601,7 @@ impl EventLog {
         self.ev_row = gather(&self.ev_row, &perm);
         self.ev_attr = Vec::new();
         self.attrs = Vec::new();
-        rejected
+        (rejected, warnings)
     }
 
     /// The order of two events of one case: timestamp, activity rank, then (only for events at
@@ -520,7 +609,7 @@ impl EventLog {
     /// first, so that which of two different rows comes first does not depend on the input
     /// order, and last the input position.
     fn event_cmp(&self, a: usize, b: usize) -> std::cmp::Ordering {
-        let key = |e: usize| (self.ev_at[e], activity_rank(self.ev_act[e]));
+        let key = |e: usize| (self.ev_at[e], self.ev_us[e], activity_rank(self.ev_act[e]));
         key(a).cmp(&key(b)).then_with(|| {
             let content = |e: usize| {
                 let attrs = self.attrs.get(self.ev_attr[e] as usize).map(|x| {
@@ -600,6 +689,7 @@ fn activity_rank(a: Activity) -> u8 {
         Activity::ConsentWithdrawn => 17,
         Activity::ContactAttempted => 18,
         Activity::HelpDeclined => 19,
+        Activity::Other => 20,
     }
 }
 
@@ -665,12 +755,36 @@ pub struct EventLogBuilder {
     log: EventLog,
     rejected: Vec<RejectedRow>,
     rows_read: u64,
+    mapping: mapping::Compiled,
+    warnings: Vec<RowWarning>,
+    unmapped: FxMap<Box<str>, u64>,
+    ignored_columns: Vec<String>,
 }
 
 impl EventLogBuilder {
-    /// An empty builder.
+    /// An empty builder for dls's own format ([`LogMapping::dls`]).
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty builder that reads activity names and treats rows that do not fit as `mapping`
+    /// says (the column names of the mapping are the reader's business: see
+    /// [`LogMapping::header_columns`]).
+    pub fn with_mapping(mapping: &LogMapping) -> Self {
+        EventLogBuilder {
+            mapping: mapping.compile(),
+            ..Self::default()
+        }
+    }
+
+    /// Records the log's columns that no field reads, for the report
+    /// ([`Ingested::ignored_columns`]).
+    pub fn ignore_columns(&mut self, columns: &[String]) {
+        for c in columns {
+            if !self.ignored_columns.contains(c) {
+                self.ignored_columns.push(c.clone());
+            }
+        }
     }
 
     /// Checks one row and adds it to the log, or records why it was rejected. `row` is the
@@ -678,12 +792,21 @@ impl EventLogBuilder {
     /// reported with a rejection and never inferred from the content.
     pub fn push(&mut self, row: u64, fields: EventFields<'_>) {
         self.rows_read += 1;
-        if let Err((reason, field)) = self.try_push(row, &fields) {
-            self.rejected.push(RejectedRow {
+        let mut cleared = Vec::new();
+        match self.try_push(row, &fields, &mut cleared) {
+            Ok(()) => self
+                .warnings
+                .extend(cleared.into_iter().map(|(reason, field)| RowWarning {
+                    row,
+                    kind: WarningKind::FieldCleared,
+                    reason: Some(reason),
+                    field: Some(field.to_string()),
+                })),
+            Err((reason, field)) => self.rejected.push(RejectedRow {
                 row,
                 reason,
                 field: field.map(str::to_string),
-            });
+            }),
         }
     }
 
@@ -697,7 +820,23 @@ impl EventLogBuilder {
         });
     }
 
-    fn try_push(&mut self, row: u64, r: &EventFields<'_>) -> Result<(), Reject> {
+    /// Checks and adds one row; the optional fields cleared (under [`BadOptional::Clear`]) are
+    /// added to `cleared`.
+    fn try_push(
+        &mut self,
+        row: u64,
+        r: &EventFields<'_>,
+        cleared: &mut Vec<(RejectReason, &'static str)>,
+    ) -> Result<(), Reject> {
+        let clear = self.mapping.bad_optional == BadOptional::Clear;
+        // A bad optional field: cleared (noted) or the row rejected, as the mapping says.
+        let mut soft = |v: Result<u32, Reject>| match v {
+            Err((reason, Some(field))) if clear => {
+                cleared.push((reason, field));
+                Ok(NONE)
+            }
+            other => other,
+        };
         fn req<'b>(v: Option<&'b str>, name: &'static str) -> Result<&'b str, Reject> {
             match v.map(str::trim) {
                 None | Some("") => Err((RejectReason::MissingValue, Some(name))),
@@ -714,24 +853,41 @@ impl EventLogBuilder {
             None => return Err((RejectReason::MissingValue, Some("timestamp"))),
         };
         let act = req(r.activity, "activity")?;
-        let at = match ts {
+        let (at, us) = match ts {
             Timestamp::Text(s) => parse_timestamp(s.as_bytes()),
             Timestamp::Micros(us) => {
-                Some(us.div_euclid(1_000_000)).filter(|s| (MIN_SECS..=MAX_SECS).contains(s))
+                Some((us.div_euclid(1_000_000), us.rem_euclid(1_000_000) as u32))
+                    .filter(|(s, _)| (MIN_SECS..=MAX_SECS).contains(s))
             }
         }
         .ok_or((RejectReason::BadTimestamp, Some("timestamp")))?;
-        let activity = act
-            .parse::<Activity>()
-            .ok()
-            .ok_or((RejectReason::UnknownActivity, Some("activity")))?;
+        let activity = match self.mapping.activity(act) {
+            Some(a) => a,
+            None => {
+                let listed = self.unmapped.len() < MAX_UNMAPPED_LISTED;
+                let key = if listed || self.unmapped.contains_key(act) {
+                    act
+                } else {
+                    "…"
+                };
+                *self.unmapped.entry(key.into()).or_insert(0) += 1;
+                match self.mapping.unmapped {
+                    Unmapped::Other => Activity::Other,
+                    Unmapped::Reject => {
+                        return Err((RejectReason::UnknownActivity, Some("activity")))
+                    }
+                }
+            }
+        };
         let reason = match opt(r.reason) {
             "" => None,
-            s => Some(
-                s.parse::<RejectionReason>()
-                    .ok()
-                    .ok_or((RejectReason::UnknownReason, Some("reason")))?,
-            ),
+            s => match s.parse::<RejectionReason>() {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    soft(Err((RejectReason::UnknownReason, Some("reason"))))?;
+                    None
+                }
+            },
         };
         let framework = match opt(r.framework) {
             "" => FW_NONE,
@@ -740,34 +896,49 @@ impl EventLogBuilder {
                 Some(LegalFramework::Jeugdwet) => FW_JEUGD,
                 Some(LegalFramework::Wgs) => FW_WGS,
                 Some(_) => FW_OTHER,
-                None => return Err((RejectReason::BadAttribute, Some("framework"))),
+                None => {
+                    soft(Err((RejectReason::BadAttribute, Some("framework"))))?;
+                    FW_NONE
+                }
             },
         };
         // 0: no signals stated; 1: signals, no threat; 2: eviction or cut-off threatens.
         let mut urgent = 0;
-        for item in r.signals {
+        'signals: for item in r.signals {
             if item.trim().is_empty() {
                 continue;
             }
-            urgent = urgent.max(1);
+            let mut u = 1;
             for s in item.split(';').map(str::trim).filter(|s| !s.is_empty()) {
                 match attribute::<Signal>(s) {
-                    Some(Signal::ThreatenedEviction | Signal::CutOff) => urgent = 2,
+                    Some(Signal::ThreatenedEviction | Signal::CutOff) => u = 2,
                     Some(_) => {}
-                    None => return Err((RejectReason::BadAttribute, Some("signals"))),
+                    None => {
+                        soft(Err((RejectReason::BadAttribute, Some("signals"))))?;
+                        urgent = 0;
+                        break 'signals;
+                    }
                 }
             }
+            urgent = urgent.max(u);
         }
         let log = &mut self.log;
-        let org = opt_id::<OrganisationId>(&mut log.orgs, r.organisation, "organisation")?;
-        let service = opt_id::<ServiceId>(&mut log.services, r.service, "service")?;
-        let kern = opt_id::<KernId>(&mut log.kernen, r.kern, "kern")?;
-        let need = opt_id::<NeedCode>(&mut log.needs, r.need, "need")?;
-        let municipality =
-            opt_id::<MunicipalityCode>(&mut log.labels, r.municipality, "municipality")?;
-        let region = opt_id::<RegionId>(&mut log.labels, r.region, "region")?;
-        let domain = opt_id::<RegionId>(&mut log.labels, r.domain, "domain")?;
-        let phase = opt_id::<RegionId>(&mut log.labels, r.phase, "phase")?;
+        let org = soft(opt_id::<OrganisationId>(
+            &mut log.orgs,
+            r.organisation,
+            "organisation",
+        ))?;
+        let service = soft(opt_id::<ServiceId>(&mut log.services, r.service, "service"))?;
+        let kern = soft(opt_id::<KernId>(&mut log.kernen, r.kern, "kern"))?;
+        let need = soft(opt_id::<NeedCode>(&mut log.needs, r.need, "need"))?;
+        let municipality = soft(opt_id::<MunicipalityCode>(
+            &mut log.labels,
+            r.municipality,
+            "municipality",
+        ))?;
+        let region = soft(opt_id::<RegionId>(&mut log.labels, r.region, "region"))?;
+        let domain = soft(opt_id::<RegionId>(&mut log.labels, r.domain, "domain"))?;
+        let phase = soft(opt_id::<RegionId>(&mut log.labels, r.phase, "phase"))?;
 
         let c = log
             .case_ids
@@ -796,6 +967,7 @@ impl EventLogBuilder {
         log.ev_row.push(row);
         log.ev_case.push(c);
         log.ev_at.push(at);
+        log.ev_us.push(us);
         log.ev_act.push(activity);
         log.ev_org.push(org);
         log.ev_service.push(service);
@@ -806,7 +978,7 @@ impl EventLogBuilder {
 
     /// Indexes the rows used by case and returns them with the row accounting.
     pub fn finish(mut self) -> Ingested {
-        let late = self.log.finish();
+        let (late, warned) = self.log.finish(self.mapping.without_opened);
         self.rejected.extend(late);
         let log = &self.log;
         let mut anomalies = crate::lifecycle::check_columns(
@@ -818,8 +990,10 @@ impl EventLogBuilder {
         );
         anomalies.sort_by_key(|(_, a)| a.row);
         self.log.ev_row = Vec::new();
-        // Rejections in row order, whatever the order they were found in.
+        // Rejections and warnings in row order, whatever the order they were found in.
         self.rejected.sort_by_key(|r| r.row);
+        self.warnings.extend(warned);
+        self.warnings.sort_by_key(|w| w.row);
         let rows_used = self.log.len() as u64;
         debug_assert_eq!(rows_used + self.rejected.len() as u64, self.rows_read);
         Ingested {
@@ -829,6 +1003,13 @@ impl EventLogBuilder {
             rows_used,
             anomaly_events: anomalies.iter().map(|&(e, _)| e).collect(),
             anomalies: anomalies.into_iter().map(|(_, a)| a).collect(),
+            warnings: self.warnings,
+            unmapped_activities: self
+                .unmapped
+                .into_iter()
+                .map(|(k, v)| (k.into_string(), v))
+                .collect(),
+            ignored_columns: self.ignored_columns,
         }
     }
 }
@@ -871,9 +1052,10 @@ fn digits(b: &[u8]) -> Option<u32> {
     Some(v)
 }
 
-/// Parses `YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM|±HHMM|±HH)` to UTC seconds (fractions dropped).
-/// A space may replace the `T`. An offset is required.
-pub(crate) fn parse_timestamp(b: &[u8]) -> Option<i64> {
+/// Parses `YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM|±HHMM|±HH)` to UTC seconds and the microseconds
+/// within the second (digits past the sixth are dropped). A space may replace the `T`. An
+/// offset is required.
+pub(crate) fn parse_timestamp(b: &[u8]) -> Option<(i64, u32)> {
     if b.len() < 17 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
         return None;
     }
@@ -887,6 +1069,7 @@ pub(crate) fn parse_timestamp(b: &[u8]) -> Option<i64> {
     let mi = digits(&b[14..16])?;
     let mut i = 16;
     let mut s = 0;
+    let mut us = 0u32;
     if b.get(i) == Some(&b':') {
         s = digits(b.get(i + 1..i + 3)?)?;
         i += 3;
@@ -894,10 +1077,16 @@ pub(crate) fn parse_timestamp(b: &[u8]) -> Option<i64> {
             i += 1;
             let start = i;
             while i < b.len() && b[i].is_ascii_digit() {
+                if i - start < 6 {
+                    us = us * 10 + (b[i] - b'0') as u32;
+                }
                 i += 1;
             }
             if i == start {
                 return None;
+            }
+            for _ in (i - start)..6 {
+                us *= 10;
             }
         }
     }
@@ -934,7 +1123,7 @@ pub(crate) fn parse_timestamp(b: &[u8]) -> Option<i64> {
         return None;
     }
     let days = super::time::days_from_civil(y, mo, d);
-    Some(days * 86_400 + (h * 3600 + mi * 60 + s) as i64 - offset)
+    Some((days * 86_400 + (h * 3600 + mi * 60 + s) as i64 - offset, us))
 }
 
 fn io_err(e: std::io::Error) -> EvalError {
@@ -968,7 +1157,7 @@ mod tests {
 
     #[test]
     fn timestamps() {
-        let t = |s: &str| parse_timestamp(s.as_bytes());
+        let t = |s: &str| parse_timestamp(s.as_bytes()).map(|(s, _)| s);
         let want = chrono::DateTime::parse_from_rfc3339("2026-03-29T03:30:00+02:00")
             .unwrap()
             .timestamp();
@@ -988,5 +1177,10 @@ mod tests {
         ] {
             assert_eq!(t(bad), None, "{bad}");
         }
+        let us = |s: &str| parse_timestamp(s.as_bytes()).map(|(_, u)| u);
+        assert_eq!(us("2026-03-29T01:30:00.5Z"), Some(500_000));
+        assert_eq!(us("2026-03-29T01:30:00,123456789+01:00"), Some(123_456));
+        assert_eq!(us("2026-03-29T01:30:00.000001Z"), Some(1));
+        assert_eq!(us("2026-03-29T01:30:00Z"), Some(0));
     }
 }

@@ -1,0 +1,235 @@
+//! Event logs as Arrow record batches (a host's table: polars, pandas, pyarrow; the row groups
+//! of a Parquet file), read column by column into the [`EventLogBuilder`]: no text is written
+//! and parsed again.
+//!
+//! Columns are found by name through a [`LogMapping`], as in a CSV header. Text fields accept
+//! any column Arrow can cast to text (string, large string, string view, dictionary, integer
+//! ids); the timestamp is text (ISO 8601 with an offset, checked like a CSV cell) or an Arrow
+//! timestamp of any unit, with or without a time zone (the stored instant is UTC; a naive one is
+//! taken as UTC), kept to the microsecond; plain numbers are refused (their unit and epoch would
+//! be a guess). `signals` is text (`;`-separated) or a list of text. Row numbers are 1-based
+//! over all batches.
+
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    TimestampSecondType,
+};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field as ArrowField, TimeUnit};
+
+use super::{EventFields, EventLogBuilder, HeaderColumns, Ingested, LogMapping, Timestamp};
+use crate::evaluation::error::EvalError;
+
+/// Reads an event log held as Arrow record batches through `mapping`: columns found by name as
+/// in a CSV header; text fields from any column Arrow casts to text; the timestamp as ISO 8601
+/// text or an Arrow timestamp of any unit (UTC instant; naive taken as UTC), to the
+/// microsecond; numbers refused; `signals` as text or lists of text; rows numbered 1-based
+/// over all batches. Fails when a required field has no column or a column has a type that
+/// cannot hold its field; every other problem rejects or warns about one row.
+pub fn ingest_arrow<'a, I>(batches: I, mapping: &LogMapping) -> Result<Ingested, EvalError>
+where
+    I: IntoIterator<Item = &'a RecordBatch>,
+{
+    let mut r = ArrowEvents::new(mapping);
+    for b in batches {
+        r.push_batch(b)?;
+    }
+    Ok(r.finish())
+}
+
+/// An event log read batch by batch (for a host that streams its batches).
+#[derive(Debug)]
+pub struct ArrowEvents {
+    builder: EventLogBuilder,
+    mapping: LogMapping,
+    rows: u64,
+}
+
+impl ArrowEvents {
+    /// An empty log read through `mapping`.
+    pub fn new(mapping: &LogMapping) -> Self {
+        ArrowEvents {
+            builder: EventLogBuilder::with_mapping(mapping),
+            mapping: mapping.clone(),
+            rows: 0,
+        }
+    }
+
+    /// The columns of a batch's schema under the mapping.
+    pub fn columns(&self, batch: &RecordBatch) -> Result<HeaderColumns, EvalError> {
+        let schema = batch.schema();
+        self.mapping
+            .header_columns(schema.fields().iter().map(|f| f.name().as_str()))
+    }
+
+    /// Records columns no field reads (a reader that decoded only some columns).
+    pub fn ignore_columns(&mut self, columns: &[String]) {
+        self.builder.ignore_columns(columns);
+    }
+
+    /// Reads the rows of one batch.
+    pub fn push_batch(&mut self, batch: &RecordBatch) -> Result<(), EvalError> {
+        let cols = self.columns(batch)?;
+        self.builder.ignore_columns(&cols.ignored);
+        let schema = batch.schema();
+        let text = |i: usize| text_column(batch.column(i), schema.field(i).name());
+        let case = text(cols.case_id)?;
+        let activity = text(cols.activity)?;
+        let times = Times::of(
+            batch.column(cols.timestamp),
+            schema.field(cols.timestamp).name(),
+        )?;
+        let optional = [
+            cols.organisation,
+            cols.service,
+            cols.kern,
+            cols.need,
+            cols.reason,
+            cols.municipality,
+            cols.region,
+            cols.domain,
+            cols.phase,
+            cols.framework,
+        ]
+        .map(|c| c.map(text).transpose());
+        let mut opt: [Option<ArrayRef>; 10] = Default::default();
+        for (k, c) in optional.into_iter().enumerate() {
+            opt[k] = c?;
+        }
+        let signals = match cols.signals {
+            Some(i) => Some(signal_column(batch.column(i), schema.field(i).name())?),
+            None => None,
+        };
+        for i in 0..batch.num_rows() {
+            let cell = |k: usize| opt[k].as_ref().and_then(|a| str_at(a, i));
+            let signals = signals.as_ref().map(|a| list_at(a, i)).unwrap_or_default();
+            self.rows += 1;
+            self.builder.push(
+                self.rows,
+                EventFields {
+                    case_id: str_at(&case, i),
+                    timestamp: times.at(i),
+                    activity: str_at(&activity, i),
+                    organisation: cell(0),
+                    service: cell(1),
+                    kern: cell(2),
+                    need: cell(3),
+                    reason: cell(4),
+                    municipality: cell(5),
+                    region: cell(6),
+                    domain: cell(7),
+                    phase: cell(8),
+                    framework: cell(9),
+                    signals: &signals,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// The log read, with the row accounting.
+    pub fn finish(self) -> Ingested {
+        self.builder.finish()
+    }
+}
+
+fn type_error(column: &str, found: &DataType, expected: &'static str) -> EvalError {
+    EvalError::ColumnType {
+        column: column.to_string(),
+        found: found.to_string(),
+        expected,
+    }
+}
+
+/// A column as UTF-8 text.
+fn text_column(a: &ArrayRef, name: &str) -> Result<ArrayRef, EvalError> {
+    if a.data_type() == &DataType::Utf8 {
+        return Ok(a.clone());
+    }
+    arrow_cast::cast(a, &DataType::Utf8).map_err(|_| type_error(name, a.data_type(), "text"))
+}
+
+/// A `signals` column: text, or lists of text.
+fn signal_column(a: &ArrayRef, name: &str) -> Result<ArrayRef, EvalError> {
+    match a.data_type() {
+        DataType::List(_) | DataType::LargeList(_) | DataType::ListView(_) => {
+            let to = DataType::List(Arc::new(ArrowField::new_list_field(DataType::Utf8, true)));
+            arrow_cast::cast(a, &to).map_err(|_| type_error(name, a.data_type(), "lists of text"))
+        }
+        _ => text_column(a, name),
+    }
+}
+
+fn str_at(a: &ArrayRef, i: usize) -> Option<&str> {
+    let s = a.as_string::<i32>();
+    s.is_valid(i).then(|| s.value(i))
+}
+
+/// Row `i` of a signals column: the text as one item (the builder splits it at `;`), or the
+/// list's items.
+fn list_at(a: &ArrayRef, i: usize) -> Vec<&str> {
+    if a.is_null(i) {
+        return Vec::new();
+    }
+    match a.data_type() {
+        DataType::Utf8 => vec![a.as_string::<i32>().value(i)],
+        _ => {
+            let list = a.as_list::<i32>();
+            let offsets = list.value_offsets();
+            let values = list.values().as_string::<i32>();
+            (offsets[i] as usize..offsets[i + 1] as usize)
+                .filter(|&j| values.is_valid(j))
+                .map(|j| values.value(j))
+                .collect()
+        }
+    }
+}
+
+/// The timestamp column: text as it is, or instants in UTC microseconds.
+enum Times {
+    Text(ArrayRef),
+    Micros(Vec<Option<i64>>),
+}
+
+impl Times {
+    fn of(a: &ArrayRef, name: &str) -> Result<Times, EvalError> {
+        let micros = |f: &dyn Fn(usize) -> i64| -> Vec<Option<i64>> {
+            (0..a.len()).map(|i| a.is_valid(i).then(|| f(i))).collect()
+        };
+        Ok(match a.data_type() {
+            DataType::Utf8
+            | DataType::LargeUtf8
+            | DataType::Utf8View
+            | DataType::Dictionary(..) => Times::Text(text_column(a, name)?),
+            DataType::Timestamp(unit, _) => Times::Micros(match unit {
+                TimeUnit::Second => {
+                    let p = a.as_primitive::<TimestampSecondType>();
+                    micros(&|i| p.value(i).saturating_mul(1_000_000))
+                }
+                TimeUnit::Millisecond => {
+                    let p = a.as_primitive::<TimestampMillisecondType>();
+                    micros(&|i| p.value(i).saturating_mul(1_000))
+                }
+                TimeUnit::Microsecond => {
+                    let p = a.as_primitive::<TimestampMicrosecondType>();
+                    micros(&|i| p.value(i))
+                }
+                TimeUnit::Nanosecond => {
+                    let p = a.as_primitive::<TimestampNanosecondType>();
+                    micros(&|i| p.value(i).div_euclid(1_000))
+                }
+            }),
+            t => return Err(type_error(name, t, "timestamps or ISO 8601 text")),
+        })
+    }
+
+    fn at(&self, i: usize) -> Option<Timestamp<'_>> {
+        match self {
+            Times::Text(a) => str_at(a, i).map(Timestamp::Text),
+            Times::Micros(v) => v[i].map(Timestamp::Micros),
+        }
+    }
+}
