@@ -12,8 +12,11 @@ use dls_core::routing::{RouteOptions, Router};
 use dls_core::rows::CaseRow;
 use dls_core::{pilot, source, Case, Directory, Format, RuleSet};
 
+/// An entry: raw bytes in, the error's message out if the input was refused.
+pub type Entry = fn(&[u8]) -> Option<String>;
+
 /// The entries by name: the fuzz targets and the corpus folders (`fuzz/corpus/NAME`).
-pub const TARGETS: [(&str, fn(&[u8]) -> Option<String>); 9] = [
+pub const TARGETS: [(&str, Entry); 9] = [
     ("directory_toml", directory_toml),
     ("directory_json", directory_json),
     ("rules_toml", rules_toml),

@@ -74,6 +74,9 @@ pub enum ProblemKind {
     OutOfRange,
     /// A rule whose areas lie in different layers.
     MixedLayers,
+    /// A rule set with more rules and switch-offs than
+    /// [`MAX_RULES`](crate::limits::MAX_RULES).
+    TooManyRules,
 }
 
 wire_names!(
@@ -102,6 +105,7 @@ wire_names!(
         LayerLeftOut = "layer_left_out",
         OutOfRange = "out_of_range",
         MixedLayers = "mixed_layers",
+        TooManyRules = "too_many_rules",
     ]
 );
 

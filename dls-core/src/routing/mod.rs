@@ -158,6 +158,13 @@ pub enum RoutingError {
     /// A capacity ledger made for another router.
     #[error("the capacity ledger was made for another router")]
     OtherLedger,
+    /// A row of a routing batch past [`MAX_BATCH_ROWS`](crate::limits::MAX_BATCH_ROWS): not
+    /// routed.
+    #[error("the batch has more than {limit} rows: this row was not routed")]
+    BatchTooLarge {
+        /// The limit.
+        limit: usize,
+    },
     /// A re-route was asked with an event that names no service.
     #[error("case `{case}`: the `{activity}` event names no service")]
     EventWithoutService {

@@ -162,6 +162,9 @@ pub enum RejectReason {
     NotOpened,
     /// A second `opened` for a case that is already open.
     AlreadyOpened,
+    /// The case already has [`MAX_EVENTS_PER_CASE`](crate::limits::MAX_EVENTS_PER_CASE)
+    /// events (in time order) used.
+    TooManyEvents,
 }
 
 wire_names!(RejectReason, EvalError, |_: &str| EvalError::UnknownName {
@@ -183,6 +186,7 @@ wire_names!(RejectReason, EvalError, |_: &str| EvalError::UnknownName {
     OutOfOrder => "out_of_order",
     NotOpened => "not_opened",
     AlreadyOpened => "already_opened",
+    TooManyEvents => "too_many_events",
 );
 
 /// One row not used, with why and where. Never carries the row's content.
@@ -396,19 +400,23 @@ impl EventLog {
                     self.apply_attrs(info.as_mut().expect("just set"), i);
                     continue;
                 };
-                let duplicate = kept[first..]
-                    .iter()
-                    .rev()
-                    .take_while(|&&k| self.ev_at[k as usize] == self.ev_at[i])
-                    .any(|&k| {
-                        let k = k as usize;
-                        self.ev_act[k] == self.ev_act[i]
-                            && self.ev_org[k] == self.ev_org[i]
-                            && self.ev_service[k] == self.ev_service[i]
-                            && self.ev_need[k] == self.ev_need[i]
-                            && self.ev_reason[k] == self.ev_reason[i]
-                    });
-                if duplicate {
+                let duplicate = || {
+                    kept[first..]
+                        .iter()
+                        .rev()
+                        .take_while(|&&k| self.ev_at[k as usize] == self.ev_at[i])
+                        .any(|&k| {
+                            let k = k as usize;
+                            self.ev_act[k] == self.ev_act[i]
+                                && self.ev_org[k] == self.ev_org[i]
+                                && self.ev_service[k] == self.ev_service[i]
+                                && self.ev_need[k] == self.ev_need[i]
+                                && self.ev_reason[k] == self.ev_reason[i]
+                        })
+                };
+                if kept.len() - first >= crate::limits::MAX_EVENTS_PER_CASE {
+                    rejected.push(reject(RejectReason::TooManyEvents, None));
+                } else if duplicate() {
                     rejected.push(reject(RejectReason::DuplicateEvent, None));
                 } else if self.ev_act[i] == Activity::Opened {
                     rejected.push(reject(RejectReason::AlreadyOpened, Some("activity")));
