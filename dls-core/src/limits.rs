@@ -9,10 +9,14 @@
 //! | an id (case, kern, service, rule, …) | [`MAX_ID_LEN`] (64 bytes) | `IdError` (`must be at most 64 characters`) |
 //! | bootstrap resamples of a comparison | [`MAX_COMPARE_ITERATIONS`] (100,000) | `EvalError::InvalidOption` |
 //! | shadowed rules and ties listed one by one in a validation report | [`MAX_LISTED`] (100 each) | not an error: the rest are counted in one summary line |
+//! | rules and switch-offs of one rule set (all its files together) | [`MAX_RULES`] (100,000) | a validation error of kind `too_many_rules` (the rule set is refused) |
+//! | rows of one routing batch ([`Router::route_rows`](crate::routing::Router::route_rows)) | [`MAX_BATCH_ROWS`] (1,000,000) | each row past it: `RoutingError::BatchTooLarge` in its place, not routed |
+//! | events used per case in an event log | [`MAX_EVENTS_PER_CASE`] (10,000) | each event past it (in time order): a rejected row, reason `too_many_events` |
 //!
-//! Rules per rule set, cases per batch and events per case have no fixed limit: memory grows
-//! linearly with each (validation allocates nothing per pair of rules; a batch holds one result
-//! per row; a case's events are held once), so the file-size limit bounds them.
+//! Memory grows linearly with rules, rows and events below these limits (validation allocates
+//! nothing per pair of rules; a batch holds one result per row; a case's events are held once);
+//! the limits keep one call from running for minutes (the pair analysis of 100,000 rules, a
+//! case whose events all share one instant).
 
 /// The largest input text accepted, in bytes: 64 MiB.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
@@ -29,3 +33,12 @@ pub const MAX_COMPARE_ITERATIONS: u32 = 100_000;
 
 /// How many problems of one kind (shadowed rules, ties) a validation report lists one by one.
 pub const MAX_LISTED: usize = 100;
+
+/// The most rules and switch-offs one rule set may hold, all its files together.
+pub const MAX_RULES: usize = 100_000;
+
+/// The most rows one routing batch routes; each row past it is an error in its place.
+pub const MAX_BATCH_ROWS: usize = 1_000_000;
+
+/// The most events of one case an event log uses; later ones (in time order) are rejected.
+pub const MAX_EVENTS_PER_CASE: usize = 10_000;

@@ -84,6 +84,9 @@ pub enum ProblemKind {
     /// A rule no case can reach: its conditions and its target's eligibility admit no case
     /// together, or it is valid only outside its target's contract period. A warning.
     Unreachable,
+    /// A rule set with more rules and switch-offs than
+    /// [`MAX_RULES`](crate::limits::MAX_RULES).
+    TooManyRules,
 }
 
 wire_names!(
@@ -116,6 +119,7 @@ wire_names!(
         UnknownValue = "unknown_value",
         AttributeKind = "attribute_kind",
         Unreachable = "unreachable",
+        TooManyRules = "too_many_rules",
     ]
 );
 

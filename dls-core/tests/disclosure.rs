@@ -19,12 +19,11 @@ fn summary(group_by: Vec<Dim>) -> Summary {
     evaluation::evaluate(&dls_core::pilot::event_log(), &opts).summary
 }
 
-/// The exact counts a published (rounded) count can stand for, before any other figure is used.
+/// The exact counts a published (randomly rounded) count can stand for, before any other figure
+/// is used: within `round_to − 1` of it.
 fn interval(d: &Disclosure, published: u64) -> Vec<u64> {
-    let lo = published.saturating_sub(d.round_to);
-    (lo..=published + d.round_to)
-        .filter(|&n| d.count(n) == published)
-        .collect()
+    let w = d.round_to.max(1) - 1;
+    (published.saturating_sub(w)..=published + w).collect()
 }
 
 /// Every (numerator, denominator-count) rate a published cell shows, with the published count

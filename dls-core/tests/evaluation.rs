@@ -746,12 +746,14 @@ fn published_counts_are_rounded_and_small_cells_hidden() {
         .collect();
     assert_eq!(by["zwanenburg"].suppressed, Some(Suppression::Primary));
     assert_eq!(by["hoofddorp"].suppressed, Some(Suppression::Secondary));
-    assert_eq!(
-        by["nieuw-vennep"].figures.as_ref().unwrap().cases,
-        20,
-        "22 rounds to 20"
+    // Random rounding: a multiple of 5 next to the exact count, the same every run.
+    let nv = by["nieuw-vennep"].figures.as_ref().unwrap().cases;
+    assert!([20, 25].contains(&nv), "22 rounds to 20 or 25, not {nv}");
+    assert!(
+        [35, 40].contains(&ev.summary.cases),
+        "38 rounds to 35 or 40"
     );
-    assert_eq!(ev.summary.cases, 40, "38 rounds to 40");
+    assert_eq!(eval(&rows, &opts).summary, ev.summary);
     // Raw figures only when asked for.
     let raw_summary = ev.state.finish(&Disclosure::raw());
     assert_eq!(raw_summary.cases, 38);

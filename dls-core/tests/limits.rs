@@ -4,7 +4,8 @@
 use dls_core::evaluation::{CompareOptions, EvalError};
 use dls_core::ids::{CaseId, KernId};
 use dls_core::limits::{
-    MAX_COMPARE_ITERATIONS, MAX_ID_LEN, MAX_INPUT_BYTES, MAX_JSON_DEPTH, MAX_LISTED,
+    MAX_COMPARE_ITERATIONS, MAX_EVENTS_PER_CASE, MAX_ID_LEN, MAX_INPUT_BYTES, MAX_JSON_DEPTH,
+    MAX_LISTED, MAX_RULES,
 };
 use dls_core::source::parse;
 use dls_core::{Directory, Format, ParseError, ProblemKind, RuleSet, RuleSetData};
@@ -131,4 +132,66 @@ fn problems_listed_one_by_one() {
         w[MAX_LISTED],
         "and 1 more rules that can never decide (only the first 100 are listed)"
     );
+}
+
+#[test]
+fn rules_and_switch_offs_per_rule_set() {
+    // The pilot's rules plus switch-offs (of a rule that does not exist: refused for that
+    // reason, cheaply) up to the limit, then one more.
+    let dir = dls_core::pilot::directory();
+    let with = |n: usize| {
+        let mut data = dls_core::pilot::rules_data();
+        let extra = n - data.rules.len();
+        for i in 0..extra {
+            data.switch_off.push(dls_core::rules::SwitchOff {
+                id: format!("off-{i}").parse().unwrap(),
+                rules: vec!["no-such-rule".parse().unwrap()],
+                area: dls_core::AreaRef::National,
+                valid: dls_core::validity::Validity::ALWAYS,
+            });
+        }
+        RuleSet::new(&dir, data).unwrap_err()
+    };
+    let at = with(MAX_RULES);
+    assert!(at
+        .problems
+        .iter()
+        .all(|p| p.kind != ProblemKind::TooManyRules));
+    assert!(at
+        .problems
+        .iter()
+        .any(|p| p.kind == ProblemKind::UnknownRule));
+    let past = with(MAX_RULES + 1);
+    assert_eq!(past.problems.len(), 1, "{past}");
+    assert_eq!(past.problems[0].kind, ProblemKind::TooManyRules);
+    assert_eq!(
+        past.problems[0].message,
+        "the rule set has 100001 rules and switch-offs: at most 100000 are accepted"
+    );
+}
+
+#[test]
+fn events_per_case() {
+    use dls_core::evaluation::{ingest_csv_str, RejectReason};
+    // `opened` and then referrals a second apart: `n` events of one case.
+    let log = |n: usize| {
+        let mut csv = String::from("case_id,timestamp,activity,organisation\n");
+        csv.push_str("c1,2026-01-05T09:00:00Z,opened,\n");
+        for i in 1..n {
+            let t = chrono::DateTime::parse_from_rfc3339("2026-01-05T09:00:00Z").unwrap()
+                + chrono::Duration::seconds(i as i64);
+            csv.push_str(&format!("c1,{},referred,org{}\n", t.to_rfc3339(), i % 7));
+        }
+        ingest_csv_str(&csv).unwrap()
+    };
+    let at = log(MAX_EVENTS_PER_CASE);
+    assert!(at.rejected.is_empty());
+    assert_eq!(at.rows_used, MAX_EVENTS_PER_CASE as u64);
+    // one past: the latest event is the one left out
+    let past = log(MAX_EVENTS_PER_CASE + 1);
+    assert_eq!(past.rows_used, MAX_EVENTS_PER_CASE as u64);
+    assert_eq!(past.rejected.len(), 1);
+    assert_eq!(past.rejected[0].reason, RejectReason::TooManyEvents);
+    // rows are numbered as lines of the file, the header being line 1
+    assert_eq!(past.rejected[0].row, MAX_EVENTS_PER_CASE as u64 + 2);
 }

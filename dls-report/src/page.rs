@@ -427,8 +427,8 @@ impl Page {
         let charts = Self::charts(&by_phase.aggregates.rows, &comparisons)?;
         Ok(Page {
             title: opts.title.clone(),
-            cases: d.count(ev.state.cases),
-            events: d.count(ev.state.events),
+            cases: ev.summary.cases,
+            events: ev.summary.events,
             fig_columns: &FIG_COLUMNS,
             phase_rows,
             kern_rows,

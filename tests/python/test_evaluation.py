@@ -94,7 +94,8 @@ def test_suppression_by_default():
     by_phase = dls.evaluate(eventgen.table(62), by=["phase"]).aggregates().to_pylist()
     assert [r["suppressed"] for r in by_phase] == [None, None]
     assert all(r["cases"] % 5 == 0 for r in by_phase)
-    assert sorted(r["cases"] for r in by_phase) == [30, 30]  # 31 each, rounded
+    # 31 each, randomly rounded under the cell key: 30 (probability 4/5) or 35
+    assert all(r["cases"] in (30, 35) for r in by_phase)
     custom = dls.evaluate(eventgen.table(60), by=["phase"],
                           disclosure={"min_cases": 40, "round_to": 1, "secondary": False})
     assert [r["suppressed"] for r in custom.aggregates().to_pylist()] == ["primary", "primary"]

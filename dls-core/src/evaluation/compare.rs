@@ -11,13 +11,20 @@
 //!
 //! Under disclosure control the estimates are published as the policy of
 //! [`disclosure`](super::disclosure) says: a mean or share as the rounded sum over the rounded
-//! number of cases, a median in days under the size rule and rounded; the difference is that of
-//! the published estimates. The interval bounds are taken over the exact values.
+//! number of cases (randomly rounded under the key of the selection's cases, the same draws as
+//! a table cell of the same cases), a median in days under the size rule and rounded; the
+//! difference is that of the published estimates. The interval bounds are taken over the exact
+//! values and published rounded: to `day_decimals` for medians, to two decimals for means and
+//! shares, so that a bound such as `7/13 − 4/11` does not name the exact numbers of cases.
+//! Two selections that overlap and differ by fewer than `min_cases` cases are not compared
+//! under disclosure control (their difference would be a suppressed cell): [`compare`] marks
+//! the comparison suppressed, [`compare_checked`] refuses it with
+//! [`EvalError::SmallDifference`].
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::disclosure::Disclosure;
+use super::disclosure::{figure, record_key, Disclosure};
 use super::error::EvalError;
 use super::metrics::CaseMetrics;
 use super::time::{date_to_day, local_day};
@@ -65,6 +72,21 @@ impl Metric {
         Metric::Resolved,
         Metric::Reopened,
     ];
+
+    /// The published figure of the sum a mean or share is taken over (the same as in a table).
+    fn figure(self) -> u32 {
+        match self {
+            Metric::FirstContactDays => figure::FIRST_CONTACT_ENDED,
+            Metric::RightPlaceDays | Metric::ReachedRightPlace => figure::RIGHT_PLACE_ENDED,
+            Metric::Handoffs => figure::HANDOFFS,
+            Metric::Bounces => figure::BOUNCES,
+            Metric::Loops => figure::LOOPS,
+            Metric::Organisations => figure::ORGANISATIONS,
+            Metric::Escalations => figure::ESCALATIONS,
+            Metric::Resolved => figure::RESOLVED,
+            Metric::Reopened => figure::REOPENED,
+        }
+    }
 
     fn is_median(self) -> bool {
         matches!(self, Metric::FirstContactDays | Metric::RightPlaceDays)
@@ -256,12 +278,20 @@ fn resample(rng: &mut Rng, src: &[Option<f64>], out: &mut Vec<f64>) {
 
 /// The values of one side, in the order of a stable key (a hash of the case id with the seed,
 /// then the case id): the bootstrap draws positions in this order, so the same cases give the
-/// same interval in whatever order they come.
-fn side(cases: &[CaseMetrics], s: &Selection, metric: Metric, seed: u64) -> Vec<Option<f64>> {
+/// same interval in whatever order they come. Also the side's cell key (the sum of its cases'
+/// record keys).
+fn side(
+    cases: &[CaseMetrics],
+    s: &Selection,
+    metric: Metric,
+    seed: u64,
+) -> (Vec<Option<f64>>, u64) {
+    let mut cell = 0u64;
     let mut keyed: Vec<(u64, &str, Option<f64>)> = cases
         .iter()
         .filter(|m| s.contains(m))
         .map(|m| {
+            cell = cell.wrapping_add(record_key(m.case.as_str()));
             let mut h = FxHasher::default();
             h.write_u64(seed);
             h.write(m.case.as_str().as_bytes());
@@ -269,23 +299,59 @@ fn side(cases: &[CaseMetrics], s: &Selection, metric: Metric, seed: u64) -> Vec<
         })
         .collect();
     keyed.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
-    keyed.into_iter().map(|(_, _, v)| v).collect()
+    (keyed.into_iter().map(|(_, _, v)| v).collect(), cell)
 }
 
 /// The statistic of one side as published: a median in days under the size rule and rounded
 /// ([`Disclosure::quantile_days`]); a mean or share as the published (rounded) sum over the
-/// published (rounded) number of cases ([`Disclosure::ratio`]).
-fn published(d: &Disclosure, median: bool, vals: &[Option<f64>]) -> Option<f64> {
+/// published (rounded) number of cases ([`Disclosure::ratio`]), drawn under the side's key.
+fn published(d: &Disclosure, metric: Metric, vals: &[Option<f64>], cell: u64) -> Option<f64> {
     let mut buf: Vec<f64> = vals.iter().flatten().copied().collect();
-    if median {
-        let n = buf.len() as u64;
+    if metric.is_median() {
+        let n = d.count(buf.len() as u64, cell, metric.figure());
         statistic(true, &mut buf).and_then(|v| d.quantile_days(n, Some(v * 86_400.0)))
     } else if vals.is_empty() {
         None
     } else {
         // Per-case values of means and shares are whole numbers.
         let sum = buf.iter().sum::<f64>().round() as u64;
-        d.ratio(sum, vals.len() as u64)
+        d.ratio(
+            (sum, metric.figure()),
+            (vals.len() as u64, figure::CASES),
+            cell,
+        )
+    }
+}
+
+/// Cases in `a` only, in `b` only, and in both.
+fn overlap(cases: &[CaseMetrics], a: &Selection, b: &Selection) -> (u64, u64, u64) {
+    cases.iter().fold((0, 0, 0), |(x, y, z), m| {
+        match (a.contains(m), b.contains(m)) {
+            (true, true) => (x, y, z + 1),
+            (true, false) => (x + 1, y, z),
+            (false, true) => (x, y + 1, z),
+            (false, false) => (x, y, z),
+        }
+    })
+}
+
+/// True when `a` and `b` overlap and one differs from the other by fewer than `min_cases`
+/// cases (but by some): publishing both would publish that difference, a suppressed cell.
+fn small_difference(cases: &[CaseMetrics], a: &Selection, b: &Selection, d: &Disclosure) -> bool {
+    let (only_a, only_b, both) = overlap(cases, a, b);
+    let small = |n: u64| n > 0 && n < d.min_cases;
+    both > 0 && (small(only_a) || small(only_b))
+}
+
+/// A bound of an interval as published: rounded like the estimates it bounds (medians to
+/// `day_decimals`, means and shares to two decimals) unless the settings are raw.
+fn bound(d: &Disclosure, median: bool, v: f64) -> f64 {
+    if d.is_raw() {
+        v
+    } else if median {
+        d.days(v)
+    } else {
+        (v * 100.0).round() / 100.0
     }
 }
 
@@ -297,13 +363,15 @@ pub fn compare_metric(
     metric: Metric,
     opts: &CompareOptions,
 ) -> Comparison {
-    let va = side(cases, a, metric, opts.seed);
-    let vb = side(cases, b, metric, opts.seed);
+    let (va, ka) = side(cases, a, metric, opts.seed);
+    let (vb, kb) = side(cases, b, metric, opts.seed);
     let d = &opts.disclosure;
-    let suppressed = (va.len() as u64) < d.min_cases || (vb.len() as u64) < d.min_cases;
+    let suppressed = (va.len() as u64) < d.min_cases
+        || (vb.len() as u64) < d.min_cases
+        || small_difference(cases, a, b, d);
     let med = metric.is_median();
-    let ea = published(d, med, &va);
-    let eb = published(d, med, &vb);
+    let ea = published(d, metric, &va, ka);
+    let eb = published(d, metric, &vb, kb);
     let difference = ea.zip(eb).map(|(x, y)| x - y);
     let (mut ci_low, mut ci_high) = (None, None);
     // options outside their range (see `CompareOptions::check`) give no interval rather than
@@ -327,19 +395,19 @@ pub fn compare_metric(
             diffs.sort_by(f64::total_cmp);
             let alpha = (1.0 - opts.confidence.clamp(0.0, 1.0)) / 2.0;
             let last = (diffs.len() - 1) as f64;
-            ci_low = Some(diffs[(alpha * last).floor() as usize]);
-            ci_high = Some(diffs[((1.0 - alpha) * last).ceil() as usize]);
+            ci_low = Some(bound(d, med, diffs[(alpha * last).floor() as usize]));
+            ci_high = Some(bound(d, med, diffs[((1.0 - alpha) * last).ceil() as usize]));
         }
     }
     let hide = |v: Option<f64>| if suppressed { None } else { v };
     Comparison {
         metric,
         a: Estimate {
-            cases: d.count(va.len() as u64),
+            cases: d.count(va.len() as u64, ka, figure::CASES),
             value: hide(ea),
         },
         b: Estimate {
-            cases: d.count(vb.len() as u64),
+            cases: d.count(vb.len() as u64, kb, figure::CASES),
             value: hide(eb),
         },
         difference: hide(difference),
@@ -365,7 +433,9 @@ pub fn compare(
 
 /// [`compare`], after checking that both selections name only phases and kernen the cases have
 /// ([`Selection::check`]): a misspelt filter is an error listing the values that exist, never
-/// an empty comparison.
+/// an empty comparison. Selections that overlap and differ by fewer than the disclosure minimum
+/// of cases are refused ([`EvalError::SmallDifference`]): their difference is a cell too small
+/// to publish.
 pub fn compare_checked(
     cases: &[CaseMetrics],
     a: &Selection,
@@ -375,5 +445,11 @@ pub fn compare_checked(
     opts.check()?;
     a.check(cases)?;
     b.check(cases)?;
+    let d = &opts.disclosure;
+    if d.min_cases > 0 && small_difference(cases, a, b, d) {
+        return Err(EvalError::SmallDifference {
+            min_cases: d.min_cases,
+        });
+    }
     Ok(compare(cases, a, b, opts))
 }

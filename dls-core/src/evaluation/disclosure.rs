@@ -15,7 +15,36 @@
 //!   too, until no line needs more. No suppressed cell can then be recovered by subtracting
 //!   published cells from a total of the same table;
 //! - **rounding**: every count (cases, events, ended and open durations, handoffs, clock
-//!   counts, …) is rounded to the nearest multiple of `round_to` (5, halves up);
+//!   counts, …) is rounded to a multiple of `round_to` (5) by **unbiased random rounding**
+//!   (Handbook, §5.4 "rounding" for frequency tables; §7 for magnitudes): a count `n = q·b + r`
+//!   is published as `(q + 1)·b` with probability `r / b` and as `q·b` otherwise, so that its
+//!   expected value is `n`. The draw is not random at run time but keyed, as in the **cell key
+//!   method** of the ABS and ONS (Fraser and Wooton 2005; Thompson, Broadfoot and Elazar 2013):
+//!   every case has a record key (a hash of its case id, [`record_key`]), a cell's key is the
+//!   sum of the record keys of its cases (so it merges with the state), and the draw for one
+//!   figure of a cell is SipHash-1-3 of the cell key and the figure under the policy's secret
+//!   [`key`](Disclosure::key). The same cases therefore always give the same published figures
+//!   (in any order, on any number of threads, in any binding), and a cell with one case more or
+//!   less is drawn afresh;
+//! - **differencing** (issue 13, item 1(c)): publishing the same log with and without one case
+//!   gives, for each cell that held it, two published sums `P₁ ≈ S` and `P₂ ≈ S − h` (`h` the
+//!   case's handoffs, bounces, organisations, resolved, …), each drawn independently. Random
+//!   rounding publishes `P` only for exact sums within `round_to − 1` of it, so
+//!   `h ∈ [P₁ − P₂ − 2(b−1), P₁ − P₂ + 2(b−1)]`: 17 whole numbers for `b = 5`. Intersecting
+//!   these intervals over every cell of every table never narrows `h` to one value: they are
+//!   all `4(b−1) + 1` wide and centred on multiples of `b`, so those that hold the true `h`
+//!   share at least 2 values for `b = 5` (3 for `b = 3`; `b = 2` can pin one), and with
+//!   `h ≥ 0` (or `h ∈ {0, 1}` for resolved) still 2. The exact value of a case's count is never
+//!   recovered from two outputs; what an attacker still learns is a likelihood (a case with
+//!   many handoffs shifts the differences
+//!   upwards), which `dls-core/tests/attack.rs` measures and bounds. With deterministic rounding
+//!   (to the nearest multiple), by contrast, a difference of `b` in a resolved count pins
+//!   `resolved = 1` exactly, for about one cell in `b`;
+//! - **overlapping comparisons** (item 1(d)): two selections of a comparison that overlap and
+//!   differ by fewer than `min_cases` cases would publish a suppressed cell as their
+//!   difference: [`compare`](super::compare::compare) suppresses such a comparison and
+//!   [`compare_checked`](super::compare::compare_checked) refuses it
+//!   ([`EvalError::SmallDifference`]);
 //! - **derived figures from published counts**: every share and mean of a cell (bounce rate,
 //!   handoffs per case, clock compliance, the means and shares of a comparison, …) is the
 //!   rounded numerator over the rounded denominator ([`Disclosure::ratio`]), never the exact
@@ -33,18 +62,26 @@
 //! use dls_core::evaluation::Disclosure;
 //!
 //! let d = Disclosure::default();
-//! // 10 of 13 cases: published as 10 of 15, never as 10 / 13.
-//! assert_eq!((d.count(10), d.count(13)), (10, 15));
-//! assert_eq!(d.ratio(10, 13), Some(10.0 / 15.0));
-//! // A p90 of 13 values is withheld; of 40 values it is shown to a tenth of a day.
-//! assert_eq!(d.quantile_days(13, Some(3.14159 * 86_400.0)), None);
+//! // 13 cases: published as 10 or 15 (15 with probability 3/5), the same every time for the
+//! // same cell; a multiple of 5 is published as it is.
+//! let cell = 0x1234; // the cell's key: the sum of its cases' record keys
+//! let n = d.count(13, cell, 0);
+//! assert!(n == 10 || n == 15);
+//! assert_eq!(d.count(13, cell, 0), n);
+//! assert_eq!(d.count(20, cell, 0), 20);
+//! // A share is the published numerator over the published denominator, never 10 / 13.
+//! assert_eq!(d.ratio((10, 1), (13, 0), cell), Some(10.0 / n as f64));
+//! // A p90 of values published as 15 is withheld; of 40 values it is shown to a tenth of a day.
+//! assert_eq!(d.quantile_days(15, Some(3.14159 * 86_400.0)), None);
 //! assert_eq!(d.quantile_days(40, Some(3.14159 * 86_400.0)), Some(3.1));
-//! assert_eq!(Disclosure::raw().ratio(10, 13), Some(10.0 / 13.0));
+//! assert_eq!(Disclosure::raw().ratio((10, 1), (13, 0), cell), Some(10.0 / 13.0));
 //! ```
 //!
-//! Not covered yet (issue 13, items 1(c) and 1(d)): differences between two outputs of the same
-//! data (the same log with and without one case; two comparisons whose selections differ by a
-//! suppressed cell), and bootstrap interval bounds, which are taken over the exact values.
+//! Not covered (documented in RELIABILITY.md): a median or p90 published with and without one
+//! case can move by that case's duration when it is one of the middle values (quantiles are
+//! rounded to `day_decimals` and need `min_quantile` values, but are not perturbed); the
+//! counts of the frequent-problems table are rounded with keys of their own (see
+//! [`problems`](super::table)).
 //!
 //! [`Disclosure::raw`] turns all of this off, for internal use only.
 //!
@@ -71,6 +108,8 @@
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+use siphasher::sip::SipHasher13;
+use std::hash::Hasher;
 
 use super::error::EvalError;
 use crate::events::wire_names;
@@ -118,8 +157,57 @@ impl FromStr for Disclosure {
     }
 }
 
+/// The record key of a case: a hash of its case id (FxHash with a MurmurHash3 finish, the same
+/// on every platform). A cell's key is the wrapping sum of the record keys of its cases, so it
+/// is the same however the cases are ordered or partitioned, and changes with any case added or
+/// removed. It holds no secret: the rounding draws are keyed by [`Disclosure::key`].
+pub fn record_key(case_id: &str) -> u64 {
+    let mut h = crate::hash::FxHasher::default();
+    h.write(case_id.as_bytes());
+    h.finish()
+}
+
+/// Which count of a cell a rounding draw is for: the same quantity has the same number in every
+/// table and in comparisons, so that the same cases always publish it the same.
+pub(crate) mod figure {
+    pub const CASES: u32 = 0;
+    pub const EVENTS: u32 = 1;
+    pub const FIRST_CONTACT_ENDED: u32 = 2;
+    pub const FIRST_CONTACT_OPEN: u32 = 3;
+    pub const RIGHT_PLACE_ENDED: u32 = 4;
+    pub const RIGHT_PLACE_OPEN: u32 = 5;
+    pub const HANDOFFS: u32 = 6;
+    pub const BOUNCES: u32 = 7;
+    pub const CASES_BOUNCED: u32 = 8;
+    pub const LOOPS: u32 = 9;
+    pub const CASES_LOOPED: u32 = 10;
+    pub const ORGANISATIONS: u32 = 11;
+    pub const ESCALATIONS: u32 = 12;
+    pub const CASES_ESCALATED: u32 = 13;
+    pub const RESOLVED: u32 = 14;
+    pub const REOPENED: u32 = 15;
+    /// Clock `k`'s counts: `CLOCKS + 4·k + (met 0, missed 1, running 2, overdue 3)`.
+    pub const CLOCKS: u32 = 16;
+    /// Frequent-problem entries (each entry has its own key).
+    pub const ENTRY: u32 = 64;
+    /// A wait entry's answered and unanswered referrals.
+    pub const ANSWERED: u32 = 65;
+    pub const UNANSWERED: u32 = 66;
+    /// Vroegsignalering figures (`signals::signal_metrics`): households, contacted, accepted,
+    /// prevented.
+    pub const SIGNAL_HOUSEHOLDS: u32 = 80;
+    pub const SIGNAL_CONTACTED: u32 = 81;
+    pub const SIGNAL_ACCEPTED: u32 = 82;
+    pub const SIGNAL_PREVENTED: u32 = 83;
+}
+
+/// The secret key of the rounding draws when none is set: public, so that anyone who knows
+/// every case id of a cell can redo its draws. Publishers who must guard against that set their
+/// own [`Disclosure::key`].
+pub const DEFAULT_KEY: u128 = 0x646c_735f_6365_6c6c_5f6b_6579_5f76_3031;
+
 /// Disclosure-control settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Disclosure {
     /// Cells with fewer cases are suppressed (0: none).
@@ -132,6 +220,30 @@ pub struct Disclosure {
     pub min_quantile: u64,
     /// Durations in days are published rounded to this many decimals (`None`: unrounded).
     pub day_decimals: Option<u32>,
+    /// The secret key of the random-rounding draws ([`DEFAULT_KEY`] unless set). Never
+    /// written out (a published table names its settings without it) nor shown by `Debug`.
+    #[serde(skip_serializing)]
+    pub key: u128,
+}
+
+impl std::fmt::Debug for Disclosure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Disclosure")
+            .field("min_cases", &self.min_cases)
+            .field("round_to", &self.round_to)
+            .field("secondary", &self.secondary)
+            .field("min_quantile", &self.min_quantile)
+            .field("day_decimals", &self.day_decimals)
+            .field(
+                "key",
+                &if self.key == DEFAULT_KEY {
+                    "default"
+                } else {
+                    "set"
+                },
+            )
+            .finish()
+    }
 }
 
 impl Default for Disclosure {
@@ -142,6 +254,7 @@ impl Default for Disclosure {
             secondary: true,
             min_quantile: 20,
             day_decimals: Some(1),
+            key: DEFAULT_KEY,
         }
     }
 }
@@ -155,6 +268,7 @@ impl Disclosure {
             secondary: false,
             min_quantile: 0,
             day_decimals: None,
+            key: DEFAULT_KEY,
         }
     }
 
@@ -174,20 +288,22 @@ impl Disclosure {
             && self.day_decimals.is_none()
     }
 
-    /// A share or mean as published: the published `numerator` over the published
-    /// `denominator` (both rounded by [`count`](Self::count)), so that it reveals nothing the
-    /// published counts do not; `None` when the published denominator is 0.
-    pub fn ratio(&self, numerator: u64, denominator: u64) -> Option<f64> {
-        let d = self.count(denominator);
-        (d > 0).then(|| self.count(numerator) as f64 / d as f64)
+    /// A share or mean as published: the published numerator over the published denominator
+    /// (each a `(count, figure)` of the cell whose key is `cell`, rounded by
+    /// [`count`](Self::count)), so that it reveals nothing the published counts do not; `None`
+    /// when the published denominator is 0.
+    pub fn ratio(&self, numerator: (u64, u32), denominator: (u64, u32), cell: u64) -> Option<f64> {
+        let d = self.count(denominator.0, cell, denominator.1);
+        (d > 0).then(|| self.count(numerator.0, cell, numerator.1) as f64 / d as f64)
     }
 
-    /// A quantile of `values` durations (seconds) as published, in days: withheld when the
-    /// published (rounded) number of values is below `min_quantile`, else rounded to
-    /// `day_decimals` decimals. The rule reads the published count, so that showing or
-    /// withholding a quantile says nothing finer about the count than the count itself.
-    pub fn quantile_days(&self, values: u64, seconds: Option<f64>) -> Option<f64> {
-        if self.count(values) < self.min_quantile {
+    /// A quantile of durations (seconds) as published, in days: withheld when the *published*
+    /// number of values (`published_values`, as [`count`](Self::count) gave it) is below
+    /// `min_quantile`, else rounded to `day_decimals` decimals. The rule reads the published
+    /// count, so that showing or withholding a quantile says nothing finer about the count than
+    /// the count itself.
+    pub fn quantile_days(&self, published_values: u64, seconds: Option<f64>) -> Option<f64> {
+        if published_values < self.min_quantile {
             return None;
         }
         seconds.map(|s| self.days(s / 86_400.0))
@@ -204,12 +320,22 @@ impl Disclosure {
         }
     }
 
-    /// A count as published: rounded to the nearest multiple of `round_to` (halves up).
-    pub fn count(&self, n: u64) -> u64 {
-        if self.round_to <= 1 {
-            n
-        } else {
-            (n + self.round_to / 2) / self.round_to * self.round_to
+    /// A count as published: `n` by unbiased random rounding to a multiple of `round_to`
+    /// (unchanged when `round_to` is 0 or 1). `cell` is the key of the cell the count belongs
+    /// to (the sum of its cases' [`record_key`]s), `figure` says which of its counts this is:
+    /// the draw is SipHash-1-3 of both under [`key`](Self::key), so the same figure of the same
+    /// cases is always published the same, and `n = q·b + r` is rounded up with probability
+    /// `r / b` over cells (see the [module docs](self)).
+    pub fn count(&self, n: u64, cell: u64, figure: u32) -> u64 {
+        let b = self.round_to;
+        if b <= 1 || n % b == 0 {
+            return n;
         }
+        let mut h = SipHasher13::new_with_key(&self.key.to_le_bytes());
+        h.write_u64(cell);
+        h.write_u32(figure);
+        let draw = ((h.finish() as u128 * b as u128) >> 64) as u64;
+        let up = draw < n % b;
+        (n / b + up as u64).saturating_mul(b)
     }
 }

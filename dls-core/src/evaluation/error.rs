@@ -109,6 +109,16 @@ pub enum EvalError {
         /// The values the cases have, sorted.
         known: Vec<String>,
     },
+    /// Two selections of a comparison overlap and differ by fewer than the disclosure
+    /// minimum of cases: their difference would publish a cell too small to publish (issue 13,
+    /// item 1(d)).
+    #[error(
+        "the two selections overlap and differ by fewer than {min_cases} cases: their difference would reveal a suppressed cell"
+    )]
+    SmallDifference {
+        /// The disclosure minimum of cases.
+        min_cases: u64,
+    },
     /// Merging would count more events than a state may hold
     /// ([`MAX_STATE_COUNT`](super::state::MAX_STATE_COUNT)).
     #[error("merged evaluation state would count more than 2^53 events")]

@@ -14,7 +14,7 @@ use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 use super::clocks::{ClockKind, ClockStatus};
-use super::disclosure::Disclosure;
+use super::disclosure::{figure, record_key, Disclosure};
 use super::durations::{Durations, DurationsProblem};
 use super::error::{EvalError, StateError};
 use super::ingest::{EventLog, FxMap, NONE};
@@ -26,8 +26,9 @@ use crate::events::RejectionReason;
 
 impl Cell {
     /// Adds one case's metrics.
-    pub(crate) fn add_case(&mut self, m: &CaseCore) {
+    pub(crate) fn add_case(&mut self, m: &CaseCore, record_key: u64) {
         self.cases += 1;
+        self.key = self.key.wrapping_add(record_key);
         match m.first_contact {
             Some(s) => self.first_contact.push_unsorted(s),
             None => self.first_contact_open += 1,
@@ -359,11 +360,16 @@ impl EvalState {
                     *m = municipality;
                 }
             }
+            let rk = log
+                .case_ids
+                .value(c as u32)
+                .map(|id| record_key(id))
+                .unwrap_or(0);
             match local.get_mut(&key[..]) {
-                Some(cell) => cell.add_case(&m),
+                Some(cell) => cell.add_case(&m, rk),
                 None => {
                     let mut cell = Cell::default();
-                    cell.add_case(&m);
+                    cell.add_case(&m, rk);
                     local.insert(key.clone(), cell);
                 }
             }
@@ -456,16 +462,18 @@ impl EvalState {
 
     /// The aggregate table and frequent problems, with disclosure control applied.
     pub fn finish(&self, disclosure: &Disclosure) -> Summary {
+        // The key of every case: the cases of every cell.
+        let all = self.cells.values().fold(0u64, |k, c| k.wrapping_add(c.key));
         Summary {
-            cases: disclosure.count(self.cases),
-            events: disclosure.count(self.events),
+            cases: disclosure.count(self.cases, all, figure::CASES),
+            events: disclosure.count(self.events, all, figure::EVENTS),
             aggregates: table::table(
                 &self.cells,
                 &self.group_by,
                 &self.kern_municipality,
                 disclosure,
             ),
-            problems: table::problems(&self.problems, disclosure),
+            problems: table::problems(&self.problems, disclosure, all),
         }
     }
 }

@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::clocks::ClockKind;
-use super::disclosure::Disclosure;
+use super::disclosure::{figure as fig, Disclosure};
 use super::durations::Durations;
 use super::error::EvalError;
 use crate::events::wire_names;
@@ -111,6 +111,11 @@ pub struct Cell {
     pub reopened: u64,
     /// Per clock, in [`ClockKind::ALL`] order.
     pub clocks: [ClockCounts; 5],
+    /// The cell key: the wrapping sum of the [`record_key`](super::disclosure::record_key)s of
+    /// its cases, which keys the rounding draws of its published counts (0 in states written
+    /// before it existed).
+    #[serde(default)]
+    pub key: u64,
 }
 
 impl Cell {
@@ -134,6 +139,7 @@ impl Cell {
         for (a, b) in self.clocks.iter_mut().zip(o.clocks.iter()) {
             a.add(b);
         }
+        self.key = self.key.wrapping_add(o.key);
     }
 }
 
@@ -298,50 +304,76 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
-fn duration(d: &Disclosure, s: &Durations, open: u64) -> DurationFigures {
+fn duration(
+    d: &Disclosure,
+    cell: u64,
+    s: &Durations,
+    open: u64,
+    (ended_fig, open_fig): (u32, u32),
+) -> DurationFigures {
+    let ended = d.count(s.count(), cell, ended_fig);
     DurationFigures {
-        ended: d.count(s.count()),
-        open: d.count(open),
-        median_days: d.quantile_days(s.count(), s.median()),
-        p90_days: d.quantile_days(s.count(), s.p90()),
+        ended,
+        open: d.count(open, cell, open_fig),
+        median_days: d.quantile_days(ended, s.median()),
+        p90_days: d.quantile_days(ended, s.p90()),
     }
 }
 
-/// The published figures of a cell: counts rounded, every share and mean computed from the
-/// rounded counts ([`Disclosure::ratio`]), quantiles under the size rule
-/// ([`Disclosure::quantile_days`]).
+/// The published figures of a cell: counts randomly rounded under the cell's key
+/// ([`Disclosure::count`]), every share and mean computed from the published counts
+/// ([`Disclosure::ratio`]), quantiles under the size rule ([`Disclosure::quantile_days`]).
 pub(crate) fn figures(c: &Cell, d: &Disclosure) -> Figures {
-    let per_case = |k: u64| d.ratio(k, c.cases).unwrap_or(0.0);
+    let k = c.key;
+    let count = |n: u64, f: u32| d.count(n, k, f);
+    let per_case = |n: u64, f: u32| d.ratio((n, f), (c.cases, fig::CASES), k).unwrap_or(0.0);
     Figures {
-        cases: d.count(c.cases),
-        first_contact: duration(d, &c.first_contact, c.first_contact_open),
-        right_place: duration(d, &c.right_place, c.right_place_open),
-        handoffs: d.count(c.handoffs),
-        bounces: d.count(c.bounces),
-        loops: d.count(c.loops),
-        escalations: d.count(c.escalations),
-        resolved: d.count(c.resolved),
-        reopened: d.count(c.reopened),
-        handoffs_per_case: per_case(c.handoffs),
-        bounce_rate: per_case(c.cases_bounced),
-        loop_rate: per_case(c.cases_looped),
-        organisations_per_case: per_case(c.organisations),
-        escalation_rate: per_case(c.cases_escalated),
-        resolved_rate: per_case(c.resolved),
-        reopened_rate: per_case(c.reopened),
+        cases: count(c.cases, fig::CASES),
+        first_contact: duration(
+            d,
+            k,
+            &c.first_contact,
+            c.first_contact_open,
+            (fig::FIRST_CONTACT_ENDED, fig::FIRST_CONTACT_OPEN),
+        ),
+        right_place: duration(
+            d,
+            k,
+            &c.right_place,
+            c.right_place_open,
+            (fig::RIGHT_PLACE_ENDED, fig::RIGHT_PLACE_OPEN),
+        ),
+        handoffs: count(c.handoffs, fig::HANDOFFS),
+        bounces: count(c.bounces, fig::BOUNCES),
+        loops: count(c.loops, fig::LOOPS),
+        escalations: count(c.escalations, fig::ESCALATIONS),
+        resolved: count(c.resolved, fig::RESOLVED),
+        reopened: count(c.reopened, fig::REOPENED),
+        handoffs_per_case: per_case(c.handoffs, fig::HANDOFFS),
+        bounce_rate: per_case(c.cases_bounced, fig::CASES_BOUNCED),
+        loop_rate: per_case(c.cases_looped, fig::CASES_LOOPED),
+        organisations_per_case: per_case(c.organisations, fig::ORGANISATIONS),
+        escalation_rate: per_case(c.cases_escalated, fig::CASES_ESCALATED),
+        resolved_rate: per_case(c.resolved, fig::RESOLVED),
+        reopened_rate: per_case(c.reopened, fig::REOPENED),
         clocks: ClockKind::ALL
             .iter()
             .zip(c.clocks.iter())
-            .filter(|(_, cc)| cc.met + cc.missed + cc.running + cc.overdue > 0)
-            .map(|(&k, cc)| {
-                let (met, missed, overdue) =
-                    (d.count(cc.met), d.count(cc.missed), d.count(cc.overdue));
+            .enumerate()
+            .filter(|(_, (_, cc))| cc.met + cc.missed + cc.running + cc.overdue > 0)
+            .map(|(i, (&kind, cc))| {
+                let f = |s: u32| fig::CLOCKS + 4 * i as u32 + s;
+                let (met, missed, overdue) = (
+                    count(cc.met, f(0)),
+                    count(cc.missed, f(1)),
+                    count(cc.overdue, f(3)),
+                );
                 let decided = met + missed + overdue;
                 ClockFigures {
-                    clock: k,
+                    clock: kind,
                     met,
                     missed,
-                    running: d.count(cc.running),
+                    running: count(cc.running, f(2)),
                     overdue,
                     compliance: (decided > 0).then(|| met as f64 / decided as f64),
                 }
@@ -485,7 +517,20 @@ pub struct Problems {
     pub suppressed_entries: u64,
 }
 
-pub(crate) fn problems(p: &ProblemState, d: &Disclosure) -> Problems {
+/// The key of a frequent-problem entry: the key of every case of the state (`all`) with the
+/// entry's names. Which cases an entry counts is itself what it reveals (that a case was
+/// rejected for a reason), so its draws change with any case added or removed, not only with
+/// its own cases: a changed entry says nothing about whose case changed.
+fn entry_key(all: u64, names: &[&String]) -> u64 {
+    names.iter().fold(all, |k, n| {
+        k.rotate_left(17) ^ super::disclosure::record_key(n)
+    })
+}
+
+/// The published frequent problems. An entry is listed when its *published* count is at least
+/// `min_cases` (the rule reads the rounded count, so that whether an entry is listed says no
+/// more than its count would); `all` is the key of every case of the state.
+pub(crate) fn problems(p: &ProblemState, d: &Disclosure, all: u64) -> Problems {
     let mut suppressed = 0;
     let mut keep = |n: u64| {
         let ok = n >= d.min_cases;
@@ -497,32 +542,36 @@ pub(crate) fn problems(p: &ProblemState, d: &Disclosure) -> Problems {
     let mut bounce_paths: Vec<BouncePath> = p
         .bounce_paths
         .iter()
-        .filter(|(_, &n)| keep(n))
         .map(|((a, b), &n)| BouncePath {
             from: a.clone(),
             via: b.clone(),
-            count: d.count(n),
+            count: d.count(n, entry_key(all, &[a, b]), fig::ENTRY),
         })
+        .filter(|b| keep(b.count))
         .collect();
     bounce_paths.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.from.cmp(&b.from)));
     let mut rejection_reasons: Vec<(String, u64)> = p
         .rejection_reasons
         .iter()
-        .filter(|(_, &n)| keep(n))
-        .map(|(k, &n)| (k.clone(), d.count(n)))
+        .map(|(k, &n)| (k.clone(), d.count(n, entry_key(all, &[k]), fig::ENTRY)))
+        .filter(|(_, n)| keep(*n))
         .collect();
     rejection_reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let mut waits: Vec<Wait> = p
         .waits
         .iter()
-        .filter(|(_, w)| keep(w.answered.count() + w.unanswered))
-        .map(|(o, w)| Wait {
-            organisation: o.clone(),
-            answered: d.count(w.answered.count()),
-            unanswered: d.count(w.unanswered),
-            median_days: d.quantile_days(w.answered.count(), w.answered.median()),
-            p90_days: d.quantile_days(w.answered.count(), w.answered.p90()),
+        .map(|(o, w)| {
+            let key = entry_key(all, &[o]);
+            let answered = d.count(w.answered.count(), key, fig::ANSWERED);
+            Wait {
+                organisation: o.clone(),
+                answered,
+                unanswered: d.count(w.unanswered, key, fig::UNANSWERED),
+                median_days: d.quantile_days(answered, w.answered.median()),
+                p90_days: d.quantile_days(answered, w.answered.p90()),
+            }
         })
+        .filter(|w| keep(w.answered + w.unanswered))
         .collect();
     waits.sort_by(|a, b| {
         b.median_days

@@ -167,6 +167,13 @@ pub enum RoutingError {
         /// What does not fit the vocabulary.
         error: crate::vocabulary::VocabularyError,
     },
+    /// A row of a routing batch past [`MAX_BATCH_ROWS`](crate::limits::MAX_BATCH_ROWS): not
+    /// routed.
+    #[error("the batch has more than {limit} rows: this row was not routed")]
+    BatchTooLarge {
+        /// The limit.
+        limit: usize,
+    },
     /// A re-route was asked with an event that names no service.
     #[error("case `{case}`: the `{activity}` event names no service")]
     EventWithoutService {

@@ -79,9 +79,27 @@ impl Router {
         date: Option<NaiveDate>,
         options: RouteOptions,
     ) -> Vec<Result<HouseholdDecision, BatchError>> {
+        self.route_rows_up_to(rows, date, options, crate::limits::MAX_BATCH_ROWS)
+    }
+
+    /// [`route_rows`](Self::route_rows) with `limit` in place of
+    /// [`MAX_BATCH_ROWS`](crate::limits::MAX_BATCH_ROWS) (tested with a small one).
+    fn route_rows_up_to(
+        &self,
+        rows: &[CaseRow<'_>],
+        date: Option<NaiveDate>,
+        options: RouteOptions,
+        limit: usize,
+    ) -> Vec<Result<HouseholdDecision, BatchError>> {
         rows.par_iter()
             .with_min_len(64)
-            .map(|r| self.route_row(r, date, options))
+            .enumerate()
+            .map(|(i, r)| {
+                if i >= limit {
+                    return Err(RoutingError::BatchTooLarge { limit }.into());
+                }
+                self.route_row(r, date, options)
+            })
             .collect()
     }
 
@@ -105,6 +123,25 @@ impl Router {
 mod tests {
     use super::*;
     use crate::pilot;
+
+    #[test]
+    fn rows_past_the_batch_limit_are_errors_in_their_place() {
+        let router = Router::new(&pilot::rules());
+        let cases = pilot::cases();
+        let rows: Vec<CaseRow<'_>> = cases.iter().map(CaseRow::from).collect();
+        // at the limit: every row routed; one past it: the last row is an error
+        let limit = rows.len() - 1;
+        let at = router.route_rows_up_to(&rows[..limit], None, RouteOptions::FAST, limit);
+        assert!(at.iter().all(|r| r.is_ok()));
+        let past = router.route_rows_up_to(&rows, None, RouteOptions::FAST, limit);
+        assert_eq!(past[..limit], at[..]);
+        let e = past[limit].as_ref().unwrap_err();
+        assert_eq!(e.kind(), "routing");
+        assert_eq!(
+            e.to_string(),
+            format!("the batch has more than {limit} rows: this row was not routed")
+        );
+    }
 
     #[test]
     fn one_result_per_row_in_place() {

@@ -26,6 +26,18 @@ pub(crate) fn validate(
     report: &mut ValidationReport,
 ) -> (Vec<CompiledRule>, Vec<CompiledOverride>) {
     let cx = Cx { dir, data };
+    let n = data.rules.len() + data.switch_off.len();
+    if n > crate::limits::MAX_RULES {
+        report.error(
+            ProblemKind::TooManyRules,
+            Location::default(),
+            format!(
+                "the rule set has {n} rules and switch-offs: at most {} are accepted",
+                crate::limits::MAX_RULES
+            ),
+        );
+        return (Vec::new(), Vec::new());
+    }
     check_capacity(data, report);
     check_area_services(&cx, report);
     let ids = check_ids(&cx, report);

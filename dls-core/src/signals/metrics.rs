@@ -21,6 +21,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::intake::{progress, HelpStatus, ProactiveCase};
+use crate::evaluation::disclosure::{figure, record_key};
 use crate::evaluation::table::{suppress, Dim, Suppression};
 use crate::evaluation::Disclosure;
 use crate::events::Event;
@@ -62,6 +63,8 @@ struct CellCount {
     days: Vec<i64>,
     accepted: u64,
     prevented: u64,
+    /// The cell's key for the rounding draws: the wrapping sum of its cases' record keys.
+    key: u64,
 }
 
 fn median(v: &mut [i64]) -> Option<f64> {
@@ -101,6 +104,7 @@ pub fn signal_metrics(
         );
         let cell = cells.entry(key).or_default();
         cell.households += 1;
+        cell.key = cell.key.wrapping_add(record_key(c.case.id().as_str()));
         let evs = by_case.get(c.case.id()).map_or(&[][..], |v| &v[..]);
         let p = progress(c.case.id(), evs);
         if let Some(d) = p.contact {
@@ -151,18 +155,25 @@ pub fn signal_metrics(
                 };
             }
             let med = median(&mut c.days);
+            let households = (c.households, figure::SIGNAL_HOUSEHOLDS);
+            let contacted = (c.contacted, figure::SIGNAL_CONTACTED);
+            let accepted = (c.accepted, figure::SIGNAL_ACCEPTED);
+            let prevented = (c.prevented, figure::SIGNAL_PREVENTED);
             SignalMetricsRow {
                 kern,
                 month,
                 suppressed: None,
-                households: Some(d.count(c.households)),
-                contacted: Some(d.count(c.contacted)),
-                reach: d.ratio(c.contacted, c.households),
-                median_days_to_contact: d.quantile_days(c.contacted, med.map(|m| m * 86_400.0)),
-                accepted: Some(d.count(c.accepted)),
-                acceptance: d.ratio(c.accepted, c.contacted),
-                prevented: Some(d.count(c.prevented)),
-                prevented_share: d.ratio(c.prevented, c.accepted),
+                households: Some(d.count(c.households, c.key, figure::SIGNAL_HOUSEHOLDS)),
+                contacted: Some(d.count(c.contacted, c.key, figure::SIGNAL_CONTACTED)),
+                reach: d.ratio(contacted, households, c.key),
+                median_days_to_contact: d.quantile_days(
+                    d.count(c.contacted, c.key, figure::SIGNAL_CONTACTED),
+                    med.map(|m| m * 86_400.0),
+                ),
+                accepted: Some(d.count(c.accepted, c.key, figure::SIGNAL_ACCEPTED)),
+                acceptance: d.ratio(accepted, contacted, c.key),
+                prevented: Some(d.count(c.prevented, c.key, figure::SIGNAL_PREVENTED)),
+                prevented_share: d.ratio(prevented, accepted, c.key),
             }
         })
         .collect()

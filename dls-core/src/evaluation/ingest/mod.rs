@@ -189,6 +189,9 @@ pub enum RejectReason {
     /// mode ([`Ingested::strict`]), otherwise it is used and listed in
     /// [`Ingested::anomalies`].
     BreaksLifecycle,
+    /// The case already has [`MAX_EVENTS_PER_CASE`](crate::limits::MAX_EVENTS_PER_CASE)
+    /// events (in time order) used.
+    TooManyEvents,
 }
 
 wire_names!(RejectReason, EvalError, |_: &str| EvalError::UnknownName {
@@ -211,6 +214,7 @@ wire_names!(RejectReason, EvalError, |_: &str| EvalError::UnknownName {
     NotOpened => "not_opened",
     AlreadyOpened => "already_opened",
     BreaksLifecycle => "breaks_lifecycle",
+    TooManyEvents => "too_many_events",
 );
 
 /// One row not used, with why and where. Never carries the row's content.
@@ -518,22 +522,26 @@ impl EventLog {
                     self.apply_attrs(info.as_mut().expect("just set"), i);
                     continue;
                 };
-                let duplicate = kept[first..]
-                    .iter()
-                    .rev()
-                    .take_while(|&&k| {
-                        let k = k as usize;
-                        (self.ev_at[k], self.ev_us[k]) == (self.ev_at[i], self.ev_us[i])
-                    })
-                    .any(|&k| {
-                        let k = k as usize;
-                        self.ev_act[k] == self.ev_act[i]
-                            && self.ev_org[k] == self.ev_org[i]
-                            && self.ev_service[k] == self.ev_service[i]
-                            && self.ev_need[k] == self.ev_need[i]
-                            && self.ev_reason[k] == self.ev_reason[i]
-                    });
-                if duplicate {
+                let duplicate = || {
+                    kept[first..]
+                        .iter()
+                        .rev()
+                        .take_while(|&&k| {
+                            let k = k as usize;
+                            (self.ev_at[k], self.ev_us[k]) == (self.ev_at[i], self.ev_us[i])
+                        })
+                        .any(|&k| {
+                            let k = k as usize;
+                            self.ev_act[k] == self.ev_act[i]
+                                && self.ev_org[k] == self.ev_org[i]
+                                && self.ev_service[k] == self.ev_service[i]
+                                && self.ev_need[k] == self.ev_need[i]
+                                && self.ev_reason[k] == self.ev_reason[i]
+                        })
+                };
+                if kept.len() - first >= crate::limits::MAX_EVENTS_PER_CASE {
+                    rejected.push(reject(RejectReason::TooManyEvents, None));
+                } else if duplicate() {
                     rejected.push(reject(RejectReason::DuplicateEvent, None));
                 } else if self.ev_act[i] == Activity::Opened {
                     rejected.push(reject(RejectReason::AlreadyOpened, Some("activity")));
