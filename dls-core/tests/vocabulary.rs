@@ -306,3 +306,49 @@ fn unknown_attributes_and_values_say_where_and_suggest() {
     // through the national vocabulary a fourth level stays unknown, as before
     assert!(row.to_case().is_err());
 }
+
+/// A need-to-know view carries a declared attribute its service's eligibility tests, and lists
+/// every other declared attribute the case states as withheld: none is dropped unseen.
+#[test]
+fn a_view_shows_the_declared_attributes_eligibility_needs_and_withholds_the_rest() {
+    use dls_core::consent::Consents;
+    use dls_core::views::{view, WithheldItem};
+
+    let data = RuleSetData::parse(RULES, Format::Toml, "ext/rules.toml").unwrap();
+    let rules = RuleSet::new(&directory(), data).unwrap_or_else(|e| panic!("{e}"));
+    let router = Router::new(&rules);
+    let case = case(r#"{"language": "tr", "has_wlz_indication": false}"#);
+    assert_eq!(routed(&router, &case), "tolk-advies");
+    let decision = router.route(&case, date()).unwrap();
+    let v = view(
+        &rules,
+        &case,
+        &decision,
+        &[],
+        &Consents::of_case(&case),
+        "gemeente",
+        date(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // `tolk-advies` admits by language: the view shows it as the case states it
+    assert_eq!(
+        v.attributes.extra.get("language"),
+        Some(&AttributeValue::Word("tr".into()))
+    );
+    assert!(v.fields().contains(&"attribute:language".to_string()));
+    // every declared attribute the case states is shown or listed as withheld
+    let withheld: Vec<String> = v
+        .withheld
+        .iter()
+        .filter_map(|w| match &w.item {
+            WithheldItem::Attribute { attribute } => Some(attribute.to_string()),
+            _ => None,
+        })
+        .collect();
+    for name in ["language", "has_wlz_indication"] {
+        assert!(
+            v.attributes.extra.contains_key(name) ^ withheld.iter().any(|w| w == name),
+            "`{name}` neither shown nor withheld (or both): {withheld:?}"
+        );
+    }
+}
