@@ -1,6 +1,6 @@
 //! The page: the core's published figures laid out as tables and charts, and the template.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
 use dls_core::coverage::{self, CoverageOptions, CoverageRow};
@@ -13,6 +13,10 @@ use dls_core::evaluation::{
 
 use crate::charts::{self, Series};
 use crate::{ReportError, ReportOptions};
+
+/// A municipality with more kernen than this is summarised ("all 31 kernen of GM0394 except …")
+/// on a coverage line that holds more than half of them; smaller ones are named.
+const SPELLED_OUT: usize = 3;
 
 /// Lines listed per coverage list (gaps, overlaps); the rest are counted.
 const LISTED: usize = 300;
@@ -290,30 +294,88 @@ fn coverage_view(rules: &dls_core::RuleSet, date: chrono::NaiveDate) -> Coverage
             )),
         }
     }
-    // one line per need, age band and outcome, with the kernen where it happens: a need
-    // missing in 30 kernen is one line, not 30
+    // one line per need, outcome and set of kernen, with the age bands where it happens: a
+    // need missing in every kern for every age is one line saying so, not 31 × 5 names
+    let all_kernen: BTreeSet<&str> = report.rows.iter().map(|r| r.kern_name.as_str()).collect();
+    let mut kernen_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for r in &report.rows {
+        kernen_of
+            .entry(r.municipality.as_str())
+            .or_default()
+            .insert(r.kern_name.as_str());
+    }
+    // a municipality the line covers whole is "all 31 kernen of GM0394"; one it covers mostly
+    // is "all 31 kernen of GM0394 except …"; parts are separated by "; ", names by ", "
+    let which = |kernen: &[String]| -> String {
+        if kernen.len() == all_kernen.len() && kernen.len() > 1 {
+            return format!("all {} kernen", kernen.len());
+        }
+        let set: BTreeSet<&str> = kernen.iter().map(String::as_str).collect();
+        let mut parts: Vec<String> = Vec::new();
+        let mut named: Vec<&str> = Vec::new();
+        for (municipality, ks) in &kernen_of {
+            let here: Vec<&str> = ks.intersection(&set).copied().collect();
+            if ks.len() > SPELLED_OUT && here.len() * 2 > ks.len() {
+                let missing: Vec<&str> = ks.difference(&set).copied().collect();
+                let all = format!("all {} kernen of {municipality}", ks.len());
+                parts.push(if missing.is_empty() {
+                    all
+                } else {
+                    format!("{all} except {}", missing.join(", "))
+                });
+            } else {
+                named.extend(here);
+            }
+        }
+        if !named.is_empty() {
+            named.sort_unstable();
+            parts.push(named.join(", "));
+        }
+        parts.join("; ")
+    };
+    // age bands in the directory's order (youngest first)
+    let band_order: Vec<&str> = rules
+        .directory()
+        .taxonomy()
+        .age_bands()
+        .iter()
+        .map(|b| b.name.as_str())
+        .collect();
     let group = |rows: Vec<&CoverageRow>, what: fn(&CoverageRow) -> String| {
-        let mut lines: BTreeMap<(String, String, String), Vec<String>> = BTreeMap::new();
+        let mut per_band: BTreeMap<(String, String, String), BTreeSet<String>> = BTreeMap::new();
         for r in rows {
-            lines
+            per_band
                 .entry((r.need.as_str().to_string(), r.age_band.clone(), what(r)))
                 .or_default()
-                .push(r.kern_name.clone());
+                .insert(r.kern_name.clone());
         }
-        lines
+        // merge the bands that share need, outcome and kernen
+        let mut lines: BTreeMap<(String, String, Vec<String>), Vec<String>> = BTreeMap::new();
+        for ((need, band, what), kernen) in per_band {
+            lines
+                .entry((need, what, kernen.into_iter().collect()))
+                .or_default()
+                .push(band);
+        }
+        let mut out = lines
             .into_iter()
-            .map(|((need, band, what), mut kernen)| {
-                kernen.sort();
-                kernen.dedup();
-                vec![
-                    need,
-                    band,
-                    what,
-                    kernen.len().to_string(),
-                    kernen.join(", "),
-                ]
+            .map(|((need, what, kernen), mut bands)| {
+                bands.sort_by_key(|b| band_order.iter().position(|o| o == b));
+                let first = band_order.iter().position(|o| *o == bands[0]);
+                let bands = if bands.len() == band_order.len() && bands.len() > 1 {
+                    "all ages".to_string()
+                } else {
+                    bands.join(", ")
+                };
+                let which = which(&kernen);
+                (
+                    (need.clone(), first),
+                    vec![need, bands, what, kernen.len().to_string(), which],
+                )
             })
-            .collect::<Vec<_>>()
+            .collect::<Vec<_>>();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.into_iter().map(|(_, line)| line).collect::<Vec<_>>()
     };
     let gaps = group(report.gaps().collect(), |r| {
         let to = r.service.as_ref().map(|s| format!(" ({})", s.as_str()));

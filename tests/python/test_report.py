@@ -151,12 +151,36 @@ def test_report_loads_without_errors_and_holds_the_published_figures(driver, pag
         names[r["kern"]] = r["kern_name"]
         if r["gap"]:
             want_gaps[(r["need"], r["age_band"])].add(r["kern_name"])
+    # a line names kernen, or sums a municipality up ("all 31 kernen of GM0394", "... except
+    # a, b"; parts separated by "; "), and merges the age bands it holds for ("all ages")
+    kernen_of = defaultdict(set)
+    bands_all = []
+    for r in cov:
+        kernen_of[r["municipality"]].add(r["kern_name"])
+        if r["age_band"] not in bands_all:
+            bands_all.append(r["age_band"])
+
+    def named(cell):
+        if cell == f"all {len(names)} kernen":
+            return set(names.values())
+        out = set()
+        for part in cell.split("; "):
+            if part.startswith("all "):
+                n, rest = part[4:].split(" kernen of ", 1)
+                municipality, _, except_ = rest.partition(" except ")
+                assert int(n) == len(kernen_of[municipality]), part
+                out |= kernen_of[municipality] - set(except_.split(", ") if except_ else [])
+            else:
+                out |= set(part.split(", "))
+        return out
+
     shown_gaps = defaultdict(set)
     for row in table_rows(driver, "gap-table"):
-        need, band, _where, count, which = row
-        kernen = set(which.split(", "))
+        need, bands, _where, count, which = row
+        kernen = named(which)
         assert int(count) == len(kernen), row
-        shown_gaps[(need, band)] |= kernen
+        for band in (bands_all if bands == "all ages" else bands.split(", ")):
+            shown_gaps[(need, band)] |= kernen
     assert shown_gaps == want_gaps
 
     # charts are inline SVG, drawn (not images fetched from anywhere)
