@@ -362,6 +362,9 @@ fn metric_figure(m: Metric) -> Option<usize> {
     })
 }
 
+/// One side's estimate of a comparison.
+type Side = dyn Fn(&Comparison) -> evaluation::compare::Estimate;
+
 /// Facts of one comparison: each side's published cases, and each published mean or share
 /// times them.
 fn compare_facts(
@@ -374,10 +377,7 @@ fn compare_facts(
     let mut added = Vec::new();
     let a = |c: &Comparison| c.a.clone();
     let b = |c: &Comparison| c.b.clone();
-    let sides: [(
-        &Selection,
-        &dyn Fn(&Comparison) -> evaluation::compare::Estimate,
-    ); 2] = [(sides.0, &a), (sides.1, &b)];
+    let sides: [(&Selection, &Side); 2] = [(sides.0, &a), (sides.1, &b)];
     for (sel, est) in sides {
         let cells = side_cells(w, sel);
         let sum = |f: usize| cells.iter().map(|&c| w.var(f, c)).collect::<Vec<u32>>();
@@ -808,11 +808,11 @@ fn attack(csv: &str, opts: &EvalOptions, removals: usize) -> Outcome {
         mtruth[CASES] = 1;
         check_truth(mm, &w, Some(&mtruth));
         recoveries(mm, &w, &d, &published, Some(id), &mut out);
-        for f in 1..NF {
+        for (f, name) in FIGURES.iter().enumerate().skip(1) {
             let v = w.y(f) as usize;
             if mm.lo[v] == mm.hi[v] && !trivially_known(f) {
                 out.recoveries
-                    .push(format!("removed case {id}: {} = {}", FIGURES[f], mm.lo[v]));
+                    .push(format!("removed case {id}: {name} = {}", mm.lo[v]));
             }
         }
         out.removed += 1;
