@@ -23,7 +23,7 @@
 //! for any count, of any published cell or of the removed case, pinned to one value: a
 //! recovery. The truth is checked to lie inside every bound (the attacker's facts are true).
 //!
-//! The 100,000-case run takes about 45 CPU-seconds in a debug build (RELIABILITY.md);
+//! The 100,000-case run and the pilot take about 31 CPU-seconds in a debug build (RELIABILITY.md);
 //! `DLS_ATTACK_CASES=N cargo test -p dls-core --test attack_large` sets another size. The
 //! phases' times are printed (not asserted).
 
