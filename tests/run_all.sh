@@ -23,6 +23,19 @@ step "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+step "cargo deny"
+# Supply chain (deny.toml, RELIABILITY.md "Supply chain"): licences compatible with EUPL-1.2,
+# duplicate major versions only with a reason, crates.io only; RustSec advisories when the
+# database (on github.com) can be fetched. Installing cargo-deny takes about 4 CPU-minutes.
+if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny 0.20.2" ]; then
+  cargo install --locked cargo-deny --version 0.20.2
+fi
+cargo deny --locked check licenses bans sources
+if timeout 30 git ls-remote https://github.com/RustSec/advisory-db HEAD >/dev/null 2>&1; then
+  cargo deny --locked check advisories
+else
+  echo "advisories NOT checked: the RustSec advisory database (github.com) is unreachable"
+fi
 step "cargo test"
 cargo test --workspace --locked 2>&1 | tee "$logs/cargo.log"
 rust_passed=$(awk '/^test result:/ { for (i = 1; i < NF; i++) if ($(i + 1) ~ /^passed/) s += $i } END { print s + 0 }' "$logs/cargo.log")

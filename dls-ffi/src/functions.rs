@@ -28,7 +28,8 @@ pub fn pilot_events_csv() -> String {
 }
 
 /// Evaluates an event log in CSV, grouped by `group_by` (e.g. `kern`, `month`, `phase`).
-/// `disclosure`: `publish` (the default: small cells suppressed, counts rounded) or `raw`
+/// `disclosure`: `publish` (the default: small cells suppressed, counts rounded, under the
+/// public test key), `publish:SECRET` (the same under the publisher's own key) or `raw`
 /// (internal use only). With a `directory`, a service covers a need as the directory says, and
 /// a log that names only kernen groups by `municipality` or `region` through it.
 #[uniffi::export(default(disclosure = "publish", directory = None))]

@@ -122,9 +122,9 @@ impl Events {
     }
 }
 
-/// The core's disclosure switch: `"publish"` (the default: suppression and rounding), `"raw"`
-/// (internal use only); or the settings as a dict
-/// `{"min_cases", "round_to", "secondary"}`.
+/// The core's disclosure switch: `"publish"` (the default: suppression and rounding),
+/// `"publish:SECRET"` (the same under the publisher's own key), `"raw"` (internal use only);
+/// or the settings as a dict `{"min_cases", "round_to", "secondary", "key", …}`.
 pub fn disclosure_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<Disclosure, Failure> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
         return Ok(Disclosure::default());

@@ -85,10 +85,13 @@ def test_suppression_by_default():
     table = eventgen.table(60)
     published = dls.evaluate(table, by=["kern", "phase"]).aggregates().to_pylist()
     raw = dls.evaluate(table, by=["kern", "phase"], disclosure="raw").aggregates().to_pylist()
-    assert len(published) == len(raw) == 10  # 5 kernen x 2 phases, 6 cases each
-    # Every cell has 6 cases (< 10): published figures are all withheld.
-    assert all(r["suppressed"] == "primary" for r in published)
-    assert all(r["cases"] is None and r["right_place_median_days"] is None for r in published)
+    assert len(raw) == 10  # 5 kernen x 2 phases, 6 cases each
+    # Every cell has 6 cases, published as 5 or 10 (random rounding): a cell published as 5 is
+    # too small and not listed at all (a listed row would say "at least one case"); one
+    # published as 10 shows figures from rounded counts only.
+    assert len(published) < 10
+    assert all(r["suppressed"] in (None, "secondary") for r in published)
+    assert all(r["cases"] in (None, 10) for r in published)
     assert all(r["suppressed"] is None and r["cases"] == 6 for r in raw)
     # Larger cells are published, counts rounded to a multiple of 5.
     by_phase = dls.evaluate(eventgen.table(62), by=["phase"]).aggregates().to_pylist()
@@ -98,7 +101,8 @@ def test_suppression_by_default():
     assert all(r["cases"] in (30, 35) for r in by_phase)
     custom = dls.evaluate(eventgen.table(60), by=["phase"],
                           disclosure={"min_cases": 40, "round_to": 1, "secondary": False})
-    assert [r["suppressed"] for r in custom.aggregates().to_pylist()] == ["primary", "primary"]
+    # Both phases are too small under these settings: not listed.
+    assert custom.aggregates().to_pylist() == []
     with pytest.raises(dls.BadInputError, match="unknown disclosure"):
         dls.evaluate(ONE_CASE, disclosure="public")
     with pytest.raises(dls.BadInputError, match="unknown dimension"):

@@ -366,9 +366,12 @@ pub fn compare_metric(
     let (va, ka) = side(cases, a, metric, opts.seed);
     let (vb, kb) = side(cases, b, metric, opts.seed);
     let d = &opts.disclosure;
-    let suppressed = (va.len() as u64) < d.min_cases
-        || (vb.len() as u64) < d.min_cases
-        || small_difference(cases, a, b, d);
+    // The threshold reads the published sizes, as in a table (see `disclosure`).
+    let (na, nb) = (
+        d.count(va.len() as u64, ka, figure::CASES),
+        d.count(vb.len() as u64, kb, figure::CASES),
+    );
+    let suppressed = na < d.min_cases || nb < d.min_cases || small_difference(cases, a, b, d);
     let med = metric.is_median();
     let ea = published(d, metric, &va, ka);
     let eb = published(d, metric, &vb, kb);
@@ -403,11 +406,11 @@ pub fn compare_metric(
     Comparison {
         metric,
         a: Estimate {
-            cases: d.count(va.len() as u64, ka, figure::CASES),
+            cases: na,
             value: hide(ea),
         },
         b: Estimate {
-            cases: d.count(vb.len() as u64, kb, figure::CASES),
+            cases: nb,
             value: hide(eb),
         },
         difference: hide(difference),

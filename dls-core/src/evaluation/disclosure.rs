@@ -45,17 +45,42 @@
 //!   difference: [`compare`](super::compare::compare) suppresses such a comparison and
 //!   [`compare_checked`](super::compare::compare_checked) refuses it
 //!   ([`EvalError::SmallDifference`]);
+//! - **rows too small are not listed**: a published table lists a group only when it is
+//!   shown or hidden by secondary suppression; a group too small to publish is left out, like
+//!   a group without cases. Listed as suppressed, it would say "at least one case", and
+//!   enough such rows inside a published cell bound its count from below: on the pilot, the
+//!   rows of need × kern × month under one need × phase cell published as 10 said "at least
+//!   10", and the same table without one case, where the cell fell below the threshold, said
+//!   "at most 10" (found by `dls-core/tests/attack_large.rs`). A missing group now means
+//!   "fewer than `min_cases` published cases, possibly none" (the Handbook's advice to treat
+//!   empty and small cells alike in frequency tables);
 //! - **derived figures from published counts**: every share and mean of a cell (bounce rate,
 //!   handoffs per case, clock compliance, the means and shares of a comparison, …) is the
 //!   rounded numerator over the rounded denominator ([`Disclosure::ratio`]), never the exact
 //!   counts, so that it narrows no count below the rounding base: a count published as 15
 //!   next to a rate 10 / 13 would give the 13 away;
-//! - **dominance / size rule for quantiles**: a median or 90th percentile is close to one
-//!   person's value when it is taken over few values (the p90 of 13 values is the 12th), so
-//!   quantiles are withheld when the published number of values is below `min_quantile` (20),
-//!   and otherwise shown in days rounded to `day_decimals` (1) decimals
-//!   ([`Disclosure::quantile_days`]). The rule reads the published count, so that whether a
+//! - **size rule for quantiles** (the Handbook's rules for checking output, where a
+//!   percentile counts as a value of single units, like a minimum or maximum; CBS's guidance
+//!   on statistical disclosure control, *Statistische beveiliging*: no published figure may in
+//!   effect show one person's value): a median or 90th
+//!   percentile is close to one person's value when it is taken over few values, or when few
+//!   values lie beyond it (the p90 of 20 values is the 18th, with two above it). A quantile
+//!   `q` is therefore shown only when the published number of values is at least
+//!   `min_quantile` (20) **and** at least `min_cases` (10) of them lie on each side of it
+//!   (`n · min(q, 1 − q) ≥ min_cases`: a median needs 20 values, a p90 100), and then in days
+//!   rounded to `day_decimals` (1) decimals ([`Disclosure::shows_quantile`],
+//!   [`Disclosure::quantile`]). The rule reads the published count, so that whether a
 //!   quantile is shown says nothing finer than the count itself;
+//! - **threshold on the published count**: a cell is suppressed as too small when its
+//!   *published* (randomly rounded) number of cases is below `min_cases`, and secondary
+//!   suppression picks cells by their published counts. Deciding on the exact count would
+//!   give the count away to anyone who sees the same table with one case less: a cell of
+//!   exactly `min_cases` cases is shown, the same cell without one case is not, so it held
+//!   exactly `min_cases`. On the published count the two outputs allow a range of `b` values
+//!   (a cell published as 10 and suppressed one case later held 6 to 10 cases). A cell of 6
+//!   to 9 cases is therefore shown (as 10) with probability 1/5 to 4/5, with figures made
+//!   only from rounded counts; a cell of 10 or more is never too small (it rounds to at least
+//!   10);
 //! - frequent-problem entries counting fewer than `min_cases` are left out (and counted).
 //!
 //! ```
@@ -71,17 +96,51 @@
 //! assert_eq!(d.count(20, cell, 0), 20);
 //! // A share is the published numerator over the published denominator, never 10 / 13.
 //! assert_eq!(d.ratio((10, 1), (13, 0), cell), Some(10.0 / n as f64));
-//! // A p90 of values published as 15 is withheld; of 40 values it is shown to a tenth of a day.
+//! // A median of values published as 15 is withheld; of 40 values it is shown to a tenth of a
+//! // day. A p90 needs 10 values above it: 100 values.
 //! assert_eq!(d.quantile_days(15, Some(3.14159 * 86_400.0)), None);
 //! assert_eq!(d.quantile_days(40, Some(3.14159 * 86_400.0)), Some(3.1));
+//! assert_eq!(d.quantile(95, 0.9, Some(86_400.0)), None);
+//! assert_eq!(d.quantile(100, 0.9, Some(86_400.0)), Some(1.0));
 //! assert_eq!(Disclosure::raw().ratio((10, 1), (13, 0), cell), Some(10.0 / 13.0));
 //! ```
 //!
 //! Not covered (documented in RELIABILITY.md): a median or p90 published with and without one
 //! case can move by that case's duration when it is one of the middle values (quantiles are
-//! rounded to `day_decimals` and need `min_quantile` values, but are not perturbed); the
-//! counts of the frequent-problems table are rounded with keys of their own (see
+//! rounded to `day_decimals` and need enough values on each side, but are not perturbed); an
+//! attacker who knows every attribute of a removed case can, when it adds 2 or 3 to a sum,
+//! pin that sum in about one cell in 25 (two independent draws at opposite extremes); many
+//! overlapping `compare` selections give fresh draws of overlapping sums that could be
+//! averaged. The counts of the frequent-problems table are rounded with keys of their own (see
 //! [`problems`](super::table)).
+//!
+//! # The key
+//!
+//! The rounding draws are keyed by a secret ([`Disclosure::key`]). The default,
+//! [`DEFAULT_KEY`], is public (it is in this source), so anyone who knows every case id of a
+//! cell can redo its draws and undo the rounding: as the ABS and ONS do with their cell key
+//! method, the key must be the publisher's secret. Set it with [`Disclosure::with_key`], or in
+//! every binding with the switch `publish:SECRET` (Python `disclosure="publish:…"` or
+//! `{"key": "…"}`, JVM `disclosure = "publish:…"`). The same secret always gives the same
+//! figures. A table made under the default key says so in its settings, loudly:
+//! `"key": "public_default_not_for_publication"` ([`PUBLIC_KEY_LABEL`]), against
+//! `"set_by_publisher"` ([`OWN_KEY_LABEL`]); the key itself is never written out. The default
+//! is kept (rather than refusing to publish without a key) so that examples, tests and
+//! goldens stay reproducible and every existing call keeps working; tests and examples use it
+//! or a fixed test secret.
+//!
+//! ```
+//! use dls_core::evaluation::Disclosure;
+//!
+//! let mine: Disclosure = "publish:our secret".parse().unwrap();
+//! assert_eq!(mine, Disclosure::default().with_key("our secret"));
+//! assert!(!mine.uses_public_key() && Disclosure::default().uses_public_key());
+//! let text = serde_json::to_string(&Disclosure::default()).unwrap();
+//! assert!(text.contains(r#""key":"public_default_not_for_publication""#));
+//! let text = serde_json::to_string(&mine).unwrap();
+//! assert!(text.contains(r#""key":"set_by_publisher""#) && !text.contains("secret"));
+//! assert!("publish:".parse::<Disclosure>().is_err());
+//! ```
 //!
 //! [`Disclosure::raw`] turns all of this off, for internal use only.
 //!
@@ -151,10 +210,58 @@ impl From<DisclosureMode> for Disclosure {
 
 impl FromStr for Disclosure {
     type Err = EvalError;
-    /// Reads the switch (`publish` or `raw`) into its settings.
+    /// Reads the switch (`publish` or `raw`) into its settings; `publish:SECRET` is `publish`
+    /// under the publisher's own key ([`Disclosure::with_key`]), the one way every binding
+    /// sets it.
     fn from_str(s: &str) -> Result<Self, EvalError> {
-        s.parse::<DisclosureMode>().map(DisclosureMode::settings)
+        match s.split_once(':') {
+            Some(("publish", secret)) if !secret.is_empty() => {
+                Ok(Disclosure::default().with_key(secret))
+            }
+            Some(_) => Err(EvalError::UnknownDisclosure),
+            None => s.parse::<DisclosureMode>().map(DisclosureMode::settings),
+        }
     }
+}
+
+/// How a published table names its key: never the key itself, only whether it is the public
+/// default ([`PUBLIC_KEY_LABEL`]) or one the publisher set ([`OWN_KEY_LABEL`]).
+mod key_label {
+    use super::*;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(key: &u128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(if *key == DEFAULT_KEY {
+            PUBLIC_KEY_LABEL
+        } else {
+            OWN_KEY_LABEL
+        })
+    }
+
+    /// A label read back gives the default key (an own key cannot be read back: it is never
+    /// written); any other text is a publisher's secret.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+        let text = String::deserialize(d)?;
+        Ok(match text.as_str() {
+            PUBLIC_KEY_LABEL | OWN_KEY_LABEL | "" => DEFAULT_KEY,
+            secret => key_of(secret),
+        })
+    }
+}
+
+/// What a published table says in its settings (`"key"`) when it was made under the public
+/// [`DEFAULT_KEY`]: anyone who knows every case id of a cell can redo its rounding draws, so
+/// such a table is not fit for publication.
+pub const PUBLIC_KEY_LABEL: &str = "public_default_not_for_publication";
+/// What a published table says in its settings (`"key"`) when the publisher set a key.
+pub const OWN_KEY_LABEL: &str = "set_by_publisher";
+
+/// The 128-bit key made from a publisher's secret text: SipHash-1-3 (128-bit output) of it.
+fn key_of(secret: &str) -> u128 {
+    use siphasher::sip128::{Hasher128, SipHasher13};
+    let mut h = SipHasher13::new_with_keys(0x646c_735f_7075_626c, 0x6973_6865_725f_6b65);
+    h.write(secret.as_bytes());
+    h.finish128().as_u128()
 }
 
 /// The record key of a case: a hash of its case id (FxHash with a MurmurHash3 finish, the same
@@ -220,9 +327,11 @@ pub struct Disclosure {
     pub min_quantile: u64,
     /// Durations in days are published rounded to this many decimals (`None`: unrounded).
     pub day_decimals: Option<u32>,
-    /// The secret key of the random-rounding draws ([`DEFAULT_KEY`] unless set). Never
-    /// written out (a published table names its settings without it) nor shown by `Debug`.
-    #[serde(skip_serializing)]
+    /// The secret key of the random-rounding draws ([`DEFAULT_KEY`] unless set, see
+    /// [`with_key`](Self::with_key)). Never written out: a published table says only whether
+    /// it is the public default ([`PUBLIC_KEY_LABEL`]) or the publisher's
+    /// ([`OWN_KEY_LABEL`]); nor shown by `Debug`. Read from text, it is a publisher's secret.
+    #[serde(with = "key_label")]
     pub key: u128,
 }
 
@@ -272,6 +381,24 @@ impl Disclosure {
         }
     }
 
+    /// These settings under the publisher's own key, made from `secret` (any text the
+    /// publisher keeps to itself; its 128-bit SipHash-1-3): the same secret always gives the
+    /// same published figures, and without it nobody can redo the rounding draws, even knowing
+    /// every case id of a cell. Tests and examples may use a fixed test secret.
+    pub fn with_key(self, secret: &str) -> Self {
+        Disclosure {
+            key: key_of(secret),
+            ..self
+        }
+    }
+
+    /// True when figures are rounded under the public [`DEFAULT_KEY`]: fine for tests and
+    /// examples, not for publication (a published table then says
+    /// [`PUBLIC_KEY_LABEL`] in its settings).
+    pub fn uses_public_key(&self) -> bool {
+        self.key == DEFAULT_KEY && !self.is_raw()
+    }
+
     /// The switch these settings stand for, if they are exactly one of its two settings.
     pub fn mode(&self) -> Option<DisclosureMode> {
         DisclosureMode::ALL
@@ -297,16 +424,35 @@ impl Disclosure {
         (d > 0).then(|| self.count(numerator.0, cell, numerator.1) as f64 / d as f64)
     }
 
-    /// A quantile of durations (seconds) as published, in days: withheld when the *published*
-    /// number of values (`published_values`, as [`count`](Self::count) gave it) is below
-    /// `min_quantile`, else rounded to `day_decimals` decimals. The rule reads the published
-    /// count, so that showing or withholding a quantile says nothing finer about the count than
-    /// the count itself.
+    /// A median of durations (seconds) as published, in days: [`quantile`](Self::quantile) at
+    /// 0.5.
     pub fn quantile_days(&self, published_values: u64, seconds: Option<f64>) -> Option<f64> {
-        if published_values < self.min_quantile {
+        self.quantile(published_values, 0.5, seconds)
+    }
+
+    /// The quantile `q` of durations (seconds) as published, in days: shown only when
+    /// [`shows_quantile`](Self::shows_quantile) says so, and then rounded to `day_decimals`
+    /// decimals.
+    pub fn quantile(&self, published_values: u64, q: f64, seconds: Option<f64>) -> Option<f64> {
+        if !self.shows_quantile(published_values, q) {
             return None;
         }
         seconds.map(|s| self.days(s / 86_400.0))
+    }
+
+    /// Whether the quantile `q` of values whose *published* number is `published_values` may
+    /// be shown: the **size rule** (at least `min_quantile` values) and the **threshold rule on
+    /// each side** of the quantile (at least `min_cases` values below it and above it:
+    /// `published_values · min(q, 1 − q) ≥ min_cases`). A quantile is one value of the
+    /// distribution (or between two): with fewer than `min_cases` values beyond it, it is an
+    /// extreme of a group too small to publish, like the maximum of that group (a p90 of 20
+    /// values is the 18th, with two people above it). So a median needs 20 values and a 90th
+    /// percentile 100 under the defaults. The rule reads the published count, so that whether
+    /// a quantile is shown says nothing finer about the count than the count itself.
+    pub fn shows_quantile(&self, published_values: u64, q: f64) -> bool {
+        let side = q.min(1.0 - q).max(0.0);
+        published_values >= self.min_quantile
+            && published_values as f64 * side >= self.min_cases as f64 - 1e-9
     }
 
     /// A figure in days as published: rounded to `day_decimals` decimals.

@@ -205,7 +205,7 @@ pub(crate) mod pairs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Suppression {
-    /// Too few cases.
+    /// Too few cases (such rows are left out of a published [`Table`]).
     Primary,
     /// Suppressed so that a primary-suppressed cell cannot be recovered from a total.
     Secondary,
@@ -300,7 +300,10 @@ pub struct Table {
     pub group_by: Vec<Dim>,
     /// The disclosure control applied.
     pub disclosure: Disclosure,
-    /// Rows, sorted by key.
+    /// Rows, sorted by key. Groups too small to publish (primary suppression) are not listed,
+    /// like groups without cases: a group that is missing had fewer than `min_cases` published
+    /// cases, possibly none. Rows hidden to protect them (secondary suppression) are listed
+    /// without figures.
     pub rows: Vec<Row>,
 }
 
@@ -316,13 +319,13 @@ fn duration(
         ended,
         open: d.count(open, cell, open_fig),
         median_days: d.quantile_days(ended, s.median()),
-        p90_days: d.quantile_days(ended, s.p90()),
+        p90_days: d.quantile(ended, 0.9, s.p90()),
     }
 }
 
 /// The published figures of a cell: counts randomly rounded under the cell's key
 /// ([`Disclosure::count`]), every share and mean computed from the published counts
-/// ([`Disclosure::ratio`]), quantiles under the size rule ([`Disclosure::quantile_days`]).
+/// ([`Disclosure::ratio`]), quantiles under the size rule ([`Disclosure::quantile`]).
 pub(crate) fn figures(c: &Cell, d: &Disclosure) -> Figures {
     let k = c.key;
     let count = |n: u64, f: u32| d.count(n, k, f);
@@ -384,8 +387,11 @@ pub(crate) fn figures(c: &Cell, d: &Disclosure) -> Figures {
 
 type Key = Vec<Option<String>>;
 
-/// Which cells to suppress: `None` for published, else why. `cases[i]` is the size of cell i,
-/// `keys[i]` its key; `parent_of_kern` lines kernen up per municipality.
+/// Which cells to suppress: `None` for published, else why. `cases[i]` is the size of cell i
+/// as published (the tables pass the randomly rounded count, so that which cells are hidden
+/// depends on nothing finer than the published counts: see
+/// [`disclosure`](super::disclosure), "threshold on the published count"), `keys[i]` its key;
+/// `kern_municipality` lines kernen up per municipality.
 pub fn suppress(
     keys: &[Vec<Option<String>>],
     cases: &[u64],
@@ -460,11 +466,19 @@ pub(crate) fn table(
     d: &Disclosure,
 ) -> Table {
     let keys: Vec<Key> = cells.keys().cloned().collect();
-    let cases: Vec<u64> = cells.values().map(|c| c.cases).collect();
+    // Published (rounded) sizes: the threshold and the choice of secondary cells read them.
+    let cases: Vec<u64> = cells
+        .values()
+        .map(|c| d.count(c.cases, c.key, fig::CASES))
+        .collect();
     let sup = suppress(&keys, &cases, group_by, kern_municipality, d);
+    // Rows too small to publish are left out, like groups without cases: a listed row holds
+    // at least one case, so listing it would give a lower bound that, with a total or the
+    // same table one case later, can pin a count (see `disclosure`, "rows too small").
     let rows = cells
         .iter()
         .zip(sup)
+        .filter(|(_, sup)| *sup != Some(Suppression::Primary))
         .map(|((k, c), sup)| Row {
             key: k.clone(),
             suppressed: sup,
@@ -568,7 +582,7 @@ pub(crate) fn problems(p: &ProblemState, d: &Disclosure, all: u64) -> Problems {
                 answered,
                 unanswered: d.count(w.unanswered, key, fig::UNANSWERED),
                 median_days: d.quantile_days(answered, w.answered.median()),
-                p90_days: d.quantile_days(answered, w.answered.p90()),
+                p90_days: d.quantile(answered, 0.9, w.answered.p90()),
             }
         })
         .filter(|w| keep(w.answered + w.unanswered))

@@ -193,6 +193,9 @@ def what_if(
     a: Union[Router, RuleSet], b: Union[Router, RuleSet], cases: Any, date: _Date = None
 ) -> WhatIf: ...
 
+# "publish" (default, under the public test key: the output says
+# "public_default_not_for_publication"), "publish:SECRET" (the publisher's own key), "raw",
+# or the settings as a dict ({"min_cases", "round_to", "secondary", "key": SECRET, ...}).
 _Disclosure = Union[str, Mapping[str, Any], None]
 # A log mapping: a preset name (`"dls"`, `"pm4py"`), a `.toml`/`.json` file, or a dict.
 _Mapping = Union[str, PathLike[str], Mapping[str, Any], None]
