@@ -94,6 +94,16 @@ impl Durations {
         }
     }
 
+    /// Appends the values of `other` while a cell is being filled (both as
+    /// [`push_unsorted`](Self::push_unsorted) left them); [`normalise`](Self::normalise) must
+    /// follow.
+    pub(crate) fn append_unsorted(&mut self, other: Durations) {
+        match (&mut *self, other) {
+            (Durations::Exact(a), Durations::Exact(b)) => a.extend(b),
+            (_, other) => self.merge(&other),
+        }
+    }
+
     /// Sorts values appended by [`push_unsorted`](Self::push_unsorted) and folds them into a
     /// sketch past [`EXACT_LIMIT`].
     pub(crate) fn normalise(&mut self) {

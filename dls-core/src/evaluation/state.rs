@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::Datelike;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::clocks::{ClockKind, ClockStatus};
@@ -60,6 +61,17 @@ impl Cell {
                 ClockStatus::Overdue => cc.overdue += 1,
             }
         }
+    }
+}
+
+impl Cell {
+    /// Adds the cases of a cell filled from other cases (durations not yet sorted).
+    fn absorb(&mut self, mut o: Cell) {
+        self.first_contact
+            .append_unsorted(std::mem::take(&mut o.first_contact));
+        self.right_place
+            .append_unsorted(std::mem::take(&mut o.right_place));
+        self.merge(&o);
     }
 }
 
@@ -312,77 +324,61 @@ impl EvalState {
         opts: &EvalOptions,
         mut per_case: Option<&mut Vec<CaseMetrics>>,
     ) {
-        let mut ctx = Ctx::new(log, opts);
-        let mut sink = ProblemSink::default();
+        let ctx = Ctx::new(log, opts);
         let dims = self.group_by.clone();
+        // Ranges of cases on rayon's threads, merged in order: the same cells (their
+        // durations are sorted below), counters and per-case metrics as one pass.
+        let n = log.case_count();
+        let ranges: Vec<(usize, usize)> = (0..n)
+            .step_by(CASES_AT_ONCE)
+            .map(|lo| (lo, (lo + CASES_AT_ONCE).min(n)))
+            .collect();
+        let want = per_case.is_some();
+        let parts: Vec<Part> = ranges
+            .into_par_iter()
+            .map(|(lo, hi)| cases_part(log, opts, &dims, lo..hi, want))
+            .collect();
         let mut local: FxMap<Vec<u32>, Cell> = FxMap::default();
-        let mut key: Vec<u32> = Vec::with_capacity(dims.len());
         let mut kern_muni: FxMap<u32, u32> = FxMap::default();
-        let track_kern = dims.contains(&Dim::Kern);
+        let mut sink = ProblemSink::default();
         if let Some(p) = per_case.as_deref_mut() {
-            p.reserve(log.case_count());
+            p.reserve(n);
         }
-        for c in 0..log.case_count() {
-            let m = ctx.case(c, &mut sink);
-            let info = &log.cases[c];
-            key.clear();
-            for d in &dims {
-                key.push(match d {
-                    Dim::Kern => info.kern,
-                    Dim::Municipality => ctx.municipality_of(c),
-                    Dim::Region => ctx.region_of(c),
-                    Dim::Domain => {
-                        if info.domain != NONE {
-                            info.domain
-                        } else if info.need != NONE {
-                            (1 << 31) | info.need
-                        } else {
-                            NONE
-                        }
+        for part in parts {
+            for (k, cell) in part.cells {
+                match local.get_mut(&k) {
+                    Some(c) => c.absorb(cell),
+                    None => {
+                        local.insert(k, cell);
                     }
-                    Dim::Need => info.need,
-                    Dim::Organisation => m.organisation,
-                    Dim::Phase => info.phase,
-                    Dim::Month => {
-                        let (y, mo, _) = civil_from_days(local_day(m.opened_at));
-                        (y * 12 + mo as i64 - 1) as u32
-                    }
-                    Dim::Week => {
-                        let w = day_to_date(local_day(m.opened_at)).iso_week();
-                        (w.year() * 100 + w.week() as i32) as u32
-                    }
-                });
+                }
             }
-            let municipality = ctx.municipality_of(c);
-            if track_kern && info.kern != NONE && municipality != NONE {
-                let m = kern_muni.entry(info.kern).or_insert(municipality);
+            for (k, municipality) in part.kern_muni {
+                let m = kern_muni.entry(k).or_insert(municipality);
                 if *m != municipality && ctx.label(municipality) < ctx.label(*m) {
                     *m = municipality;
                 }
             }
-            let rk = log
-                .case_ids
-                .value(c as u32)
-                .map(|id| record_key(id))
-                .unwrap_or(0);
-            match local.get_mut(&key[..]) {
-                Some(cell) => cell.add_case(&m, rk),
-                None => {
-                    let mut cell = Cell::default();
-                    cell.add_case(&m, rk);
-                    local.insert(key.clone(), cell);
-                }
+            for (k, n) in part.sink.bounce_paths {
+                *sink.bounce_paths.entry(k).or_insert(0) += n;
             }
+            for (a, b) in sink.reasons.iter_mut().zip(part.sink.reasons) {
+                *a += b;
+            }
+            sink.waits.extend(part.sink.waits);
             if let Some(p) = per_case.as_deref_mut() {
-                p.push(ctx.public(&m));
+                p.extend(part.per_case);
             }
         }
         self.cases += log.case_count() as u64;
         self.events += log.len() as u64;
-        // Into strings.
-        for (k, mut cell) in local {
+        // Sorted, then into strings.
+        let mut local: Vec<(Vec<u32>, Cell)> = local.into_iter().collect();
+        local.par_iter_mut().for_each(|(_, cell)| {
             cell.first_contact.normalise();
             cell.right_place.normalise();
+        });
+        for (k, cell) in local {
             let skey: Vec<Option<String>> = dims
                 .iter()
                 .zip(k.iter())
@@ -475,6 +471,96 @@ impl EvalState {
             ),
             problems: table::problems(&self.problems, disclosure, all),
         }
+    }
+}
+
+/// Cases evaluated by one thread at a time (see [`EvalState::add`]).
+const CASES_AT_ONCE: usize = 16 * 1024;
+
+/// The cells, counters and (when wanted) per-case metrics of a range of cases.
+struct Part {
+    cells: FxMap<Vec<u32>, Cell>,
+    kern_muni: FxMap<u32, u32>,
+    sink: ProblemSink,
+    per_case: Vec<CaseMetrics>,
+}
+
+/// Evaluates the cases `range` of `log` into cells keyed by `dims` (log ids; durations not yet
+/// sorted).
+fn cases_part(
+    log: &EventLog,
+    opts: &EvalOptions,
+    dims: &[Dim],
+    range: std::ops::Range<usize>,
+    want_per_case: bool,
+) -> Part {
+    let mut ctx = Ctx::new(log, opts);
+    let mut sink = ProblemSink::default();
+    let mut local: FxMap<Vec<u32>, Cell> = FxMap::default();
+    let mut key: Vec<u32> = Vec::with_capacity(dims.len());
+    let mut kern_muni: FxMap<u32, u32> = FxMap::default();
+    let mut per_case = Vec::new();
+    let track_kern = dims.contains(&Dim::Kern);
+    for c in range {
+        let m = ctx.case(c, &mut sink);
+        let info = &log.cases[c];
+        key.clear();
+        for d in dims {
+            key.push(match d {
+                Dim::Kern => info.kern,
+                Dim::Municipality => ctx.municipality_of(c),
+                Dim::Region => ctx.region_of(c),
+                Dim::Domain => {
+                    if info.domain != NONE {
+                        info.domain
+                    } else if info.need != NONE {
+                        (1 << 31) | info.need
+                    } else {
+                        NONE
+                    }
+                }
+                Dim::Need => info.need,
+                Dim::Organisation => m.organisation,
+                Dim::Phase => info.phase,
+                Dim::Month => {
+                    let (y, mo, _) = civil_from_days(local_day(m.opened_at));
+                    (y * 12 + mo as i64 - 1) as u32
+                }
+                Dim::Week => {
+                    let w = day_to_date(local_day(m.opened_at)).iso_week();
+                    (w.year() * 100 + w.week() as i32) as u32
+                }
+            });
+        }
+        let municipality = ctx.municipality_of(c);
+        if track_kern && info.kern != NONE && municipality != NONE {
+            let m = kern_muni.entry(info.kern).or_insert(municipality);
+            if *m != municipality && ctx.label(municipality) < ctx.label(*m) {
+                *m = municipality;
+            }
+        }
+        let rk = log
+            .case_ids
+            .value(c as u32)
+            .map(|id| record_key(id))
+            .unwrap_or(0);
+        match local.get_mut(&key[..]) {
+            Some(cell) => cell.add_case(&m, rk),
+            None => {
+                let mut cell = Cell::default();
+                cell.add_case(&m, rk);
+                local.insert(key.clone(), cell);
+            }
+        }
+        if want_per_case {
+            per_case.push(ctx.public(&m));
+        }
+    }
+    Part {
+        cells: local,
+        kern_muni,
+        sink,
+        per_case,
     }
 }
 

@@ -34,11 +34,17 @@ where
     I: IntoIterator<Item = &'a RecordBatch>,
 {
     let mut r = ArrowEvents::new(mapping);
-    for b in batches {
-        r.push_batch(b)?;
-    }
+    let batches: Vec<&RecordBatch> = batches.into_iter().collect();
+    r.push_batches(&batches)?;
     Ok(r.finish())
 }
+
+/// Rows checked by one thread at a time: a batch is cut into slices of this many rows
+/// (zero-copy), read on rayon's threads.
+const SLICE_ROWS: usize = 64 * 1024;
+
+/// Slices read before they are merged (bounds the memory of rows read but not yet merged).
+const SLICES_AT_ONCE: usize = 16;
 
 /// An event log read batch by batch (for a host that streams its batches).
 #[derive(Debug)]
@@ -70,70 +76,125 @@ impl ArrowEvents {
         self.builder.ignore_columns(columns);
     }
 
-    /// Reads the rows of one batch.
+    /// Reads the rows of one batch (on rayon's threads, in slices; the result is the same as
+    /// one row after the other).
     pub fn push_batch(&mut self, batch: &RecordBatch) -> Result<(), EvalError> {
-        let cols = self.columns(batch)?;
-        self.builder.ignore_columns(&cols.ignored);
-        let schema = batch.schema();
-        let text = |i: usize| text_column(batch.column(i), schema.field(i).name());
-        let case = text(cols.case_id)?;
-        let activity = text(cols.activity)?;
-        let times = Times::of(
-            batch.column(cols.timestamp),
-            schema.field(cols.timestamp).name(),
-        )?;
-        let optional = [
-            cols.organisation,
-            cols.service,
-            cols.kern,
-            cols.need,
-            cols.reason,
-            cols.municipality,
-            cols.region,
-            cols.domain,
-            cols.phase,
-            cols.framework,
-        ]
-        .map(|c| c.map(text).transpose());
-        let mut opt: [Option<ArrayRef>; 10] = Default::default();
-        for (k, c) in optional.into_iter().enumerate() {
-            opt[k] = c?;
+        self.push_batches(&[batch])
+    }
+
+    /// Reads the rows of batches, in order.
+    pub(super) fn push_batches(&mut self, batches: &[&RecordBatch]) -> Result<(), EvalError> {
+        let mut slices = Vec::new();
+        for b in batches {
+            let cols = self.columns(b)?;
+            self.builder.ignore_columns(&cols.ignored);
+            let mut at = 0;
+            while at < b.num_rows() {
+                let n = SLICE_ROWS.min(b.num_rows() - at);
+                slices.push(b.slice(at, n));
+                at += n;
+            }
         }
-        let signals = match cols.signals {
-            Some(i) => Some(signal_column(batch.column(i), schema.field(i).name())?),
-            None => None,
-        };
-        for i in 0..batch.num_rows() {
-            let cell = |k: usize| opt[k].as_ref().and_then(|a| str_at(a, i));
-            let signals = signals.as_ref().map(|a| list_at(a, i)).unwrap_or_default();
-            self.rows += 1;
-            self.builder.push(
-                self.rows,
-                EventFields {
-                    case_id: str_at(&case, i),
-                    timestamp: times.at(i),
-                    activity: str_at(&activity, i),
-                    organisation: cell(0),
-                    service: cell(1),
-                    kern: cell(2),
-                    need: cell(3),
-                    reason: cell(4),
-                    municipality: cell(5),
-                    region: cell(6),
-                    domain: cell(7),
-                    phase: cell(8),
-                    framework: cell(9),
-                    signals: &signals,
-                },
-            );
+        self.reserve(batches.iter().map(|b| b.num_rows()).sum());
+        for group in slices.chunks(SLICES_AT_ONCE) {
+            let mapping = &self.mapping;
+            self.rows = self.builder.read_chunks(group, self.rows, |s, b| {
+                let mut rows = 0;
+                push_rows(b, mapping, s, &mut rows)?;
+                Ok::<u64, EvalError>(rows)
+            })?;
         }
         Ok(())
+    }
+
+    /// Makes room for `rows` more rows.
+    pub(super) fn reserve(&mut self, rows: usize) {
+        self.builder.reserve(rows);
+    }
+
+    /// Reads `chunks` into the log on rayon's threads (see
+    /// [`EventLogBuilder::read_chunks`]); `rows` is the row number before the first chunk.
+    pub(super) fn read_chunks<C, F>(
+        &mut self,
+        chunks: &[C],
+        rows: u64,
+        read: F,
+    ) -> Result<u64, EvalError>
+    where
+        C: Sync,
+        F: Fn(&C, &mut EventLogBuilder) -> Result<u64, EvalError> + Sync,
+    {
+        self.builder.read_chunks(chunks, rows, read)
     }
 
     /// The log read, with the row accounting.
     pub fn finish(self) -> Ingested {
         self.builder.finish()
     }
+}
+
+/// Checks the rows of `batch` into `b`, numbering them after `rows` (which it advances).
+pub(super) fn push_rows(
+    b: &mut EventLogBuilder,
+    mapping: &LogMapping,
+    batch: &RecordBatch,
+    rows: &mut u64,
+) -> Result<(), EvalError> {
+    let schema = batch.schema();
+    let cols = mapping.header_columns(schema.fields().iter().map(|f| f.name().as_str()))?;
+    let text = |i: usize| text_column(batch.column(i), schema.field(i).name());
+    let case = text(cols.case_id)?;
+    let activity = text(cols.activity)?;
+    let times = Times::of(
+        batch.column(cols.timestamp),
+        schema.field(cols.timestamp).name(),
+    )?;
+    let optional = [
+        cols.organisation,
+        cols.service,
+        cols.kern,
+        cols.need,
+        cols.reason,
+        cols.municipality,
+        cols.region,
+        cols.domain,
+        cols.phase,
+        cols.framework,
+    ]
+    .map(|c| c.map(text).transpose());
+    let mut opt: [Option<ArrayRef>; 10] = Default::default();
+    for (k, c) in optional.into_iter().enumerate() {
+        opt[k] = c?;
+    }
+    let signals = match cols.signals {
+        Some(i) => Some(signal_column(batch.column(i), schema.field(i).name())?),
+        None => None,
+    };
+    for i in 0..batch.num_rows() {
+        let cell = |k: usize| opt[k].as_ref().and_then(|a| str_at(a, i));
+        let signals = signals.as_ref().map(|a| list_at(a, i)).unwrap_or_default();
+        *rows += 1;
+        b.push(
+            *rows,
+            EventFields {
+                case_id: str_at(&case, i),
+                timestamp: times.at(i),
+                activity: str_at(&activity, i),
+                organisation: cell(0),
+                service: cell(1),
+                kern: cell(2),
+                need: cell(3),
+                reason: cell(4),
+                municipality: cell(5),
+                region: cell(6),
+                domain: cell(7),
+                phase: cell(8),
+                framework: cell(9),
+                signals: &signals,
+            },
+        );
+    }
+    Ok(())
 }
 
 fn type_error(column: &str, found: &DataType, expected: &'static str) -> EvalError {

@@ -6,7 +6,8 @@ use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 
 use super::{
-    io_err, strip_eol, EventFields, EventLogBuilder, Ingested, LogMapping, RejectReason, Timestamp,
+    io_err, strip_eol, EventFields, EventLogBuilder, HeaderColumns, Ingested, LogMapping,
+    RejectReason, Timestamp,
 };
 use crate::evaluation::error::EvalError;
 
@@ -178,6 +179,21 @@ impl Records {
         }
     }
 
+    /// Reads the record on one line (ending in `\n`), or [`Record::Unclosed`] when a quoted
+    /// field is still open at its end.
+    fn read_line(&mut self, line: &[u8]) -> Record {
+        self.rdr.reset();
+        let (res, _, nout, nends) = self.rdr.read_record(line, &mut self.out, &mut self.ends);
+        self.nout = nout;
+        self.nends = nends;
+        match res {
+            csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => Record::Fields,
+            csv_core::ReadRecordResult::OutputFull => Record::TooLong,
+            csv_core::ReadRecordResult::OutputEndsFull => Record::TooManyFields,
+            csv_core::ReadRecordResult::InputEmpty => Record::Unclosed,
+        }
+    }
+
     /// Abandons a record that spanned lines: the lines after its first are read again.
     fn give_back<R>(&mut self, src: &mut Lines<R>) -> Record {
         for l in self.lines.drain(..).rev() {
@@ -207,6 +223,31 @@ pub fn ingest_csv<R: Read>(reader: R) -> Result<Ingested, EvalError> {
 /// case id, timestamp or activity (the error lists the columns found); columns no field reads
 /// are listed in [`Ingested::ignored_columns`].
 pub fn ingest_csv_mapped<R: Read>(reader: R, mapping: &LogMapping) -> Result<Ingested, EvalError> {
+    read_csv(reader, mapping, Some(BLOCKS))
+}
+
+/// How [`read_blocks`] cuts the input: blocks of this many bytes, cut into chunks of about
+/// this many (at line ends).
+#[derive(Debug, Clone, Copy)]
+struct Blocks {
+    block: usize,
+    chunk: usize,
+}
+
+/// Blocks of 8 MiB in chunks of 256 KiB. The chunks do not depend on the number of threads
+/// (nor does the result: see [`super::parallel`]).
+const BLOCKS: Blocks = Blocks {
+    block: 8 << 20,
+    chunk: 256 << 10,
+};
+
+/// Reads a CSV log: the rows after the header in blocks on rayon's threads (see
+/// [`read_blocks`]), or one record at a time (`None`).
+fn read_csv<R: Read>(
+    reader: R,
+    mapping: &LogMapping,
+    blocks: Option<Blocks>,
+) -> Result<Ingested, EvalError> {
     let mut src = Lines {
         rd: BufReader::with_capacity(1 << 20, reader),
         line_no: 0,
@@ -243,6 +284,36 @@ pub fn ingest_csv_mapped<R: Read>(reader: R, mapping: &LogMapping) -> Result<Ing
         break cols;
     };
     let width = recs.fields().1.len();
+    if let (Some(blocks), true) = (blocks, src.again.is_empty()) {
+        let at = src.line_no;
+        match read_blocks(&mut src.rd, blocks, at, &mut b, &cols, width)? {
+            None => return Ok(b.finish()),
+            Some((rest, line_no)) => {
+                // A quoted field spans lines: the rest one record at a time.
+                let mut src = Lines {
+                    rd: BufReader::with_capacity(1 << 20, std::io::Cursor::new(rest).chain(src.rd)),
+                    line_no,
+                    again: VecDeque::new(),
+                };
+                read_rows(&mut src, &mut recs, &mut b, &cols, width)?;
+                return Ok(b.finish());
+            }
+        }
+    }
+    read_rows(&mut src, &mut recs, &mut b, &cols, width)?;
+    Ok(b.finish())
+}
+
+/// Reads the records after the header one by one, a quoted field spanning lines as
+/// [`ingest_csv`] says.
+fn read_rows<R: Read>(
+    src: &mut Lines<R>,
+    recs: &mut Records,
+    b: &mut EventLogBuilder,
+    cols: &HeaderColumns,
+    width: usize,
+) -> Result<(), EvalError> {
+    let mut line = Vec::with_capacity(256);
     while let Some(l) = src.next(&mut line)? {
         let row = l.no;
         if strip_eol(&line).is_empty() {
@@ -252,63 +323,184 @@ pub fn ingest_csv_mapped<R: Read>(reader: R, mapping: &LogMapping) -> Result<Ing
             b.reject(row, RejectReason::RecordTooLong, None);
             continue;
         }
-        match recs.read(&line, Some(width), &mut src)? {
-            Record::Fields => {}
-            Record::Unclosed => {
-                b.reject(row, RejectReason::UnclosedQuote, None);
-                continue;
-            }
-            Record::TooManyFields => {
-                b.reject(row, RejectReason::ExtraColumns, None);
-                continue;
-            }
-            Record::TooLong => {
-                b.reject(row, RejectReason::RecordTooLong, None);
-                continue;
-            }
-        }
+        let read = match recs.read(&line, Some(width), src)? {
+            Record::Fields => Ok(()),
+            Record::Unclosed => Err(RejectReason::UnclosedQuote),
+            Record::TooManyFields => Err(RejectReason::ExtraColumns),
+            Record::TooLong => Err(RejectReason::RecordTooLong),
+        };
         let (rec, ends) = recs.fields();
-        if ends.len() < width {
-            b.reject(row, RejectReason::MissingColumn, None);
-            continue;
-        }
-        if ends.len() > width {
-            b.reject(row, RejectReason::ExtraColumns, None);
-            continue;
-        }
-        let Ok(text) = std::str::from_utf8(rec) else {
-            b.reject(row, RejectReason::BadEncoding, None);
-            continue;
-        };
-        let f = |c: Option<usize>| -> Option<&str> {
-            c.map(|i| {
-                let start = if i == 0 { 0 } else { ends[i - 1] };
-                &text[start..ends[i]]
-            })
-        };
-        let signals = f(cols.signals);
-        b.push(
-            row,
-            EventFields {
-                case_id: f(Some(cols.case_id)),
-                timestamp: f(Some(cols.timestamp)).map(Timestamp::Text),
-                activity: f(Some(cols.activity)),
-                organisation: f(cols.organisation),
-                service: f(cols.service),
-                kern: f(cols.kern),
-                need: f(cols.need),
-                reason: f(cols.reason),
-                municipality: f(cols.municipality),
-                region: f(cols.region),
-                domain: f(cols.domain),
-                phase: f(cols.phase),
-                framework: f(cols.framework),
-                signals: signals.as_slice(),
-            },
-        );
+        push_record(b, row, cols, width, read.map(|()| (rec, ends, 0)));
     }
-    Ok(b.finish())
+    Ok(())
 }
+
+/// Checks the fields of one record (`bytes`, field `i` ending at `ends[i]` and the next one
+/// starting `sep` bytes later) and hands them to the builder, or rejects the row.
+fn push_record(
+    b: &mut EventLogBuilder,
+    row: u64,
+    cols: &HeaderColumns,
+    width: usize,
+    record: Result<(&[u8], &[usize], usize), RejectReason>,
+) {
+    let (bytes, ends, sep) = match record {
+        Ok(r) => r,
+        Err(reason) => return b.reject(row, reason, None),
+    };
+    if ends.len() < width {
+        return b.reject(row, RejectReason::MissingColumn, None);
+    }
+    if ends.len() > width {
+        return b.reject(row, RejectReason::ExtraColumns, None);
+    }
+    // Every field whole UTF-8 (csv-core's output joins the fields: a character may not run
+    // from one field into the next).
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) if ends.iter().all(|&e| t.is_char_boundary(e)) => t,
+        _ => return b.reject(row, RejectReason::BadEncoding, None),
+    };
+    let f = |c: Option<usize>| -> Option<&str> {
+        c.map(|i| {
+            let start = if i == 0 { 0 } else { ends[i - 1] + sep };
+            &text[start..ends[i]]
+        })
+    };
+    let signals = f(cols.signals);
+    b.push(
+        row,
+        EventFields {
+            case_id: f(Some(cols.case_id)),
+            timestamp: f(Some(cols.timestamp)).map(Timestamp::Text),
+            activity: f(Some(cols.activity)),
+            organisation: f(cols.organisation),
+            service: f(cols.service),
+            kern: f(cols.kern),
+            need: f(cols.need),
+            reason: f(cols.reason),
+            municipality: f(cols.municipality),
+            region: f(cols.region),
+            domain: f(cols.domain),
+            phase: f(cols.phase),
+            framework: f(cols.framework),
+            signals: signals.as_slice(),
+        },
+    );
+}
+
+/// Reads the lines after the header in blocks of whole lines, each cut into chunks read on
+/// rayon's threads, as long as every record ends on its line (a quoted field that spans lines
+/// needs the records before it). `line_no` is the number of the line read last. Returns `None`
+/// at the end of the input, or the input not yet read (from the block whose records do not all
+/// end on their line) and the number of the line before it, for [`read_rows`].
+#[allow(clippy::type_complexity)]
+fn read_blocks<R: Read>(
+    rd: &mut R,
+    Blocks { block, chunk }: Blocks,
+    mut line_no: u64,
+    b: &mut EventLogBuilder,
+    cols: &HeaderColumns,
+    width: usize,
+) -> Result<Option<(Vec<u8>, u64)>, EvalError> {
+    let mut buf: Vec<u8> = Vec::with_capacity(block + (1 << 16));
+    let mut eof = false;
+    loop {
+        if !eof && buf.len() < block {
+            let want = (block - buf.len()) as u64;
+            let n = rd.take(want).read_to_end(&mut buf).map_err(io_err)?;
+            eof = (n as u64) < want;
+        }
+        if buf.is_empty() {
+            return Ok(None);
+        }
+        let end = if eof {
+            buf.len()
+        } else {
+            match memchr::memrchr(b'\n', &buf) {
+                Some(p) => p + 1,
+                // A line longer than a block: read one record at a time.
+                None => return Ok(Some((buf, line_no))),
+            }
+        };
+        let mut chunks = Vec::new();
+        let mut start = 0;
+        while start < end {
+            let from = (start + chunk).min(end - 1);
+            let cut = match memchr::memchr(b'\n', &buf[from..end]) {
+                Some(p) => from + p + 1,
+                None => end,
+            };
+            chunks.push(&buf[start..cut]);
+            start = cut;
+        }
+        match b.read_chunks(&chunks, line_no, |c, cb| read_chunk(c, cb, cols, width)) {
+            Ok(next) => line_no = next,
+            Err(GiveUp) => return Ok(Some((buf, line_no))),
+        }
+        buf.drain(..end);
+    }
+}
+
+/// Reads the lines of one chunk (whole lines; the last may lack its `\n` at the end of the
+/// input) into `b`, numbered from 1, as [`read_rows`] would; returns how many lines it has, or
+/// [`GiveUp`] when a quoted field does not close on its line.
+fn read_chunk(
+    chunk: &[u8],
+    b: &mut EventLogBuilder,
+    cols: &HeaderColumns,
+    width: usize,
+) -> Result<u64, GiveUp> {
+    let mut recs: Option<Records> = None;
+    let mut ends: Vec<usize> = Vec::with_capacity(width + 1);
+    let mut quoted = Vec::new();
+    let mut row = 0u64;
+    let mut start = 0;
+    while start < chunk.len() {
+        let (line, next) = match memchr::memchr(b'\n', &chunk[start..]) {
+            Some(p) => (&chunk[start..start + p + 1], start + p + 1),
+            None => (&chunk[start..], chunk.len()),
+        };
+        start = next;
+        row += 1;
+        let content = line.strip_suffix(b"\n").unwrap_or(line);
+        if strip_eol(content).is_empty() {
+            continue;
+        }
+        if content.len() > MAX_RECORD_BYTES {
+            b.reject(row, RejectReason::RecordTooLong, None);
+            continue;
+        }
+        if memchr::memchr(b'"', content).is_none() {
+            ends.clear();
+            ends.extend(memchr::memchr_iter(b',', content).take(MAX_FIELDS));
+            ends.push(content.len());
+            let record = if ends.len() > MAX_FIELDS {
+                Err(RejectReason::ExtraColumns)
+            } else {
+                Ok((content, &ends[..], 1))
+            };
+            push_record(b, row, cols, width, record);
+            continue;
+        }
+        // Quotes: csv-core, as `read_rows` does; a record that goes on past its line gives up.
+        quoted.clear();
+        quoted.extend_from_slice(content);
+        quoted.push(b'\n');
+        let recs = recs.get_or_insert_with(Records::new);
+        let record = match recs.read_line(&quoted) {
+            Record::Fields => Ok(()),
+            Record::Unclosed => return Err(GiveUp),
+            Record::TooManyFields => Err(RejectReason::ExtraColumns),
+            Record::TooLong => Err(RejectReason::RecordTooLong),
+        };
+        let (rec, fields) = recs.fields();
+        push_record(b, row, cols, width, record.map(|()| (rec, fields, 0)));
+    }
+    Ok(row)
+}
+
+/// A chunk whose records do not all end on their line: it is read one record at a time.
+struct GiveUp;
 
 /// Reads a CSV event log from text.
 pub fn ingest_csv_str(text: &str) -> Result<Ingested, EvalError> {
@@ -363,6 +555,126 @@ mod tests {
             }
         }
         out
+    }
+
+    /// A summary of everything a read gives, to compare two reads.
+    fn summary(r: Result<Ingested, EvalError>) -> String {
+        match r {
+            Err(e) => format!("error {e}"),
+            Ok(i) => format!(
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                (i.rows_read, i.rows_used),
+                i.rejected,
+                i.warnings,
+                i.anomalies,
+                i.unmapped_activities,
+                i.ignored_columns,
+                i.log.events(),
+                i.log.cases,
+            ),
+        }
+    }
+
+    /// Lines of all kinds: good rows, bad fields, quotes that close on their line and quotes
+    /// that do not, blank lines, CRLF, bad UTF-8, missing and extra columns.
+    fn line() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let case = prop_oneof![
+            Just("c1"),
+            Just("c2"),
+            Just("c3"),
+            Just(""),
+            Just("bad id!")
+        ];
+        let ts = prop_oneof![
+            Just("2026-01-05T09:00:00Z"),
+            Just("2026-01-05T10:00:00+01:00"),
+            Just("2026-01-06T10:00:00.5Z"),
+            Just("2026-02-30T10:00:00Z"),
+            Just(""),
+        ];
+        let act = prop_oneof![
+            Just("opened"),
+            Just("first_contact"),
+            Just("referred"),
+            Just("accepted"),
+            Just("bounced"),
+            Just("dance"),
+            Just("sing"),
+            Just(""),
+        ];
+        let org = prop_oneof![
+            Just("gemeente"),
+            Just("\"gemeente\""),
+            Just("\"gem,eente\""),
+            Just("\"gem\neente\""),
+            Just("\"open"),
+            Just("x\"y"),
+            Just(""),
+            Just("bad org!"),
+        ];
+        let tail = prop_oneof![
+            Just(&b""[..]),
+            Just(&b"\r"[..]),
+            Just(&b",extra"[..]),
+            Just(&b"\xff"[..]),
+            Just(&b"\xc3"[..]),
+        ];
+        let row = (case, ts, act, org, tail).prop_map(|(c, t, a, o, tail)| {
+            let mut l = format!("{c},{t},{a},{o}").into_bytes();
+            l.extend_from_slice(tail);
+            l
+        });
+        prop_oneof![
+            8 => row,
+            1 => Just(b"".to_vec()),
+            1 => Just(b"c1,2026-01-05T09:00:00Z".to_vec()),
+            1 => Just(b"\xc3,\xa9,opened,".to_vec()),
+            1 => Just(b"c1,2026-01-05T11:00:00Z,referred,\"a\"\"b\"".to_vec()),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Reading in blocks and chunks on several threads gives exactly what reading one
+        /// record at a time gives (the reference: the reader as it was), wherever the blocks
+        /// and chunks are cut.
+        #[test]
+        fn reading_in_parallel_equals_reading_one_record_at_a_time(
+            lines in proptest::collection::vec(line(), 0..120),
+            block in 16usize..600,
+            chunk in 1usize..200,
+            final_newline: bool,
+        ) {
+            let mut text = b"case_id,timestamp,activity,organisation\n".to_vec();
+            for (i, l) in lines.iter().enumerate() {
+                text.extend_from_slice(l);
+                if i + 1 < lines.len() || final_newline {
+                    text.push(b'\n');
+                }
+            }
+            let mapping = LogMapping::dls();
+            let one = summary(read_csv(&text[..], &mapping, None));
+            let blocks = Blocks { block, chunk };
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+            let par = pool.install(|| summary(read_csv(&text[..], &mapping, Some(blocks))));
+            proptest::prop_assert_eq!(&one, &par);
+            let unmapped = LogMapping { unmapped_activities: crate::evaluation::ingest::Unmapped::Other, ..LogMapping::dls() };
+            let one = summary(read_csv(&text[..], &unmapped, None));
+            let par = pool.install(|| summary(read_csv(&text[..], &unmapped, Some(blocks))));
+            proptest::prop_assert_eq!(one, par);
+        }
+    }
+
+    /// A character split by a comma is not two fields (it panicked: a field cut the
+    /// character's bytes): the row is rejected as badly encoded.
+    #[test]
+    fn a_character_across_a_comma_is_bad_encoding() {
+        let text = b"case_id,timestamp,activity,organisation\n\"\xc3\",\"\xa9\",opened,\n";
+        for blocks in [None, Some(BLOCKS)] {
+            let ing = read_csv(&text[..], &LogMapping::dls(), blocks).unwrap();
+            assert_eq!(ing.rejected.len(), 1);
+            assert_eq!(ing.rejected[0].reason, RejectReason::BadEncoding);
+        }
     }
 
     #[test]

@@ -58,6 +58,7 @@ mod csv;
 mod format;
 mod jsonl;
 mod mapping;
+mod parallel;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod xes;
@@ -766,6 +767,11 @@ pub struct EventLogBuilder {
     mapping: mapping::Compiled,
     warnings: Vec<RowWarning>,
     unmapped: FxMap<Box<str>, u64>,
+    /// The keys of `unmapped` in the order they were first met (see [`parallel`]).
+    unmapped_first: Vec<Box<str>>,
+    /// Lists every unmapped name (a builder of one chunk of a log read in parallel; the cap
+    /// applies when the chunks are merged).
+    uncapped: bool,
     ignored_columns: Vec<String>,
 }
 
@@ -872,13 +878,13 @@ impl EventLogBuilder {
         let activity = match self.mapping.activity(act) {
             Some(a) => a,
             None => {
-                let listed = self.unmapped.len() < MAX_UNMAPPED_LISTED;
+                let listed = self.uncapped || self.unmapped.len() < MAX_UNMAPPED_LISTED;
                 let key = if listed || self.unmapped.contains_key(act) {
                     act
                 } else {
                     "…"
                 };
-                *self.unmapped.entry(key.into()).or_insert(0) += 1;
+                self.count_unmapped(key, 1);
                 match self.mapping.unmapped {
                     Unmapped::Other => Activity::Other,
                     Unmapped::Reject => {

@@ -3,11 +3,13 @@
 //! like a host's table ([`ingest_arrow`](super::ingest_arrow)).
 
 use bytes::Bytes;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 use parquet::arrow::ProjectionMask;
 use parquet::file::reader::ChunkReader;
 
-use super::arrow::ArrowEvents;
+use super::arrow::{push_rows, ArrowEvents};
 use super::{Ingested, LogMapping};
 use crate::evaluation::error::EvalError;
 
@@ -20,15 +22,20 @@ fn malformed(what: &str) -> EvalError {
 
 /// Reads a Parquet event log (a file, or its bytes) through `mapping`; columns and types as
 /// for [`ingest_arrow`](super::ingest_arrow). Columns no field reads are not decoded, and are
-/// listed in [`Ingested::ignored_columns`].
+/// listed in [`Ingested::ignored_columns`]. The file is read into memory once (its compressed
+/// size); its row groups are decoded and read on rayon's threads, merged in order (the result is
+/// the same as one row after the other).
 pub fn ingest_parquet<R: ChunkReader + 'static>(
     reader: R,
     mapping: &LogMapping,
 ) -> Result<Ingested, EvalError> {
-    let builder = ParquetRecordBatchReaderBuilder::try_new(reader)
+    let len = usize::try_from(reader.len()).map_err(|_| malformed("the file is too large"))?;
+    let data = reader
+        .get_bytes(0, len)
+        .map_err(|_| malformed("cannot read the file"))?;
+    let meta = ArrowReaderMetadata::load(&data, ArrowReaderOptions::new())
         .map_err(|_| malformed("not a Parquet file, or its footer is damaged"))?;
-    let schema = builder.schema().clone();
-    let cols = mapping.header_columns(schema.fields().iter().map(|f| f.name().as_str()))?;
+    let cols = mapping.header_columns(meta.schema().fields().iter().map(|f| f.name().as_str()))?;
     let wanted: Vec<usize> = [cols.case_id, cols.timestamp, cols.activity]
         .into_iter()
         .chain(
@@ -49,20 +56,43 @@ pub fn ingest_parquet<R: ChunkReader + 'static>(
             .flatten(),
         )
         .collect();
-    let mask = ProjectionMask::roots(builder.parquet_schema(), wanted);
-    let batches = builder
-        .with_projection(mask)
-        .with_batch_size(64 * 1024)
-        .build()
-        .map_err(|_| malformed("cannot decode the file's columns"))?;
+    let mask = ProjectionMask::roots(meta.parquet_schema(), wanted);
+    let groups: Vec<usize> = (0..meta.metadata().num_row_groups()).collect();
     let mut events = ArrowEvents::new(mapping);
     events.ignore_columns(&cols.ignored);
-    for (k, b) in batches.enumerate() {
-        let b = b.map_err(|_| malformed(&format!("cannot decode batch {} of the file", k + 1)))?;
-        events.push_batch(&b)?;
+    let total: i64 = meta
+        .metadata()
+        .row_groups()
+        .iter()
+        .map(|g| g.num_rows())
+        .sum();
+    events.reserve(usize::try_from(total).unwrap_or(0));
+    let mut rows = 0;
+    // Row groups at a time: their rows are held until merged.
+    for some in groups.chunks(GROUPS_AT_ONCE) {
+        rows = events.read_chunks(some, rows, |&g, b| {
+            let batches =
+                ParquetRecordBatchReaderBuilder::new_with_metadata(data.clone(), meta.clone())
+                    .with_projection(mask.clone())
+                    .with_row_groups(vec![g])
+                    .with_batch_size(64 * 1024)
+                    .build()
+                    .map_err(|_| malformed("cannot decode the file's columns"))?;
+            let mut n = 0;
+            for batch in batches {
+                let batch = batch.map_err(|_| {
+                    malformed(&format!("cannot decode row group {} of the file", g + 1))
+                })?;
+                push_rows(b, mapping, &batch, &mut n)?;
+            }
+            Ok(n)
+        })?;
     }
     Ok(events.finish())
 }
+
+/// Row groups decoded before they are merged.
+const GROUPS_AT_ONCE: usize = 2;
 
 /// Reads a Parquet event log from its bytes.
 pub fn ingest_parquet_bytes(data: Vec<u8>, mapping: &LogMapping) -> Result<Ingested, EvalError> {

@@ -1,0 +1,212 @@
+//! Reading on several threads: the rows of a log are split into chunks at row boundaries, each
+//! chunk is checked by a builder of its own (on rayon's threads), and the builders are merged
+//! into one in input order. The merged builder is exactly the one a single builder reading
+//! every row in order would have made: ids are interned in the same order (each chunk's in its
+//! order of first appearance, chunk after chunk), row numbers are the input's, and the unmapped
+//! activities listed are the same (the cap of [`MAX_UNMAPPED_LISTED`] applies while merging, in
+//! input order). So the result does not depend on the number of threads, nor on where the
+//! chunks were cut.
+
+use rayon::prelude::*;
+
+use super::{EventLog, EventLogBuilder, Interner, MAX_UNMAPPED_LISTED, NONE};
+
+impl Interner {
+    /// Interns the values of `other` (checked when it interned them), in its order; returns the
+    /// id here of each of its ids.
+    fn absorb(&mut self, other: Interner) -> Vec<u32> {
+        other
+            .values
+            .into_iter()
+            .map(|v| match self.map.get(&*v) {
+                Some(&i) => i,
+                None => {
+                    let i = self.values.len() as u32;
+                    self.values.push(v.clone());
+                    self.map.insert(v, i);
+                    i
+                }
+            })
+            .collect()
+    }
+}
+
+/// Maps an id through `ids` ([`NONE`] stays none).
+fn remap(ids: &[u32], v: u32) -> u32 {
+    if v == NONE {
+        NONE
+    } else {
+        ids[v as usize]
+    }
+}
+
+impl EventLogBuilder {
+    /// Counts `n` rows with the unmapped activity `key`.
+    pub(super) fn count_unmapped(&mut self, key: &str, n: u64) {
+        match self.unmapped.get_mut(key) {
+            Some(k) => *k += n,
+            None => {
+                self.unmapped.insert(key.into(), n);
+                self.unmapped_first.push(key.into());
+            }
+        }
+    }
+
+    /// An empty builder for one chunk of the rows this one reads: the same mapping, every
+    /// unmapped activity listed (the cap applies in [`absorb`](Self::absorb)).
+    pub(super) fn chunk_builder(&self) -> EventLogBuilder {
+        EventLogBuilder {
+            mapping: self.mapping.clone(),
+            uncapped: true,
+            ..EventLogBuilder::default()
+        }
+    }
+
+    /// Appends the rows of the chunk `other` read (made by [`chunk_builder`](Self::chunk_builder)),
+    /// whose row numbers are relative to `row_offset` (its row 1 is row `row_offset + 1` here):
+    /// afterwards this builder is the one that would have read the chunk's rows itself.
+    pub(super) fn absorb(&mut self, other: EventLogBuilder, row_offset: u64) {
+        // Every part named, so that a part added to the builder or the log fails to compile
+        // here until it is merged too.
+        let EventLogBuilder {
+            log,
+            rejected,
+            rows_read,
+            mapping: _,
+            warnings,
+            mut unmapped,
+            unmapped_first,
+            uncapped: _,
+            ignored_columns: _,
+        } = other;
+        self.rows_read += rows_read;
+        self.rejected.extend(rejected.into_iter().map(|mut r| {
+            r.row += row_offset;
+            r
+        }));
+        self.warnings.extend(warnings.into_iter().map(|mut w| {
+            w.row += row_offset;
+            w
+        }));
+        for name in unmapped_first {
+            let n = unmapped.remove(&name).unwrap_or(0);
+            // As in `try_push`: a name is listed when it is met while there is room.
+            let listed = self.uncapped || self.unmapped.len() < MAX_UNMAPPED_LISTED;
+            let key = if listed || self.unmapped.contains_key(&name) {
+                &*name
+            } else {
+                "…"
+            };
+            self.count_unmapped(key, n);
+        }
+        let EventLog {
+            case_ids,
+            orgs,
+            services,
+            kernen,
+            needs,
+            labels,
+            cases: _,
+            ev_case,
+            ev_at,
+            ev_us,
+            ev_act,
+            ev_org,
+            ev_service,
+            ev_need,
+            ev_reason,
+            ev_row,
+            ev_attr,
+            attrs,
+            order: _,
+            case_start: _,
+        } = log;
+        let me = &mut self.log;
+        let case_ids = me.case_ids.absorb(case_ids);
+        let orgs = me.orgs.absorb(orgs);
+        let services = me.services.absorb(services);
+        let kernen = me.kernen.absorb(kernen);
+        let needs = me.needs.absorb(needs);
+        let labels = me.labels.absorb(labels);
+        let attr_base = me.attrs.len() as u32;
+        me.attrs.extend(attrs.into_iter().map(|mut a| {
+            a.kern = remap(&kernen, a.kern);
+            a.municipality = remap(&labels, a.municipality);
+            a.region = remap(&labels, a.region);
+            a.domain = remap(&labels, a.domain);
+            a.phase = remap(&labels, a.phase);
+            a.need = remap(&needs, a.need);
+            a
+        }));
+        me.ev_case
+            .extend(ev_case.into_iter().map(|c| remap(&case_ids, c)));
+        me.ev_at.extend(ev_at);
+        me.ev_us.extend(ev_us);
+        me.ev_act.extend(ev_act);
+        me.ev_org
+            .extend(ev_org.into_iter().map(|o| remap(&orgs, o)));
+        me.ev_service
+            .extend(ev_service.into_iter().map(|s| remap(&services, s)));
+        me.ev_need
+            .extend(ev_need.into_iter().map(|n| remap(&needs, n)));
+        me.ev_reason.extend(ev_reason);
+        me.ev_row.extend(ev_row.into_iter().map(|r| r + row_offset));
+        me.ev_attr.extend(ev_attr.into_iter().map(
+            |a| {
+                if a == NONE {
+                    NONE
+                } else {
+                    a + attr_base
+                }
+            },
+        ));
+    }
+
+    /// Makes room for `rows` more rows (a reader that knows how many rows come), so that the
+    /// columns are not moved (and held twice) while they grow.
+    pub(super) fn reserve(&mut self, rows: usize) {
+        let l = &mut self.log;
+        l.ev_case.reserve(rows);
+        l.ev_at.reserve(rows);
+        l.ev_us.reserve(rows);
+        l.ev_act.reserve(rows);
+        l.ev_org.reserve(rows);
+        l.ev_service.reserve(rows);
+        l.ev_need.reserve(rows);
+        l.ev_reason.reserve(rows);
+        l.ev_row.reserve(rows);
+        l.ev_attr.reserve(rows);
+    }
+
+    /// Reads `chunks` on rayon's threads, each into a builder of its own with `read` (which
+    /// numbers the chunk's rows from 1 and returns how many row numbers it used), and merges
+    /// them in order; `row_offset` is the row number before the first chunk's row 1. Returns
+    /// the row number after the last chunk, or the error of the first chunk (in order) that
+    /// `read` failed on, with nothing merged.
+    pub(super) fn read_chunks<C, E, F>(
+        &mut self,
+        chunks: &[C],
+        row_offset: u64,
+        read: F,
+    ) -> Result<u64, E>
+    where
+        C: Sync,
+        E: Send,
+        F: Fn(&C, &mut EventLogBuilder) -> Result<u64, E> + Sync,
+    {
+        let read: Vec<Result<(EventLogBuilder, u64), E>> = chunks
+            .par_iter()
+            .map(|c| {
+                let mut b = self.chunk_builder();
+                read(c, &mut b).map(|rows| (b, rows))
+            })
+            .collect();
+        let read = read.into_iter().collect::<Result<Vec<_>, E>>()?;
+        let mut offset = row_offset;
+        for (b, rows) in read {
+            self.absorb(b, offset);
+            offset += rows;
+        }
+        Ok(offset)
+    }
+}
