@@ -97,6 +97,17 @@ pub enum ColumnError {
     },
 }
 
+impl ColumnError {
+    /// The column at fault.
+    pub fn column(&self) -> &str {
+        match self {
+            ColumnError::Unknown { column, .. }
+            | ColumnError::WrongType { column, .. }
+            | ColumnError::Mixed { column } => column,
+        }
+    }
+}
+
 /// A declared attribute read from a column: its name and kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttributeColumn<'a> {
