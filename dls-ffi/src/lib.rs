@@ -42,13 +42,13 @@ pub use exchange::{fhir_bundle, fhir_import, zgw_zaken};
 pub use functions::diagnostics_internal_failure;
 pub use functions::{case_from_json, evaluate_csv, pilot_cases, pilot_events_csv, version};
 pub use objects::{Directory, Router, RuleSet};
-pub use records::{AttributeRecord, AttributeValueRecord};
 pub use privacy::{organisation_view_json, pilot_signals_csv, signal_intake_json, AccessLog};
 pub use records::{
     AggregateRecord, BatchResult, CandidateRecord, CaseMetricsRecord, CaseRecord, ContactRecord,
     CoordinatorRecord, CoverageRowRecord, DecisionRecord, EvaluationRecord, FiguresRecord,
     NeedDecisionRecord, PlanPartRecord, TriedServiceRecord,
 };
+pub use records::{AttributeRecord, AttributeValueRecord};
 pub use what_if::{
     what_if, ChangeRecord, GapChangeRecord, ServiceLoadRecord, WhatIfErrorRecord, WhatIfRecord,
 };

@@ -178,9 +178,10 @@ fn extra_columns(
         let dt = array.data_type();
         let (found, array) = match dt {
             DataType::Boolean => (ColumnType::Bool, array.clone()),
-            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(..) => {
-                (ColumnType::Text, table::strings(array, name)?)
-            }
+            DataType::Utf8
+            | DataType::LargeUtf8
+            | DataType::Utf8View
+            | DataType::Dictionary(..) => (ColumnType::Text, table::strings(array, name)?),
             DataType::List(_) | DataType::LargeList(_) | DataType::ListView(_) => {
                 (ColumnType::List, table::string_lists(array, name)?)
             }
@@ -202,7 +203,9 @@ fn extra_columns(
                 // checks the name first: an unknown column is named as such
                 attribute_column(vocabulary, name, ColumnType::Text).map_err(|e| match e {
                     ColumnError::WrongType { expected, .. } => Failure::bad_input(
-                        format!("column `{name}` has type {other} where its attribute takes {expected}"),
+                        format!(
+                            "column `{name}` has type {other} where its attribute takes {expected}"
+                        ),
                         Some(name),
                     ),
                     e => e.into(),

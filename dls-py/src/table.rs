@@ -210,7 +210,9 @@ pub fn text_lists<S: AsRef<str>>(values: impl Iterator<Item = Vec<S>>) -> ArrayR
 }
 
 /// A column of lists of strings, null where `None`.
-pub fn nullable_text_lists<S: AsRef<str>>(values: impl Iterator<Item = Option<Vec<S>>>) -> ArrayRef {
+pub fn nullable_text_lists<S: AsRef<str>>(
+    values: impl Iterator<Item = Option<Vec<S>>>,
+) -> ArrayRef {
     let mut b = ListBuilder::new(StringBuilder::new());
     for v in values {
         match v {

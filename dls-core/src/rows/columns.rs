@@ -69,9 +69,7 @@ pub enum Cell<'a> {
 #[non_exhaustive]
 pub enum ColumnError {
     /// The column is neither a case column nor an attribute the directory declares.
-    #[error(
-        "column `{column}` is neither a case column nor a declared attribute{suggestion}"
-    )]
+    #[error("column `{column}` is neither a case column nor a declared attribute{suggestion}")]
     Unknown {
         /// The column's name.
         column: String,
