@@ -10,120 +10,18 @@ use dls_core::rows::CaseRow;
 use dls_core::validation::{ProblemKind, ValidationReport};
 use dls_core::{Case, Directory, DirectoryData, Format, LoadError, RuleSet, RuleSetData};
 
-const DIRECTORY: &str = r#"
-[[municipality]]
-code = "GM0001"
-name = "Testgemeente"
+/// The shared world (tests/fixtures/ages/), read by the Python and JVM tests too.
+const DIRECTORY: &str = include_str!("../../tests/fixtures/ages/directory.toml");
+const RULES: &str = include_str!("../../tests/fixtures/ages/rules.toml");
+const EXPECTED: &str = include_str!("../../tests/fixtures/ages/expected.json");
 
-[[kern]]
-id = "dorp"
-name = "Dorp"
-municipality = "GM0001"
+fn expected() -> serde_json::Value {
+    serde_json::from_str(EXPECTED).unwrap()
+}
 
-[[domain]]
-code = "zorg"
-label = "Zorg"
-
-[[need]]
-code = "zorg.advies"
-label = "Advies"
-
-[[need]]
-code = "zorg.wmo"
-label = "Wmo"
-
-[[need]]
-code = "zorg.school"
-label = "Schoolmaatschappelijk werk"
-ages = { max = 17 }
-
-[[organisation]]
-id = "gemeente"
-name = "Gemeente"
-kind = "municipality"
-
-[[organisation]]
-id = "welzijn"
-name = "Welzijn"
-kind = "welfare"
-
-[[service]]
-id = "ouderenadviseur"
-organisation = "welzijn"
-name = "Ouderenadviseur"
-needs = ["zorg.advies"]
-areas = ["GM0001"]
-eligibility = { age = { min = 65 } }
-
-[[service]]
-id = "algemeen-advies"
-organisation = "gemeente"
-name = "Algemeen advies"
-needs = ["zorg.advies"]
-areas = ["GM0001"]
-
-[[service]]
-id = "wmo-loket"
-organisation = "gemeente"
-name = "Wmo-loket"
-needs = ["zorg.wmo"]
-areas = ["GM0001"]
-eligibility = { age = { min = 18 } }
-
-[[service]]
-id = "jeugdteam"
-organisation = "welzijn"
-name = "Jeugdteam"
-needs = ["zorg.wmo", "zorg.school"]
-areas = ["GM0001"]
-eligibility = { age = { max = 17 } }
-
-[[service]]
-id = "slp"
-organisation = "welzijn"
-name = "Steunpilaar"
-role = "steunpilaar"
-areas = ["GM0001"]
-"#;
-
-const RULES: &str = r#"
-[[steunpilaar]]
-area = "GM0001"
-service = "slp"
-
-[[rule]]
-id = "advies-65"
-needs = ["zorg.advies"]
-area = "GM0001"
-target = "service:ouderenadviseur"
-priority = 10
-
-[[rule]]
-id = "advies"
-needs = ["zorg.advies"]
-area = "GM0001"
-target = "service:algemeen-advies"
-
-[[rule]]
-id = "wmo"
-needs = ["zorg.wmo"]
-area = "GM0001"
-target = "service:wmo-loket"
-priority = 10
-
-[[rule]]
-id = "wmo-jeugd"
-needs = ["zorg.wmo"]
-area = "GM0001"
-target = "service:jeugdteam"
-
-[[rule]]
-id = "basisschool"
-needs = ["zorg.school"]
-area = "GM0001"
-when = { age = { min = 4, max = 11 } }
-target = "service:jeugdteam"
-"#;
+fn date() -> chrono::NaiveDate {
+    expected()["date"].as_str().unwrap().parse().unwrap()
+}
 
 fn directory() -> Directory {
     Directory::from_str(DIRECTORY, Format::Toml, "ages/directory.toml")
@@ -136,17 +34,20 @@ fn rules() -> RuleSet {
 }
 
 fn route(router: &Router, need: &str, age: Option<i64>) -> NeedDecision {
+    route_in(router, "dorp", need, age)
+}
+
+fn route_in(router: &Router, kern: &str, need: &str, age: Option<i64>) -> NeedDecision {
     let row = CaseRow {
         id: "c1",
-        kern: "dorp",
+        kern,
         needs: vec![need],
         age,
         ..CaseRow::default()
     };
     let case = row.to_case().unwrap();
-    let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
     router
-        .route_with(&case, date, RouteOptions::TRACE)
+        .route_with(&case, date(), RouteOptions::TRACE)
         .unwrap()
         .needs
         .remove(0)
@@ -154,6 +55,30 @@ fn route(router: &Router, need: &str, age: Option<i64>) -> NeedDecision {
 
 fn service(n: &NeedDecision) -> &str {
     n.outcome.service().map_or("-", |s| s.as_str())
+}
+
+/// Every route of the fixture: 64/65/66/67 and no age at a `65+` service, 17/18/0/130 at an
+/// adult one, a rule over two kernen, school help past its ages going to the steunpilaar.
+#[test]
+fn every_fixture_age_routes_to_its_service_by_its_rule() {
+    let router = Router::new(&rules());
+    let routes = expected()["routes"].as_array().unwrap().clone();
+    assert!(routes.len() >= 12);
+    for r in &routes {
+        let kern = r["kern"].as_str().unwrap_or("dorp");
+        let n = route_in(
+            &router,
+            kern,
+            r["need"].as_str().unwrap(),
+            r["age"].as_i64(),
+        );
+        assert_eq!(service(&n), r["service"].as_str().unwrap(), "{r}");
+        assert_eq!(
+            n.rule.as_ref().map(|x| x.to_string()),
+            r["rule"].as_str().map(str::to_string),
+            "{r}"
+        );
+    }
 }
 
 #[test]
@@ -190,21 +115,19 @@ fn sixty_five_plus_takes_65_and_older_only() {
 }
 
 #[test]
-fn adult_services_start_at_18() {
-    let router = Router::new(&rules());
-    assert_eq!(service(&route(&router, "zorg.wmo", Some(17))), "jeugdteam");
-    assert_eq!(service(&route(&router, "zorg.wmo", Some(18))), "wmo-loket");
-    assert_eq!(service(&route(&router, "zorg.wmo", Some(0))), "jeugdteam");
-    assert_eq!(service(&route(&router, "zorg.wmo", Some(130))), "wmo-loket");
-}
-
-#[test]
 fn a_4_to_11_rule_holds_from_4_through_11() {
     let router = Router::new(&rules());
     let routed: Vec<i64> = (0..=17)
         .filter(|&y| service(&route(&router, "zorg.school", Some(y))) == "jeugdteam")
         .collect();
-    assert_eq!(routed, (4..=11).collect::<Vec<_>>());
+    let want: Vec<i64> = expected()["school_ages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| y.as_i64().unwrap())
+        .collect();
+    assert_eq!(routed, want);
+    assert_eq!(want, (4..=11).collect::<Vec<_>>());
     assert_eq!(service(&route(&router, "zorg.school", Some(12))), "slp");
 }
 
@@ -212,12 +135,11 @@ fn a_4_to_11_rule_holds_from_4_through_11() {
 fn coverage_splits_a_band_where_the_answer_changes_and_agrees_with_routing_at_every_age() {
     let rules = rules();
     let router = Router::new(&rules);
-    let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
-    let report = coverage::analyse(&rules, &CoverageOptions::on(date));
+    let report = coverage::analyse(&rules, &CoverageOptions::on(date()));
     let advice: Vec<(&str, u8, u8, Option<&str>)> = report
         .rows
         .iter()
-        .filter(|r| r.need.as_str() == "zorg.advies")
+        .filter(|r| r.need.as_str() == "zorg.advies" && r.kern.as_str() == "dorp")
         .map(|r| {
             (
                 r.age_band.as_str(),
@@ -238,6 +160,14 @@ fn coverage_splits_a_band_where_the_answer_changes_and_agrees_with_routing_at_ev
             ("senior", 67, 130, Some("ouderenadviseur")),
         ]
     );
+    // the same rows as the fixture lists for the other bindings
+    let fixture: Vec<(String, u8, u8, String)> =
+        serde_json::from_value(expected()["advice_coverage"].clone()).unwrap();
+    let ours: Vec<(String, u8, u8, String)> = advice
+        .iter()
+        .map(|(b, lo, hi, s)| (b.to_string(), *lo, *hi, s.unwrap().to_string()))
+        .collect();
+    assert_eq!(ours, fixture);
     // school help applies up to 17 only: no rows for older bands
     assert!(report.row("dorp", "zorg.school", "adult").is_none());
     // 65 and older have two organisations offering advice: an overlap, labelled with the ages
@@ -283,12 +213,11 @@ fn declared_age_bands_replace_the_default_five() {
     assert_eq!(names, ["onder-65", "65-plus"]);
     let data = RuleSetData::parse(RULES, Format::Toml, "ages/rules.toml").unwrap();
     let rules = RuleSet::new(&dir, data).unwrap();
-    let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
-    let report = coverage::analyse(&rules, &CoverageOptions::on(date));
+    let report = coverage::analyse(&rules, &CoverageOptions::on(date()));
     let advice: Vec<(&str, Option<&str>)> = report
         .rows
         .iter()
-        .filter(|r| r.need.as_str() == "zorg.advies")
+        .filter(|r| r.need.as_str() == "zorg.advies" && r.kern.as_str() == "dorp")
         .map(|r| (r.age_band.as_str(), r.service.as_ref().map(|s| s.as_str())))
         .collect();
     assert_eq!(
@@ -458,41 +387,37 @@ fn a_case_age_outside_0_to_130_or_not_whole_is_refused_without_repeating_it() {
     );
     // a batch row: the row's error names the field, the kind of problem, and the row's place
     let router = Router::new(&rules());
-    let rows = [
-        CaseRow {
-            id: "ok",
+    let bad: Vec<(i64, String)> = expected()["bad_ages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["age"].as_i64().unwrap(),
+                b["error"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(bad.len() >= 2);
+    let ids: Vec<String> = (0..=bad.len()).map(|i| format!("c{i}")).collect();
+    let ages = std::iter::once(70).chain(bad.iter().map(|(a, _)| *a));
+    let rows: Vec<CaseRow<'_>> = ids
+        .iter()
+        .zip(ages)
+        .map(|(id, age)| CaseRow {
+            id,
             kern: "dorp",
             needs: vec!["zorg.advies"],
-            age: Some(70),
+            age: Some(age),
             ..CaseRow::default()
-        },
-        CaseRow {
-            id: "old",
-            kern: "dorp",
-            needs: vec!["zorg.advies"],
-            age: Some(131),
-            ..CaseRow::default()
-        },
-        CaseRow {
-            id: "neg",
-            kern: "dorp",
-            needs: vec!["zorg.advies"],
-            age: Some(-2),
-            ..CaseRow::default()
-        },
-    ];
-    let results = router.route_rows(
-        &rows,
-        chrono::NaiveDate::from_ymd_opt(2026, 3, 1),
-        RouteOptions::FAST,
-    );
+        })
+        .collect();
+    let results = router.route_rows(&rows, Some(date()), RouteOptions::FAST);
     assert!(results[0].is_ok());
-    for (r, message) in results[1..].iter().zip([
-        "field `age`: age above 130 years",
-        "field `age`: age below 0",
-    ]) {
+    for (r, (age, message)) in results[1..].iter().zip(&bad) {
         let e = r.as_ref().unwrap_err();
         assert_eq!(e.kind(), "bad_input");
-        assert_eq!(e.to_string(), message);
+        assert_eq!(&e.to_string(), message);
+        assert!(!message.contains(&age.abs().to_string()), "{message}");
     }
 }

@@ -10,99 +10,29 @@ use dls_core::rows::CaseRow;
 use dls_core::validation::ProblemKind;
 use dls_core::{Case, Directory, Format, LoadError, RuleSet, RuleSetData};
 
-const DIRECTORY: &str = r#"
-[attribute.urgency]
-values = ["acute"]
+/// The shared world (tests/fixtures/vocabulary/), read by the Python and JVM tests too.
+const DIRECTORY: &str = include_str!("../../tests/fixtures/vocabulary/directory.toml");
+const RULES: &str = include_str!("../../tests/fixtures/vocabulary/rules.toml");
+const EXPECTED: &str = include_str!("../../tests/fixtures/vocabulary/expected.json");
 
-[attribute.has_wlz_indication]
-kind = "boolean"
+fn expected() -> serde_json::Value {
+    serde_json::from_str(EXPECTED).unwrap()
+}
 
-[attribute.language]
-kind = "enum"
-values = ["nl", "en", "ar", "tr"]
-
-[[municipality]]
-code = "GM0001"
-name = "Testgemeente"
-
-[[kern]]
-id = "dorp"
-name = "Dorp"
-municipality = "GM0001"
-
-[[domain]]
-code = "zorg"
-label = "Zorg"
-
-[[need]]
-code = "zorg.advies"
-label = "Advies"
-
-[[organisation]]
-id = "gemeente"
-name = "Gemeente"
-kind = "municipality"
-
-[[service]]
-id = "crisisdienst"
-organisation = "gemeente"
-name = "Crisisdienst"
-needs = ["zorg.advies"]
-areas = ["GM0001"]
-
-[[service]]
-id = "wlz-loket"
-organisation = "gemeente"
-name = "Wlz-loket"
-needs = ["zorg.advies"]
-areas = ["GM0001"]
-eligibility = { has_wlz_indication = true }
-
-[[service]]
-id = "tolk-advies"
-organisation = "gemeente"
-name = "Advies met tolk"
-needs = ["zorg.advies"]
-areas = ["GM0001"]
-eligibility = { language = { in = ["ar", "tr"] } }
-
-[[service]]
-id = "advies"
-organisation = "gemeente"
-name = "Advies"
-needs = ["zorg.advies"]
-areas = ["GM0001"]
-"#;
-
-const RULES: &str = r#"
-[[rule]]
-id = "acuut"
-needs = ["zorg.advies"]
-area = "GM0001"
-when = { urgency = { min = "acute" } }
-target = "service:crisisdienst"
-priority = 30
-
-[[rule]]
-id = "wlz"
-needs = ["zorg.advies"]
-area = "GM0001"
-target = "service:wlz-loket"
-priority = 20
-
-[[rule]]
-id = "tolk"
-needs = ["zorg.advies"]
-area = "GM0001"
-target = "service:tolk-advies"
-priority = 10
-
-[[rule]]
-id = "advies"
-needs = ["zorg.advies"]
-area = "GM0001"
-target = "service:advies"
-"#;
+/// `(attributes as JSON, answer)` of each entry of the fixture's list `key`.
+fn fixture_cases(key: &str, answer: &str) -> Vec<(String, String)> {
+    expected()[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["attributes"].to_string(),
+                e[answer].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
 
 fn directory() -> Directory {
     Directory::from_str(DIRECTORY, Format::Toml, "ext/directory.toml")
@@ -115,7 +45,7 @@ fn router() -> Router {
 }
 
 fn date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+    expected()["date"].as_str().unwrap().parse().unwrap()
 }
 
 /// The service a case routes to.
@@ -127,35 +57,21 @@ fn routed(router: &Router, case: &Case) -> String {
     }
 }
 
+/// The fixture's case with `json` as its attributes.
 fn case(json: &str) -> Case {
-    let text = format!(
-        r#"{{"id": "c-1", "kern": "dorp", "needs": [{{"need": "zorg.advies", "primary": true}}], "attributes": {json}}}"#
-    );
-    dls_core::source::parse::<Case>(&text, Format::Json, "cases.json").unwrap()
+    let mut c = expected()["case"].clone();
+    c["attributes"] = serde_json::from_str(json).unwrap();
+    dls_core::source::parse::<Case>(&c.to_string(), Format::Json, "cases.json").unwrap()
 }
 
 #[test]
 fn a_municipality_extension_routes_as_written() {
     let r = router();
     // each declared attribute and value, from a case file, decides as the rules say
-    for (attributes, want) in [
-        (r#"{"urgency": "acute"}"#, "crisisdienst"),
-        (r#"{"urgency": "crisis"}"#, "advies"),
-        (r#"{"has_wlz_indication": true}"#, "wlz-loket"),
-        (r#"{"has_wlz_indication": false}"#, "advies"),
-        (r#"{"language": "ar"}"#, "tolk-advies"),
-        (r#"{"language": "nl"}"#, "advies"),
-        (
-            r#"{"language": "tr", "has_wlz_indication": true}"#,
-            "wlz-loket",
-        ),
-        (
-            r#"{"urgency": "acute", "language": "tr", "has_wlz_indication": true}"#,
-            "crisisdienst",
-        ),
-        (r#"{}"#, "advies"),
-    ] {
-        assert_eq!(routed(&r, &case(attributes)), want, "{attributes}");
+    let routes = fixture_cases("routes", "service");
+    assert!(routes.len() >= 13);
+    for (attributes, want) in &routes {
+        assert_eq!(&routed(&r, &case(attributes)), want, "{attributes}");
     }
     // the same through a row, as the bindings build cases
     let row = CaseRow {
@@ -268,26 +184,11 @@ fn unknown_attributes_and_values_say_where_and_suggest() {
     assert!(e.contains("`has_wlz_indication` takes"), "{e}");
     // in a case: the case id and the closest declared one, never the value itself
     let r = router();
-    for (attributes, want) in [
-        (
-            r#"{"langauge": "ar"}"#,
-            "case `c-1`: unknown attribute `langauge`; did you mean `language`",
-        ),
-        (
-            r#"{"language": "klingon"}"#,
-            "case `c-1`: `language`: unknown value",
-        ),
-        (
-            r#"{"urgency": "acuute"}"#,
-            "case `c-1`: `urgency`: unknown value; did you mean `acute`",
-        ),
-        (
-            r#"{"has_wlz_indication": "yes"}"#,
-            "case `c-1`: `has_wlz_indication` takes `true` or `false`",
-        ),
-    ] {
+    let errors = fixture_cases("errors", "error");
+    assert!(errors.len() >= 6);
+    for (attributes, want) in &errors {
         let e = r.route(&case(attributes), date()).unwrap_err().to_string();
-        assert_eq!(e, want, "{attributes}");
+        assert_eq!(&e, want, "{attributes}");
     }
     // a row names the field
     let row = CaseRow {
@@ -351,4 +252,65 @@ fn a_view_shows_the_declared_attributes_eligibility_needs_and_withholds_the_rest
             "`{name}` neither shown nor withheld (or both): {withheld:?}"
         );
     }
+}
+
+/// The fixture's cases as a host's table holds them (a column per declared attribute, read
+/// through [`attribute_column`]) route as the case files do, in one batch; an undeclared
+/// column is named with the closest declared one.
+#[test]
+fn declared_attributes_as_table_columns_route_as_case_files_do() {
+    use dls_core::rows::{attribute_column, Cell, ColumnType};
+    let r = router();
+    let vocabulary = r.directory().vocabulary();
+    let routes = fixture_cases("routes", "service");
+    let attrs: Vec<serde_json::Map<String, serde_json::Value>> = routes
+        .iter()
+        .map(|(a, _)| serde_json::from_str(a).unwrap())
+        .collect();
+    let ids: Vec<String> = (0..attrs.len()).map(|i| format!("c-{i}")).collect();
+    let rows: Vec<CaseRow<'_>> = attrs
+        .iter()
+        .zip(&ids)
+        .map(|(a, id)| {
+            let mut row = CaseRow {
+                id,
+                kern: "dorp",
+                needs: vec!["zorg.advies"],
+                ..CaseRow::default()
+            };
+            for (name, v) in a {
+                if name == "urgency" {
+                    row.urgency = v.as_str();
+                    continue;
+                }
+                let (t, cell) = match v {
+                    serde_json::Value::Bool(b) => (ColumnType::Bool, Cell::Bool(*b)),
+                    serde_json::Value::Number(n) => {
+                        (ColumnType::Int, Cell::Int(n.as_i64().unwrap()))
+                    }
+                    serde_json::Value::String(s) => (ColumnType::Text, Cell::Text(s)),
+                    serde_json::Value::Array(l) => (
+                        ColumnType::List,
+                        Cell::List(l.iter().map(|w| w.as_str().unwrap()).collect()),
+                    ),
+                    other => panic!("{other}"),
+                };
+                let column =
+                    attribute_column(vocabulary, name, t).unwrap_or_else(|e| panic!("{e}"));
+                row.extra.push((column.name, column.value(cell).unwrap()));
+            }
+            row
+        })
+        .collect();
+    let results = r.route_rows(&rows, Some(date()), RouteOptions::FAST);
+    for ((result, (attributes, want)), row) in results.iter().zip(&routes).zip(&rows) {
+        let d = result
+            .as_ref()
+            .unwrap_or_else(|e| panic!("{attributes}: {e}"));
+        let got = d.rows().next().unwrap().service.map(|s| s.to_string());
+        assert_eq!(got.as_deref(), Some(want.as_str()), "{attributes}");
+        assert_eq!(d.case.as_str(), row.id);
+    }
+    let e = attribute_column(vocabulary, "langauge", ColumnType::Text).unwrap_err();
+    assert!(e.to_string().ends_with("did you mean `language`"), "{e}");
 }

@@ -48,6 +48,7 @@ pub use records::{
     CoordinatorRecord, CoverageRowRecord, DecisionRecord, EvaluationRecord, FiguresRecord,
     NeedDecisionRecord, PlanPartRecord, TriedServiceRecord,
 };
+pub use records::{AttributeRecord, AttributeValueRecord};
 pub use what_if::{
     what_if, ChangeRecord, GapChangeRecord, ServiceLoadRecord, WhatIfErrorRecord, WhatIfRecord,
 };

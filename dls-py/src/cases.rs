@@ -7,9 +7,15 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::Date32Type;
-use arrow_array::{Array, ArrayRef, Date32Array, RecordBatch, UInt16Array, UInt8Array};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Date32Array, Int64Array, RecordBatch, UInt16Array, UInt8Array,
+};
 use arrow_schema::DataType;
-use dls_core::rows::{CaseRow, RowError, RowErrorKind, TriedRow, CASE_COLUMNS};
+use dls_core::rows::{
+    attribute_column, extra_cell, extra_columns as case_extra_columns, AttributeColumn, CaseRow,
+    Cell, ColumnError, ColumnType, RowError, RowErrorKind, TriedRow, CASE_COLUMNS,
+};
+use dls_core::vocabulary::{AttributeKind, Vocabulary};
 use dls_core::Case;
 use pyo3::prelude::*;
 
@@ -117,6 +123,9 @@ pub struct Columns {
     opened: Option<ArrayRef>,
     tried: Option<ArrayRef>,
     share: Option<ArrayRef>,
+    /// Declared attributes, one column each beyond [`CASE_COLUMNS`]: the attribute's name and
+    /// kind, and the column converted to the type the cells are read from.
+    extra: Vec<(String, AttributeKind, ColumnType, ArrayRef)>,
     /// Rows (0-based) whose `income_pct` or `opened` value could not be read, with the field
     /// and what was expected: each becomes that row's error, never a silent null.
     unreadable: std::collections::BTreeMap<usize, (&'static str, &'static str)>,
@@ -146,10 +155,82 @@ fn booleans(a: &ArrayRef, name: &str) -> Result<ArrayRef, Failure> {
     ))
 }
 
+/// A column pandas adds for a DataFrame's index when it is not a plain range (not a column of
+/// the data).
+fn is_pandas_index(name: &str) -> bool {
+    name.starts_with("__index_level_") && name.ends_with("__")
+}
+
+/// The declared attributes among the columns of `batch` beyond [`CASE_COLUMNS`], each checked
+/// by the core ([`attribute_column`]) and converted to the type its cells are read from.
+fn extra_columns(
+    batch: &RecordBatch,
+    vocabulary: &Vocabulary,
+    first_row: usize,
+) -> Result<Vec<(String, AttributeKind, ColumnType, ArrayRef)>, Failure> {
+    let schema = batch.schema();
+    let mut out = Vec::new();
+    for (field, array) in schema.fields().iter().zip(batch.columns()) {
+        let name = field.name().as_str();
+        if CASE_COLUMNS.contains(&name) || is_pandas_index(name) {
+            continue;
+        }
+        let dt = array.data_type();
+        let (found, array) = match dt {
+            DataType::Boolean => (ColumnType::Bool, array.clone()),
+            DataType::Utf8
+            | DataType::LargeUtf8
+            | DataType::Utf8View
+            | DataType::Dictionary(..) => (ColumnType::Text, table::strings(array, name)?),
+            DataType::List(_) | DataType::LargeList(_) | DataType::ListView(_) => {
+                (ColumnType::List, table::string_lists(array, name)?)
+            }
+            t if t.is_integer() || t.is_floating() => {
+                (ColumnType::Int, table::whole_ints(array, name, first_row)?)
+            }
+            DataType::Null => {
+                // no value in any row: only the name is checked
+                let kind = vocabulary.attribute(name).map(|d| d.kind());
+                let found = match kind {
+                    Ok(AttributeKind::Boolean) => ColumnType::Bool,
+                    Ok(AttributeKind::Integer) => ColumnType::Int,
+                    _ => ColumnType::Text,
+                };
+                attribute_column(vocabulary, name, found)?;
+                continue;
+            }
+            other => {
+                // checks the name first: an unknown column is named as such
+                attribute_column(vocabulary, name, ColumnType::Text).map_err(|e| match e {
+                    ColumnError::WrongType { expected, .. } => Failure::bad_input(
+                        format!(
+                            "column `{name}` has type {other} where its attribute takes {expected}"
+                        ),
+                        Some(name),
+                    ),
+                    e => e.into(),
+                })?;
+                return Err(Failure::bad_input(
+                    format!("column `{name}` has type {other} where its attribute takes text"),
+                    Some(name),
+                ));
+            }
+        };
+        let column = attribute_column(vocabulary, name, found)?;
+        out.push((name.to_string(), column.kind, found, array));
+    }
+    Ok(out)
+}
+
 impl Columns {
     /// Finds and converts the columns of `batch`, whose first row is row `first_row`
-    /// (0-based) of the table.
-    pub fn of(batch: &RecordBatch, first_row: usize) -> Result<Columns, Failure> {
+    /// (0-based) of the table; columns beyond [`CASE_COLUMNS`] are the attributes `vocabulary`
+    /// declares.
+    pub fn of(
+        batch: &RecordBatch,
+        first_row: usize,
+        vocabulary: &Vocabulary,
+    ) -> Result<Columns, Failure> {
         let word = |k: usize| opt(batch, WORDS[k], table::strings);
         let mut unreadable = std::collections::BTreeMap::new();
         let mut checked = |name: &'static str,
@@ -180,6 +261,7 @@ impl Columns {
             opened,
             tried: opt(batch, "tried", table::string_lists)?,
             share: opt(batch, "share_with_organisations", booleans)?,
+            extra: extra_columns(batch, vocabulary, first_row)?,
             unreadable,
         })
     }
@@ -209,8 +291,24 @@ impl Columns {
             framework: word(2),
             signals: lists_at(&self.signals, i),
             income_pct: self.income_pct.as_ref().and_then(|a| int_at(a, i)),
-            // declared attributes are not converted by this binding yet
-            extra: Vec::new(),
+            extra: self
+                .extra
+                .iter()
+                .filter(|(_, _, _, a)| a.is_valid(i))
+                .filter_map(|(name, kind, found, a)| {
+                    let cell = match found {
+                        ColumnType::Text => Cell::Text(str_at(a, i)?),
+                        ColumnType::List => Cell::List(list_at(a, i)),
+                        ColumnType::Bool => Cell::Bool(a.as_boolean().value(i)),
+                        ColumnType::Int => Cell::Int(int_at(a, i)?),
+                    };
+                    let column = AttributeColumn {
+                        name: name.as_str(),
+                        kind: *kind,
+                    };
+                    Some((name.as_str(), column.value(cell)?))
+                })
+                .collect(),
             opened: self.opened.as_ref().and_then(|a| date_at(a, i)),
             tried: lists_at(&self.tried, i)
                 .into_iter()
@@ -229,7 +327,9 @@ fn lists_at(a: &Option<ArrayRef>, i: usize) -> Vec<&str> {
 }
 
 /// Cases as a table with the columns [`CASE_COLUMNS`] (what [`Columns`] reads), through the
-/// core's [`CaseRow`] of each case.
+/// core's [`CaseRow`] of each case, then a column per declared attribute the cases state, by
+/// name ([`dls_core::rows::extra_columns`]: a word as text, a boolean, an integer, flags as a
+/// list of text).
 pub fn to_table(cases: &[Case]) -> Result<pyo3_arrow::PyTable, Failure> {
     let rows: Vec<CaseRow<'_>> = cases.iter().map(CaseRow::from).collect();
     let r = || rows.iter();
@@ -256,7 +356,38 @@ pub fn to_table(cases: &[Case]) -> Result<pyo3_arrow::PyTable, Failure> {
         table::text_lists(r().map(|r| r.tried.iter().map(ToString::to_string).collect())),
         table::flags(r().map(|r| r.share_with_organisations)),
     ];
-    table::table(CASE_COLUMNS.iter().copied().zip(cols).collect())
+    let mut columns: Vec<(&str, ArrayRef)> = CASE_COLUMNS.iter().copied().zip(cols).collect();
+    for (name, t) in case_extra_columns(&rows)? {
+        let cells = || r().map(|row| extra_cell(row, name, t));
+        let array: ArrayRef = match t {
+            ColumnType::Text => table::texts(cells().map(|c| match c {
+                Some(Cell::Text(s)) => Some(s),
+                _ => None,
+            })),
+            ColumnType::List => table::nullable_text_lists(cells().map(|c| match c {
+                Some(Cell::List(l)) => Some(l),
+                _ => None,
+            })),
+            ColumnType::Bool => Arc::new(
+                cells()
+                    .map(|c| match c {
+                        Some(Cell::Bool(b)) => Some(b),
+                        _ => None,
+                    })
+                    .collect::<BooleanArray>(),
+            ),
+            ColumnType::Int => Arc::new(
+                cells()
+                    .map(|c| match c {
+                        Some(Cell::Int(v)) => Some(v),
+                        _ => None,
+                    })
+                    .collect::<Int64Array>(),
+            ),
+        };
+        columns.push((name, array));
+    }
+    table::table(columns)
 }
 
 /// Turns cases (dicts in the JSON form of a case) into a case table (pyarrow-compatible Arrow

@@ -90,6 +90,14 @@ from_core!(
     dls_core::exchange::zgw::ZgwError
 );
 
+impl From<dls_core::rows::ColumnError> for Failure {
+    /// A column of a case table that is not a case column nor a declared attribute, or not of
+    /// its attribute's type: bad input naming the column.
+    fn from(e: dls_core::rows::ColumnError) -> Self {
+        Failure::bad_input(e.to_string(), Some(e.column()))
+    }
+}
+
 impl From<PyErr> for Failure {
     fn from(e: PyErr) -> Self {
         Failure::Python(e)

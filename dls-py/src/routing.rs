@@ -238,7 +238,7 @@ fn route_table(
 ) -> Result<PyTable, Failure> {
     let mut batches = Vec::new();
     for (start, batch) in table::batches(input) {
-        let cols = cases::Columns::of(batch, start)?;
+        let cols = cases::Columns::of(batch, start, router.directory().vocabulary())?;
         let n = batch.num_rows();
         let chunks: Vec<usize> = (0..n).step_by(CHUNK).collect();
         let out = chunks

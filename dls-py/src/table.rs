@@ -209,6 +209,25 @@ pub fn text_lists<S: AsRef<str>>(values: impl Iterator<Item = Vec<S>>) -> ArrayR
     Arc::new(b.finish())
 }
 
+/// A column of lists of strings, null where `None`.
+pub fn nullable_text_lists<S: AsRef<str>>(
+    values: impl Iterator<Item = Option<Vec<S>>>,
+) -> ArrayRef {
+    let mut b = ListBuilder::new(StringBuilder::new());
+    for v in values {
+        match v {
+            Some(v) => {
+                for s in v {
+                    b.values().append_value(s);
+                }
+                b.append(true);
+            }
+            None => b.append(false),
+        }
+    }
+    Arc::new(b.finish())
+}
+
 /// A boolean column without nulls.
 pub fn flags(values: impl Iterator<Item = bool>) -> ArrayRef {
     Arc::new(values.map(Some).collect::<BooleanArray>())

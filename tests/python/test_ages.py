@@ -1,127 +1,74 @@
 """Age in whole years from Python: an int column in cases_table and route_batch, the boundaries
-of a 65+ service and an adult one, bad ages with their place, and coverage split inside a band."""
+of a 65+ service and an adult one, bad ages with their place, and coverage split inside a band;
+the world and its answers are the shared fixture tests/fixtures/ages/ (Rust and Kotlin read it too)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pandas as pd
+import pyarrow as pa
 import polars as pl
 import pytest
 
 import dls
 
-DIRECTORY = """
-[[municipality]]
-code = "GM0001"
-name = "Testgemeente"
-
-[[kern]]
-id = "dorp"
-name = "Dorp"
-municipality = "GM0001"
-
-[[domain]]
-code = "zorg"
-label = "Zorg"
-
-[[need]]
-code = "zorg.advies"
-label = "Advies"
-
-[[need]]
-code = "zorg.wmo"
-label = "Wmo"
-
-[[organisation]]
-id = "gemeente"
-name = "Gemeente"
-kind = "municipality"
-
-[[organisation]]
-id = "welzijn"
-name = "Welzijn"
-kind = "welfare"
-
-[[service]]
-id = "ouderenadviseur"
-organisation = "welzijn"
-name = "Ouderenadviseur"
-needs = ["zorg.advies"]
-areas = ["GM0001"]
-eligibility = { age = { min = 65 } }
-
-[[service]]
-id = "algemeen-advies"
-organisation = "gemeente"
-name = "Algemeen advies"
-needs = ["zorg.advies"]
-areas = ["GM0001"]
-
-[[service]]
-id = "wmo-loket"
-organisation = "gemeente"
-name = "Wmo-loket"
-needs = ["zorg.wmo"]
-areas = ["GM0001"]
-eligibility = { age = { min = 18 } }
-
-[[service]]
-id = "jeugdteam"
-organisation = "welzijn"
-name = "Jeugdteam"
-needs = ["zorg.wmo"]
-areas = ["GM0001"]
-eligibility = { age = { max = 17 } }
-"""
-
-RULES = """
-[[rule]]
-id = "advies-65"
-needs = ["zorg.advies"]
-area = "GM0001"
-target = "service:ouderenadviseur"
-priority = 10
-
-[[rule]]
-id = "advies"
-needs = ["zorg.advies"]
-area = "GM0001"
-target = "service:algemeen-advies"
-
-[[rule]]
-id = "wmo"
-needs = ["zorg.wmo"]
-areas = ["GM0001"]
-target = "service:wmo-loket"
-priority = 10
-
-[[rule]]
-id = "wmo-jeugd"
-needs = ["zorg.wmo"]
-area = "GM0001"
-target = "service:jeugdteam"
-"""
+WORLD = Path(__file__).resolve().parents[1] / "fixtures" / "ages"
+EXPECTED = json.loads((WORLD / "expected.json").read_text())
+DATE = EXPECTED["date"]
+ROUTES = EXPECTED["routes"]
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    d = tmp_path_factory.mktemp("ages")
-    (d / "directory.toml").write_text(DIRECTORY)
-    (d / "rules.toml").write_text(RULES)
-    directory = dls.Directory.load(d / "directory.toml")
-    rules = dls.RuleSet.load(directory, d / "rules.toml")
+    directory = dls.Directory.load(WORLD / "directory.toml")
+    rules = dls.RuleSet.load(directory, WORLD / "rules.toml")
     return rules, dls.Router(rules)
 
 
-def cases(need, ages, age_type=pl.Int64):
+def cases(need, ages, age_type=pl.Int64, kerns=None):
     return pl.DataFrame(
         {
             "id": [f"c{i}" for i in range(len(ages))],
-            "kern": ["dorp"] * len(ages),
-            "needs": [[need]] * len(ages),
+            "kern": kerns or ["dorp"] * len(ages),
+            "needs": [[need]] * len(ages) if isinstance(need, str) else need,
             "age": pl.Series(ages, dtype=age_type),
-            "opened": ["2026-03-01"] * len(ages),
+            "opened": [DATE] * len(ages),
         }
     )
+
+
+@pytest.mark.parametrize("age_type", [pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8])
+def test_every_fixture_route_from_an_int_age_column_of_any_width(world, age_type):
+    _, router = world
+    if age_type == pl.Int8:
+        # 130 does not fit an 8-bit signed integer
+        routes = [r for r in ROUTES if r["age"] is None or r["age"] <= 127]
+    else:
+        routes = ROUTES
+    assert any(r["age"] is None for r in routes)
+    t = cases([[r["need"]] for r in routes], [r["age"] for r in routes], age_type,
+              kerns=[r.get("kern", "dorp") for r in routes])
+    assert t.schema["age"] == age_type and t["age"].null_count() >= 1
+    for table in (t, t.to_arrow(), t.to_pandas()):
+        out = router.route_batch(table, output="polars")
+        assert out["service"].to_list() == [r["service"] for r in routes], age_type
+        assert out["rule"].to_list() == [r["rule"] for r in routes], age_type
+    # one case as a dict gives the same answer as its row
+    for r in routes:
+        one = {"id": "x", "kern": r.get("kern", "dorp"),
+               "needs": [{"need": r["need"], "primary": True}]}
+        if r["age"] is not None:
+            one["attributes"] = {"age": r["age"]}
+        assert router.route(one, date=DATE).needs[0]["service"] == r["service"], r
+
+
+def test_school_help_holds_from_4_through_11(world):
+    _, router = world
+    out = router.route_batch(cases("zorg.school", list(range(18))))
+    taken = [y for y, s in enumerate(out["service"].to_list()) if s == "jeugdteam"]
+    assert taken == EXPECTED["school_ages"]
 
 
 def test_a_65_plus_service_takes_65_and_older(world):
@@ -166,6 +113,14 @@ def test_bad_ages_are_refused_with_their_place_and_never_repeated(world):
     assert out[1]["error_kind"] == "bad_input"
     assert out[1]["error"] == "row 2: field `age`: age above 130 years"
     assert out[2]["error"] == "row 3: field `age`: age below 0"
+    bad = EXPECTED["bad_ages"]
+    for age_type in (pl.Int16, pl.Int32, pl.Int64):
+        out = router.route_batch(cases("zorg.advies", [70] + [b["age"] for b in bad], age_type)).to_dicts()
+        assert out[0]["service"] == "ouderenadviseur"
+        for i, b in enumerate(bad, start=2):
+            assert out[i - 1]["error_kind"] == "bad_input"
+            assert out[i - 1]["error"] == f"row {i}: " + b["error"]
+            assert str(abs(b["age"])) not in out[i - 1]["error"].split(": ", 1)[1]
     with pytest.raises(dls.BadInputError, match="not a whole number") as e:
         router.route_batch(cases("zorg.advies", [70.0, 64.5], pl.Float64))
     assert e.value.row == 2 and e.value.field == "age"
@@ -186,12 +141,18 @@ def test_cases_table_writes_age_as_an_int_column(pilot):
     assert "age_band" not in t.columns
     assert t.schema["age"].is_integer()
     assert t["age"].to_list() == [c.get("attributes", {}).get("age") for c in pilot.cases]
+    # and reads back as the same ages
+    assert dls.cases_table(pilot.cases)["age"].to_pylist() == t["age"].to_list()
+    assert pa.types.is_integer(dls.cases_table(pilot.cases).schema.field("age").type)
 
 
 def test_coverage_splits_the_adult_band_at_65(world):
     rules, _ = world
-    t = dls.coverage(rules, "2026-03-01", output="polars").filter(pl.col("need") == "zorg.advies")
+    t = dls.coverage(rules, DATE, output="polars").filter(
+        (pl.col("need") == "zorg.advies") & (pl.col("kern") == "dorp")
+    )
     rows = t.select("age_band", "age_min", "age_max", "service").rows()
+    assert rows == [tuple(r) for r in EXPECTED["advice_coverage"]]
     assert rows == [
         ("child", 0, 11, "algemeen-advies"),
         ("youth", 12, 17, "algemeen-advies"),

@@ -11,6 +11,8 @@
 //!   [`Case`](crate::Case).
 //!   A host that holds every field as text (a CSV file) reads a row with
 //!   [`CaseRow::from_text`]: lists with [`LIST_SEPARATOR`] between items.
+//!   Declared attributes are extra columns named after them ([`attribute_column`], the
+//!   [`CaseRow::extra`] field); an extra column that is neither is a [`ColumnError`].
 //! - **Out**: a [`DecisionRow`] per need of a [`HouseholdDecision`](crate::routing::HouseholdDecision)
 //!   ([`HouseholdDecision::rows`](crate::routing::HouseholdDecision::rows)), primary need
 //!   first: the columns [`DECISION_COLUMNS`]. The outcome is a kind (`service`, `steunpilaar`,
@@ -41,12 +43,16 @@
 
 mod batch;
 mod case;
+mod columns;
 mod decision;
 mod names;
 mod text;
 
 pub use batch::{BatchError, ERROR_COLUMNS, ERROR_OUTCOME};
 pub use case::{parse_date, CaseRow, TriedRow};
+pub use columns::{
+    attribute_column, extra_cell, extra_columns, AttributeColumn, Cell, ColumnError, ColumnType,
+};
 pub use decision::DecisionRow;
 pub use text::{list_items, LIST_SEPARATOR};
 

@@ -4,6 +4,7 @@
 //! only moves fields.
 
 use crate::error::DlsError;
+use dls_core::conditions::AttributeValue;
 use dls_core::rows::{parse_date, CaseRow, RowError, TriedRow};
 
 /// A service the citizen already tried without success.
@@ -14,6 +15,67 @@ pub struct TriedServiceRecord {
     /// `rejected` (when absent), `no_response` or `waited_too_long`.
     #[uniffi(default = None)]
     pub outcome: Option<String>,
+}
+
+/// The value of a declared attribute, as the directory's vocabulary declares it: a word of an
+/// enumeration, the words of a set of flags, a boolean or an integer.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum AttributeValueRecord {
+    /// A word of an enumeration (`enum`, `ordered`).
+    Word {
+        /// The word.
+        value: String,
+    },
+    /// The words of a set of flags.
+    Words {
+        /// The words.
+        values: Vec<String>,
+    },
+    /// A boolean.
+    Bool {
+        /// The value.
+        value: bool,
+    },
+    /// An integer.
+    Integer {
+        /// The value.
+        value: i64,
+    },
+}
+
+/// One declared attribute a case states (beyond the national fields of [`CaseRecord`]).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AttributeRecord {
+    /// The attribute's name, as the directory declares it (e.g. `has_wlz_indication`).
+    pub name: String,
+    /// Its value.
+    pub value: AttributeValueRecord,
+}
+
+impl From<&AttributeValueRecord> for AttributeValue {
+    fn from(v: &AttributeValueRecord) -> AttributeValue {
+        match v {
+            AttributeValueRecord::Word { value } => AttributeValue::Word(value.clone()),
+            AttributeValueRecord::Words { values } => AttributeValue::Words(values.clone()),
+            AttributeValueRecord::Bool { value } => AttributeValue::Bool(*value),
+            AttributeValueRecord::Integer { value } => AttributeValue::Int(*value),
+        }
+    }
+}
+
+impl From<&AttributeValue> for AttributeValueRecord {
+    fn from(v: &AttributeValue) -> AttributeValueRecord {
+        match v {
+            AttributeValue::Word(value) => AttributeValueRecord::Word {
+                value: value.clone(),
+            },
+            AttributeValue::Words(values) => AttributeValueRecord::Words {
+                values: values.clone(),
+            },
+            AttributeValue::Bool(value) => AttributeValueRecord::Bool { value: *value },
+            AttributeValue::Int(value) => AttributeValueRecord::Integer { value: *value },
+        }
+    }
 }
 
 /// A household's case, with the fields of a case row. No names or BSN: a pseudonymous id and
@@ -44,6 +106,10 @@ pub struct CaseRecord {
     /// Household income as a percentage of the social minimum (0 to 65535).
     #[uniffi(default = None)]
     pub income_pct: Option<i64>,
+    /// The declared attributes the case states, by name (checked against the router's
+    /// directory: an unknown name or value is refused with the closest declared one).
+    #[uniffi(default = [])]
+    pub attributes: Vec<AttributeRecord>,
     /// The date opened, YYYY-MM-DD; routing uses it when no date is given.
     #[uniffi(default = None)]
     pub opened: Option<String>,
@@ -68,8 +134,11 @@ impl CaseRecord {
             framework: self.framework.as_deref(),
             signals: self.signals.iter().map(String::as_str).collect(),
             income_pct: self.income_pct,
-            // declared attributes are not converted by this binding yet
-            extra: Vec::new(),
+            extra: self
+                .attributes
+                .iter()
+                .map(|a| (a.name.as_str(), AttributeValue::from(&a.value)))
+                .collect(),
             opened: self
                 .opened
                 .as_deref()
@@ -103,6 +172,14 @@ impl From<&dls_core::Case> for CaseRecord {
             framework: text(r.framework),
             signals: texts(r.signals),
             income_pct: r.income_pct,
+            attributes: r
+                .extra
+                .iter()
+                .map(|(name, value)| AttributeRecord {
+                    name: name.to_string(),
+                    value: value.into(),
+                })
+                .collect(),
             opened: r.opened.map(|d| d.to_string()),
             tried: r
                 .tried

@@ -10,7 +10,7 @@ mod decision;
 mod tables;
 
 pub(crate) use case::case_of_json;
-pub use case::{CaseRecord, TriedServiceRecord};
+pub use case::{AttributeRecord, AttributeValueRecord, CaseRecord, TriedServiceRecord};
 pub use decision::{
     BatchResult, CandidateRecord, ContactRecord, CoordinatorRecord, DecisionRecord,
     NeedDecisionRecord, PlanPartRecord,

@@ -54,6 +54,17 @@ class Router(_dls.Router):
         ``"routing"`` (e.g. an unknown kern), and ``error``, the message, starting with the
         1-based row number. A missing required column or an input that is not a table still
         raises :class:`dls.BadInputError`. The GIL is released while routing.
+
+        ``age`` is any integer column (a float column whose every value is whole reads too, as
+        pandas writes integers with missing values). Every other column beyond
+        :data:`CASE_COLUMNS` is an attribute the router's directory declares, read as declared:
+        ``enum``/``ordered`` a text (or categorical) column, ``boolean`` a boolean column,
+        ``integer`` any integer column, ``flags`` a list-of-text column or a text column with
+        ``;`` between words; null (or empty text) means not stated. A column that is neither a
+        case column nor a declared attribute (a pandas index aside), or of the wrong type, raises
+        :class:`dls.BadInputError` naming the column (``field``) with the closest declared name;
+        a value the declaration does not hold (an unknown word, an integer out of bounds) fails
+        its row with ``error_kind`` ``"bad_input"``, the value not repeated.
         """
         return _tables.convert(self._route_batch(table, date), table, output)
 
@@ -81,5 +92,9 @@ def what_if(
 def cases_table(cases: Iterable[Mapping[str, Any]], *, output: str = "pyarrow") -> Any:
     """Cases in their JSON form (dicts, e.g. ``dls.demo.haarlemmermeer().cases``) as a case table
     with the columns :data:`CASE_COLUMNS`, as a ``"pyarrow"`` Table (default) or a ``"polars"``
-    or ``"pandas"`` DataFrame."""
+    or ``"pandas"`` DataFrame. ``age`` is an integer column. Each declared attribute the cases
+    state becomes one more column after those, named after it (in name order): a word as text,
+    a boolean as a boolean, an integer as int64, a set of flags as a list of text; null where a
+    case does not state it. Cases that state one attribute with values of different kinds
+    raise :class:`dls.BadInputError`."""
     return _tables.convert(_dls.cases_table(cases), None, output)
