@@ -1,0 +1,119 @@
+//! Routes the peers' national cases (`../shared/peers/gen.py`) with dls, whole process from the
+//! files, for the exactness check and the timing against `route_frames.py` and `route_zen.py`
+//! (BENCHMARKS.md, "Routing the peers' national data (issue 11)"):
+//!
+//! ```text
+//! python3 dls-core/benches/peers/to_dls.py /tmp/benchdata/directory /tmp/peers-dls   # once
+//! cargo run --release -p dls-core --example route_peers -- \
+//!     /tmp/peers-dls /tmp/benchdata/large/cases.csv 100000 routes-dls.csv [2026-01-01]
+//! ```
+//!
+//! The directory folder is the translation `to_dls.py` writes: areas, taxonomy and
+//! organisations as dls JSON, the 15,000 services as dls's tabular `services.csv`, read here
+//! through [`tabular::load`]. No rule file: every service routes by its own coverage
+//! (`coverage:<service>` rules). The cases are gen.py's `cases.csv` as it is (`case_id`,
+//! `kern`, `age`, `household_type`, `urgency`, `needs`; the other columns are not read), the
+//! first LIMIT rows, all routed on DATE (default 2026-01-01, the peers' `AS_OF`). The output has
+//! the columns of `route_frames.py --out`: `case_id,need,service_id` (empty for a gap), one row
+//! per need in the cases' order. One `RESULT {json}` line on stdout gives the time of each step.
+
+use std::path::Path;
+use std::time::Instant;
+
+use dls_core::routing::{RouteOptions, Router};
+use dls_core::rows::{parse_date, CaseRow};
+use dls_core::rules::{RuleSet, RuleSetData};
+use dls_core::{tabular, Directory};
+
+/// A column of gen.py's `cases.csv` for each case field dls reads.
+fn peer_column(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "id" => "case_id",
+        "kern" => "kern",
+        "needs" => "needs",
+        "age" => "age",
+        "household" => "household_type",
+        "urgency" => "urgency",
+        _ => return None,
+    })
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() < 4 {
+        eprintln!("usage: route_peers DLS_FOLDER CASES_CSV LIMIT OUT_CSV [DATE]");
+        std::process::exit(2);
+    }
+    let (folder, cases_path, out_path) = (Path::new(&args[0]), &args[1], &args[3]);
+    let limit: usize = args[2].parse()?;
+    let date = parse_date("date", args.get(4).map_or("2026-01-01", String::as_str))?;
+    let mut laps: Vec<(&str, f64)> = Vec::new();
+    let start = Instant::now();
+    let mut t = Instant::now();
+    let mut lap = |name, t: &mut Instant| {
+        laps.push((name, t.elapsed().as_secs_f64()));
+        *t = Instant::now();
+    };
+
+    let (base, _) = Directory::from_folder(folder)?;
+    lap("load_base", &mut t);
+    let (directory, _) = tabular::load(&base, folder)?;
+    lap("load_validate_services", &mut t);
+    let rules = RuleSet::new(&directory, RuleSetData::default())?;
+    lap("rule_set", &mut t);
+    let router = Router::new(&rules);
+    lap("router_new", &mut t);
+
+    let mut reader = csv::Reader::from_path(cases_path)?;
+    let header: Vec<String> = reader.headers()?.iter().map(str::to_string).collect();
+    let index: Vec<Option<usize>> = ["id", "kern", "needs", "age", "household", "urgency"]
+        .iter()
+        .map(|f| header.iter().position(|h| Some(h.as_str()) == peer_column(f)))
+        .collect();
+    if let Some(i) = index.iter().position(Option::is_none) {
+        return Err(format!("`{cases_path}` lacks the column of case field {i}").into());
+    }
+    let records: Vec<csv::StringRecord> = reader.records().take(limit).collect::<Result<_, _>>()?;
+    let rows: Vec<CaseRow<'_>> = records
+        .iter()
+        .map(|r| {
+            CaseRow::from_text(|f| {
+                let i = ["id", "kern", "needs", "age", "household", "urgency"]
+                    .iter()
+                    .position(|x| *x == f)?;
+                r.get(index[i]?)
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    lap("read_cases", &mut t);
+
+    let decisions = router.route_rows(&rows, Some(date), RouteOptions::FAST);
+    lap("route", &mut t);
+
+    let mut out = csv::Writer::from_path(out_path)?;
+    out.write_record(["case_id", "need", "service_id"])?;
+    let (mut needs, mut gaps) = (0usize, 0usize);
+    for d in decisions {
+        for row in d?.rows() {
+            needs += 1;
+            gaps += usize::from(row.service.is_none());
+            out.write_record([row.case, row.need, row.service.unwrap_or("")])?;
+        }
+    }
+    out.flush()?;
+    lap("write", &mut t);
+
+    let mut result = serde_json::Map::new();
+    result.insert("peer".into(), "dls".into());
+    result.insert("cases".into(), rows.len().into());
+    result.insert("needs".into(), needs.into());
+    result.insert("gaps".into(), gaps.into());
+    result.insert("services".into(), directory.services().len().into());
+    for (name, secs) in laps {
+        result.insert(name.into(), ((secs * 1e4).round() / 1e4).into());
+    }
+    let total = start.elapsed().as_secs_f64();
+    result.insert("total".into(), ((total * 1e4).round() / 1e4).into());
+    println!("RESULT {}", serde_json::Value::Object(result));
+    Ok(())
+}
