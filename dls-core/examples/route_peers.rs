@@ -25,18 +25,15 @@ use dls_core::rows::{parse_date, CaseRow};
 use dls_core::rules::{RuleSet, RuleSetData};
 use dls_core::{tabular, Directory};
 
-/// A column of gen.py's `cases.csv` for each case field dls reads.
-fn peer_column(field: &str) -> Option<&'static str> {
-    Some(match field {
-        "id" => "case_id",
-        "kern" => "kern",
-        "needs" => "needs",
-        "age" => "age",
-        "household" => "household_type",
-        "urgency" => "urgency",
-        _ => return None,
-    })
-}
+/// Each case field dls reads (a name of `CASE_COLUMNS`) and its column in gen.py's `cases.csv`.
+const FIELDS: [(&str, &str); 6] = [
+    ("id", "case_id"),
+    ("kern", "kern"),
+    ("needs", "needs"),
+    ("age", "age"),
+    ("household", "household_type"),
+    ("urgency", "urgency"),
+];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -66,22 +63,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut reader = csv::Reader::from_path(cases_path)?;
     let header: Vec<String> = reader.headers()?.iter().map(str::to_string).collect();
-    let index: Vec<Option<usize>> = ["id", "kern", "needs", "age", "household", "urgency"]
-        .iter()
-        .map(|f| header.iter().position(|h| Some(h.as_str()) == peer_column(f)))
-        .collect();
-    if let Some(i) = index.iter().position(Option::is_none) {
-        return Err(format!("`{cases_path}` lacks the column of case field {i}").into());
+    let mut index = Vec::new();
+    for (_, column) in FIELDS {
+        match header.iter().position(|h| h == column) {
+            Some(i) => index.push(i),
+            None => return Err(format!("`{cases_path}` lacks the column `{column}`").into()),
+        }
     }
     let records: Vec<csv::StringRecord> = reader.records().take(limit).collect::<Result<_, _>>()?;
     let rows: Vec<CaseRow<'_>> = records
         .iter()
         .map(|r| {
             CaseRow::from_text(|f| {
-                let i = ["id", "kern", "needs", "age", "household", "urgency"]
-                    .iter()
-                    .position(|x| *x == f)?;
-                r.get(index[i]?)
+                let i = FIELDS.iter().position(|(field, _)| *field == f)?;
+                r.get(index[i])
             })
         })
         .collect::<Result<_, _>>()?;
