@@ -15,7 +15,8 @@
 //! `kern`, `age`, `household_type`, `urgency`, `needs`; the other columns are not read), the
 //! first LIMIT rows, all routed on DATE (default 2026-01-01, the peers' `AS_OF`). The output has
 //! the columns of `route_frames.py --out`: `case_id,need,service_id` (empty for a gap), one row
-//! per need in the cases' order. One `RESULT {json}` line on stdout gives the time of each step.
+//! per need in the cases' order. One `RESULT {json}` line on stdout gives the wall time of each
+//! step and its CPU time (`_cpu`, user + system of all threads, from `/proc/self/stat`).
 
 use std::path::Path;
 use std::time::Instant;
@@ -35,6 +36,20 @@ const FIELDS: [(&str, &str); 6] = [
     ("urgency", "urgency"),
 ];
 
+/// CPU seconds (user + system) of this process so far, from `/proc/self/stat` (Linux; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // the fields after the command name (in parentheses): utime and stime are the 12th and 13th
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let ticks: f64 = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|t| t.parse::<f64>().ok())
+        .sum();
+    ticks / 100.0
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() < 4 {
@@ -44,11 +59,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (folder, cases_path, out_path) = (Path::new(&args[0]), &args[1], &args[3]);
     let limit: usize = args[2].parse()?;
     let date = parse_date("date", args.get(4).map_or("2026-01-01", String::as_str))?;
-    let mut laps: Vec<(&str, f64)> = Vec::new();
+    let mut laps: Vec<(&str, f64, f64)> = Vec::new();
     let start = Instant::now();
     let mut t = Instant::now();
+    let mut cpu = cpu_seconds();
     let mut lap = |name, t: &mut Instant| {
-        laps.push((name, t.elapsed().as_secs_f64()));
+        let now = cpu_seconds();
+        laps.push((name, t.elapsed().as_secs_f64(), now - cpu));
+        cpu = now;
         *t = Instant::now();
     };
 
@@ -104,11 +122,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     result.insert("needs".into(), needs.into());
     result.insert("gaps".into(), gaps.into());
     result.insert("services".into(), directory.services().len().into());
-    for (name, secs) in laps {
-        result.insert(name.into(), ((secs * 1e4).round() / 1e4).into());
+    let round = |x: f64| (x * 1e4).round() / 1e4;
+    for (name, secs, cpu) in laps {
+        result.insert(name.into(), round(secs).into());
+        result.insert(format!("{name}_cpu"), round(cpu).into());
     }
     let total = start.elapsed().as_secs_f64();
-    result.insert("total".into(), ((total * 1e4).round() / 1e4).into());
+    result.insert("total".into(), round(total).into());
+    result.insert("total_cpu".into(), round(cpu_seconds()).into());
     println!("RESULT {}", serde_json::Value::Object(result));
     Ok(())
 }
