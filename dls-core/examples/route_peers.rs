@@ -36,6 +36,9 @@ const FIELDS: [(&str, &str); 6] = [
     ("urgency", "urgency"),
 ];
 
+/// Cases read, routed and written at a time.
+const CHUNK: usize = 8192;
+
 /// CPU seconds (user + system) of this process so far, from `/proc/self/stat` (Linux; 0 elsewhere).
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
@@ -88,37 +91,62 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             None => return Err(format!("`{cases_path}` lacks the column `{column}`").into()),
         }
     }
-    let records: Vec<csv::StringRecord> = reader.records().take(limit).collect::<Result<_, _>>()?;
-    let rows: Vec<CaseRow<'_>> = records
-        .iter()
-        .map(|r| {
-            CaseRow::from_text(|f| {
-                let i = FIELDS.iter().position(|(field, _)| *field == f)?;
-                r.get(index[i])
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    lap("read_cases", &mut t);
-
-    let decisions = router.route_rows(&rows, Some(date), RouteOptions::FAST);
-    lap("route", &mut t);
-
+    // Read, route and write a chunk at a time, so memory holds one chunk of cases and
+    // decisions (as `dls route` does); each step's time is summed over the chunks.
     let mut out = csv::Writer::from_path(out_path)?;
     out.write_record(["case_id", "need", "service_id"])?;
-    let (mut needs, mut gaps) = (0usize, 0usize);
-    for d in decisions {
-        for row in d?.rows() {
-            needs += 1;
-            gaps += usize::from(row.service.is_none());
-            out.write_record([row.case, row.need, row.service.unwrap_or("")])?;
+    let (mut cases, mut needs, mut gaps) = (0usize, 0usize, 0usize);
+    let mut steps = [
+        ("read_cases", 0.0, 0.0),
+        ("route", 0.0, 0.0),
+        ("write", 0.0, 0.0),
+    ];
+    let mut step = |k: usize, t: &mut Instant, cpu: &mut f64| {
+        let now = cpu_seconds();
+        steps[k].1 += t.elapsed().as_secs_f64();
+        steps[k].2 += now - *cpu;
+        (*t, *cpu) = (Instant::now(), now);
+    };
+    let mut records = reader.records();
+    let (mut t, mut cpu) = (Instant::now(), cpu_seconds());
+    let mut chunk: Vec<csv::StringRecord> = Vec::with_capacity(CHUNK);
+    loop {
+        chunk.clear();
+        for r in records.by_ref().take(CHUNK.min(limit - cases)) {
+            chunk.push(r?);
         }
+        if chunk.is_empty() {
+            break;
+        }
+        cases += chunk.len();
+        let rows: Vec<CaseRow<'_>> = chunk
+            .iter()
+            .map(|r| {
+                CaseRow::from_text(|f| {
+                    let i = FIELDS.iter().position(|(field, _)| *field == f)?;
+                    r.get(index[i])
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        step(0, &mut t, &mut cpu);
+        let decisions = router.route_rows(&rows, Some(date), RouteOptions::FAST);
+        step(1, &mut t, &mut cpu);
+        for d in decisions {
+            for row in d?.rows() {
+                needs += 1;
+                gaps += usize::from(row.service.is_none());
+                out.write_record([row.case, row.need, row.service.unwrap_or("")])?;
+            }
+        }
+        step(2, &mut t, &mut cpu);
     }
     out.flush()?;
-    lap("write", &mut t);
+    step(2, &mut t, &mut cpu);
+    laps.extend(steps);
 
     let mut result = serde_json::Map::new();
     result.insert("peer".into(), "dls".into());
-    result.insert("cases".into(), rows.len().into());
+    result.insert("cases".into(), cases.into());
     result.insert("needs".into(), needs.into());
     result.insert("gaps".into(), gaps.into());
     result.insert("services".into(), directory.services().len().into());
