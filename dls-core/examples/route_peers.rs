@@ -1,0 +1,163 @@
+//! Routes the peers' national cases (`../shared/peers/gen.py`) with dls, whole process from the
+//! files, for the exactness check and the timing against `route_frames.py` and `route_zen.py`
+//! (BENCHMARKS.md, "Routing the peers' national data (issue 11)"):
+//!
+//! ```text
+//! python3 dls-core/benches/peers/to_dls.py /tmp/benchdata/directory /tmp/peers-dls   # once
+//! cargo run --release -p dls-core --example route_peers -- \
+//!     /tmp/peers-dls /tmp/benchdata/large/cases.csv 100000 routes-dls.csv [2026-01-01]
+//! ```
+//!
+//! The directory folder is the translation `to_dls.py` writes: areas, taxonomy and
+//! organisations as dls JSON, the 15,000 services as dls's tabular `services.csv`, read here
+//! through [`tabular::load`]. No rule file: every service routes by its own coverage
+//! (`coverage:<service>` rules). The cases are gen.py's `cases.csv` as it is (`case_id`,
+//! `kern`, `age`, `household_type`, `urgency`, `needs`; the other columns are not read), the
+//! first LIMIT rows, all routed on DATE (default 2026-01-01, the peers' `AS_OF`). The output has
+//! the columns of `route_frames.py --out`: `case_id,need,service_id` (empty for a gap), one row
+//! per need in the cases' order. One `RESULT {json}` line on stdout gives the wall time of each
+//! step and its CPU time (`_cpu`, user + system of all threads, from `/proc/self/stat`).
+
+use std::path::Path;
+use std::time::Instant;
+
+use dls_core::routing::{RouteOptions, Router};
+use dls_core::rows::{parse_date, CaseRow};
+use dls_core::rules::{RuleSet, RuleSetData};
+use dls_core::{tabular, Directory};
+
+/// Each case field dls reads (a name of `CASE_COLUMNS`) and its column in gen.py's `cases.csv`.
+const FIELDS: [(&str, &str); 6] = [
+    ("id", "case_id"),
+    ("kern", "kern"),
+    ("needs", "needs"),
+    ("age", "age"),
+    ("household", "household_type"),
+    ("urgency", "urgency"),
+];
+
+/// Cases read, routed and written at a time.
+const CHUNK: usize = 8192;
+
+/// CPU seconds (user + system) of this process so far, from `/proc/self/stat` (Linux; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // the fields after the command name (in parentheses): utime and stime are the 12th and 13th
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let ticks: f64 = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|t| t.parse::<f64>().ok())
+        .sum();
+    ticks / 100.0
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() < 4 {
+        eprintln!("usage: route_peers DLS_FOLDER CASES_CSV LIMIT OUT_CSV [DATE]");
+        std::process::exit(2);
+    }
+    let (folder, cases_path, out_path) = (Path::new(&args[0]), &args[1], &args[3]);
+    let limit: usize = args[2].parse()?;
+    let date = parse_date("date", args.get(4).map_or("2026-01-01", String::as_str))?;
+    let mut laps: Vec<(&str, f64, f64)> = Vec::new();
+    let start = Instant::now();
+    let mut t = Instant::now();
+    let mut cpu = cpu_seconds();
+    let mut lap = |name, t: &mut Instant| {
+        let now = cpu_seconds();
+        laps.push((name, t.elapsed().as_secs_f64(), now - cpu));
+        cpu = now;
+        *t = Instant::now();
+    };
+
+    let (base, _) = Directory::from_folder(folder)?;
+    lap("load_base", &mut t);
+    let (directory, _) = tabular::load(&base, folder)?;
+    lap("load_validate_services", &mut t);
+    let rules = RuleSet::new(&directory, RuleSetData::default())?;
+    lap("rule_set", &mut t);
+    let router = Router::new(&rules);
+    lap("router_new", &mut t);
+
+    let mut reader = csv::Reader::from_path(cases_path)?;
+    let header: Vec<String> = reader.headers()?.iter().map(str::to_string).collect();
+    let mut index = Vec::new();
+    for (_, column) in FIELDS {
+        match header.iter().position(|h| h == column) {
+            Some(i) => index.push(i),
+            None => return Err(format!("`{cases_path}` lacks the column `{column}`").into()),
+        }
+    }
+    // Read, route and write a chunk at a time, so memory holds one chunk of cases and
+    // decisions (as `dls route` does); each step's time is summed over the chunks.
+    let mut out = csv::Writer::from_path(out_path)?;
+    out.write_record(["case_id", "need", "service_id"])?;
+    let (mut cases, mut needs, mut gaps) = (0usize, 0usize, 0usize);
+    let mut steps = [
+        ("read_cases", 0.0, 0.0),
+        ("route", 0.0, 0.0),
+        ("write", 0.0, 0.0),
+    ];
+    let mut step = |k: usize, t: &mut Instant, cpu: &mut f64| {
+        let now = cpu_seconds();
+        steps[k].1 += t.elapsed().as_secs_f64();
+        steps[k].2 += now - *cpu;
+        (*t, *cpu) = (Instant::now(), now);
+    };
+    let mut records = reader.records();
+    let (mut t, mut cpu) = (Instant::now(), cpu_seconds());
+    let mut chunk: Vec<csv::StringRecord> = Vec::with_capacity(CHUNK);
+    loop {
+        chunk.clear();
+        for r in records.by_ref().take(CHUNK.min(limit - cases)) {
+            chunk.push(r?);
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        cases += chunk.len();
+        let rows: Vec<CaseRow<'_>> = chunk
+            .iter()
+            .map(|r| {
+                CaseRow::from_text(|f| {
+                    let i = FIELDS.iter().position(|(field, _)| *field == f)?;
+                    r.get(index[i])
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        step(0, &mut t, &mut cpu);
+        let decisions = router.route_rows(&rows, Some(date), RouteOptions::FAST);
+        step(1, &mut t, &mut cpu);
+        for d in decisions {
+            for row in d?.rows() {
+                needs += 1;
+                gaps += usize::from(row.service.is_none());
+                out.write_record([row.case, row.need, row.service.unwrap_or("")])?;
+            }
+        }
+        step(2, &mut t, &mut cpu);
+    }
+    out.flush()?;
+    step(2, &mut t, &mut cpu);
+    laps.extend(steps);
+
+    let mut result = serde_json::Map::new();
+    result.insert("peer".into(), "dls".into());
+    result.insert("cases".into(), cases.into());
+    result.insert("needs".into(), needs.into());
+    result.insert("gaps".into(), gaps.into());
+    result.insert("services".into(), directory.services().len().into());
+    let round = |x: f64| (x * 1e4).round() / 1e4;
+    for (name, secs, cpu) in laps {
+        result.insert(name.into(), round(secs).into());
+        result.insert(format!("{name}_cpu"), round(cpu).into());
+    }
+    let total = start.elapsed().as_secs_f64();
+    result.insert("total".into(), round(total).into());
+    result.insert("total_cpu".into(), round(cpu_seconds()).into());
+    println!("RESULT {}", serde_json::Value::Object(result));
+    Ok(())
+}
