@@ -311,6 +311,7 @@ impl Router {
     /// places it took are the case's own (a need that keeps its service keeps its place, the
     /// place turned down goes back), on `previous`'s date.
     #[uniffi::method(default(trace = false, ledger = None, previous = None))]
+    #[allow(clippy::too_many_arguments)] // the call's shape on the JVM: named, with defaults
     pub fn reroute(
         &self,
         case: CaseRecord,

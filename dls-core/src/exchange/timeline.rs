@@ -80,7 +80,7 @@ pub(crate) fn of_decision(decision: &HouseholdDecision) -> Vec<Referral> {
 
 /// The referrals of the decision's case in `events` (other cases' events are ignored). None
 /// when every need is a gap (no need for a referral to be for).
-pub(crate) fn of_events(decision: &HouseholdDecision, events: &[Event]) -> Vec<Referral> {
+pub(crate) fn of_events<'a>(decision: &HouseholdDecision, events: &'a [Event]) -> Vec<Referral> {
     if need_for(decision, None, None).is_none() {
         return Vec::new();
     }
@@ -89,21 +89,23 @@ pub(crate) fn of_events(decision: &HouseholdDecision, events: &[Event]) -> Vec<R
     let mut referrals: Vec<Referral> = Vec::new();
     // Organisations and services as small numbers for the machine (organisations are only
     // compared with organisations, services with services).
-    let mut names: Vec<String> = Vec::new();
-    let mut key = |s: Option<&str>| {
-        s.map(|s| match names.iter().position(|n| n == s) {
+    let mut names: Vec<&str> = Vec::new();
+    let mut key = |s: Option<&'a str>| {
+        s.map(|s| match names.iter().position(|n| *n == s) {
             Some(i) => i,
             None => {
-                names.push(s.to_owned());
+                names.push(s);
                 names.len() - 1
             }
         })
     };
+    let mut before: Vec<TaskStatus> = Vec::new();
     for o in &ordered {
         let e = o.event;
         let org = key(e.organisation.as_ref().map(|o| o.as_str()));
         let svc = key(e.service.as_ref().map(|s| s.as_str()));
-        let before: Vec<TaskStatus> = machine.referrals().iter().map(|r| r.status).collect();
+        before.clear();
+        before.extend(machine.referrals().iter().map(|r| r.status));
         if machine.step(e.activity, org, svc).is_err() {
             continue;
         }
