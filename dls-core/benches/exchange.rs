@@ -4,7 +4,8 @@
 //!
 //! The households are the pilot's ten sample cases routed with trace (one to four needs each),
 //! repeated under 100,000 case ids; without events (one Task per service) and with a timeline
-//! of five events per household.
+//! of five events per household. ZGW is written as JSON text with `zgw::zaken_json`;
+//! `zgw_documents_with_events` builds the documents as values first (`zgw::zaken`).
 //!
 //! Run: `cargo bench -p dls-core --bench exchange`. Figures go to BENCHMARKS.md.
 
@@ -102,6 +103,23 @@ fn zgw_all(
 ) -> usize {
     let mut bytes = 0;
     for (i, d) in ds.iter().enumerate() {
+        bytes += zgw::zaken_json(d, dir, events.map(|e| &e[i][..]), config)
+            .unwrap()
+            .len();
+    }
+    bytes
+}
+
+/// The documents as values first (`zgw::zaken`), then as text: what a host that inspects the
+/// documents pays.
+fn zgw_documents_all(
+    ds: &[HouseholdDecision],
+    dir: &Directory,
+    config: &zgw::ZgwConfig,
+    events: Option<&[Vec<Event>]>,
+) -> usize {
+    let mut bytes = 0;
+    for (i, d) in ds.iter().enumerate() {
         let docs = zgw::zaken(d, dir, events.map(|e| &e[i][..]), config).unwrap();
         bytes += serde_json::to_string(&docs).unwrap().len();
     }
@@ -127,6 +145,9 @@ fn exchange(c: &mut Criterion) {
     });
     g.bench_function("zgw_with_events", |b| {
         b.iter(|| black_box(zgw_all(&ds, &dir, &config, Some(&events))))
+    });
+    g.bench_function("zgw_documents_with_events", |b| {
+        b.iter(|| black_box(zgw_documents_all(&ds, &dir, &config, Some(&events))))
     });
     g.finish();
 }

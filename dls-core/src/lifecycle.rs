@@ -109,12 +109,26 @@ pub enum LifecycleError {
     UnknownStatus,
 }
 
-/// The transitions a referral may make, `(from, to)`: the FHIR R4 Task state machine over the
-/// statuses dls uses, where `ready` (between `accepted` and `in-progress`) is not kept, so
-/// `accepted → in-progress` stands for the two steps, and with the steps dls's events need that
-/// the diagram leaves implicit: `requested`/`received → failed` (no answer within the term),
-/// `accepted → completed` (resolved without a reported start), and `in-progress`/`on-hold →
-/// cancelled` (the service sent the case back after it started).
+/// The transitions a referral may make, `(from, to)`: the FHIR R4 Task state machine
+/// (task.html, "Task state machine") over the statuses dls uses, where `ready` (between
+/// `accepted` and `in-progress`) is not kept, so `accepted → in-progress` stands for the two
+/// steps, and with the steps dls's events need that the diagram leaves out:
+///
+/// - `requested`/`received → failed`: `no_response`, no answer within the term (the issue's
+///   mapping; FHIR defines `failed` as "attempted but could not be completed", so a partner
+///   reading strictly would expect `cancelled` or `rejected` here: dls keeps `failed` and says
+///   `no_response` in `businessStatus`);
+/// - `accepted → completed`: resolved without a reported start (FHIR goes through
+///   `in-progress`, which dls's events do not report);
+/// - `in-progress`/`on-hold → cancelled`: `bounced`, the service sent the case back after it
+///   started (FHIR's `cancelled` is "not completed", reached in the diagram only before work
+///   starts);
+/// - `on-hold → failed`: paused help that can no longer go on.
+///
+/// Everything else follows the diagram and the status definitions: `rejected` only before
+/// work starts (from `requested` or `received`), `on-hold` only from `in-progress`, and
+/// `rejected`, `completed`, `cancelled` and `failed` final. `dls-core/tests/lifecycle.rs`
+/// checks all 81 pairs against the diagram's list and these additions, written there by hand.
 pub const TRANSITIONS: &[(TaskStatus, TaskStatus)] = {
     use TaskStatus::*;
     &[

@@ -312,3 +312,190 @@ fn the_ledger_is_data_and_refuses_what_it_cannot_keep() {
         .route_reserving(&case(9, &["zorg.hulp"]), date(), RouteOptions::FAST, &l)
         .is_ok());
 }
+
+/// The case id → primary service of a batch's decisions.
+fn services(
+    out: &[Result<dls_core::routing::HouseholdDecision, RoutingError>],
+) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = out
+        .iter()
+        .map(|d| {
+            let d = d.as_ref().unwrap();
+            (
+                d.case.to_string(),
+                d.primary().outcome.service().unwrap().to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_batch_of_ten_for_five_places_sends_the_sixth_down_the_ladder_whatever_the_order() {
+    let r = router("skip_full");
+    // First come, first served by date then case id: c-0 … c-4 get klein's five places.
+    let expected: Vec<(String, String)> = (0..10)
+        .map(|i| {
+            let s = if i < 5 { "klein" } else { "groot" };
+            (format!("c-{i}"), s.to_string())
+        })
+        .collect();
+    let cases: Vec<Case> = (0..10).map(|i| case(i, &["zorg.hulp"])).collect();
+    let mut shuffled = cases.clone();
+    shuffled.reverse();
+    shuffled.rotate_left(3);
+    for input in [&cases, &shuffled] {
+        let l = CapacityLedger::new(&r);
+        let out = r.route_batch_reserving(input, Some(date()), RouteOptions::FAST, &l);
+        // one result per case, in the case's place
+        for (c, d) in input.iter().zip(&out) {
+            assert_eq!(&d.as_ref().unwrap().case, c.id());
+        }
+        assert_eq!(services(&out), expected);
+        assert_eq!(l.get(&sid("klein")).unwrap().open_places, Some(0));
+    }
+    // the same through rows (what the Python table and JVM batch calls use)
+    let l = CapacityLedger::new(&r);
+    let ids: Vec<String> = (0..10).rev().map(|i| format!("c-{i}")).collect();
+    let rows: Vec<dls_core::rows::CaseRow<'_>> = ids
+        .iter()
+        .map(|id| dls_core::rows::CaseRow {
+            id,
+            kern: "dorp",
+            needs: vec!["zorg.hulp"],
+            ..Default::default()
+        })
+        .collect();
+    let out: Vec<_> = r
+        .route_rows_reserving(&rows, Some(date()), RouteOptions::FAST, &l)
+        .into_iter()
+        .map(|d| d.map_err(|_| RoutingError::OtherLedger))
+        .collect();
+    assert_eq!(services(&out), expected);
+    // a ledger of another router: an error in every place, and no place taken
+    let other = CapacityLedger::new(&router("skip_full"));
+    let out = r.route_batch_reserving(&cases, Some(date()), RouteOptions::FAST, &other);
+    assert!(out
+        .iter()
+        .all(|d| matches!(d, Err(RoutingError::OtherLedger))));
+    assert_eq!(other.get(&sid("klein")).unwrap().open_places, Some(5));
+}
+
+#[test]
+fn two_threads_routing_batches_at_once_never_overbook() {
+    let r = router("skip_full");
+    let l = Arc::new(CapacityLedger::new(&r));
+    l.set(&sid("klein"), Some(500), None).unwrap();
+    let counts: Vec<usize> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..2)
+            .map(|t| {
+                let (r, l) = (r.clone(), l.clone());
+                scope.spawn(move || {
+                    let cases: Vec<Case> = (0..1000)
+                        .map(|i| case(t * 1000 + i, &["zorg.hulp"]))
+                        .collect();
+                    r.route_batch_reserving(&cases, Some(date()), RouteOptions::FAST, &l)
+                        .iter()
+                        .filter(|d| {
+                            d.as_ref()
+                                .unwrap()
+                                .primary()
+                                .outcome
+                                .service()
+                                .unwrap()
+                                .as_str()
+                                == "klein"
+                        })
+                        .count()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(counts.iter().sum::<usize>(), 500, "per thread: {counts:?}");
+    assert_eq!(l.get(&sid("klein")).unwrap().open_places, Some(0));
+}
+
+#[test]
+fn a_reroute_keeps_the_places_the_case_holds_and_gives_back_the_one_turned_down() {
+    use dls_core::cases::TryOutcome;
+    use dls_core::events::{Activity, Event};
+    let r = router("skip_full");
+    let l = CapacityLedger::new(&r);
+    l.set(&sid("groot"), Some(3), None).unwrap();
+    let a = case(0, &["zorg.hulp", "zorg.vervoer"]);
+    let first = r
+        .route_reserving(&a, date(), RouteOptions::FAST, &l)
+        .unwrap();
+    let of = |d: &dls_core::routing::HouseholdDecision| -> Vec<Option<String>> {
+        d.needs
+            .iter()
+            .map(|n| n.outcome.service().map(|s| s.to_string()))
+            .collect()
+    };
+    assert_eq!(of(&first), [Some("klein".into()), Some("groot".into())]);
+    // four other cases fill klein
+    for i in 1..5 {
+        service_of(&r, &l, &case(i, &["zorg.hulp"]), RouteOptions::FAST);
+    }
+    let open = |s: &str| l.get(&sid(s)).unwrap().open_places.unwrap();
+    assert_eq!((open("klein"), open("groot")), (0, 2));
+    // groot turns the case down: hulp keeps its place at the full klein (it holds it), vervoer
+    // has nowhere else to go (a gap), and groot's place goes back
+    let rejected = Event {
+        case: a.id().clone(),
+        at: chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap(),
+        activity: Activity::Rejected,
+        organisation: None,
+        service: Some(sid("groot")),
+        kern: None,
+        need: None,
+        reason: None,
+    };
+    let next = r
+        .reroute_reserving(&a, &first, &rejected, RouteOptions::FAST, &l)
+        .unwrap();
+    assert_eq!(of(&next), [Some("klein".into()), None]);
+    assert_eq!((open("klein"), open("groot")), (0, 3));
+    // the same without a ledger would have sent hulp elsewhere only if klein were full in the
+    // snapshot; with the ledger but holding nothing, klein is full and hulp goes to groot
+    let fresh = r
+        .route_reserving(&case(9, &["zorg.hulp"]), date(), RouteOptions::FAST, &l)
+        .unwrap();
+    assert_eq!(of(&fresh), [Some("groot".into())]);
+    assert_eq!(open("groot"), 2);
+    // another household on a fresh ledger: klein turns it down (reroute_after): hulp moves to
+    // groot, using the place vervoer held there; vervoer takes another; klein's goes back
+    let l2 = CapacityLedger::new(&r);
+    l2.set(&sid("groot"), Some(3), None).unwrap();
+    let b = case(20, &["zorg.hulp", "zorg.vervoer"]);
+    let first_b = r
+        .route_reserving(&b, date(), RouteOptions::FAST, &l2)
+        .unwrap();
+    let again = r
+        .reroute_after_reserving(
+            &b,
+            &first_b,
+            &sid("klein"),
+            TryOutcome::Rejected,
+            RouteOptions::FAST,
+            &l2,
+        )
+        .unwrap();
+    assert_eq!(of(&again), [Some("groot".into()), Some("groot".into())]);
+    let open2 = |s: &str| l2.get(&sid(s)).unwrap().open_places.unwrap();
+    assert_eq!((open2("klein"), open2("groot")), (5, 1));
+    // an error changes nothing: an event of another case, a ledger of another router
+    let mut other_case = rejected.clone();
+    other_case.case = "c-77".parse().unwrap();
+    assert!(r
+        .reroute_reserving(&a, &first, &other_case, RouteOptions::FAST, &l)
+        .is_err());
+    let foreign = CapacityLedger::new(&router("skip_full"));
+    assert!(matches!(
+        r.reroute_reserving(&a, &first, &rejected, RouteOptions::FAST, &foreign),
+        Err(RoutingError::OtherLedger)
+    ));
+    assert_eq!((open("klein"), open("groot")), (0, 2));
+}

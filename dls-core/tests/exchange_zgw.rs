@@ -234,3 +234,29 @@ fn the_household_becomes_a_hoofdzaak_with_a_deelzaak_per_need_rollen_and_statuss
         2
     );
 }
+
+/// `zaken_json` writes the documents straight from the decision: the same bytes as
+/// `serde_json::to_string` of `zaken`'s documents (whose bodies are `serde_json::Value`s, with
+/// their keys sorted), for every pilot household, without events and with the pilot's log.
+#[test]
+fn the_json_text_is_the_documents_serialised() {
+    let router = Router::new(&pilot::rules());
+    let config = ZgwConfig::new(config_data()).unwrap();
+    let dir = pilot::directory();
+    let log = pilot::events();
+    let mut documents = 0;
+    for case in pilot::cases() {
+        let d = router.route(&case, case.opened().unwrap()).unwrap();
+        for events in [None, Some(&log[..])] {
+            let docs = zgw::zaken(&d, &dir, events, &config).unwrap();
+            documents += docs.len();
+            assert_eq!(
+                zgw::zaken_json(&d, &dir, events, &config).unwrap(),
+                serde_json::to_string(&docs).unwrap(),
+                "{}",
+                d.case
+            );
+        }
+    }
+    assert!(documents > 40, "{documents}");
+}

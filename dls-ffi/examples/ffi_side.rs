@@ -24,7 +24,7 @@ fn main() {
         println!("route (records in and out, trace={trace}): {per:.2} us per case");
     }
     let t = Instant::now();
-    let n = router.route_batch(cases, None).expect("routes").len();
+    let n = router.route_batch(cases, None, None).expect("routes").len();
     let s = t.elapsed().as_secs_f64();
     println!(
         "route_batch: {n} cases in {s:.3} s = {:.0} cases/s",

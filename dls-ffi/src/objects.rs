@@ -307,8 +307,11 @@ impl Router {
     /// Routes again after the citizen tried `service` without success (`outcome`: `rejected`,
     /// `no_response` or `waited_too_long`): the next decision without that service, marked as
     /// "could not get through". `trace` keeps a trace per need (off by default, as for
-    /// `route_json`).
-    #[uniffi::method(default(trace = false))]
+    /// `route_json`). With a `ledger`, `previous` is the case's decision made against it: the
+    /// places it took are the case's own (a need that keeps its service keeps its place, the
+    /// place turned down goes back), on `previous`'s date.
+    #[uniffi::method(default(trace = false, ledger = None, previous = None))]
+    #[allow(clippy::too_many_arguments)] // the call's shape on the JVM: named, with defaults
     pub fn reroute(
         &self,
         case: CaseRecord,
@@ -316,30 +319,80 @@ impl Router {
         service: String,
         outcome: String,
         trace: bool,
+        ledger: Option<Arc<CapacityLedger>>,
+        previous: Option<DecisionRecord>,
     ) -> Result<DecisionRecord, DlsError> {
         guard(|| {
             let case = case
                 .row()?
                 .to_case_in(self.inner.directory().vocabulary())?;
-            let date = routing::date_for(&case, date_arg(date)?)?;
             let (tried, outcome) = (service.parse()?, outcome.parse()?);
-            let d =
-                self.inner
-                    .reroute_after(&case, date, &tried, outcome, RouteOptions { trace })?;
+            let options = RouteOptions { trace };
+            let d = match (ledger, previous) {
+                (Some(l), Some(p)) => {
+                    let date = parse_date("previous.date", &p.date)?;
+                    let services = p
+                        .needs
+                        .iter()
+                        .filter_map(|n| n.service.as_deref())
+                        .map(str::parse)
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let held = routing::HeldPlaces {
+                        ledger: l.core(),
+                        services: &services,
+                    };
+                    self.inner
+                        .reroute_after_holding(&case, date, &tried, outcome, options, held)?
+                }
+                (Some(_), None) => {
+                    return Err(crate::error::invalid(
+                        "a re-route with a `ledger` needs `previous`, the case's decision made against it",
+                    ))
+                }
+                (None, _) => {
+                    let date = routing::date_for(&case, date_arg(date)?)?;
+                    self.inner
+                        .reroute_after(&case, date, &tried, outcome, options)?
+                }
+            };
             Ok(DecisionRecord::from(&d))
         })
     }
 
     /// Routes many households in parallel on the Rust side, without traces; one result per
-    /// case, in order: a decision, or the kind of error and why, in the case's place.
-    #[uniffi::method(default(date = None))]
+    /// case, in order: a decision, or the kind of error and why, in the case's place. With a
+    /// `ledger`, routes against its live counts as `route` does, the places going to the cases
+    /// in the order of routing date, then case id (not the order of `cases`).
+    #[uniffi::method(default(date = None, ledger = None))]
     pub fn route_batch(
         &self,
         cases: Vec<CaseRecord>,
         date: Option<String>,
+        ledger: Option<Arc<CapacityLedger>>,
     ) -> Result<Vec<BatchResult>, DlsError> {
         guard(|| {
             let date = date_arg(date)?;
+            if let Some(l) = ledger {
+                let rows = cases.iter().map(|c| c.row()).collect::<Vec<_>>();
+                let readable: Vec<_> = rows
+                    .iter()
+                    .filter_map(|r| r.as_ref().ok().cloned())
+                    .collect();
+                let mut routed = self
+                    .inner
+                    .route_rows_reserving(&readable, date, RouteOptions::FAST, l.core())
+                    .into_iter();
+                return Ok(rows
+                    .into_iter()
+                    .map(|r| match r {
+                        Ok(_) => routed
+                            .next()
+                            .unwrap_or(Err(routing::RoutingError::OtherLedger.into())),
+                        Err(e) => Err(e.into()),
+                    })
+                    .map(BatchResult::from)
+                    .collect());
+            }
             Ok(cases
                 .par_iter()
                 .with_min_len(64)

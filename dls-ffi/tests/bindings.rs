@@ -65,7 +65,9 @@ fn a_batch_keeps_the_order_and_reports_bad_cases_in_their_place() {
         }
         cases.push(c);
     }
-    let batch = router.route_batch(cases.clone(), None).expect("batch");
+    let batch = router
+        .route_batch(cases.clone(), None, None)
+        .expect("batch");
     assert_eq!(batch.len(), cases.len());
     for (i, (c, r)) in cases.into_iter().zip(batch).enumerate() {
         match router.route(c, None, false, None) {

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use dls_core::cases::TriedService;
 use dls_core::events::Activity;
 use dls_core::ids::ServiceId;
-use dls_core::routing::{tried_after, HouseholdDecision, RouteOptions, Router};
+use dls_core::routing::{tried_after, CapacityLedger, HouseholdDecision, RouteOptions, Router};
 use dls_core::rows::{
     parse_date, BatchError, CaseRow, DecisionRow, DECISION_COLUMNS, ERROR_COLUMNS,
 };
@@ -121,8 +121,12 @@ impl PyRouter {
     /// decision with that service (and every service the case lists as tried) no longer a
     /// candidate, the need marked as "could not get through". `after` is the service id (with
     /// `outcome` `rejected`, the default, `no_response` or `waited_too_long`) or the bounce
-    /// event as a dict (`activity` `rejected` or `no_response`, and `service`).
-    #[pyo3(signature = (case, after, outcome = None, date = None, trace = false))]
+    /// event as a dict (`activity` `rejected` or `no_response`, and `service`). With a
+    /// `ledger`, `previous` is the case's decision made against it: the places it took are
+    /// the case's own (a need that keeps its service keeps its place, the place turned down
+    /// goes back), on `previous`'s date.
+    #[pyo3(signature = (case, after, outcome = None, date = None, trace = false, ledger = None, previous = None))]
+    #[allow(clippy::too_many_arguments)]
     fn reroute(
         &self,
         py: Python<'_>,
@@ -131,32 +135,61 @@ impl PyRouter {
         outcome: Option<&str>,
         date: Option<&Bound<'_, PyAny>>,
         trace: bool,
+        ledger: Option<PyRef<'_, PyCapacityLedger>>,
+        previous: Option<PyRef<'_, PyDecision>>,
     ) -> PyResult<PyDecision> {
         call(py, || {
             let case = cases::from_dict(case)?;
-            let date = dls_core::routing::date_for(&case, date_arg(date)?)?;
             let tried = tried_arg(&case, after, outcome)?;
             let options = RouteOptions { trace };
-            let d =
-                self.inner
-                    .reroute_after(&case, date, &tried.service, tried.outcome, options)?;
+            let d = match (&ledger, &previous) {
+                (Some(l), Some(p)) => self.inner.reroute_after_reserving(
+                    &case,
+                    &p.inner,
+                    &tried.service,
+                    tried.outcome,
+                    options,
+                    &l.inner,
+                )?,
+                (Some(_), None) => {
+                    return Err(Failure::bad_input(
+                        "a re-route with a `ledger` needs `previous`, the case's decision made against it",
+                        Some("previous"),
+                    ))
+                }
+                (None, _) => {
+                    let date = dls_core::routing::date_for(&case, date_arg(date)?)?;
+                    self.inner
+                        .reroute_after(&case, date, &tried.service, tried.outcome, options)?
+                }
+            };
             Ok(PyDecision::from(d))
         })
     }
 
     /// Routes every case of a table (one row per case) and returns an Arrow table with one row
     /// per need, and one row with outcome `error` in the place of a case that failed. Runs with
-    /// the GIL released.
-    #[pyo3(signature = (table, date = None))]
+    /// the GIL released. With a `ledger`, routes against it as `route` does (places in the
+    /// order of routing date, then case id).
+    #[pyo3(signature = (table, date = None, ledger = None))]
     fn _route_batch(
         &self,
         py: Python<'_>,
         table: &Bound<'_, PyAny>,
         date: Option<&Bound<'_, PyAny>>,
+        ledger: Option<PyRef<'_, PyCapacityLedger>>,
     ) -> PyResult<PyTable> {
         let (input, date) = call(py, || Ok((table::read_table(table)?, date_arg(date)?)))?;
         let router = self.inner.clone();
-        detached(py, move || route_table(&router, &input, date))
+        match ledger {
+            None => detached(py, move || route_table(&router, &input, date)),
+            Some(l) => {
+                let ledger = l.inner.clone();
+                detached(py, move || {
+                    route_table_reserving(&router, &input, date, &ledger)
+                })
+            }
+        }
     }
 
     fn __reduce__<'py>(
@@ -257,6 +290,45 @@ fn route_table(
             })
             .collect::<Result<Vec<_>, Failure>>()?;
         batches.extend(out);
+    }
+    let schema = match batches.first() {
+        Some(b) => b.schema(),
+        None => decisions_batch(&[], &[], 0)?.schema(),
+    };
+    PyTable::try_new(batches, schema).map_err(Failure::Python)
+}
+
+/// [`route_table`] against a live ledger: every row read first, then routed with
+/// [`Router::route_rows_reserving`] (which orders the places itself), one batch per input batch.
+fn route_table_reserving(
+    router: &Router,
+    input: &PyTable,
+    date: Option<NaiveDate>,
+    ledger: &CapacityLedger,
+) -> Result<PyTable, Failure> {
+    let mut columns = Vec::new();
+    for (start, batch) in table::batches(input) {
+        columns.push((start, cases::Columns::of(batch, start)?, batch.num_rows()));
+    }
+    let rows: Vec<CaseRow<'_>> = columns
+        .iter()
+        .flat_map(|(_, cols, n)| (0..*n).map(|i| cols.row(i)))
+        .collect();
+    let mut results = router.route_rows_reserving(&rows, date, RouteOptions::FAST, ledger);
+    let mut batches = Vec::new();
+    let mut at = 0;
+    for (start, cols, n) in &columns {
+        for k in 0..*n {
+            if let Some(e) = cols.unreadable(k) {
+                results[at + k] = Err(BatchError::Row(e));
+            }
+        }
+        batches.push(decisions_batch(
+            &results[at..at + n],
+            &rows[at..at + n],
+            *start,
+        )?);
+        at += n;
     }
     let schema = match batches.first() {
         Some(b) => b.schema(),

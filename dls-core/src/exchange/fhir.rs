@@ -341,7 +341,10 @@ fn instant(at: &DateTime<Utc>) -> String {
 }
 
 fn urn(id: &str) -> String {
-    format!("urn:uuid:{id}")
+    let mut s = String::with_capacity(9 + id.len());
+    s.push_str("urn:uuid:");
+    s.push_str(id);
+    s
 }
 
 fn reference(id: &str) -> Reference {

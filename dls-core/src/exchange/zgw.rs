@@ -21,7 +21,10 @@
 //! chooses its own URLs posts in order and replaces each reference by the URL it got back
 //! (`refers_to` names the document).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
@@ -281,39 +284,43 @@ pub struct ZgwDocument {
     pub body: serde_json::Value,
 }
 
+// The request bodies. Their fields are declared in the order of their JSON names, so that
+// writing a body straight ([`zaken_json`]) gives the keys in the order `serde_json::Value`
+// keeps them (sorted) in [`ZgwDocument::body`]: the two outputs are the same bytes.
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Kenmerk {
-    kenmerk: String,
-    bron: String,
+struct Kenmerk<'a> {
+    bron: &'static str,
+    kenmerk: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Zaak<'a> {
     bronorganisatie: &'a str,
-    verantwoordelijke_organisatie: &'a str,
-    zaaktype: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hoofdzaak: Option<Rc<str>>,
+    kenmerken: Vec<Kenmerk<'a>>,
     omschrijving: String,
+    registratiedatum: Rc<str>,
+    startdatum: Rc<str>,
     #[serde(skip_serializing_if = "String::is_empty")]
     toelichting: String,
-    registratiedatum: String,
-    startdatum: String,
+    verantwoordelijke_organisatie: &'a str,
     vertrouwelijkheidaanduiding: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    hoofdzaak: Option<String>,
-    kenmerken: Vec<Kenmerk>,
+    zaaktype: &'a str,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Rol<'a> {
-    zaak: String,
-    betrokkene_type: &'static str,
-    roltype: &'a str,
-    roltoelichting: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     betrokkene_identificatie: Option<OrganisatorischeEenheid>,
+    betrokkene_type: &'static str,
+    roltoelichting: String,
+    roltype: &'a str,
+    zaak: Rc<str>,
 }
 
 #[derive(Serialize)]
@@ -326,10 +333,30 @@ struct OrganisatorischeEenheid {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Status<'a> {
-    zaak: String,
-    statustype: &'a str,
     datum_status_gezet: String,
     statustoelichting: String,
+    statustype: &'a str,
+    zaak: Rc<str>,
+}
+
+/// A body of one of the three resources.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Body<'a> {
+    Zaak(Zaak<'a>),
+    Rol(Rol<'a>),
+    Status(Status<'a>),
+}
+
+/// A document before its body becomes a `serde_json::Value`: serialises as [`ZgwDocument`]
+/// does (same fields, same order).
+#[derive(Serialize)]
+struct Doc<'a> {
+    resource: ZgwResource,
+    id: Rc<str>,
+    url: String,
+    refers_to: Vec<Rc<str>>,
+    body: Body<'a>,
 }
 
 /// At most `max` characters of `s` (for free-text fields: labels and explanations).
@@ -356,27 +383,39 @@ fn short_id(id: &str) -> String {
 }
 
 /// `value` when it fits in `max` characters, else [`ZgwError::TooLong`].
-fn fit(value: &str, field: &'static str, max: usize) -> Result<String, ZgwError> {
+fn fit<'a>(value: &'a str, field: &'static str, max: usize) -> Result<Cow<'a, str>, ZgwError> {
     if value.chars().count() <= max {
-        Ok(value.to_owned())
+        Ok(Cow::Borrowed(value))
     } else {
         Err(ZgwError::TooLong { field, max })
     }
 }
 
-fn doc(
+fn doc<'a>(
     config: &ZgwConfig,
     resource: ZgwResource,
-    id: String,
-    refers_to: Vec<String>,
-    body: impl Serialize,
-) -> ZgwDocument {
-    ZgwDocument {
+    id: Rc<str>,
+    refers_to: Vec<Rc<str>>,
+    body: Body<'a>,
+) -> Doc<'a> {
+    Doc {
         url: format!("{}/{}/{id}", config.data.zaken_api, resource.path()),
         resource,
         id,
         refers_to,
-        body: serde_json::to_value(body).unwrap_or_default(),
+        body,
+    }
+}
+
+impl Doc<'_> {
+    fn into_document(self) -> ZgwDocument {
+        ZgwDocument {
+            resource: self.resource,
+            body: serde_json::to_value(&self.body).unwrap_or_default(),
+            id: self.id.to_string(),
+            url: self.url,
+            refers_to: self.refers_to.iter().map(|r| r.to_string()).collect(),
+        }
     }
 }
 
@@ -390,11 +429,40 @@ pub fn zaken(
     events: Option<&[Event]>,
     config: &ZgwConfig,
 ) -> Result<Vec<ZgwDocument>, ZgwError> {
+    Ok(documents(decision, directory, events, config)?
+        .into_iter()
+        .map(Doc::into_document)
+        .collect())
+}
+
+/// The documents of [`zaken`] as JSON text: the same bytes as `serde_json::to_string` of
+/// them, written straight from the decision (no `serde_json::Value` in between), which is
+/// what an export of many households wants.
+pub fn zaken_json(
+    decision: &HouseholdDecision,
+    directory: &Directory,
+    events: Option<&[Event]>,
+    config: &ZgwConfig,
+) -> Result<String, ZgwError> {
+    let docs = documents(decision, directory, events, config)?;
+    let mut out = Vec::with_capacity(1024 * docs.len());
+    match serde_json::to_writer(&mut out, &docs) {
+        Ok(()) => Ok(String::from_utf8(out).unwrap_or_default()),
+        Err(_) => Ok(String::new()),
+    }
+}
+
+fn documents<'a>(
+    decision: &'a HouseholdDecision,
+    directory: &'a Directory,
+    events: Option<&[Event]>,
+    config: &'a ZgwConfig,
+) -> Result<Vec<Doc<'a>>, ZgwError> {
     let c = &config.data;
     let case = decision.case.as_str();
-    let date = decision.date.to_string();
-    let hoofd_id = uuid(&[case, "zaak"]);
-    let hoofd_url = format!("{}/zaken/{hoofd_id}", c.zaken_api);
+    let date: Rc<str> = decision.date.to_string().into();
+    let hoofd_id: Rc<str> = uuid(&[case, "zaak"]).into();
+    let hoofd_url: Rc<str> = format!("{}/zaken/{hoofd_id}", c.zaken_api).into();
     let routed: Vec<usize> = (0..decision.needs.len())
         .filter(|&i| decision.needs[i].outcome.service().is_some())
         .collect();
@@ -403,7 +471,7 @@ pub fn zaken(
         ZgwResource::Zaak,
         hoofd_id.clone(),
         vec![],
-        Zaak {
+        Body::Zaak(Zaak {
             bronorganisatie: &c.bronorganisatie,
             verantwoordelijke_organisatie: &c.verantwoordelijke_organisatie,
             zaaktype: &c.zaaktype,
@@ -418,18 +486,30 @@ pub fn zaken(
             hoofdzaak: None,
             kenmerken: vec![Kenmerk {
                 kenmerk: fit(case, "kenmerken.kenmerk", 40)?,
-                bron: "dls".to_owned(),
+                bron: "dls",
             }],
-        },
+        }),
     )];
-    let deel_id = |i: usize| uuid(&[case, "deelzaak", decision.needs[i].need.as_str()]);
-    let deel_url = |i: usize| format!("{}/zaken/{}", c.zaken_api, deel_id(i));
+    // The id and URL of each routed need's deelzaak (by index in `decision.needs`).
+    let deel: Vec<Option<(Rc<str>, Rc<str>)>> = decision
+        .needs
+        .iter()
+        .map(|n| {
+            n.outcome.service().map(|_| {
+                let id: Rc<str> = uuid(&[case, "deelzaak", n.need.as_str()]).into();
+                let url: Rc<str> = format!("{}/zaken/{id}", c.zaken_api).into();
+                (id, url)
+            })
+        })
+        .collect();
+    let deel_id = |i: usize| deel[i].as_ref().map(|d| d.0.clone()).unwrap_or_default();
+    let deel_url = |i: usize| deel[i].as_ref().map(|d| d.1.clone()).unwrap_or_default();
     for &i in &routed {
         let n = &decision.needs[i];
         let def = directory.taxonomy().need(n.need.as_str());
         let mut kenmerken = vec![Kenmerk {
             kenmerk: fit(n.need.as_str(), "kenmerken.kenmerk", 40)?,
-            bron: "dls-behoefte".to_owned(),
+            bron: "dls-behoefte",
         }];
         if let Some(def) = def {
             let products = [
@@ -441,8 +521,8 @@ pub fn zaken(
             for (bron, code) in products {
                 if let Some(kenmerk) = code {
                     kenmerken.push(Kenmerk {
-                        kenmerk,
-                        bron: bron.to_owned(),
+                        kenmerk: kenmerk.into(),
+                        bron,
                     });
                 }
             }
@@ -454,7 +534,7 @@ pub fn zaken(
                 .iter()
                 .filter(|c| c.verdict != Verdict::Decided)
             {
-                toelichting.push_str(&format!("; `{}`: {}", cand.rule, cand.verdict));
+                let _ = write!(toelichting, "; `{}`: {}", cand.rule, cand.verdict);
             }
         }
         out.push(doc(
@@ -462,7 +542,7 @@ pub fn zaken(
             ZgwResource::Zaak,
             deel_id(i),
             vec![hoofd_id.clone()],
-            Zaak {
+            Body::Zaak(Zaak {
                 bronorganisatie: &c.bronorganisatie,
                 verantwoordelijke_organisatie: &c.verantwoordelijke_organisatie,
                 zaaktype: &c.deelzaaktype,
@@ -473,7 +553,7 @@ pub fn zaken(
                 vertrouwelijkheidaanduiding: &c.vertrouwelijkheidaanduiding,
                 hoofdzaak: Some(hoofd_url.clone()),
                 kenmerken,
-            },
+            }),
         ));
     }
     // Rollen.
@@ -491,15 +571,15 @@ pub fn zaken(
     out.push(doc(
         config,
         ZgwResource::Rol,
-        uuid(&[case, "rol", "initiator"]),
+        uuid(&[case, "rol", "initiator"]).into(),
         vec![hoofd_id.clone()],
-        Rol {
+        Body::Rol(Rol {
             zaak: hoofd_url.clone(),
             betrokkene_type: "natuurlijk_persoon",
             roltype: &c.roltype_initiator,
             roltoelichting: format!("huishouden, pseudoniem {case}"),
             betrokkene_identificatie: None,
-        },
+        }),
     ));
     let lead = decision
         .coordinator
@@ -514,15 +594,15 @@ pub fn zaken(
         out.push(doc(
             config,
             ZgwResource::Rol,
-            uuid(&[case, "rol", "zaakcoordinator"]),
+            uuid(&[case, "rol", "zaakcoordinator"]).into(),
             vec![hoofd_id.clone()],
-            Rol {
+            Body::Rol(Rol {
                 zaak: hoofd_url.clone(),
                 betrokkene_type: "organisatorische_eenheid",
                 roltype: &c.roltype_zaakcoordinator,
                 roltoelichting: format!("regisseur: {lead}"),
                 betrokkene_identificatie: Some(unit(lead)?),
-            },
+            }),
         ));
     }
     let referrals: Vec<Referral> = match events {
@@ -546,15 +626,15 @@ pub fn zaken(
             out.push(doc(
                 config,
                 ZgwResource::Rol,
-                uuid(&[case, "rol", "behandelaar", &i.to_string(), o.as_str()]),
+                uuid(&[case, "rol", "behandelaar", &i.to_string(), o.as_str()]).into(),
                 vec![deel_id(i)],
-                Rol {
+                Body::Rol(Rol {
                     zaak: deel_url(i),
                     betrokkene_type: "organisatorische_eenheid",
                     roltype: &c.roltype_behandelaar,
                     roltoelichting: format!("behandelaar: {o}"),
                     betrokkene_identificatie: Some(unit(o)?),
-                },
+                }),
             ));
         }
     }
@@ -572,22 +652,22 @@ pub fn zaken(
             let by = r.organisation.as_ref().map_or("", |o| o.as_str());
             let mut toelichting = format!("{}: {}", v.activity, v.status);
             if !by.is_empty() {
-                toelichting.push_str(&format!(" ({by})"));
+                let _ = write!(toelichting, " ({by})");
             }
             if let Some(reason) = v.reason {
-                toelichting.push_str(&format!(", reden {reason}"));
+                let _ = write!(toelichting, ", reden {reason}");
             }
             out.push(doc(
                 config,
                 ZgwResource::Status,
-                uuid(&[case, "status", &i.to_string(), &k.to_string()]),
+                uuid(&[case, "status", &i.to_string(), &k.to_string()]).into(),
                 vec![deel_id(i)],
-                Status {
+                Body::Status(Status {
                     zaak: deel_url(i),
                     statustype,
                     datum_status_gezet: v.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                     statustoelichting: clip(&toelichting, 1000),
-                },
+                }),
             ));
         }
     }

@@ -87,7 +87,7 @@ pub use decision::{
     HouseholdDecision, JointPlan, NeedDecision, NeedTrace, Outcome, PlanPart, Verdict,
 };
 pub use ledger::{CapacityEntry, CapacityError, CapacityLedger};
-pub use reroute::tried_after;
+pub use reroute::{tried_after, HeldPlaces};
 pub use what_if::{
     what_if, ChangeRow, DecisionChange, GapChange, ServiceLoad, WhatIf, WhatIfError,
 };
@@ -263,7 +263,57 @@ impl Router {
             .check_owner(self)
             .map_err(|_| RoutingError::OtherLedger)?;
         let tried = case.situation().tried();
-        self.route_inner(case, date, tried, None, options, Some(ledger))
+        let reserving = walk::Reserving { ledger, held: &[] };
+        self.route_inner(case, date, tried, None, options, Some(reserving))
+    }
+
+    /// [`Router::route_batch`] against the live capacity `ledger`: each case as
+    /// [`Router::route_reserving`] routes it. Places go to the cases in the order of their
+    /// routing date, then case id (first come, first served), whatever their order in `cases`
+    /// and however many threads the host has, so the same batch on the same ledger always gives
+    /// the same decisions; the cases are routed one after the other for that reason (other
+    /// threads may route against the same ledger at the same time: nothing is overbooked). One
+    /// result per case, in the case's place; a case that cannot be routed takes no place. Every
+    /// result is [`RoutingError::OtherLedger`] when the ledger was made for another router.
+    ///
+    /// ```
+    /// use dls_core::{pilot, routing::{CapacityLedger, RouteOptions, Router}};
+    /// let router = Router::new(&pilot::rules());
+    /// let ledger = CapacityLedger::new(&router);
+    /// let out = router.route_batch_reserving(&pilot::cases(), None, RouteOptions::FAST, &ledger);
+    /// assert!(out.iter().all(|r| r.is_ok()));
+    /// ```
+    pub fn route_batch_reserving(
+        &self,
+        cases: &[Case],
+        date: Option<NaiveDate>,
+        options: RouteOptions,
+        ledger: &CapacityLedger,
+    ) -> Vec<Result<HouseholdDecision, RoutingError>> {
+        if ledger.check_owner(self).is_err() {
+            return cases
+                .iter()
+                .map(|_| Err(RoutingError::OtherLedger))
+                .collect();
+        }
+        let dates: Vec<Result<NaiveDate, RoutingError>> =
+            cases.iter().map(|c| date_for(c, date)).collect();
+        let mut order: Vec<usize> = (0..cases.len()).collect();
+        order.sort_by(|&a, &b| {
+            let key = |i: usize| (dates[i].as_ref().ok(), cases[i].id());
+            key(a).cmp(&key(b))
+        });
+        let mut out: Vec<Option<Result<HouseholdDecision, RoutingError>>> =
+            (0..cases.len()).map(|_| None).collect();
+        for i in order {
+            out[i] = Some(match &dates[i] {
+                Ok(d) => self.route_reserving(&cases[i], *d, options, ledger),
+                Err(e) => Err(e.clone()),
+            });
+        }
+        out.into_iter()
+            .map(|r| r.unwrap_or(Err(RoutingError::OtherLedger)))
+            .collect()
     }
 
     /// Routes many cases in parallel (rayon), each on `date`, or on its own `opened` date when

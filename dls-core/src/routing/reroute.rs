@@ -2,7 +2,19 @@
 
 use chrono::NaiveDate;
 
-use super::{HouseholdDecision, RouteOptions, Router, RoutingError};
+use super::walk::Reserving;
+use super::{CapacityLedger, HouseholdDecision, RouteOptions, Router, RoutingError};
+
+/// A live ledger and the places a case holds in it, for a re-route
+/// ([`Router::reroute_after_holding`]).
+#[derive(Debug, Clone, Copy)]
+pub struct HeldPlaces<'a> {
+    /// The ledger (of the router that re-routes).
+    pub ledger: &'a CapacityLedger,
+    /// The services where the case holds a place, one entry per place (a service twice when
+    /// two needs went there).
+    pub services: &'a [ServiceId],
+}
 use crate::cases::{Case, TriedService, TryOutcome};
 use crate::events::{Activity, Event};
 use crate::ids::{CaseId, ServiceId};
@@ -65,8 +77,99 @@ impl Router {
         event: &Event,
         options: RouteOptions,
     ) -> Result<HouseholdDecision, RoutingError> {
+        self.reroute_event(case, previous, event, options, None)
+    }
+
+    /// [`Router::reroute`] against the live capacity `ledger`, for a `previous` decision made
+    /// against it (by [`Router::route_reserving`], [`Router::route_batch_reserving`] or a
+    /// re-route like this one): the places `previous` took are the case's own. A need that
+    /// keeps its service keeps its place (even when the service has no other open place); a
+    /// need sent to another service takes a place there as [`Router::route_reserving`] does;
+    /// a place the new decision no longer uses (the service that turned the case down) goes
+    /// back to the ledger, so the host does not [`release`](CapacityLedger::release) it
+    /// itself. On an error the ledger is unchanged. Fails with [`RoutingError::OtherLedger`]
+    /// when the ledger was made for another router.
+    pub fn reroute_reserving(
+        &self,
+        case: &Case,
+        previous: &HouseholdDecision,
+        event: &Event,
+        options: RouteOptions,
+        ledger: &CapacityLedger,
+    ) -> Result<HouseholdDecision, RoutingError> {
+        self.reroute_event(case, previous, event, options, Some(ledger))
+    }
+
+    /// [`Router::reroute_after`] against the live capacity `ledger`, on `previous`'s date, the
+    /// case holding the places its `previous` decision took, as for
+    /// [`Router::reroute_reserving`].
+    pub fn reroute_after_reserving(
+        &self,
+        case: &Case,
+        previous: &HouseholdDecision,
+        tried: &ServiceId,
+        outcome: TryOutcome,
+        options: RouteOptions,
+        ledger: &CapacityLedger,
+    ) -> Result<HouseholdDecision, RoutingError> {
+        self.check_same_case(case, previous, None)?;
+        let services: Vec<ServiceId> = previous
+            .needs
+            .iter()
+            .filter_map(|n| n.outcome.service().cloned())
+            .collect();
+        let held = HeldPlaces {
+            ledger,
+            services: &services,
+        };
+        self.reroute_after_holding(case, previous.date, tried, outcome, options, held)
+    }
+
+    /// [`Router::reroute_after`] against a live ledger, the case holding the places `held`
+    /// names (one per need of its previous decision that went to a service, as a host that
+    /// keeps the decision's rows has them): what [`Router::reroute_after_reserving`] does
+    /// with a decision. Fails with [`RoutingError::UnknownService`] for a service not in the
+    /// directory and [`RoutingError::OtherLedger`] for a ledger of another router; on an error
+    /// the ledger is unchanged.
+    pub fn reroute_after_holding(
+        &self,
+        case: &Case,
+        date: NaiveDate,
+        tried: &ServiceId,
+        outcome: TryOutcome,
+        options: RouteOptions,
+        held: HeldPlaces<'_>,
+    ) -> Result<HouseholdDecision, RoutingError> {
+        held.ledger
+            .check_owner(self)
+            .map_err(|_| RoutingError::OtherLedger)?;
+        let places = self.held_places(case, held.services.iter())?;
+        let extra = TriedService {
+            service: tried.clone(),
+            outcome,
+        };
+        self.route_inner(
+            case,
+            date,
+            case.situation().tried(),
+            Some(extra),
+            options,
+            Some(Reserving {
+                ledger: held.ledger,
+                held: &places,
+            }),
+        )
+    }
+
+    /// Fails unless `previous` (and `event`) are of `case`.
+    fn check_same_case(
+        &self,
+        case: &Case,
+        previous: &HouseholdDecision,
+        event: Option<&Event>,
+    ) -> Result<(), RoutingError> {
         let id = case.id();
-        for other in [&previous.case, &event.case] {
+        for other in std::iter::once(&previous.case).chain(event.map(|e| &e.case)) {
             if other != id {
                 return Err(RoutingError::OtherCase {
                     case: id.clone(),
@@ -74,14 +177,58 @@ impl Router {
                 });
             }
         }
-        let extra = tried_after(id, event.activity, event.service.as_ref())?;
+        Ok(())
+    }
+
+    /// The service indexes of the places held at `services` (one each).
+    fn held_places<'s>(
+        &self,
+        case: &Case,
+        services: impl Iterator<Item = &'s ServiceId>,
+    ) -> Result<Vec<u32>, RoutingError> {
+        let dir = self.directory();
+        services
+            .map(|s| {
+                dir.service_index(s.as_str())
+                    .map(|i| i as u32)
+                    .ok_or_else(|| RoutingError::UnknownService {
+                        case: case.id().clone(),
+                        service: s.clone(),
+                    })
+            })
+            .collect()
+    }
+
+    fn reroute_event(
+        &self,
+        case: &Case,
+        previous: &HouseholdDecision,
+        event: &Event,
+        options: RouteOptions,
+        ledger: Option<&CapacityLedger>,
+    ) -> Result<HouseholdDecision, RoutingError> {
+        self.check_same_case(case, previous, Some(event))?;
+        let extra = tried_after(case.id(), event.activity, event.service.as_ref())?;
+        let held = match ledger {
+            Some(l) => {
+                l.check_owner(self).map_err(|_| RoutingError::OtherLedger)?;
+                self.held_places(
+                    case,
+                    previous.needs.iter().filter_map(|n| n.outcome.service()),
+                )?
+            }
+            None => Vec::new(),
+        };
         self.route_inner(
             case,
             previous.date,
             &previous.avoided,
             Some(extra),
             options,
-            None,
+            ledger.map(|ledger| Reserving {
+                ledger,
+                held: &held,
+            }),
         )
     }
 }

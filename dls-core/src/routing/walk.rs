@@ -1,6 +1,8 @@
 //! The ladder for one need (see "Routing one need" in the module docs), and the household
 //! around it: the needs primary first, and one coordinator.
 
+use std::cell::RefCell;
+
 use chrono::NaiveDate;
 
 use super::index::{Entry, HotArea, HotRule, HotTarget, NONE};
@@ -65,6 +67,18 @@ pub(super) struct Ctx<'a> {
     pub(super) tried: &'a [(u32, TryOutcome)],
     /// The live ledger, when routing reserves places and the rule set says capacity counts.
     pub(super) ledger: Option<&'a CapacityLedger>,
+    /// With a ledger, the places the case already holds (service indexes, one per place) that
+    /// no need has used again yet: such a service is never full for the case, and a need sent
+    /// there keeps its place instead of taking one.
+    pub(super) held: RefCell<Vec<u32>>,
+}
+
+/// A live ledger to route against, and the places the case already holds in it.
+#[derive(Clone, Copy)]
+pub(super) struct Reserving<'a> {
+    pub ledger: &'a CapacityLedger,
+    /// Service indexes, one per place held.
+    pub held: &'a [u32],
 }
 
 impl Router {
@@ -75,8 +89,9 @@ impl Router {
         avoided: &[TriedService],
         extra: Option<TriedService>,
         options: RouteOptions,
-        ledger: Option<&CapacityLedger>,
+        reserving: Option<Reserving<'_>>,
     ) -> Result<HouseholdDecision, RoutingError> {
+        let ledger = reserving.map(|r| r.ledger);
         let inner = &*self.0;
         let kern = inner
             .kern_lookup
@@ -108,6 +123,10 @@ impl Router {
             attributes: &bits,
             tried: &tried,
             ledger: ledger.filter(|_| inner.capacity_counts),
+            held: RefCell::new(match reserving {
+                Some(r) if inner.capacity_counts => r.held.to_vec(),
+                _ => Vec::new(),
+            }),
         };
 
         let mut needs = Vec::with_capacity(case.needs().len());
@@ -124,14 +143,18 @@ impl Router {
                     need: n.need.clone(),
                 });
             };
+            let held_before = ctx.held.borrow().len();
             let (pick, rule, layer, cgt, trace) = if options.trace {
                 self.route_need::<true>(&ctx, ni)
             } else {
                 self.route_need::<false>(&ctx, ni)
             };
             let service = pick.service();
+            // a place taken now (not one the case held already)
             if let (Some(s), Some(_)) = (service, ctx.ledger) {
-                taken.push(s);
+                if ctx.held.borrow().len() == held_before {
+                    taken.push(s);
+                }
             }
             let organisation = service.map_or(NONE, |s| inner.services[s as usize].organisation);
             household.add(i, service, organisation);
@@ -144,6 +167,10 @@ impl Router {
                 cannot_get_through: cgt,
                 trace,
             });
+        }
+        // places the case held and no need uses any more go back
+        if let Some(l) = ctx.ledger {
+            ctx.held.borrow().iter().for_each(|&s| l.give_back(s));
         }
         let coordinator = self.coordinator(&ctx, &household);
         let plan = JointPlan::of(&needs, coordinator.as_ref());
@@ -220,7 +247,7 @@ impl Router {
             return Err(Skip::Ineligible(s, a));
         }
         let full = match ctx.ledger {
-            Some(l) => l.is_full(s),
+            Some(l) => l.is_full(s) && !ctx.held.borrow().contains(&s),
             None => h.full,
         };
         if full {
@@ -238,7 +265,17 @@ impl Router {
     #[inline]
     fn reserve(&self, pick: Pick, ctx: &Ctx<'_>) -> Result<Pick, Skip> {
         match (ctx.ledger, pick.service()) {
-            (Some(l), Some(s)) if !l.take(s) => Err(Skip::Full(s, l.waiting_weeks(s))),
+            (Some(l), Some(s)) => {
+                let mut held = ctx.held.borrow_mut();
+                if let Some(i) = held.iter().position(|&h| h == s) {
+                    held.swap_remove(i);
+                    Ok(pick)
+                } else if l.take(s) {
+                    Ok(pick)
+                } else {
+                    Err(Skip::Full(s, l.waiting_weeks(s)))
+                }
+            }
             _ => Ok(pick),
         }
     }

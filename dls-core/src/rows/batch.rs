@@ -3,7 +3,10 @@
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::routing::{date_for, HouseholdDecision, RouteOptions, Router, RoutingError};
+use crate::cases::Case;
+use crate::routing::{
+    date_for, CapacityLedger, HouseholdDecision, RouteOptions, Router, RoutingError,
+};
 
 use super::{CaseRow, DecisionRow, RowError};
 
@@ -101,6 +104,50 @@ impl Router {
                 self.route_row(r, date, options)
             })
             .collect()
+    }
+
+    /// [`Router::route_rows`] against the live capacity `ledger`: the rows read as
+    /// [`Router::route_row`] reads them (in parallel), then routed as
+    /// [`Router::route_batch_reserving`] routes cases (places in the order of routing date,
+    /// then case id, whatever the order of the rows). One result per row, in its place; a row
+    /// that cannot be read or routed takes no place.
+    pub fn route_rows_reserving(
+        &self,
+        rows: &[CaseRow<'_>],
+        date: Option<NaiveDate>,
+        options: RouteOptions,
+        ledger: &CapacityLedger,
+    ) -> Vec<Result<HouseholdDecision, BatchError>> {
+        let limit = crate::limits::MAX_BATCH_ROWS;
+        let read: Vec<Result<Case, BatchError>> = rows
+            .par_iter()
+            .with_min_len(64)
+            .enumerate()
+            .map(|(i, r)| {
+                if i >= limit {
+                    return Err(RoutingError::BatchTooLarge { limit }.into());
+                }
+                Ok(r.to_case_in(self.directory().vocabulary())?)
+            })
+            .collect();
+        let mut cases = Vec::with_capacity(read.len());
+        let mut out: Vec<Result<HouseholdDecision, BatchError>> = Vec::with_capacity(read.len());
+        let mut places = Vec::with_capacity(read.len());
+        for (i, r) in read.into_iter().enumerate() {
+            match r {
+                Ok(c) => {
+                    cases.push(c);
+                    places.push(i);
+                    out.push(Err(RoutingError::OtherLedger.into()));
+                }
+                Err(e) => out.push(Err(e)),
+            }
+        }
+        let routed = self.route_batch_reserving(&cases, date, options, ledger);
+        for (i, r) in places.into_iter().zip(routed) {
+            out[i] = r.map_err(BatchError::from);
+        }
+        out
     }
 
     /// Routes one row on `date`, or on its own `opened` date when `date` is `None`: the

@@ -122,8 +122,12 @@ class Router:
         outcome: Optional[str] = None,
         date: _Date = None,
         trace: bool = False,
+        ledger: Optional[CapacityLedger] = None,
+        previous: Optional[Decision] = None,
     ) -> Decision: ...
-    def _route_batch(self, table: Any, date: _Date = None) -> Any: ...
+    def _route_batch(
+        self, table: Any, date: _Date = None, ledger: Optional[CapacityLedger] = None
+    ) -> Any: ...
 
 @final
 class Decision:

@@ -4,7 +4,7 @@ whole table of cases (polars, pandas or pyarrow)."""
 from __future__ import annotations
 
 import datetime
-from typing import Any, Iterable, Mapping, Union
+from typing import Any, Iterable, Mapping, Optional, Union
 
 from dls import _dls, _tables
 from dls._dls import CapacityLedger, Decision, WhatIf
@@ -41,6 +41,7 @@ class Router(_dls.Router):
         date: Union[datetime.date, str, None] = None,
         *,
         output: str = "auto",
+        ledger: Optional[CapacityLedger] = None,
     ) -> Any:
         """Routes every case of ``table`` (a polars or pandas DataFrame or a pyarrow Table, one
         row per case, columns :data:`CASE_COLUMNS`) on ``date``, or on each case's ``opened``
@@ -65,8 +66,14 @@ class Router(_dls.Router):
         :class:`dls.BadInputError` naming the column (``field``) with the closest declared name;
         a value the declaration does not hold (an unknown word, an integer out of bounds) fails
         its row with ``error_kind`` ``"bad_input"``, the value not repeated.
+
+        With a ``ledger`` (a :class:`CapacityLedger` of this router), every case is routed
+        against its live counts as :meth:`route` with ``ledger`` does, taking a place per need
+        sent to a service with known places. The places go to the cases in the order of their
+        routing date, then case id (not the order of the rows), so the same table on the same
+        ledger always gives the same decisions.
         """
-        return _tables.convert(self._route_batch(table, date), table, output)
+        return _tables.convert(self._route_batch(table, date, ledger), table, output)
 
     def __repr__(self) -> str:
         return f"Router({len(self.rules.rules)} rules)"

@@ -676,7 +676,8 @@ impl EventLog {
 
 /// The order of activities at the same instant of one case (see the [module docs](self)): the
 /// life cycle of a case, so that `opened` comes first and `closed` / `reopened` last.
-fn activity_rank(a: Activity) -> u8 {
+/// The order of activities at the same instant (see "Order" in the module docs).
+pub(crate) fn activity_rank(a: Activity) -> u8 {
     match a {
         Activity::Opened => 0,
         Activity::FirstContact => 1,
@@ -727,8 +728,8 @@ fn opt_id<T: FromStr>(
 }
 
 /// First and last instants a timestamp may name (years 0000 to 9999, like the text form).
-const MIN_SECS: i64 = -62_167_219_200; // 0000-01-01T00:00:00Z
-const MAX_SECS: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+pub(crate) const MIN_SECS: i64 = -62_167_219_200; // 0000-01-01T00:00:00Z
+pub(crate) const MAX_SECS: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
 
 /// Builds an [`EventLog`] row by row: the one entry point every reader uses (CSV, JSON lines,
 /// [`Event`] values, and hosts that hold the log as columns), so every row is checked and
