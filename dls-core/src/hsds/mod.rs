@@ -45,8 +45,8 @@ use crate::source::{Format, ParseError};
 use crate::taxonomy::NeedMatcher;
 use crate::validation::ValidationReport;
 
-pub use export::{export, export_json, export_to_file};
-pub use import::{import, load, HsdsImport};
+pub use export::{export, export_json, export_json_pretty, export_to_file};
+pub use import::{import, import_texts, load, onto, HsdsImport};
 
 /// The taxonomy of the attributes dls writes for what HSDS has no field for.
 pub const DLS_TAXONOMY: &str = "dls";
