@@ -227,10 +227,7 @@ default_needs = ["zorg.ggz.basis"]
 /// An HSDS import from memory onto the pilot's areas and taxonomy, then the binding's round
 /// trip: exported as HSDS, imported back (with no mapping, as for HSDS dls wrote) to the same
 /// services.
-fn hsds_import(
-    json: &[(&str, &str)],
-    tables: Option<&[(&str, &[u8])]>,
-) -> Option<String> {
+fn hsds_import(json: &[(&str, &str)], tables: Option<&[(&str, &[u8])]>) -> Option<String> {
     use dls_core::hsds::{self, HsdsMapping};
     let mapping = HsdsMapping::parse(HSDS_MAPPING, Format::Toml, "mapping.toml").ok()?;
     let (base, _) = fixtures();
@@ -273,11 +270,16 @@ fn sections(data: &[u8]) -> Vec<(String, &[u8])> {
     while i <= data.len() {
         let at_line = i == 0 || data[i - 1] == b'\n';
         if at_line && data[i..].starts_with(b"== ") {
-            let end = data[i..].iter().position(|&b| b == b'\n').map_or(data.len(), |p| i + p);
+            let end = data[i..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(data.len(), |p| i + p);
             if i > start || !out.is_empty() || name != "services.csv" {
                 out.push((name.clone(), &data[start..i]));
             }
-            name = String::from_utf8_lossy(&data[i + 3..end]).trim().to_string();
+            name = String::from_utf8_lossy(&data[i + 3..end])
+                .trim()
+                .to_string();
             start = (end + 1).min(data.len());
             i = start;
             continue;
@@ -300,8 +302,14 @@ pub fn hsds_tables(data: &[u8]) -> Option<String> {
 /// table, onto the pilot's areas and taxonomy; what loads routes the pilot's cases.
 pub fn tabular(data: &[u8]) -> Option<String> {
     let files = sections(data);
-    let services = files.iter().find(|(n, _)| n == "services.csv").map_or(&b""[..], |f| f.1);
-    let orgs = files.iter().find(|(n, _)| n == "organisations.csv").map(|f| f.1);
+    let services = files
+        .iter()
+        .find(|(n, _)| n == "services.csv")
+        .map_or(&b""[..], |f| f.1);
+    let orgs = files
+        .iter()
+        .find(|(n, _)| n == "organisations.csv")
+        .map(|f| f.1);
     let (base, _) = fixtures();
     match dls_core::tabular::load_tables(base, services, orgs) {
         Ok((dir, _)) => {
@@ -342,7 +350,11 @@ pub fn log_mapping(data: &[u8]) -> Option<String> {
         Ok(m) => m,
         Err(e) => return Some(e.to_string()),
     };
-    let head: String = pilot::EVENTS_CSV.lines().take(60).map(|l| format!("{l}\n")).collect();
+    let head: String = pilot::EVENTS_CSV
+        .lines()
+        .take(60)
+        .map(|l| format!("{l}\n"))
+        .collect();
     // Refused only when neither log reads through the mapping.
     let mut refused = Vec::new();
     for log in [PM4PY_CSV, head.as_str()] {

@@ -59,7 +59,11 @@ fn main() {
             munis[rnd(munis.len())].clone()
         };
         let lo = ["", "4", "18", "65"][rnd(4)];
-        let hi = if lo == "65" { "" } else { ["", "27", "67"][rnd(3)] };
+        let hi = if lo == "65" {
+            ""
+        } else {
+            ["", "27", "67"][rnd(3)]
+        };
         csv.push_str(&format!(
             "s{i:05},org,Service {i},{},{areas},{lo},{hi},{}\n",
             needs[rnd(needs.len())],
@@ -70,11 +74,11 @@ fn main() {
     let (t_tab, (big, _)) =
         best(|| tabular::load_tables(&base, csv.as_bytes(), Some(orgs)).expect("tables load"));
     let (t_exp, text) = best(|| hsds::export_json(&big));
-    let path = std::env::temp_dir().join(format!("dls-hsds-round-trip-{}.json", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("dls-hsds-round-trip-{}.json", std::process::id()));
     std::fs::write(&path, &text).expect("write the export");
-    let (t_imp, (back, _, _)) = best(|| {
-        hsds::load_with_mapping_file(&base, &[&path], None).expect("the export imports")
-    });
+    let (t_imp, (back, _, _)) =
+        best(|| hsds::load_with_mapping_file(&base, &[&path], None).expect("the export imports"));
     let _ = std::fs::remove_file(&path);
     assert_eq!(back.to_data().services, big.to_data().services);
     println!(

@@ -24,8 +24,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_default();
     out.retain(|p| {
         p.is_file()
-            && p
-                .file_name()
+            && p.file_name()
                 .is_some_and(|n| n != ".gitkeep" && n != "README.md")
     });
     out.sort();
@@ -149,7 +148,11 @@ fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
 fn add_later_parsers(out: &mut Vec<(&'static str, String, Vec<u8>)>) {
     let mut add = |t: &'static str, name: &str, data: Vec<u8>| out.push((t, name.into(), data));
     let examples = root().join("../shared/data/hsds-3.0/examples");
-    assert!(examples.is_dir(), "HSDS reference data missing at {}", examples.display());
+    assert!(
+        examples.is_dir(),
+        "HSDS reference data missing at {}",
+        examples.display()
+    );
     for path in files(&examples) {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         add("hsds", &format!("spec-{name}"), fs::read(&path).unwrap());
@@ -166,7 +169,8 @@ fn add_later_parsers(out: &mut Vec<(&'static str, String, Vec<u8>)>) {
         }
     }
     add("hsds_tables", "spec-csv.txt", package);
-    let orgs = "id,name,kind\nwelzijn,Welzijn Haarlemmermeer,welfare\nggd,GGD Kennemerland,health\n";
+    let orgs =
+        "id,name,kind\nwelzijn,Welzijn Haarlemmermeer,welfare\nggd,GGD Kennemerland,health\n";
     let services = "\
 id,organisation,name,needs,areas,age_min,age_max,household,urgency,valid_from,valid_until,open_places,channels
 ouderen,welzijn,Ouderenadviseur,zorg.wmo.*;zorg.eenzaamheid,kern:hoofddorp;kern:nieuw-vennep;kern:badhoevedorp,65,,,,,,,phone:023-1234567

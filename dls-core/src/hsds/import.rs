@@ -89,10 +89,7 @@ pub fn load<P: AsRef<Path>>(
 }
 
 /// `data`'s organisations and services on `base`'s areas and taxonomy, validated.
-pub fn onto(
-    base: &Directory,
-    data: DirectoryData,
-) -> Result<(Directory, Vec<Problem>), HsdsError> {
+pub fn onto(base: &Directory, data: DirectoryData) -> Result<(Directory, Vec<Problem>), HsdsError> {
     let mut full = base.to_data();
     full.organisations = data.organisations;
     full.services = data.services;

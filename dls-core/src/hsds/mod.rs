@@ -27,7 +27,9 @@
 //! object inside a one-page service list, valid against the HSDS JSON Schemas. Ids that are not
 //! UUIDs are replaced by name-based (version 5) UUIDs and kept in a `dls` attribute `id`, so an
 //! export imports back to the same directory ([`load`] on the export with the same areas and
-//! taxonomy gives the same services, and so the same routing decisions).
+//! taxonomy gives the same services, and so the same routing decisions). The JSON is written
+//! one service at a time from typed records, compact ([`export_json`], [`export_to_file`]) or
+//! indented ([`export_json_pretty`]); [`import_texts`] reads HSDS from memory.
 
 mod export;
 mod import;
