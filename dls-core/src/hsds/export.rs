@@ -108,17 +108,16 @@ struct ServiceFull<'a> {
 struct Terms(HashMap<(&'static str, String), Term>);
 
 impl Terms {
-    fn get(&mut self, taxonomy: &'static str, code: &str) {
-        if !self.0.contains_key(&(taxonomy, code.to_string())) {
-            let term = Term {
+    fn add(&mut self, taxonomy: &'static str, code: &str) {
+        self.0
+            .entry((taxonomy, code.to_string()))
+            .or_insert_with(|| Term {
                 id: uuid_of(&format!("term:{taxonomy}:{code}")),
                 code: code.to_string(),
                 name: code.to_string(),
                 description: format!("{taxonomy} {code}"),
                 taxonomy,
-            };
-            self.0.insert((taxonomy, code.to_string()), term);
-        }
+            });
     }
 }
 
@@ -291,7 +290,7 @@ fn write_page<W: Write>(dir: &Directory, out: W, pretty: bool) -> serde_json::Re
         .flat_map(|o| &o.2)
         .chain(services.iter().flat_map(|s| &s.2))
     {
-        terms.get(taxonomy, code);
+        terms.add(taxonomy, code);
     }
     let terms = terms.0;
     let orgs: HashMap<&str, Organization> = org_specs
