@@ -497,6 +497,38 @@ pub fn load(base: &Directory, folder: &Path) -> Result<(Directory, Vec<Problem>)
     } else {
         None
     };
+    load_parsed(base, services_table, org_table)
+}
+
+/// [`load`] from memory: the bytes of `services.csv` and of `organisations.csv` (when there is
+/// one); errors name the files `services.csv` and `organisations.csv`.
+pub fn load_tables(
+    base: &Directory,
+    services: &[u8],
+    organisations: Option<&[u8]>,
+) -> Result<(Directory, Vec<Problem>), TabularError> {
+    let parse = |bytes: &[u8], file: &str| {
+        if bytes.len() > MAX_INPUT_BYTES {
+            return Err(TabularError::from(ParseError::TooLarge {
+                file: file.to_string(),
+                bytes: bytes.len(),
+                limit: MAX_INPUT_BYTES,
+            }));
+        }
+        Table::parse(bytes, file.into())
+    };
+    let services_table = parse(services, "services.csv")?;
+    let org_table = organisations
+        .map(|b| parse(b, "organisations.csv"))
+        .transpose()?;
+    load_parsed(base, services_table, org_table)
+}
+
+fn load_parsed(
+    base: &Directory,
+    services_table: Table,
+    org_table: Option<Table>,
+) -> Result<(Directory, Vec<Problem>), TabularError> {
     let mut problems = Vec::new();
     services_table.check_header(
         &SERVICE_COLUMNS,

@@ -58,6 +58,24 @@ pub fn import<P: AsRef<Path>>(paths: &[P], mapping: &HsdsMapping) -> Result<Hsds
     convert(input, mapping)
 }
 
+/// [`import`] from memory: JSON texts as `(file name, text)` (each as one `.json` file), and
+/// optionally the tabular CSV package as `(file name, bytes)` (as one folder; it must hold
+/// `services.csv`). What a binding or a service calls when the HSDS did not come from disk.
+pub fn import_texts(
+    json: &[(&str, &str)],
+    tables: Option<&[(&str, &[u8])]>,
+    mapping: &HsdsMapping,
+) -> Result<HsdsImport, HsdsError> {
+    let mut input = Input::default();
+    for (name, text) in json {
+        input.read_json(text, name)?;
+    }
+    if let Some(tables) = tables {
+        input.read_tables(tables)?;
+    }
+    convert(input, mapping)
+}
+
 /// Imports HSDS onto the areas and taxonomy of `base` (its organisations and services are not
 /// used) and validates the result: the directory, its validation warnings and the import report.
 pub fn load<P: AsRef<Path>>(
@@ -71,10 +89,7 @@ pub fn load<P: AsRef<Path>>(
 }
 
 /// `data`'s organisations and services on `base`'s areas and taxonomy, validated.
-pub(crate) fn onto(
-    base: &Directory,
-    data: DirectoryData,
-) -> Result<(Directory, Vec<Problem>), HsdsError> {
+pub fn onto(base: &Directory, data: DirectoryData) -> Result<(Directory, Vec<Problem>), HsdsError> {
     let mut full = base.to_data();
     full.organisations = data.organisations;
     full.services = data.services;

@@ -27,7 +27,9 @@
 //! object inside a one-page service list, valid against the HSDS JSON Schemas. Ids that are not
 //! UUIDs are replaced by name-based (version 5) UUIDs and kept in a `dls` attribute `id`, so an
 //! export imports back to the same directory ([`load`] on the export with the same areas and
-//! taxonomy gives the same services, and so the same routing decisions).
+//! taxonomy gives the same services, and so the same routing decisions). The JSON is written
+//! one service at a time from typed records, compact ([`export_json`], [`export_to_file`]) or
+//! indented ([`export_json_pretty`]); [`import_texts`] reads HSDS from memory.
 
 mod export;
 mod import;
@@ -45,8 +47,8 @@ use crate::source::{Format, ParseError};
 use crate::taxonomy::NeedMatcher;
 use crate::validation::ValidationReport;
 
-pub use export::{export, export_json, export_to_file};
-pub use import::{import, load, HsdsImport};
+pub use export::{export, export_json, export_json_pretty, export_to_file};
+pub use import::{import, import_texts, load, onto, HsdsImport};
 
 /// The taxonomy of the attributes dls writes for what HSDS has no field for.
 pub const DLS_TAXONOMY: &str = "dls";

@@ -80,9 +80,14 @@ impl Input {
             Value::Object(o) if !o.is_empty() && o.keys().all(|k| k.ends_with(".csv")) => {
                 self.tabular_json(&file, o)
             }
-            Value::Object(o) => match o.get("contents") {
-                Some(Value::Array(items)) => self.items(&file, items.clone()),
-                _ => self.object(&file, String::new(), o),
+            Value::Object(mut o) => match o.remove("contents") {
+                Some(Value::Array(items)) => self.items(&file, items),
+                other => {
+                    if let Some(v) = other {
+                        o.insert("contents".into(), v);
+                    }
+                    self.object(&file, String::new(), o)
+                }
             },
             _ => self.note_file(&file, "", "not an HSDS object or list".into()),
         }
@@ -177,6 +182,24 @@ impl Input {
             let name: Arc<str> = p.display().to_string().into();
             let rows = read_csv(&p, &name)?;
             tables.insert(stem, (name, rows));
+        }
+        self.tabular(tables);
+        Ok(())
+    }
+
+    /// Reads the tabular package from memory: `(file name, CSV bytes)`, the stem of each name
+    /// (`services` of `services.csv`) naming its table.
+    pub fn read_tables(&mut self, files: &[(&str, &[u8])]) -> Result<(), HsdsError> {
+        if !files.iter().any(|(n, _)| stem(n) == "services") {
+            return Err(ParseError::NotFound {
+                file: "services.csv".into(),
+            }
+            .into());
+        }
+        let mut tables: Tables = BTreeMap::new();
+        for (name, bytes) in files {
+            let rows = parse_csv(bytes, name)?;
+            tables.insert(stem(name).to_string(), ((*name).into(), rows));
         }
         self.tabular(tables);
         Ok(())
@@ -311,6 +334,17 @@ fn read_csv(path: &Path, name: &str) -> Result<Vec<Object>, HsdsError> {
         file: name.into(),
         reason: e.kind().to_string(),
     })?;
+    parse_csv(&bytes, name)
+}
+
+/// The file name without its folder and `.csv`.
+fn stem(name: &str) -> &str {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    base.strip_suffix(".csv").unwrap_or(base)
+}
+
+/// Parses a CSV table with a header into objects of its non-empty cells.
+fn parse_csv(bytes: &[u8], name: &str) -> Result<Vec<Object>, HsdsError> {
     if bytes.len() > source::MAX_INPUT_BYTES {
         return Err(ParseError::TooLarge {
             file: name.into(),
@@ -319,7 +353,7 @@ fn read_csv(path: &Path, name: &str) -> Result<Vec<Object>, HsdsError> {
         }
         .into());
     }
-    let mut reader = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
+    let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
     let syntax = |e: csv::Error| HsdsError::Csv {
         file: name.into(),
         line: e.position().map_or(0, |p| p.line()),
