@@ -307,8 +307,13 @@ fn route_table_reserving(
     ledger: &CapacityLedger,
 ) -> Result<PyTable, Failure> {
     let mut columns = Vec::new();
+    let vocabulary = router.directory().vocabulary();
     for (start, batch) in table::batches(input) {
-        columns.push((start, cases::Columns::of(batch, start)?, batch.num_rows()));
+        columns.push((
+            start,
+            cases::Columns::of(batch, start, vocabulary)?,
+            batch.num_rows(),
+        ));
     }
     let rows: Vec<CaseRow<'_>> = columns
         .iter()
