@@ -29,6 +29,7 @@ mod deadlines;
 mod error;
 mod exchange;
 mod functions;
+mod logs;
 mod objects;
 mod privacy;
 mod records;
@@ -41,6 +42,7 @@ pub use exchange::{fhir_bundle, fhir_import, zgw_zaken};
 #[cfg(feature = "test-hooks")]
 pub use functions::diagnostics_internal_failure;
 pub use functions::{case_from_json, evaluate_csv, pilot_cases, pilot_events_csv, version};
+pub use logs::{evaluate_log, LogEvaluationRecord, LogMapping, LogMappingRecord};
 pub use objects::{Directory, Router, RuleSet};
 pub use privacy::{organisation_view_json, pilot_signals_csv, signal_intake_json, AccessLog};
 pub use records::{

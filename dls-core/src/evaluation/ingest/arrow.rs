@@ -99,6 +99,11 @@ impl ArrowEvents {
         for (k, c) in optional.into_iter().enumerate() {
             opt[k] = c?;
         }
+        let dims = cols
+            .dimensions
+            .iter()
+            .map(|&i| text(i))
+            .collect::<Result<Vec<ArrayRef>, EvalError>>()?;
         let signals = match cols.signals {
             Some(i) => Some(signal_column(batch.column(i), schema.field(i).name())?),
             None => None,
@@ -106,6 +111,7 @@ impl ArrowEvents {
         for i in 0..batch.num_rows() {
             let cell = |k: usize| opt[k].as_ref().and_then(|a| str_at(a, i));
             let signals = signals.as_ref().map(|a| list_at(a, i)).unwrap_or_default();
+            let extra: Vec<Option<&str>> = dims.iter().map(|a| str_at(a, i)).collect();
             self.rows += 1;
             self.builder.push(
                 self.rows,
@@ -124,6 +130,7 @@ impl ArrowEvents {
                     phase: cell(8),
                     framework: cell(9),
                     signals: &signals,
+                    extra: &extra,
                 },
             );
         }

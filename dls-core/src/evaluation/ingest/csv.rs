@@ -287,6 +287,7 @@ pub fn ingest_csv_mapped<R: Read>(reader: R, mapping: &LogMapping) -> Result<Ing
             })
         };
         let signals = f(cols.signals);
+        let extra: Vec<Option<&str>> = cols.dimensions.iter().map(|&i| f(Some(i))).collect();
         b.push(
             row,
             EventFields {
@@ -304,6 +305,7 @@ pub fn ingest_csv_mapped<R: Read>(reader: R, mapping: &LogMapping) -> Result<Ing
                 phase: f(cols.phase),
                 framework: f(cols.framework),
                 signals: signals.as_slice(),
+                extra: &extra,
             },
         );
     }

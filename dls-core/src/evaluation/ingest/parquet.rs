@@ -48,6 +48,7 @@ pub fn ingest_parquet<R: ChunkReader + 'static>(
             .into_iter()
             .flatten(),
         )
+        .chain(cols.dimensions.iter().copied())
         .collect();
     let mask = ProjectionMask::roots(builder.parquet_schema(), wanted);
     let batches = builder
