@@ -50,16 +50,19 @@ impl Extras {
     }
 
     /// Orders two rows (log indexes while reading) by their values, so that rows that differ
-    /// only there are ordered by content, not by input position.
+    /// only there are ordered by content, not by input position: a row that states a value
+    /// first, then the smaller value. Of two otherwise equal events at one instant the first
+    /// is kept (the other is a duplicate), so the value kept is the one the case takes.
     pub(crate) fn cmp_rows(&self, a: usize, b: usize) -> Ordering {
         let n = self.names.len();
         if n == 0 {
             return Ordering::Equal;
         }
+        // A stated value before none (`false` < `true`), then the smaller value.
         let row = |e: usize| {
             self.ev[e * n..(e + 1) * n]
                 .iter()
-                .map(|&v| self.values.value(v))
+                .map(|&v| (v == NONE, self.values.value(v)))
         };
         row(a).cmp(row(b))
     }
