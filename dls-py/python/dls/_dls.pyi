@@ -194,7 +194,8 @@ def what_if(
 ) -> WhatIf: ...
 
 _Disclosure = Union[str, Mapping[str, Any], None]
-# A log mapping: a preset name (`"dls"`, `"pm4py"`), a `.toml`/`.json` file, or a dict.
+# A log mapping: a preset name (`"dls"`, `"pm4py"`), a `.toml`/`.json` file, or a dict (keys
+# `preset`, `columns`, `activities`, `dimensions` (extra columns to group `by`), and the policies).
 _Mapping = Union[str, PathLike[str], Mapping[str, Any], None]
 
 @final
