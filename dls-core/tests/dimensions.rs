@@ -80,6 +80,12 @@ fn the_xes_file_groups_by_the_event_attribute_as_the_csv_does() {
     let xes = read("municipal-pm4py.xes");
     let by = || vec![Dim::Extra("kanaal".into()), Dim::Month];
     assert_eq!(cases_by_key(&xes, by()), cases_by_key(&csv, by()));
+    #[cfg(feature = "parquet")]
+    {
+        // The Parquet file the JVM tests read (written by pyarrow).
+        let pq = read("municipal-pm4py.parquet");
+        assert_eq!(cases_by_key(&pq, by()), cases_by_key(&csv, by()));
+    }
     assert!(!xes.ignored_columns.contains(&"kanaal".to_string()));
 }
 
@@ -187,7 +193,10 @@ fn a_mapping_that_names_a_missing_or_builtin_dimension_fails_at_once() {
         "dimensions = [\" \"]",
     ] {
         let e = LogMapping::from_toml(bad).unwrap_err();
-        assert!(e.to_string().starts_with("log mapping: `dimensions`"), "{e}");
+        assert!(
+            e.to_string().starts_with("log mapping: `dimensions`"),
+            "{e}"
+        );
     }
 }
 

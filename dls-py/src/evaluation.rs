@@ -540,11 +540,7 @@ impl PyEvaluation {
         let opts = call(py, || {
             Ok(EvalOptions {
                 legal: crate::deadlines::legal_arg(legal)?,
-                ..options(
-                    directory.as_deref(),
-                    as_of,
-                    disclosure_arg(disclosure)?,
-                )?
+                ..options(directory.as_deref(), as_of, disclosure_arg(disclosure)?)?
             })
         })?;
         detached(py, move || {

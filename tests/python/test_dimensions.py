@@ -59,7 +59,8 @@ def test_the_export_groups_by_its_channel_in_every_format(tmp_path):
     assert want == {("telefoon",): 1, ("loket",): 1, (None,): 2}
     pq = tmp_path / "export.parquet"
     valid_rows().write_parquet(pq)
-    for events in [CSV, LOGS / "municipal-pm4py.xes", pq, valid_rows()]:
+    committed = LOGS / "municipal-pm4py.parquet"  # the JVM tests' Parquet file
+    for events in [CSV, LOGS / "municipal-pm4py.xes", pq, committed, valid_rows()]:
         ev = dls.evaluate(events, mapping=mapping(), by=["kanaal"], disclosure="raw")
         assert cases_by(ev.aggregates(output="polars"), "kanaal") == want, events
         assert "kanaal" not in ev.ignored_columns
