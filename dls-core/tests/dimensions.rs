@@ -191,6 +191,8 @@ fn a_mapping_that_names_a_missing_or_builtin_dimension_fails_at_once() {
         "dimensions = [\"kern\"]",
         "dimensions = [\"c\", \"C\"]",
         "dimensions = [\" \"]",
+        "dimensions = [\"cases\"]",
+        "dimensions = [\"Suppressed\"]",
     ] {
         let e = LogMapping::from_toml(bad).unwrap_err();
         assert!(

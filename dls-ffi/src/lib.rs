@@ -2,7 +2,7 @@
 //!
 //! This crate converts and delegates: every rule of the domain lives in `dls-core`. One file per
 //! concept: `objects` (the three objects [`Directory`], [`RuleSet`] and [`Router`]),
-//! `functions`, `what_if`, `capacity`, `records` (FFI mirror records of the core's host shapes: a [`CaseRecord`] is a
+//! `functions`, `logs` (event log files read through a [`LogMapping`]: [`evaluate_log`]), `what_if`, `capacity`, `records` (FFI mirror records of the core's host shapes: a [`CaseRecord`] is a
 //! `dls_core::rows::CaseRow`, a [`NeedDecisionRecord`] a `DecisionRow`) and `error` (one error
 //! enum, [`DlsError`], whose variants keep the structure a host needs: validation problems keep
 //! their file, item, field and row). The options and outputs have the names and values of the

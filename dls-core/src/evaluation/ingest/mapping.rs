@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::evaluation::columns::{COUNT_COLUMNS, NUMBER_COLUMNS};
 use crate::evaluation::error::EvalError;
 use crate::events::Activity;
 use crate::hash::FxMap;
@@ -247,10 +248,23 @@ pub struct LogMapping {
     /// case; the name as written here is the dimension's name): aggregates can be grouped by
     /// them ([`Dim::Extra`](crate::evaluation::Dim::Extra)). A case takes the value of its
     /// earliest event that states one (see [`ingest`](super#extra-dimensions)). A name may not
-    /// be a built-in dimension's (`kern`, `month`, …) and may appear once; at most
+    /// be a built-in dimension's (`kern`, `month`, …) nor a column dls's tables already have
+    /// (`case`, `cases`, `suppressed`, `first_contact_days`, …), and may appear once; at most
     /// [`MAX_DIMENSIONS`].
     pub dimensions: Vec<String>,
 }
+
+/// Column names of the per-case and aggregate tables besides the figures' columns: a dimension
+/// may not take one, so that every table keeps one column per name.
+const RESERVED: [&str; 7] = [
+    "case",
+    "opened",
+    "suppressed",
+    "reached_right_place",
+    "first_contact_days",
+    "right_place_days",
+    "organisations",
+];
 
 /// The most extra dimensions a mapping may name.
 pub const MAX_DIMENSIONS: usize = 32;
@@ -356,6 +370,14 @@ impl LogMapping {
             {
                 return bad(format!(
                     "`dimensions` names `{d}`, a built-in dimension: name the column under `columns` instead"
+                ));
+            }
+            if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(d))
+                || COUNT_COLUMNS.iter().any(|(r, _)| r.eq_ignore_ascii_case(d))
+                || NUMBER_COLUMNS.iter().any(|(r, _)| r.eq_ignore_ascii_case(d))
+            {
+                return bad(format!(
+                    "`dimensions` names `{d}`, a column dls's tables already have"
                 ));
             }
             if self.dimensions[..i]
