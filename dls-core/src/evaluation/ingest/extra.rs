@@ -145,7 +145,7 @@ impl super::EventLog {
             .collect()
     }
 
-    /// The dimensions named `names` for this log (see [`EventLog::dimension`]).
+    /// The dimensions named `names` for this log (see [`EventLog::dimension`](super::EventLog::dimension)).
     pub fn group_by<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<Dim>, EvalError> {
         names.iter().map(|n| self.dimension(n.as_ref())).collect()
     }

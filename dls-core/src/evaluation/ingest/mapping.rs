@@ -374,7 +374,9 @@ impl LogMapping {
             }
             if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(d))
                 || COUNT_COLUMNS.iter().any(|(r, _)| r.eq_ignore_ascii_case(d))
-                || NUMBER_COLUMNS.iter().any(|(r, _)| r.eq_ignore_ascii_case(d))
+                || NUMBER_COLUMNS
+                    .iter()
+                    .any(|(r, _)| r.eq_ignore_ascii_case(d))
             {
                 return bad(format!(
                     "`dimensions` names `{d}`, a column dls's tables already have"
