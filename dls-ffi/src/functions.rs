@@ -42,10 +42,7 @@ pub fn evaluate_csv(
     guard(|| {
         let ingested = evaluation::ingest_csv_str(&csv)?;
         let options = evaluation::EvalOptions {
-            group_by: group_by
-                .iter()
-                .map(|g| g.parse())
-                .collect::<Result<_, _>>()?,
+            group_by: ingested.log.group_by(&group_by)?,
             disclosure: disclosure.parse()?,
             directory: directory.map(|d| d.core().clone()),
             ..evaluation::EvalOptions::default()

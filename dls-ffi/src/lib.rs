@@ -2,7 +2,7 @@
 //!
 //! This crate converts and delegates: every rule of the domain lives in `dls-core`. One file per
 //! concept: `objects` (the three objects [`Directory`], [`RuleSet`] and [`Router`]),
-//! `functions`, `what_if`, `capacity`, `records` (FFI mirror records of the core's host shapes: a [`CaseRecord`] is a
+//! `functions`, `logs` (event log files read through a [`LogMapping`]: [`evaluate_log`]), `what_if`, `capacity`, `records` (FFI mirror records of the core's host shapes: a [`CaseRecord`] is a
 //! `dls_core::rows::CaseRow`, a [`NeedDecisionRecord`] a `DecisionRow`) and `error` (one error
 //! enum, [`DlsError`], whose variants keep the structure a host needs: validation problems keep
 //! their file, item, field and row). The options and outputs have the names and values of the
@@ -29,6 +29,7 @@ mod deadlines;
 mod error;
 mod exchange;
 mod functions;
+mod logs;
 mod objects;
 mod privacy;
 mod records;
@@ -41,6 +42,7 @@ pub use exchange::{fhir_bundle, fhir_import, zgw_zaken};
 #[cfg(feature = "test-hooks")]
 pub use functions::diagnostics_internal_failure;
 pub use functions::{case_from_json, evaluate_csv, pilot_cases, pilot_events_csv, version};
+pub use logs::{evaluate_log, LogEvaluationRecord, LogMapping, LogMappingRecord};
 pub use objects::{Directory, Router, RuleSet};
 pub use privacy::{organisation_view_json, pilot_signals_csv, signal_intake_json, AccessLog};
 pub use records::{

@@ -23,7 +23,7 @@ use crate::table;
 impl From<EvalError> for Failure {
     fn from(e: EvalError) -> Self {
         match &e {
-            EvalError::UnknownDimension => Failure::bad_input(e.to_string(), Some("by")),
+            EvalError::UnknownDimension { .. } => Failure::bad_input(e.to_string(), Some("by")),
             EvalError::UnknownDisclosure => Failure::bad_input(e.to_string(), Some("disclosure")),
             EvalError::InvalidOption { option, .. } => {
                 Failure::bad_input(e.to_string(), Some(option))
@@ -140,25 +140,40 @@ pub fn disclosure_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<Disclosure, Fail
     })
 }
 
+/// Dimensions with no log to check them against (an empty state): a built-in name, else an
+/// extra dimension of that name.
 fn dims(by: &[String]) -> Result<Vec<Dim>, Failure> {
     by.iter()
-        .map(|s| s.parse::<Dim>().map_err(Failure::from))
+        .map(|s| match s.trim() {
+            "" => Err(EvalError::UnknownDimension {
+                available: Dim::builtin_names(),
+            }
+            .into()),
+            s => Ok(Dim::named(s)),
+        })
         .collect()
 }
 
 fn options(
-    by: &[String],
     directory: Option<&PyDirectory>,
     as_of: Option<DateTime<Utc>>,
     disclosure: Disclosure,
 ) -> Result<EvalOptions, Failure> {
+    // The dimensions are checked against the log once it is read (see `grouped`).
     Ok(EvalOptions {
         directory: directory.map(|d| d.inner.clone()),
         as_of,
-        group_by: dims(by)?,
+        group_by: Vec::new(),
         disclosure,
         ..EvalOptions::default()
     })
+}
+
+/// `opts` grouped by the dimensions named `by`, as the log `ing` has them (the built-in ones
+/// and the mapping's extra columns); an unknown name is a `BadInputError` listing them.
+fn grouped(mut opts: EvalOptions, by: &[String], ing: &Ingested) -> Result<EvalOptions, Failure> {
+    opts.group_by = ing.log.group_by(by)?;
+    Ok(opts)
 }
 
 /// A named column and how to read its text from a `T`.
@@ -167,7 +182,12 @@ type TextOf<T> = (&'static str, fn(&T) -> &Option<Arc<str>>);
 /// A named column and how to read its value from a `T`.
 type ValueOf<T, V> = (&'static str, fn(&T) -> V);
 
-fn per_case_table(cases: &[evaluation::CaseMetrics]) -> Result<PyTable, Failure> {
+/// Per-case metrics, then one column per extra dimension of the log (`log` is the log the
+/// metrics were computed from: its cases are in the order of `cases`).
+fn per_case_table(
+    cases: &[evaluation::CaseMetrics],
+    log: &evaluation::EventLog,
+) -> Result<PyTable, Failure> {
     let m = || cases.iter();
     let texts: [TextOf<evaluation::CaseMetrics>; 7] = [
         ("kern", |m| &m.kern),
@@ -204,6 +224,20 @@ fn per_case_table(cases: &[evaluation::CaseMetrics]) -> Result<PyTable, Failure>
     cols.extend(counts.map(|(n, f)| (n, table::counts(m().map(|m| Some(u64::from(f(m))))))));
     cols.push(("resolved", table::flags(m().map(|m| m.resolved))));
     cols.push(("reopened", table::flags(m().map(|m| m.reopened))));
+    let extra: Vec<(String, Vec<Option<&str>>)> = log
+        .dimensions()
+        .into_iter()
+        .filter_map(|d| match d {
+            Dim::Extra(name) => {
+                let values = log.extra_values(&name);
+                Some((name, values))
+            }
+            _ => None,
+        })
+        .collect();
+    for (name, values) in &extra {
+        cols.push((name.as_str(), table::texts(values.iter().copied())));
+    }
     table::table(cols)
 }
 
@@ -315,10 +349,11 @@ impl PyEvalState {
         let events = call(py, || Events::extract(events))?;
         let mapping = call(py, || crate::mapping::mapping_arg(mapping))?;
         let opts = call(py, || {
-            options(&by, directory.as_deref(), as_of, Disclosure::default())
+            options(directory.as_deref(), as_of, Disclosure::default())
         })?;
         detached(py, move || {
             let ing = events.ingest(mapping.as_ref())?;
+            let opts = grouped(opts, &by, &ing)?;
             Ok(PyEvalState {
                 inner: Arc::new(evaluation::evaluate_state(&ing.log, &opts)),
             })
@@ -359,7 +394,7 @@ impl PyEvalState {
 
     /// The dimensions of the aggregates.
     #[getter]
-    fn by(&self) -> Vec<&'static str> {
+    fn by(&self) -> Vec<&str> {
         self.inner.group_by.iter().map(|d| d.as_str()).collect()
     }
 
@@ -453,7 +488,24 @@ pub struct PyEvaluation {
     state: PyEvalState,
     ingested: Arc<Ingested>,
     opts: Arc<EvalOptions>,
-    deadlines: Arc<evaluation::Deadlines>,
+    /// Computed when first asked for (`deadlines`, `uncovered_years`), from `per_case` and
+    /// `opts`.
+    deadlines: std::sync::OnceLock<Arc<evaluation::Deadlines>>,
+}
+
+impl PyEvaluation {
+    /// The legal deadlines of the evaluation, computed on first use.
+    fn deadline_rows(&self) -> Arc<evaluation::Deadlines> {
+        self.deadlines
+            .get_or_init(|| {
+                Arc::new(evaluation::deadlines(
+                    &self.per_case,
+                    &self.opts.legal,
+                    self.opts.as_of,
+                ))
+            })
+            .clone()
+    }
 }
 
 #[pymethods]
@@ -488,24 +540,19 @@ impl PyEvaluation {
         let opts = call(py, || {
             Ok(EvalOptions {
                 legal: crate::deadlines::legal_arg(legal)?,
-                ..options(
-                    &by,
-                    directory.as_deref(),
-                    as_of,
-                    disclosure_arg(disclosure)?,
-                )?
+                ..options(directory.as_deref(), as_of, disclosure_arg(disclosure)?)?
             })
         })?;
         detached(py, move || {
             let ing = events.ingest(mapping.as_ref())?;
             // Strict: events that break the referral life cycle are rejected, not used.
             let ing = if strict { ing.strict() } else { ing };
+            let opts = grouped(opts, &by, &ing)?;
             let ev = evaluation::evaluate(&ing.log, &opts);
-            let deadlines = evaluation::deadlines(&ev.per_case, &opts.legal, opts.as_of);
             let opts = Arc::new(opts);
             Ok(PyEvaluation {
                 opts,
-                deadlines: Arc::new(deadlines),
+                deadlines: std::sync::OnceLock::new(),
                 kind,
                 per_case: Arc::new(ev.per_case),
                 summary: Arc::new(ev.summary),
@@ -522,8 +569,8 @@ impl PyEvaluation {
     /// the input table; pyarrow for files and lists), `"pyarrow"`, `"polars"` or `"pandas"`.
     #[pyo3(signature = (output = "auto"))]
     fn per_case<'py>(&self, py: Python<'py>, output: &str) -> PyResult<Bound<'py, PyAny>> {
-        let m = self.per_case.clone();
-        let t = detached(py, move || per_case_table(&m))?;
+        let (m, i) = (self.per_case.clone(), self.ingested.clone());
+        let t = detached(py, move || per_case_table(&m, &i.log))?;
         convert(py, t, &self.kind, output)
     }
 
@@ -563,8 +610,8 @@ impl PyEvaluation {
         overdue: bool,
         output: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let d = self.deadlines.clone();
-        let t = detached(py, move || {
+        let t = detached(py, || {
+            let d = self.deadline_rows();
             if overdue {
                 crate::deadlines::deadlines_table(d.overdue().collect::<Vec<_>>().into_iter())
             } else {
@@ -576,8 +623,8 @@ impl PyEvaluation {
 
     /// Years a deadline falls in that the holiday calendar's equated days do not cover.
     #[getter]
-    fn uncovered_years(&self) -> Vec<i32> {
-        self.deadlines.uncovered_years.clone()
+    fn uncovered_years(&self, py: Python<'_>) -> PyResult<Vec<i32>> {
+        detached(py, || Ok(self.deadline_rows().uncovered_years.clone()))
     }
 
     /// Activity names of the log that map to no dls activity, with their number of rows.

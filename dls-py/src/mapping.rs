@@ -1,6 +1,7 @@
 //! Log mappings from Python: `mapping=` is a preset name (`"dls"`, `"pm4py"`), the path of a
 //! TOML or JSON mapping file, or a dict with the keys of the file form (`preset`, `columns`,
-//! `activities`, `unmapped_activities`, `bad_optional`, `without_opened`). The core reads it.
+//! `activities`, `dimensions`, `unmapped_activities`, `bad_optional`, `without_opened`). The
+//! core reads it.
 
 use std::path::PathBuf;
 

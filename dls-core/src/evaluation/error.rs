@@ -71,9 +71,13 @@ pub enum EvalError {
     #[error("holiday calendar: {0}")]
     Calendar(String),
     /// An unknown aggregate dimension name (not repeated: errors hold none of the caller's
-    /// data).
-    #[error("unknown dimension")]
-    UnknownDimension,
+    /// data), with the dimensions there are: the built-in ones and the log's extra dimensions
+    /// (see [`LogMapping::dimensions`](super::LogMapping::dimensions)).
+    #[error("unknown dimension: the dimensions are {}", available.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", "))]
+    UnknownDimension {
+        /// Every dimension that can be grouped by.
+        available: Vec<String>,
+    },
     /// A name that is not one of the known values of its kind (`kind` says which; the name
     /// given is not repeated).
     #[error("unknown {kind}")]

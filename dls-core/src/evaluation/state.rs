@@ -382,7 +382,7 @@ impl EvalState {
             let skey: Vec<Option<String>> = dims
                 .iter()
                 .zip(k.iter())
-                .map(|(d, &v)| key_string(&ctx, *d, v))
+                .map(|(d, &v)| key_string(&ctx, d, v))
                 .collect();
             match self.cells.get_mut(&skey) {
                 Some(c) => c.merge(&cell),
@@ -530,6 +530,7 @@ fn cases_part(
                     let w = day_to_date(local_day(m.opened_at)).iso_week();
                     (w.year() * 100 + w.week() as i32) as u32
                 }
+                Dim::Extra(name) => log.extras.case_value(name, c),
             });
         }
         let municipality = ctx.municipality_of(c);
@@ -576,7 +577,7 @@ fn note_municipality(map: &mut BTreeMap<String, String>, kern: &str, municipalit
     }
 }
 
-fn key_string(ctx: &Ctx<'_>, d: Dim, v: u32) -> Option<String> {
+fn key_string(ctx: &Ctx<'_>, d: &Dim, v: u32) -> Option<String> {
     let log = ctx.log;
     if v == NONE {
         return None;
@@ -599,6 +600,7 @@ fn key_string(ctx: &Ctx<'_>, d: Dim, v: u32) -> Option<String> {
         Dim::Organisation => ctx.org_name(v).map(|s| s.to_string()),
         Dim::Month => Some(format!("{:04}-{:02}", v / 12, v % 12 + 1)),
         Dim::Week => Some(format!("{:04}-W{:02}", v / 100, v % 100)),
+        Dim::Extra(_) => s(log.extras.values.value(v)),
     }
 }
 

@@ -12,13 +12,16 @@ use super::clocks::ClockKind;
 use super::disclosure::{figure as fig, Disclosure};
 use super::durations::Durations;
 use super::error::EvalError;
-use crate::events::wire_names;
 
-/// A dimension to group aggregates by.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
+/// A dimension to group aggregates by: a built-in one, or an extra column of the log
+/// ([`Dim::Extra`], named in the log's mapping, see
+/// [`LogMapping::dimensions`](super::LogMapping::dimensions)).
+///
+/// On the wire (serde, tables' `group_by`) a dimension is its name: `kern`, …, `week`, or the
+/// extra column's name. [`FromStr`](std::str::FromStr) accepts the built-in names only (it has no
+/// log to look extra columns up in); [`EventLog::dimension`](super::EventLog::dimension) accepts
+/// those of a log as well.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Dim {
     /// The case's kern.
     Kern,
@@ -40,19 +43,92 @@ pub enum Dim {
     Month,
     /// ISO week the case was opened (Europe/Amsterdam), `YYYY-Www`.
     Week,
+    /// An extra column of the log, by the name its mapping gives it: the value of the case's
+    /// earliest event that states one (see [`ingest`](super::ingest#extra-dimensions)). A log
+    /// without that column has every case under "not stated".
+    Extra(String),
 }
 
-wire_names!(Dim, EvalError, |_: &str| EvalError::UnknownDimension;
-    Kern => "kern",
-    Municipality => "municipality",
-    Region => "region",
-    Domain => "domain",
-    Need => "need",
-    Organisation => "organisation",
-    Phase => "phase",
-    Month => "month",
-    Week => "week",
-);
+impl Dim {
+    /// The built-in dimensions, in declaration order.
+    pub const ALL: &'static [Dim] = &[
+        Dim::Kern,
+        Dim::Municipality,
+        Dim::Region,
+        Dim::Domain,
+        Dim::Need,
+        Dim::Organisation,
+        Dim::Phase,
+        Dim::Month,
+        Dim::Week,
+    ];
+
+    /// The name as written in files, tables and on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Dim::Kern => "kern",
+            Dim::Municipality => "municipality",
+            Dim::Region => "region",
+            Dim::Domain => "domain",
+            Dim::Need => "need",
+            Dim::Organisation => "organisation",
+            Dim::Phase => "phase",
+            Dim::Month => "month",
+            Dim::Week => "week",
+            Dim::Extra(name) => name,
+        }
+    }
+
+    /// The built-in dimension of that name, if it is one.
+    pub fn builtin(name: &str) -> Option<Dim> {
+        Dim::ALL.iter().find(|d| d.as_str() == name).cloned()
+    }
+
+    /// The built-in dimension of that name, else the extra dimension of that name (whether or
+    /// not a log has it): how a stored state reads its dimensions back.
+    pub fn named(name: &str) -> Dim {
+        Dim::builtin(name).unwrap_or_else(|| Dim::Extra(name.to_string()))
+    }
+
+    /// The names of the built-in dimensions.
+    pub fn builtin_names() -> Vec<String> {
+        Dim::ALL.iter().map(|d| d.as_str().to_string()).collect()
+    }
+}
+
+impl std::fmt::Display for Dim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Dim {
+    type Err = EvalError;
+    /// Accepts exactly the built-in names; the error lists them (never the name given).
+    fn from_str(s: &str) -> Result<Self, EvalError> {
+        Dim::builtin(s).ok_or_else(|| EvalError::UnknownDimension {
+            available: Dim::builtin_names(),
+        })
+    }
+}
+
+impl Serialize for Dim {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Dim {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        if name.trim().is_empty() || name.trim() != name {
+            return Err(serde::de::Error::custom(
+                "a dimension is a non-empty name without surrounding spaces",
+            ));
+        }
+        Ok(Dim::named(&name))
+    }
+}
 
 /// Counts of one clock in a cell.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -201,7 +201,8 @@ def what_if(
 # "public_default_not_for_publication"), "publish:SECRET" (the publisher's own key), "raw",
 # or the settings as a dict ({"min_cases", "round_to", "secondary", "key": SECRET, ...}).
 _Disclosure = Union[str, Mapping[str, Any], None]
-# A log mapping: a preset name (`"dls"`, `"pm4py"`), a `.toml`/`.json` file, or a dict.
+# A log mapping: a preset name (`"dls"`, `"pm4py"`), a `.toml`/`.json` file, or a dict (keys
+# `preset`, `columns`, `activities`, `dimensions` (extra columns to group `by`), and the policies).
 _Mapping = Union[str, PathLike[str], Mapping[str, Any], None]
 
 @final

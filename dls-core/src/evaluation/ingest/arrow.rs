@@ -170,9 +170,15 @@ pub(super) fn push_rows(
         Some(i) => Some(signal_column(batch.column(i), schema.field(i).name())?),
         None => None,
     };
+    let dims = cols
+        .dimensions
+        .iter()
+        .map(|&i| text(i))
+        .collect::<Result<Vec<ArrayRef>, EvalError>>()?;
     for i in 0..batch.num_rows() {
         let cell = |k: usize| opt[k].as_ref().and_then(|a| str_at(a, i));
         let signals = signals.as_ref().map(|a| list_at(a, i)).unwrap_or_default();
+        let extra: Vec<Option<&str>> = dims.iter().map(|a| str_at(a, i)).collect();
         *rows += 1;
         b.push(
             *rows,
@@ -191,6 +197,7 @@ pub(super) fn push_rows(
                 phase: cell(8),
                 framework: cell(9),
                 signals: &signals,
+                extra: &extra,
             },
         );
     }

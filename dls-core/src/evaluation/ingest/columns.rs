@@ -52,4 +52,8 @@ pub struct EventFields<'a> {
     /// Signal names, one per item; an item may also hold several separated by `;` (as a CSV
     /// cell does). Blank items are ignored; no non-blank item means no signals were stated.
     pub signals: &'a [&'a str],
+    /// The values of the mapping's extra dimensions
+    /// ([`LogMapping::dimensions`](super::LogMapping::dimensions)), in its order; a missing
+    /// or empty value states none.
+    pub extra: &'a [Option<&'a str>],
 }

@@ -367,6 +367,7 @@ fn push_record(
         })
     };
     let signals = f(cols.signals);
+    let extra: Vec<Option<&str>> = cols.dimensions.iter().map(|&i| f(Some(i))).collect();
     b.push(
         row,
         EventFields {
@@ -384,6 +385,7 @@ fn push_record(
             phase: f(cols.phase),
             framework: f(cols.framework),
             signals: signals.as_slice(),
+            extra: &extra,
         },
     );
 }

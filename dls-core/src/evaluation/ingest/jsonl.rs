@@ -94,6 +94,28 @@ pub fn ingest_jsonl_mapped<R: Read>(
             continue;
         }
         let signals = j.signals.as_deref();
+        // The mapping's extra dimensions: keys of those names (any case); a number or a truth
+        // value as its JSON text.
+        let values: Vec<Option<String>> = if mapping.dimensions.is_empty() {
+            Vec::new()
+        } else {
+            let obj: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(text).unwrap_or_default();
+            let mut v = vec![None; mapping.dimensions.len()];
+            for (k, val) in &obj {
+                if let Some(d) = mapping.dimension_of(k) {
+                    if v[d].is_none() {
+                        v[d] = match val {
+                            serde_json::Value::String(s) => Some(s.clone()),
+                            serde_json::Value::Null => None,
+                            other => Some(other.to_string()),
+                        };
+                    }
+                }
+            }
+            v
+        };
+        let extra: Vec<Option<&str>> = values.iter().map(|v| v.as_deref()).collect();
         b.push(
             row,
             EventFields {
@@ -111,6 +133,7 @@ pub fn ingest_jsonl_mapped<R: Read>(
                 phase: j.phase.as_deref(),
                 framework: j.framework.as_deref(),
                 signals: signals.as_slice(),
+                extra: &extra,
             },
         );
     }

@@ -16,11 +16,15 @@
 //! "Melding ontvangen" = "opened"
 //! "Intakegesprek" = "first_contact"
 //! ```
+//!
+//! `dimensions = ["channel"]` names extra columns of the log that aggregates can be grouped by
+//! (see [`LogMapping::dimensions`]).
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::evaluation::columns::{COUNT_COLUMNS, NUMBER_COLUMNS};
 use crate::evaluation::error::EvalError;
 use crate::events::Activity;
 use crate::hash::FxMap;
@@ -240,7 +244,30 @@ pub struct LogMapping {
     pub bad_optional: BadOptional,
     /// What becomes of the events of a case without `opened`.
     pub without_opened: WithoutOpened,
+    /// Extra columns of the log kept as dimensions, by column name (compared without regard to
+    /// case; the name as written here is the dimension's name): aggregates can be grouped by
+    /// them ([`Dim::Extra`](crate::evaluation::Dim::Extra)). A case takes the value of its
+    /// earliest event that states one (see [`ingest`](super#extra-dimensions)). A name may not
+    /// be a built-in dimension's (`kern`, `month`, …) nor a column dls's tables already have
+    /// (`case`, `cases`, `suppressed`, `first_contact_days`, …), and may appear once; at most
+    /// [`MAX_DIMENSIONS`].
+    pub dimensions: Vec<String>,
 }
+
+/// Column names of the per-case and aggregate tables besides the figures' columns: a dimension
+/// may not take one, so that every table keeps one column per name.
+const RESERVED: [&str; 7] = [
+    "case",
+    "opened",
+    "suppressed",
+    "reached_right_place",
+    "first_contact_days",
+    "right_place_days",
+    "organisations",
+];
+
+/// The most extra dimensions a mapping may name.
+pub const MAX_DIMENSIONS: usize = 32;
 
 /// A mapping as written in a file: an optional preset, then what differs from it.
 #[derive(Deserialize)]
@@ -258,6 +285,8 @@ struct MappingFile {
     bad_optional: Option<BadOptional>,
     #[serde(default)]
     without_opened: Option<WithoutOpened>,
+    #[serde(default)]
+    dimensions: Vec<String>,
 }
 
 impl LogMapping {
@@ -285,6 +314,7 @@ impl LogMapping {
             unmapped_activities: Unmapped::Other,
             bad_optional: BadOptional::Clear,
             without_opened: WithoutOpened::StartAtFirstEvent,
+            dimensions: Vec::new(),
         }
     }
 
@@ -306,13 +336,60 @@ impl LogMapping {
         };
         let mut activities = base.activities;
         activities.extend(f.activities);
-        Ok(LogMapping {
+        let mut dimensions = base.dimensions;
+        dimensions.extend(f.dimensions);
+        let m = LogMapping {
             columns: f.columns.or(&base.columns),
             activities,
             unmapped_activities: f.unmapped_activities.unwrap_or(base.unmapped_activities),
             bad_optional: f.bad_optional.unwrap_or(base.bad_optional),
             without_opened: f.without_opened.unwrap_or(base.without_opened),
-        })
+            dimensions,
+        };
+        m.check_dimensions()?;
+        Ok(m)
+    }
+
+    /// Checks the extra dimensions: non-empty names, none a built-in dimension's, none twice,
+    /// at most [`MAX_DIMENSIONS`].
+    pub fn check_dimensions(&self) -> Result<(), EvalError> {
+        let bad = |problem: String| Err(EvalError::Mapping { problem });
+        if self.dimensions.len() > MAX_DIMENSIONS {
+            return bad(format!(
+                "`dimensions` names more than {MAX_DIMENSIONS} columns"
+            ));
+        }
+        for (i, d) in self.dimensions.iter().enumerate() {
+            let d = d.trim();
+            if d.is_empty() {
+                return bad("`dimensions` has an empty name".to_string());
+            }
+            if crate::evaluation::Dim::ALL
+                .iter()
+                .any(|b| b.as_str().eq_ignore_ascii_case(d))
+            {
+                return bad(format!(
+                    "`dimensions` names `{d}`, a built-in dimension: name the column under `columns` instead"
+                ));
+            }
+            if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(d))
+                || COUNT_COLUMNS.iter().any(|(r, _)| r.eq_ignore_ascii_case(d))
+                || NUMBER_COLUMNS
+                    .iter()
+                    .any(|(r, _)| r.eq_ignore_ascii_case(d))
+            {
+                return bad(format!(
+                    "`dimensions` names `{d}`, a column dls's tables already have"
+                ));
+            }
+            if self.dimensions[..i]
+                .iter()
+                .any(|o| o.trim().eq_ignore_ascii_case(d))
+            {
+                return bad(format!("`dimensions` names `{d}` twice"));
+            }
+        }
+        Ok(())
     }
 
     /// Reads a mapping from TOML (keys: `preset`, `columns`, `activities`,
@@ -366,13 +443,20 @@ impl LogMapping {
         &self,
         header: I,
     ) -> Result<HeaderColumns, EvalError> {
+        self.check_dimensions()?;
         let mut slots = [None; 14];
+        let mut dims: Vec<Option<usize>> = vec![None; self.dimensions.len()];
         let mut ignored: Vec<String> = Vec::new();
         let mut found = Vec::new();
         for (i, name) in header.into_iter().enumerate() {
             found.push(name.trim().to_string());
+            let dim = self.dimension_of(name);
+            if let Some(k) = dim {
+                dims[k].get_or_insert(i);
+            }
             match self.field_of(name) {
                 Some(f) if slots[f as usize].is_none() => slots[f as usize] = Some(i),
+                _ if dim.is_some() => {}
                 _ => {
                     let n = name.trim().to_string();
                     if !ignored.contains(&n) {
@@ -402,6 +486,19 @@ impl LogMapping {
                 }
             }
         }
+        let mut dimensions = Vec::with_capacity(dims.len());
+        for (k, d) in dims.into_iter().enumerate() {
+            match d {
+                Some(i) => dimensions.push(i),
+                None => {
+                    return Err(EvalError::ColumnNotFound {
+                        field: "dimension",
+                        wanted: self.dimensions[k].trim().to_string(),
+                        found,
+                    })
+                }
+            }
+        }
         let s = |f: Field| slots[f as usize];
         Ok(HeaderColumns {
             case_id: required[0],
@@ -419,7 +516,17 @@ impl LogMapping {
             framework: s(Field::Framework),
             signals: s(Field::Signals),
             ignored,
+            dimensions,
         })
+    }
+
+    /// Which extra dimension (index in [`dimensions`](Self::dimensions)) a column of the log
+    /// holds, if any.
+    pub(crate) fn dimension_of(&self, column: &str) -> Option<usize> {
+        let c = column.trim();
+        self.dimensions
+            .iter()
+            .position(|d| d.trim().eq_ignore_ascii_case(c))
     }
 
     /// The activity lookup and the policies, ready for reading rows.
@@ -473,6 +580,9 @@ pub struct HeaderColumns {
     /// The log's columns that no field reads, in order, each once (reported in
     /// [`Ingested::ignored_columns`](crate::evaluation::Ingested::ignored_columns)).
     pub ignored: Vec<String>,
+    /// The column of each extra dimension, in the order of
+    /// [`LogMapping::dimensions`].
+    pub dimensions: Vec<usize>,
 }
 
 /// A mapping compiled for reading rows.

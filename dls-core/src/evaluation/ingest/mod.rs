@@ -21,6 +21,18 @@
 //! with a [`RowWarning`]). Without a mapping, dls's own format is read strictly: each of those
 //! rejects the row.
 //!
+//! # Extra dimensions
+//!
+//! A mapping may name further columns as dimensions ([`LogMapping::dimensions`], e.g.
+//! `channel`): their values are kept per case and aggregates can be grouped by them
+//! ([`Dim::Extra`](super::Dim::Extra), `by=["channel"]` in Python). A case's value is the value
+//! of its earliest event (by timestamp, to the microsecond) that states one; when several events
+//! at that instant state different values, the smallest in byte order, so neither the input
+//! order nor the order of events at the same instant changes it. An empty cell states none. In
+//! CSV, Parquet and Arrow tables the dimension is the column of that name, in JSON lines the key,
+//! in XES the event attribute (or `case:` + the trace attribute). A mapping that names a
+//! dimension the log has no column for fails at once, listing the columns found.
+//!
 //! # Order
 //!
 //! Input order does not matter: dls orders the events of each case itself, by timestamp, then
@@ -55,6 +67,7 @@
 mod arrow;
 mod columns;
 mod csv;
+mod extra;
 mod format;
 mod jsonl;
 mod mapping;
@@ -69,7 +82,9 @@ pub use columns::{EventFields, Timestamp};
 pub use csv::{ingest_csv, ingest_csv_mapped, ingest_csv_str, MAX_RECORD_BYTES};
 pub use format::LogFormat;
 pub use jsonl::{ingest_jsonl, ingest_jsonl_mapped, ingest_jsonl_str};
-pub use mapping::{BadOptional, ColumnNames, HeaderColumns, LogMapping, Unmapped, WithoutOpened};
+pub use mapping::{
+    BadOptional, ColumnNames, HeaderColumns, LogMapping, Unmapped, WithoutOpened, MAX_DIMENSIONS,
+};
 #[cfg(feature = "parquet")]
 pub use parquet::{ingest_parquet, ingest_parquet_bytes};
 pub use xes::{ingest_xes, ingest_xes_mapped};
@@ -378,6 +393,8 @@ pub struct EventLog {
     pub(crate) order: Vec<u32>,
     /// `order[case_start[c]..case_start[c + 1]]` are the events of case `c`.
     pub(crate) case_start: Vec<u32>,
+    /// The extra dimensions of the mapping, with each case's value.
+    pub(crate) extras: extra::Extras,
 }
 
 impl EventLog {
@@ -601,6 +618,8 @@ impl EventLog {
         self.ev_service = gather(&self.ev_service, &perm);
         self.ev_need = gather(&self.ev_need, &perm);
         self.ev_reason = gather(&self.ev_reason, &perm);
+        self.extras
+            .finish(&perm, &case_start, &self.ev_at, &self.ev_us);
         self.ev_case = ev_case;
         self.order = (0..perm.len() as u32).collect();
         self.case_start = case_start;
@@ -643,7 +662,10 @@ impl EventLog {
                     attrs,
                 )
             };
-            content(a).cmp(&content(b)).then(a.cmp(&b))
+            content(a)
+                .cmp(&content(b))
+                .then_with(|| self.extras.cmp_rows(a, b))
+                .then(a.cmp(&b))
         })
     }
 
@@ -786,10 +808,12 @@ impl EventLogBuilder {
     /// says (the column names of the mapping are the reader's business: see
     /// [`LogMapping::header_columns`]).
     pub fn with_mapping(mapping: &LogMapping) -> Self {
-        EventLogBuilder {
+        let mut b = EventLogBuilder {
             mapping: mapping.compile(),
             ..Self::default()
-        }
+        };
+        b.log.extras = extra::Extras::new(&mapping.dimensions);
+        b
     }
 
     /// Records the log's columns that no field reads, for the report
@@ -988,6 +1012,7 @@ impl EventLogBuilder {
         log.ev_service.push(service);
         log.ev_need.push(need);
         log.ev_reason.push(reason);
+        log.extras.push_row(r.extra);
         Ok(())
     }
 

@@ -14,7 +14,7 @@ use super::{EventLog, EventLogBuilder, Interner, MAX_UNMAPPED_LISTED, NONE};
 impl Interner {
     /// Interns the values of `other` (checked when it interned them), in its order; returns the
     /// id here of each of its ids.
-    fn absorb(&mut self, other: Interner) -> Vec<u32> {
+    pub(super) fn absorb(&mut self, other: Interner) -> Vec<u32> {
         other
             .values
             .into_iter()
@@ -55,11 +55,13 @@ impl EventLogBuilder {
     /// An empty builder for one chunk of the rows this one reads: the same mapping, every
     /// unmapped activity listed (the cap applies in [`absorb`](Self::absorb)).
     pub(super) fn chunk_builder(&self) -> EventLogBuilder {
-        EventLogBuilder {
+        let mut b = EventLogBuilder {
             mapping: self.mapping.clone(),
             uncapped: true,
             ..EventLogBuilder::default()
-        }
+        };
+        b.log.extras = self.log.extras.empty_like();
+        b
     }
 
     /// Appends the rows of the chunk `other` read (made by [`chunk_builder`](Self::chunk_builder)),
@@ -120,6 +122,7 @@ impl EventLogBuilder {
             attrs,
             order: _,
             case_start: _,
+            extras,
         } = log;
         let me = &mut self.log;
         let case_ids = me.case_ids.absorb(case_ids);
@@ -138,6 +141,7 @@ impl EventLogBuilder {
             a.need = remap(&needs, a.need);
             a
         }));
+        me.extras.absorb(extras);
         me.ev_case
             .extend(ev_case.into_iter().map(|c| remap(&case_ids, c)));
         me.ev_at.extend(ev_at);

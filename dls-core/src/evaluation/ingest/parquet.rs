@@ -55,6 +55,7 @@ pub fn ingest_parquet<R: ChunkReader + 'static>(
             .into_iter()
             .flatten(),
         )
+        .chain(cols.dimensions.iter().copied())
         .collect();
     let mask = ProjectionMask::roots(meta.parquet_schema(), wanted);
     let groups: Vec<usize> = (0..meta.metadata().num_row_groups()).collect();

@@ -20,8 +20,21 @@ use super::{EventFields, EventLogBuilder, Ingested, LogMapping, Timestamp};
 use crate::evaluation::error::EvalError;
 use crate::hash::FxMap;
 
-/// Values of one row, by [`Field`].
-type Values = [Option<String>; 14];
+/// Values of one row: by [`Field`], and of the mapping's extra dimensions.
+#[derive(Clone, Default)]
+struct Values {
+    fields: [Option<String>; 14],
+    dims: Vec<Option<String>>,
+}
+
+impl Values {
+    fn new(dims: usize) -> Values {
+        Values {
+            fields: Default::default(),
+            dims: vec![None; dims],
+        }
+    }
+}
 
 /// Reads an XES event log with the XES conventions ([`LogMapping::pm4py`]).
 pub fn ingest_xes<R: Read>(reader: R) -> Result<Ingested, EvalError> {
@@ -46,10 +59,12 @@ pub fn ingest_xes_mapped<R: Read>(reader: R, mapping: &LogMapping) -> Result<Ing
         found: Vec::new(),
         ignored: Vec::new(),
         seen: [false; 14],
+        dims_seen: vec![false; mapping.dimensions.len()],
     };
+    let n_dims = mapping.dimensions.len();
     let mut buf = Vec::new();
-    let mut trace: Values = Default::default();
-    let mut event: Values = Default::default();
+    let mut trace = Values::new(n_dims);
+    let mut event = Values::new(n_dims);
     let mut in_trace = false;
     let mut in_event = false;
     // Depth of open attribute elements (their children are nested attributes: not read).
@@ -63,7 +78,7 @@ pub fn ingest_xes_mapped<R: Read>(reader: R, mapping: &LogMapping) -> Result<Ing
                 b"log" => {}
                 b"trace" => {
                     in_trace = true;
-                    trace = Default::default();
+                    trace = Values::new(n_dims);
                 }
                 b"event" => {
                     in_event = true;
@@ -112,6 +127,15 @@ pub fn ingest_xes_mapped<R: Read>(reader: R, mapping: &LogMapping) -> Result<Ing
             });
         }
     }
+    for (k, seen) in st.dims_seen.iter().enumerate() {
+        if row > 0 && !seen {
+            return Err(EvalError::ColumnNotFound {
+                field: "dimension",
+                wanted: mapping.dimensions[k].trim().to_string(),
+                found: st.found,
+            });
+        }
+    }
     b.ignore_columns(&st.ignored);
     Ok(b.finish())
 }
@@ -119,14 +143,16 @@ pub fn ingest_xes_mapped<R: Read>(reader: R, mapping: &LogMapping) -> Result<Ing
 /// What the reader learns about attribute names as it goes.
 struct State<'m> {
     mapping: &'m LogMapping,
-    /// Column name → field (`None`: no field reads it).
-    fields: FxMap<Vec<u8>, Option<Field>>,
+    /// Column name → field (`None`: no field reads it) and extra dimension.
+    fields: FxMap<Vec<u8>, (Option<Field>, Option<usize>)>,
     /// Every column name met, in order.
     found: Vec<String>,
     /// Column names no field reads, in order.
     ignored: Vec<String>,
     /// Fields some attribute named.
     seen: [bool; 14],
+    /// Extra dimensions some attribute named.
+    dims_seen: Vec<bool>,
 }
 
 fn malformed<R: BufRead>(xml: &Reader<R>) -> EvalError {
@@ -179,29 +205,35 @@ fn attribute<R: BufRead>(
     } else {
         [b"case:".as_slice(), key.as_bytes()].concat()
     };
-    let field = match st.fields.get(&column) {
+    let (field, dim) = match st.fields.get(&column) {
         Some(&f) => f,
         None => {
             let name = String::from_utf8_lossy(&column).into_owned();
             let f = st.mapping.field_of(&name);
+            let d = st.mapping.dimension_of(&name);
             st.found.push(name.clone());
-            if f.is_none() {
+            if f.is_none() && d.is_none() {
                 st.ignored.push(name);
             }
-            st.fields.insert(column, f);
-            f
+            st.fields.insert(column, (f, d));
+            (f, d)
         }
     };
+    let slot = if in_event { event } else { trace };
+    if let Some(d) = dim {
+        st.dims_seen[d] = true;
+        slot.dims[d] = Some(value.clone());
+    }
     if let Some(f) = field {
         st.seen[f as usize] = true;
-        let slot = if in_event { event } else { trace };
-        slot[f as usize] = Some(value);
+        slot.fields[f as usize] = Some(value);
     }
     Ok(())
 }
 
 fn push(b: &mut EventLogBuilder, row: u64, v: &Values) {
-    let f = |x: Field| v[x as usize].as_deref();
+    let f = |x: Field| v.fields[x as usize].as_deref();
+    let extra: Vec<Option<&str>> = v.dims.iter().map(|d| d.as_deref()).collect();
     let signals = f(Field::Signals);
     b.push(
         row,
@@ -220,6 +252,7 @@ fn push(b: &mut EventLogBuilder, row: u64, v: &Values) {
             phase: f(Field::Phase),
             framework: f(Field::Framework),
             signals: signals.as_slice(),
+            extra: &extra,
         },
     );
 }
