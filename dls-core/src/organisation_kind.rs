@@ -206,7 +206,14 @@ mod tests {
 
     #[test]
     fn malformed_kinds_are_refused_when_read() {
-        for bad in ["", "Church", "9lives", "with space", "kerk-en-moskee", &"a".repeat(33)] {
+        for bad in [
+            "",
+            "Church",
+            "9lives",
+            "with space",
+            "kerk-en-moskee",
+            &"a".repeat(33),
+        ] {
             let e = OrganisationKind::new(bad).unwrap_err();
             assert_eq!(e, KindError::Malformed, "{bad}");
             assert!(serde_json::from_value::<OrganisationKind>(bad.into()).is_err());

@@ -183,7 +183,10 @@ fn a_kern_rule_overrides_a_municipal_rule_only_inside_that_kern() {
         .overridden_in(&gm, &bhd, date)
         .expect("replaced in Badhoevedorp");
     assert_eq!(o.by.as_str(), "kern-badhoevedorp-administratie");
-    assert!(!o.replaced, "a switch-off of the municipal service's coverage");
+    assert!(
+        !o.replaced,
+        "a switch-off of the municipal service's coverage"
+    );
     assert!(rules.overridden_in(&gm, &hfd, date).is_none());
     // before the village's contract started, the municipal rule still held there
     assert!(rules

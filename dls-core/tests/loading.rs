@@ -341,9 +341,22 @@ fn a_service_declared_in_two_files_names_both() {
     let mut data = pilot::directory_data();
     data.organisations.clear();
     data.services.clear();
-    data.merge(DirectoryData::parse(&format!("{text}{}", &text[text.find("[[service]]").unwrap()..]), Format::Toml, "one.toml").unwrap());
+    data.merge(
+        DirectoryData::parse(
+            &format!("{text}{}", &text[text.find("[[service]]").unwrap()..]),
+            Format::Toml,
+            "one.toml",
+        )
+        .unwrap(),
+    );
     let e = Directory::new(data).unwrap_err();
-    let p = e.of_kind(dls_core::ProblemKind::DuplicateId).next().unwrap();
-    assert!(p.to_string().ends_with("service `s` is declared twice"), "{p}");
+    let p = e
+        .of_kind(dls_core::ProblemKind::DuplicateId)
+        .next()
+        .unwrap();
+    assert!(
+        p.to_string().ends_with("service `s` is declared twice"),
+        "{p}"
+    );
     assert!(p.to_string().contains("`one.toml`"), "{p}");
 }

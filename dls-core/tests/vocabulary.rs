@@ -378,7 +378,10 @@ fn a_declared_organisation_kind_loads_and_an_undeclared_one_says_where() {
     assert_eq!(kinds.len(), 10);
     assert_eq!(kinds.last(), Some(&"church"));
     let json = serde_json::to_string(&dir).unwrap();
-    assert!(json.contains(r#""organisation_kinds":["church"]"#), "{json}");
+    assert!(
+        json.contains(r#""organisation_kinds":["church"]"#),
+        "{json}"
+    );
     let back = Directory::from_str(&json, Format::Json, "saved.json").unwrap();
     assert_eq!(back, dir);
 
