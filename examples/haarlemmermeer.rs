@@ -16,7 +16,7 @@ fn main() {
     let rules = pilot::rules();
     let dir = rules.directory();
     println!(
-        "dls {} — Haarlemmermeer care pilot: {} kernen, {} organisations, {} services, {} rules",
+        "dls {} — Haarlemmermeer care pilot: {} kernen, {} organisations, {} services ({} routing by their own coverage), {} rules of policy",
         dls_core::VERSION,
         dir.areas()
             .kernen()
@@ -25,6 +25,7 @@ fn main() {
             .count(),
         dir.organisations().len(),
         dir.services().len(),
+        dir.services().iter().filter(|s| s.priority.is_some()).count(),
         rules.data().rules.len()
     );
 

@@ -21,45 +21,7 @@ use crate::validation::{LoadError, Location, ProblemKind, ValidationReport};
 use crate::validity::Validity;
 use crate::vocabulary::{AttributeDeclaration, Vocabulary, VocabularyError};
 
-/// What kind of organisation this is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrganisationKind {
-    /// The municipality itself (e.g. its Wmo-loket).
-    Municipality,
-    /// A welfare organisation (welzijn), including the sociaal wijkteam.
-    Welfare,
-    /// Health care: GGD, general practitioners, home care, mental health.
-    Health,
-    /// Youth and family support.
-    Youth,
-    /// Debt assistance and income support.
-    Debt,
-    /// Housing corporation.
-    Housing,
-    /// Volunteer-run support point (Uw Lokale Steunpilaar).
-    Volunteer,
-    /// Complaints officer or ombudsman.
-    Complaints,
-    /// Anything else.
-    Other,
-}
-
-wire_names!(
-    OrganisationKind,
-    "organisation kind",
-    [
-        Municipality = "municipality",
-        Welfare = "welfare",
-        Health = "health",
-        Youth = "youth",
-        Debt = "debt",
-        Housing = "housing",
-        Volunteer = "volunteer",
-        Complaints = "complaints",
-        Other = "other",
-    ]
-);
+pub use crate::organisation_kind::{KindError, OrganisationKind, OrganisationKinds};
 
 /// An organisation that offers services.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -69,7 +31,8 @@ pub struct Organisation {
     pub id: OrganisationId,
     /// Name (fictional in the embedded pilot).
     pub name: String,
-    /// Kind of organisation.
+    /// Kind of organisation: a national kind or one the directory declares
+    /// ([`DirectoryData::organisation_kinds`]).
     pub kind: OrganisationKind,
 }
 
@@ -205,9 +168,14 @@ impl Service {
     }
 }
 
-/// Which file each item came from; ignored by equality (provenance is not content).
+/// Which file each item came from; ignored by equality (provenance is not content). An item
+/// declared again in another file keeps its first file, and the other is kept too
+/// ([`Origins::again_in`]), so an error about the duplicate names both.
 #[derive(Debug, Clone, Default)]
-pub struct Origins(BTreeMap<(String, String), Arc<str>>);
+pub struct Origins(
+    BTreeMap<(String, String), Arc<str>>,
+    BTreeMap<(String, String), Arc<str>>,
+);
 
 impl PartialEq for Origins {
     fn eq(&self, _: &Self) -> bool {
@@ -219,9 +187,23 @@ impl Eq for Origins {}
 impl Origins {
     /// Records that the item `kind`/`id` came from `file`.
     pub fn record(&mut self, kind: &str, id: &str, file: &Arc<str>) {
-        self.0
-            .entry((kind.to_string(), id.to_string()))
-            .or_insert_with(|| file.clone());
+        let key = (kind.to_string(), id.to_string());
+        match self.0.get(&key) {
+            None => {
+                self.0.insert(key, file.clone());
+            }
+            Some(first) if first != file => {
+                self.1.entry(key).or_insert_with(|| file.clone());
+            }
+            Some(_) => {}
+        }
+    }
+
+    /// The second file the item was declared in, when it was declared in two different files.
+    pub fn again_in(&self, kind: &str, id: &str) -> Option<String> {
+        self.1
+            .get(&(kind.to_string(), id.to_string()))
+            .map(|f| f.to_string())
     }
 
     /// Every recorded item and its file.
@@ -310,6 +292,10 @@ pub struct DirectoryData {
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub attributes: BTreeMap<String, AttributeDeclaration>,
+    /// Organisation kinds declared beyond the national ones
+    /// ([`OrganisationKind::NATIONAL`]; see [`organisation_kind`](crate::organisation_kind)).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub organisation_kinds: Vec<OrganisationKind>,
     /// Where each item came from.
     #[serde(skip)]
     #[schemars(skip)]
@@ -331,6 +317,7 @@ impl DirectoryData {
             organisations,
             services,
             attributes,
+            organisation_kinds: _,
             origins,
         } = &mut d;
         let ids = [
@@ -378,6 +365,7 @@ impl DirectoryData {
         self.age_bands.extend(other.age_bands);
         self.organisations.extend(other.organisations);
         self.services.extend(other.services);
+        self.organisation_kinds.extend(other.organisation_kinds);
         for (name, d) in other.attributes {
             let mine = self.attributes.entry(name).or_default();
             mine.kind = mine.kind.or(d.kind);
@@ -385,8 +373,11 @@ impl DirectoryData {
             mine.min = mine.min.or(d.min);
             mine.max = mine.max.or(d.max);
         }
-        for (k, v) in other.origins.0 {
-            self.origins.0.entry(k).or_insert(v);
+        for ((kind, id), file) in other.origins.0 {
+            self.origins.record(&kind, &id, &file);
+        }
+        for (k, v) in other.origins.1 {
+            self.origins.1.entry(k).or_insert(v);
         }
     }
 }
@@ -404,6 +395,7 @@ struct DirectoryInner {
     eligibility: Vec<ConditionMask>,
     vocabulary: Vocabulary,
     attributes: BTreeMap<String, AttributeDeclaration>,
+    kinds: OrganisationKinds,
     origins: Origins,
     organisation_index: HashMap<OrganisationId, usize>,
     service_index: HashMap<ServiceId, usize>,
@@ -442,6 +434,7 @@ impl Directory {
             organisations,
             services,
             attributes,
+            organisation_kinds,
             origins,
         } = data;
         let file_of = |kind: &str, id: &str| origins.file_of(kind, id);
@@ -476,8 +469,17 @@ impl Directory {
             }
             Vocabulary::national()
         });
+        let kinds = OrganisationKinds::new(&organisation_kinds);
         let mut organisation_index = HashMap::new();
         for (i, o) in organisations.iter().enumerate() {
+            if let Err(e) = kinds.check(&o.kind) {
+                let file = file_of("organisation", o.id.as_str());
+                report.error(
+                    ProblemKind::UnknownValue,
+                    Location::item(file.as_deref(), "organisation", o.id.as_str()).field("kind"),
+                    e.to_string(),
+                );
+            }
             if organisation_index.insert(o.id.clone(), i).is_some() {
                 report.duplicate(
                     file_of("organisation", o.id.as_str()),
@@ -497,10 +499,14 @@ impl Directory {
                 s.id.as_str(),
             );
             if service_index.insert(s.id.clone(), i).is_some() {
+                let again = origins
+                    .again_in("service", s.id.as_str())
+                    .map(|f| format!(", again in `{f}`"))
+                    .unwrap_or_default();
                 report.error(
                     ProblemKind::DuplicateId,
                     loc.clone().field("id"),
-                    format!("service `{}` is declared twice", s.id),
+                    format!("service `{}` is declared twice{again}", s.id),
                 );
             }
             match organisation_index.get(&s.organisation) {
@@ -574,6 +580,7 @@ impl Directory {
                 eligibility,
                 vocabulary,
                 attributes,
+                kinds,
                 origins,
                 organisation_index,
                 service_index,
@@ -671,8 +678,14 @@ impl Directory {
             organisations: self.0.organisations.clone(),
             services: self.0.services.clone(),
             attributes: self.0.attributes.clone(),
+            organisation_kinds: self.0.kinds.declared().to_vec(),
             origins: self.0.origins.clone(),
         }
+    }
+
+    /// The organisation kinds this directory knows: the national ones, then those it declares.
+    pub fn organisation_kinds(&self) -> &OrganisationKinds {
+        &self.0.kinds
     }
 
     /// The attributes rules, eligibility and cases may state: the national ones and those the
@@ -785,6 +798,6 @@ mod tests {
 
     #[test]
     fn wire_names_agree_with_serde() {
-        crate::ids::assert_wire_names!(OrganisationKind, ServiceRole, ChannelKind);
+        crate::ids::assert_wire_names!(ServiceRole, ChannelKind);
     }
 }

@@ -18,6 +18,7 @@ pub mod hsds;
 pub mod ids;
 pub mod lifecycle;
 pub mod limits;
+pub mod organisation_kind;
 pub mod pilot;
 pub mod privacy;
 mod rng;

@@ -419,17 +419,17 @@ pub fn data(scale: &Scale, seed: u64) -> (DirectoryData, RuleSetData) {
     let nat_gov = b.org(
         "nat-overheid",
         "Rijksoverheid".into(),
-        OrganisationKind::Other,
+        OrganisationKind::OTHER,
     );
     let nat_health = b.org(
         "nat-zorglijn",
         "Landelijke zorglijn".into(),
-        OrganisationKind::Health,
+        OrganisationKind::HEALTH,
     );
     let nat_ombuds = b.org(
         "nat-ombudsman",
         "Nationale ombudsman".into(),
-        OrganisationKind::Complaints,
+        OrganisationKind::COMPLAINTS,
     );
     for (g, group) in groups.iter().enumerate() {
         if matches!(group.kind, GroupKind::National | GroupKind::Regional) {
@@ -505,12 +505,12 @@ pub fn data(scale: &Scale, seed: u64) -> (DirectoryData, RuleSetData) {
         let health = b.org(
             &format!("{rid}-ggd"),
             format!("GGD {rid}"),
-            OrganisationKind::Health,
+            OrganisationKind::HEALTH,
         );
         let youth = b.org(
             &format!("{rid}-jeugd"),
             format!("Jeugdregio {rid}"),
-            OrganisationKind::Youth,
+            OrganisationKind::YOUTH,
         );
         for (g, group) in groups.iter().enumerate() {
             if group.kind != GroupKind::Regional {
@@ -560,27 +560,27 @@ pub fn data(scale: &Scale, seed: u64) -> (DirectoryData, RuleSetData) {
         let gemeente = b.org(
             &format!("{p}-gemeente"),
             format!("Gemeente {}", m + 1),
-            OrganisationKind::Municipality,
+            OrganisationKind::MUNICIPALITY,
         );
         let welzijn = b.org(
             &format!("{p}-welzijn"),
             format!("Welzijn {}", m + 1),
-            OrganisationKind::Welfare,
+            OrganisationKind::WELFARE,
         );
         let zorg = b.org(
             &format!("{p}-zorg"),
             format!("Zorg {}", m + 1),
-            OrganisationKind::Health,
+            OrganisationKind::HEALTH,
         );
         let vrijwilligers = b.org(
             &format!("{p}-vrijwilligers"),
             format!("Steunpilaar {}", m + 1),
-            OrganisationKind::Volunteer,
+            OrganisationKind::VOLUNTEER,
         );
         let wonen = b.org(
             &format!("{p}-wonen"),
             format!("Woningcorporatie {}", m + 1),
-            OrganisationKind::Housing,
+            OrganisationKind::HOUSING,
         );
         let has_steunpilaar = n_munis == 1 || rng.chance(95);
         let slp = b.service(

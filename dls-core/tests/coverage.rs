@@ -165,7 +165,7 @@ fn a_kern_rule_overrides_a_municipal_rule_only_inside_that_kern() {
     );
     assert_eq!(
         admin("badhoevedorp").rule.unwrap().as_str(),
-        "kern-badhoevedorp-administratie"
+        "coverage:formulierenbrigade"
     );
     for kern in ["hoofddorp", "zwanenburg", "lijnden"] {
         assert_eq!(
@@ -175,7 +175,7 @@ fn a_kern_rule_overrides_a_municipal_rule_only_inside_that_kern() {
         );
     }
     let rules = pilot::rules();
-    let gm: RuleId = "gm-administratie".parse().unwrap();
+    let gm: RuleId = "coverage:formulierenhulp".parse().unwrap();
     let date = "2026-06-01".parse().unwrap();
     let bhd: KernId = "badhoevedorp".parse().unwrap();
     let hfd: KernId = "hoofddorp".parse().unwrap();
@@ -183,7 +183,10 @@ fn a_kern_rule_overrides_a_municipal_rule_only_inside_that_kern() {
         .overridden_in(&gm, &bhd, date)
         .expect("replaced in Badhoevedorp");
     assert_eq!(o.by.as_str(), "kern-badhoevedorp-administratie");
-    assert!(o.replaced);
+    assert!(
+        !o.replaced,
+        "a switch-off of the municipal service's coverage"
+    );
     assert!(rules.overridden_in(&gm, &hfd, date).is_none());
     // before the village's contract started, the municipal rule still held there
     assert!(rules

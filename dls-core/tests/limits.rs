@@ -136,12 +136,15 @@ fn problems_listed_one_by_one() {
 
 #[test]
 fn rules_and_switch_offs_per_rule_set() {
-    // The pilot's rules plus switch-offs (of a rule that does not exist: refused for that
-    // reason, cheaply) up to the limit, then one more.
+    // The pilot's rules (its explicit ones and its services' coverage rules, which count
+    // like any rule) and switch-offs, plus switch-offs (of a rule that does not exist: refused
+    // for that reason, cheaply) up to the limit, then one more.
     let dir = dls_core::pilot::directory();
+    let routed = dls_core::pilot::rules();
+    let base = routed.with_coverage().rules.len() + routed.with_coverage().switch_off.len();
     let with = |n: usize| {
         let mut data = dls_core::pilot::rules_data();
-        let extra = n - data.rules.len();
+        let extra = n - base;
         for i in 0..extra {
             data.switch_off.push(dls_core::rules::SwitchOff {
                 id: format!("off-{i}").parse().unwrap(),

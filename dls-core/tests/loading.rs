@@ -316,3 +316,47 @@ fn files_are_read_by_extension() {
     ));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_service_declared_in_two_files_names_both() {
+    let mut data = pilot::directory_data();
+    let again = DirectoryData::parse(
+        "[[service]]\nid = \"wmo-loket\"\norganisation = \"gem-haarlemmermeer\"\nname = \"Tweede loket\"\nneeds = [\"zorg.wmo.huishouden\"]\nareas = [\"GM0394\"]\n",
+        Format::Toml,
+        "extra/directory.toml",
+    )
+    .unwrap();
+    data.merge(again);
+    let e = Directory::new(data).unwrap_err();
+    let p = e
+        .of_kind(dls_core::ProblemKind::DuplicateId)
+        .next()
+        .unwrap_or_else(|| panic!("{e}"));
+    assert_eq!(
+        p.to_string(),
+        "error: `haarlemmermeer/directory.toml`, service `wmo-loket`, field `id`: service `wmo-loket` is declared twice, again in `extra/directory.toml`"
+    );
+    // twice in one file: that file, once
+    let text = "[[organisation]]\nid = \"o\"\nname = \"O\"\nkind = \"welfare\"\n[[service]]\nid = \"s\"\norganisation = \"o\"\nname = \"S\"\nneeds = [\"zorg.wmo.huishouden\"]\nareas = [\"GM0394\"]\n";
+    let mut data = pilot::directory_data();
+    data.organisations.clear();
+    data.services.clear();
+    data.merge(
+        DirectoryData::parse(
+            &format!("{text}{}", &text[text.find("[[service]]").unwrap()..]),
+            Format::Toml,
+            "one.toml",
+        )
+        .unwrap(),
+    );
+    let e = Directory::new(data).unwrap_err();
+    let p = e
+        .of_kind(dls_core::ProblemKind::DuplicateId)
+        .next()
+        .unwrap();
+    assert!(
+        p.to_string().ends_with("service `s` is declared twice"),
+        "{p}"
+    );
+    assert!(p.to_string().contains("`one.toml`"), "{p}");
+}

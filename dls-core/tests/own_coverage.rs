@@ -24,7 +24,7 @@ fn directory(services: Vec<Service>) -> Directory {
     d.organisations = vec![Organisation {
         id: "org".parse().unwrap(),
         name: "Org".into(),
-        kind: OrganisationKind::Welfare,
+        kind: OrganisationKind::WELFARE,
     }];
     d.services = services;
     Directory::new(d).unwrap().0

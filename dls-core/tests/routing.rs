@@ -1138,12 +1138,13 @@ fn the_pilot_sample_cases_route_as_the_pilot_intends() {
             reason: GapReason::NotCovered
         }
     );
-    // the regional Veilig Thuis replaces the national number inside the region
+    // the regional Veilig Thuis takes the place of the national number inside the region:
+    // the region switches the national number's own coverage off there
     let d9 = by_id("hlmr-2026-0009");
     assert_eq!(service_of(d9.primary()), Some("veilig-thuis"));
     assert!(matches!(
-        verdict_of(d9.primary(), "nat-veilig-thuis"),
-        Verdict::Overridden { replaced: true, .. }
+        verdict_of(d9.primary(), "coverage:veilig-thuis-landelijk"),
+        Verdict::Overridden { replaced: false, by, .. } if by.as_str() == "reg-geen-landelijk-veilig-thuis"
     ));
     for c in &cases {
         let dec = r.route(c, c.opened().unwrap()).unwrap();
@@ -1262,6 +1263,12 @@ fn what_if_reports_changed_decisions_load_and_gaps() {
     )
     .unwrap();
     dir_data.merge(extra);
+    // Humanitas no longer routes by its own coverage
+    for s in &mut dir_data.services {
+        if s.id.as_str() == "thuisadministratie" {
+            s.priority = None;
+        }
+    }
     let dir = Directory::new(dir_data).unwrap().0;
     let mut data = pilot::rules_data();
     for r in &mut data.rules {
@@ -1269,8 +1276,6 @@ fn what_if_reports_changed_decisions_load_and_gaps() {
             r.target = "service:respijtzorg".parse().unwrap();
         }
     }
-    data.rules
-        .retain(|r| r.id.as_str() != "gm-administratie-humanitas");
     let b = Router::new(&RuleSet::new(&dir, data).unwrap_or_else(|e| panic!("{e}")));
     let cases = pilot::cases();
     let report = what_if(&a, &b, &cases, None);

@@ -314,3 +314,92 @@ fn declared_attributes_as_table_columns_route_as_case_files_do() {
     let e = attribute_column(vocabulary, "langauge", ColumnType::Text).unwrap_err();
     assert!(e.to_string().ends_with("did you mean `language`"), "{e}");
 }
+
+// ------------------------------------------------------------------ organisation kinds
+
+/// The test directory with one more organisation of `kind`, and `declare` on top.
+fn with_organisation(declare: &str, kind: &str) -> String {
+    format!(
+        "{declare}\n{DIRECTORY}\n[[organisation]]\nid = \"kerk\"\nname = \"Diaconie\"\nkind = \"{kind}\"\n"
+    )
+}
+
+#[test]
+fn a_declared_organisation_kind_loads_and_an_undeclared_one_says_where() {
+    // the national kinds need no declaration (every existing file reads as before)
+    assert!(directory()
+        .organisations()
+        .iter()
+        .all(|o| o.kind.is_national()));
+    // a municipality declares `church`: an organisation of that kind loads, and the
+    // declaration survives saving and reading back
+    let text = with_organisation("organisation_kinds = [\"church\"]", "church");
+    let dir = Directory::from_str(&text, Format::Toml, "ext/directory.toml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let kinds: Vec<&str> = dir.organisation_kinds().all().map(|k| k.as_str()).collect();
+    assert_eq!(kinds.len(), 10);
+    assert_eq!(kinds.last(), Some(&"church"));
+    let json = serde_json::to_string(&dir).unwrap();
+    assert!(
+        json.contains(r#""organisation_kinds":["church"]"#),
+        "{json}"
+    );
+    let back = Directory::from_str(&json, Format::Json, "saved.json").unwrap();
+    assert_eq!(back, dir);
+
+    // a typo: file, organisation, field and the closest known kind
+    let text = with_organisation("organisation_kinds = [\"church\"]", "churh");
+    let e = Directory::from_str(&text, Format::Toml, "ext/directory.toml").unwrap_err();
+    let LoadError::Invalid(report) = &e else {
+        panic!("{e}")
+    };
+    let p: Vec<_> = report.errors().collect();
+    assert_eq!(p.len(), 1, "{report}");
+    assert_eq!(p[0].kind, ProblemKind::UnknownValue);
+    assert_eq!(
+        p[0].to_string(),
+        "error: `ext/directory.toml`, organisation `kerk`, field `kind`: unknown organisation kind `churh`; did you mean `church`"
+    );
+    // not declared at all: the national default refuses it, suggesting nothing far off
+    let text = with_organisation("", "church");
+    let e = Directory::from_str(&text, Format::Toml, "ext/directory.toml").unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("organisation `kerk`, field `kind`: unknown organisation kind `church`"),
+        "{e}"
+    );
+    // a national kind misspelt: the national one is suggested
+    let text = with_organisation("", "welfair");
+    let e = Directory::from_str(&text, Format::Toml, "ext/directory.toml").unwrap_err();
+    assert!(e.to_string().contains("did you mean `welfare`"), "{e}");
+    // a malformed kind does not parse, and the parse error says where
+    let text = with_organisation("", "Kerk en Moskee");
+    let e = Directory::from_str(&text, Format::Toml, "ext/directory.toml").unwrap_err();
+    assert!(
+        e.to_string().contains("ext/directory.toml")
+            && e.to_string().contains("invalid organisation kind"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_kind_declared_in_one_file_serves_an_organisation_in_another() {
+    let mut data =
+        dls_core::DirectoryData::parse(DIRECTORY, Format::Toml, "ext/directory.toml").unwrap();
+    let extra = dls_core::DirectoryData::parse(
+        "organisation_kinds = [\"library\"]\n[[organisation]]\nid = \"bieb\"\nname = \"Bibliotheek\"\nkind = \"library\"\n",
+        Format::Toml,
+        "ext/bieb.toml",
+    )
+    .unwrap();
+    data.merge(extra);
+    let (dir, warnings) = Directory::new(data).unwrap_or_else(|e| panic!("{e}"));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let bieb = dir
+        .organisations()
+        .iter()
+        .find(|o| o.id.as_str() == "bieb")
+        .unwrap();
+    assert_eq!(bieb.kind.as_str(), "library");
+    assert!(!bieb.kind.is_national());
+}

@@ -138,7 +138,8 @@ def test_directory_and_rules_pickle(pilot):
 def test_demo_pilot(pilot):
     d = pilot.directory
     assert "hoofddorp" in d.kernen and "zwanenburg" in d.kernen
-    assert len(pilot.rules.rules) > 10
+    # the pilot's rule files hold policy only; its services route by their own coverage
+    assert len(pilot.rules.rules) >= 5
     assert len(pilot.cases) >= 5
     first = pilot.cases[0]
     assert set(first) >= {"id", "kern", "needs"}

@@ -225,7 +225,8 @@ impl Cx<'_> {
         let mut kind = self
             .mapping
             .organisation_kind
-            .unwrap_or(OrganisationKind::Other);
+            .clone()
+            .unwrap_or(OrganisationKind::OTHER);
         let mut ignored = Vec::new();
         for (code, value) in dls_attributes(&r.object) {
             match (code.as_str(), value.parse()) {

@@ -64,7 +64,8 @@ class BindingTest {
         assertEquals("schuldhulp-spoed", primary.service)
         assertEquals("schuldhulp-meer", primary.organisation)
         assertEquals("gm-schulden-spoed", primary.rule)
-        val lost = primary.trace.first { it.rule == "gm-schulden" }
+        // the debt service routes by its own coverage and loses to the spoedlijn's triage rule
+        val lost = primary.trace.first { it.rule == "coverage:schuldhulp" }
         assertEquals("lost_to", lost.verdict)
         assertTrue(lost.reason.contains("gm-schulden-spoed"), lost.reason)
         val opvoed = d.needs.first { it.need == "jeugd.opvoedondersteuning" }
@@ -88,7 +89,7 @@ class BindingTest {
         val ggz = d.needs[0]
         assertTrue(ggz.cannotGetThrough)
         assertEquals("steunpilaar", ggz.outcome)
-        assertEquals("tried_already", ggz.trace.first { it.rule == "gm-ggz-basis" }.verdict)
+        assertEquals("tried_already", ggz.trace.first { it.rule == "coverage:poh-ggz" }.verdict)
         // and a re-route after a rejection avoids the rejecting service
         val first = router.route(pilotCase("hlmr-2026-0006"))
         assertEquals(listOf("service", "schuldhulp", "schuldhulp-meer"), first.needs[0].let { listOf(it.outcome, it.service, it.organisation) })
