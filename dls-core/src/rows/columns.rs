@@ -140,8 +140,14 @@ impl AttributeColumn<'_> {
 
 /// The attribute a column of a case table beyond [`CASE_COLUMNS`] stands for, checked against
 /// `vocabulary`: the column must be named after an attribute the directory declares (beyond the
-/// national six, which have their own columns) and be of a type that holds it (see the
-/// [module](self) table).
+/// national six, which have their own columns) and be of a type that holds it:
+///
+/// | declared kind        | column type                                | value                     |
+/// |----------------------|--------------------------------------------|---------------------------|
+/// | `enum`, `ordered`    | text                                       | the word                  |
+/// | `boolean`            | boolean                                    | `true` / `false`          |
+/// | `integer`            | integer (any width)                        | the number                |
+/// | `flags`              | list of text, or text with `;` between     | the words (empty: none)   |
 pub fn attribute_column<'a>(
     vocabulary: &Vocabulary,
     column: &'a str,
