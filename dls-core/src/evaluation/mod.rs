@@ -17,8 +17,8 @@
 //! let opts = EvalOptions { group_by: vec![Dim::Kern, Dim::Month], ..EvalOptions::default() };
 //! let ev = evaluation::evaluate(&ingested.log, &opts);
 //! assert_eq!(ev.per_case[0].right_place_secs, Some(7 * 86_400));
-//! // One case: suppressed when published.
-//! assert!(ev.summary.aggregates.rows[0].figures.is_none());
+//! // One case: too few to publish, so the published table lists no group at all.
+//! assert!(ev.summary.aggregates.rows.is_empty());
 //! ```
 //!
 //! Units: every published duration is in days (elapsed seconds / 86,400, a fraction) and says
