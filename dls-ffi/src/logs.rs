@@ -32,10 +32,8 @@ pub struct LogMappingRecord {
     pub preset: Option<String>,
     /// dls field (`case_id`, `timestamp`, `activity`, `organisation`, `kern`, …) to the log's
     /// column name.
-    #[uniffi(default = [])]
     pub columns: HashMap<String, String>,
     /// The log's activity name to a dls activity (`opened`, `referred`, …).
-    #[uniffi(default = [])]
     pub activities: HashMap<String, String>,
     /// Extra columns kept as dimensions to group by (e.g. `channel`).
     #[uniffi(default = [])]

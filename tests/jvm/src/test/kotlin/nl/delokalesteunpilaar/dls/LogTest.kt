@@ -60,7 +60,7 @@ class LogTest {
     fun `a mapping from its parts or a preset, and typed errors`() {
         val names = Regex("\"(.+)\" = \"(.+)\"").findAll(toml).associate { it.groupValues[1] to it.groupValues[2] }
         val parts = LogMapping.fromParts(
-            LogMappingRecord(preset = "pm4py", activities = names, dimensions = listOf("kanaal")),
+            LogMappingRecord(preset = "pm4py", columns = emptyMap(), activities = names, dimensions = listOf("kanaal")),
         )
         assertEquals(listOf("kanaal"), parts.dimensions())
         val path = File(logs, "municipal-pm4py.csv").path
