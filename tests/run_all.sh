@@ -13,6 +13,12 @@ step() { printf '\n==== %s\n' "$*"; }
 if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
   rustup component add rustfmt clippy
 fi
+# a JDK and Maven from Debian where the machine lacks them (the JVM tests need both)
+if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
+  sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq default-jdk-headless maven >/dev/null \
+    || echo "run_all.sh: could not install a JDK and Maven with apt-get" >&2
+fi
 for tool in python3 java mvn; do
   command -v "$tool" >/dev/null || { echo "run_all.sh needs $tool (Python 3.10+, a JDK 17+ and Maven)" >&2; exit 1; }
 done
