@@ -32,7 +32,16 @@ pub(crate) fn run(a: &EvaluateArgs, quiet: bool) -> anyhow::Result<i32> {
     let file = File::open(&a.events).map_err(|e| dls_core::source::io_error(&name, &e))?;
     let spinner = progress::spinner(&format!("reading `{name}`"), quiet);
     let mapping = a.mapping.as_deref().map(load_mapping).transpose()?;
+    let timings = std::env::var_os("DLS_TIMINGS").is_some();
+    let step = |name: &str, t: std::time::Instant| {
+        if timings {
+            eprintln!("timing: {name} {:.3} s", t.elapsed().as_secs_f64());
+        }
+    };
+    let t = std::time::Instant::now();
     let ingested = format.ingest_file(file, mapping.as_ref())?;
+    step("read", t);
+    let t = std::time::Instant::now();
     spinner.set_message("evaluating");
     let options = EvalOptions {
         directory,
@@ -42,6 +51,8 @@ pub(crate) fn run(a: &EvaluateArgs, quiet: bool) -> anyhow::Result<i32> {
     };
     let summary = evaluation::evaluate_state(&ingested.log, &options).finish(&options.disclosure);
     spinner.finish_and_clear();
+    step("evaluate", t);
+    let t = std::time::Instant::now();
     for r in ingested.rejected.iter().take(LISTED) {
         let field = r.field.as_deref().map(|f| format!(", field `{f}`"));
         eprintln!(
@@ -113,6 +124,11 @@ pub(crate) fn run(a: &EvaluateArgs, quiet: bool) -> anyhow::Result<i32> {
         sink.row(&columns, &values)?;
     }
     sink.finish()?;
+    step("write", t);
+    // Freeing a large log takes a while: on a thread of its own, so that the process can end
+    // without waiting for it (the command line also runs inside a Python process, which must
+    // get the memory back).
+    std::thread::spawn(move || drop(ingested));
     Ok(EXIT_OK)
 }
 

@@ -112,21 +112,6 @@ impl ArrowEvents {
         self.builder.reserve(rows);
     }
 
-    /// Reads `chunks` into the log on rayon's threads (see
-    /// [`EventLogBuilder::read_chunks`]); `rows` is the row number before the first chunk.
-    pub(super) fn read_chunks<C, F>(
-        &mut self,
-        chunks: &[C],
-        rows: u64,
-        read: F,
-    ) -> Result<u64, EvalError>
-    where
-        C: Sync,
-        F: Fn(&C, &mut EventLogBuilder) -> Result<u64, EvalError> + Sync,
-    {
-        self.builder.read_chunks(chunks, rows, read)
-    }
-
     /// The log read, with the row accounting.
     pub fn finish(self) -> Ingested {
         self.builder.finish()

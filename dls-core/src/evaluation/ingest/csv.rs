@@ -5,6 +5,7 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 
+use super::parallel::Parsed;
 use super::{
     io_err, strip_eol, EventFields, EventLogBuilder, HeaderColumns, Ingested, LogMapping,
     RejectReason, Timestamp,
@@ -227,11 +228,13 @@ pub fn ingest_csv_mapped<R: Read>(reader: R, mapping: &LogMapping) -> Result<Ing
 }
 
 /// How [`read_blocks`] cuts the input: blocks of this many bytes, cut into chunks of about
-/// this many (at line ends).
+/// this many (at line ends); `size` is the input's size in bytes when known (0: unknown), to
+/// make room for its rows once the first block tells how long a row is.
 #[derive(Debug, Clone, Copy)]
 struct Blocks {
     block: usize,
     chunk: usize,
+    size: u64,
 }
 
 /// Blocks of 8 MiB in chunks of 256 KiB. The chunks do not depend on the number of threads
@@ -239,7 +242,18 @@ struct Blocks {
 const BLOCKS: Blocks = Blocks {
     block: 8 << 20,
     chunk: 256 << 10,
+    size: 0,
 };
+
+/// Reads a CSV event log file through `mapping` (as [`ingest_csv_mapped`]), making room for
+/// its rows from the file's size.
+pub(crate) fn ingest_csv_file(
+    file: std::fs::File,
+    mapping: &LogMapping,
+) -> Result<Ingested, EvalError> {
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    read_csv(file, mapping, Some(Blocks { size, ..BLOCKS }))
+}
 
 /// Reads a CSV log: the rows after the header in blocks on rayon's threads (see
 /// [`read_blocks`]), or one record at a time (`None`).
@@ -398,7 +412,7 @@ fn push_record(
 #[allow(clippy::type_complexity)]
 fn read_blocks<R: Read>(
     rd: &mut R,
-    Blocks { block, chunk }: Blocks,
+    Blocks { block, chunk, size }: Blocks,
     mut line_no: u64,
     b: &mut EventLogBuilder,
     cols: &HeaderColumns,
@@ -406,14 +420,19 @@ fn read_blocks<R: Read>(
 ) -> Result<Option<(Vec<u8>, u64)>, EvalError> {
     let mut buf: Vec<u8> = Vec::with_capacity(block + (1 << 16));
     let mut eof = false;
-    loop {
+    // Chunks read into builders of their own (made like `template`), merged into `b` while the
+    // next block is read: the rows of a block and the row number before its first row.
+    let template = b.chunk_builder();
+    let mut pending: Option<(Parsed, u64)> = None;
+    let mut first = true;
+    let result = loop {
         if !eof && buf.len() < block {
             let want = (block - buf.len()) as u64;
             let n = rd.take(want).read_to_end(&mut buf).map_err(io_err)?;
             eof = (n as u64) < want;
         }
         if buf.is_empty() {
-            return Ok(None);
+            break None;
         }
         let end = if eof {
             buf.len()
@@ -421,7 +440,7 @@ fn read_blocks<R: Read>(
             match memchr::memrchr(b'\n', &buf) {
                 Some(p) => p + 1,
                 // A line longer than a block: read one record at a time.
-                None => return Ok(Some((buf, line_no))),
+                None => break Some((buf, line_no)),
             }
         };
         let mut chunks = Vec::new();
@@ -435,12 +454,38 @@ fn read_blocks<R: Read>(
             chunks.push(&buf[start..cut]);
             start = cut;
         }
-        match b.read_chunks(&chunks, line_no, |c, cb| read_chunk(c, cb, cols, width)) {
-            Ok(next) => line_no = next,
-            Err(GiveUp) => return Ok(Some((buf, line_no))),
+        let merge = || {
+            if let Some((parsed, offset)) = pending.take() {
+                b.merge_parsed(parsed, offset);
+            }
+        };
+        let (parsed, ()) = rayon::join(
+            || template.parse_chunks(&chunks, |c, cb| read_chunk(c, cb, cols, width)),
+            merge,
+        );
+        match parsed {
+            Ok(parsed) => {
+                let rows = parsed.rows();
+                if first && size > end as u64 {
+                    // Room for the rows of the whole input, estimated from this block's (with
+                    // a margin: room not written to takes no memory), so that the columns are
+                    // not moved, and held twice, while they grow.
+                    let estimate = size as f64 / end as f64 * rows as f64 * 1.1;
+                    b.reserve(estimate as usize);
+                }
+                first = false;
+                pending = Some((parsed, line_no));
+                line_no += rows;
+            }
+            Err(GiveUp) => break Some((buf, line_no)),
         }
+        drop(chunks);
         buf.drain(..end);
+    };
+    if let Some((parsed, offset)) = pending {
+        b.merge_parsed(parsed, offset);
     }
+    Ok(result)
 }
 
 /// Reads the lines of one chunk (whole lines; the last may lack its `\n` at the end of the
@@ -457,6 +502,8 @@ fn read_chunk(
     let mut quoted = Vec::new();
     let mut row = 0u64;
     let mut start = 0;
+    // Room for the chunk's rows (about 60 bytes each in a typical log).
+    b.reserve(chunk.len() / 56 + 1);
     while start < chunk.len() {
         let (line, next) = match memchr::memchr(b'\n', &chunk[start..]) {
             Some(p) => (&chunk[start..start + p + 1], start + p + 1),
@@ -656,7 +703,7 @@ mod tests {
             }
             let mapping = LogMapping::dls();
             let one = summary(read_csv(&text[..], &mapping, None));
-            let blocks = Blocks { block, chunk };
+            let blocks = Blocks { block, chunk, size: text.len() as u64 };
             let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
             let par = pool.install(|| summary(read_csv(&text[..], &mapping, Some(blocks))));
             proptest::prop_assert_eq!(&one, &par);

@@ -86,6 +86,7 @@ impl LogFormat {
         match self {
             #[cfg(feature = "parquet")]
             LogFormat::Parquet => super::ingest_parquet(file, mapping),
+            LogFormat::Csv => super::csv::ingest_csv_file(file, mapping),
             _ => self.ingest_mapped(file, mapping),
         }
     }

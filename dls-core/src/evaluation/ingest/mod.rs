@@ -71,9 +71,11 @@ mod extra;
 mod format;
 mod jsonl;
 mod mapping;
+mod order;
 mod parallel;
 #[cfg(feature = "parquet")]
 mod parquet;
+mod timing;
 mod xes;
 
 #[cfg(feature = "arrow")]
@@ -94,6 +96,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::error::EvalError;
@@ -331,7 +334,7 @@ pub(crate) const FW_WGS: u8 = 3;
 pub(crate) const FW_OTHER: u8 = 4;
 
 /// Case attributes one row states ([`NONE`], [`FW_NONE`] or 0 where it states none).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Attrs {
     kern: u32,
     municipality: u32,
@@ -467,169 +470,6 @@ impl EventLog {
             }
         }
         out
-    }
-
-    /// Orders the rows read into cases and time, applies the order checks, and drops the
-    /// staging columns. Returns the rows rejected here (not opened, already opened, duplicate).
-    fn finish(&mut self, without_opened: WithoutOpened) -> (Vec<RejectedRow>, Vec<RowWarning>) {
-        let n_ev = self.ev_case.len();
-        let n_cases = self.case_ids.len();
-        // Group the rows by case (a counting sort, stable: input order within a case) ...
-        let mut start = vec![0u32; n_cases + 1];
-        for &c in &self.ev_case {
-            start[c as usize + 1] += 1;
-        }
-        for i in 0..n_cases {
-            start[i + 1] += start[i];
-        }
-        let mut pos = start.clone();
-        let mut grouped = vec![0u32; n_ev];
-        for (e, &c) in self.ev_case.iter().enumerate() {
-            grouped[pos[c as usize] as usize] = e as u32;
-            pos[c as usize] += 1;
-        }
-        drop(pos);
-        // ... then each case by (timestamp, activity rank, input position), and check it.
-        let this = &*self;
-        let cmp = |a: &u32, b: &u32| this.event_cmp(*a as usize, *b as usize);
-        let mut rejected = Vec::new();
-        let mut warnings = Vec::new();
-        let mut kept: Vec<u32> = Vec::with_capacity(n_ev);
-        // Per old case index: its facts, or None when no row of it was used.
-        let mut infos: Vec<Option<CaseInfo>> = vec![None; n_cases];
-        let mut kept_start = vec![0u32; n_cases + 1];
-        for c in 0..n_cases {
-            let evs = &mut grouped[start[c] as usize..start[c + 1] as usize];
-            if !evs.is_sorted_by(|a, b| cmp(a, b).is_le()) {
-                evs.sort_unstable_by(cmp);
-            }
-            let first = kept.len();
-            let mut info: Option<CaseInfo> = None;
-            for &e in evs.iter() {
-                let i = e as usize;
-                let reject = |reason, field: Option<&str>| RejectedRow {
-                    row: self.ev_row[i],
-                    reason,
-                    field: field.map(str::to_string),
-                };
-                let Some(inf) = info.as_mut() else {
-                    if self.ev_act[i] != Activity::Opened {
-                        if without_opened == WithoutOpened::Reject {
-                            rejected.push(reject(RejectReason::NotOpened, None));
-                            continue;
-                        }
-                        warnings.push(RowWarning {
-                            row: self.ev_row[i],
-                            kind: WarningKind::StartedWithoutOpened,
-                            reason: None,
-                            field: None,
-                        });
-                    }
-                    info = Some(CaseInfo {
-                        opened_at: self.ev_at[i],
-                        kern: NONE,
-                        municipality: NONE,
-                        region: NONE,
-                        domain: NONE,
-                        phase: NONE,
-                        need: NONE,
-                        framework: FW_NONE,
-                        urgent: 0,
-                    });
-                    kept.push(e);
-                    self.apply_attrs(info.as_mut().expect("just set"), i);
-                    continue;
-                };
-                let duplicate = || {
-                    kept[first..]
-                        .iter()
-                        .rev()
-                        .take_while(|&&k| {
-                            let k = k as usize;
-                            (self.ev_at[k], self.ev_us[k]) == (self.ev_at[i], self.ev_us[i])
-                        })
-                        .any(|&k| {
-                            let k = k as usize;
-                            self.ev_act[k] == self.ev_act[i]
-                                && self.ev_org[k] == self.ev_org[i]
-                                && self.ev_service[k] == self.ev_service[i]
-                                && self.ev_need[k] == self.ev_need[i]
-                                && self.ev_reason[k] == self.ev_reason[i]
-                        })
-                };
-                if kept.len() - first >= crate::limits::MAX_EVENTS_PER_CASE {
-                    rejected.push(reject(RejectReason::TooManyEvents, None));
-                } else if duplicate() {
-                    rejected.push(reject(RejectReason::DuplicateEvent, None));
-                } else if self.ev_act[i] == Activity::Opened {
-                    rejected.push(reject(RejectReason::AlreadyOpened, Some("activity")));
-                } else {
-                    kept.push(e);
-                    self.apply_attrs(inf, i);
-                }
-            }
-            infos[c] = info;
-            kept_start[c + 1] = kept.len() as u32;
-        }
-        drop(grouped);
-        // Cases in a canonical order: by opening instant, then case id. Cases with no row used
-        // have no events and are left out.
-        let mut case_order: Vec<(i64, u32)> = infos
-            .iter()
-            .enumerate()
-            .filter_map(|(c, i)| i.map(|i| (i.opened_at, c as u32)))
-            .collect();
-        {
-            let ids = &self.case_ids.values;
-            let cmp = |a: &(i64, u32), b: &(i64, u32)| {
-                a.0.cmp(&b.0)
-                    .then_with(|| ids[a.1 as usize].cmp(&ids[b.1 as usize]))
-            };
-            if !case_order.is_sorted_by(|a, b| cmp(a, b).is_le()) {
-                use rayon::slice::ParallelSliceMut;
-                case_order.par_sort_unstable_by(cmp);
-            }
-        }
-        // Gather the columns in (case, time) order.
-        let mut new_case_ids = Interner::default();
-        let mut cases = Vec::with_capacity(case_order.len());
-        let mut case_start = Vec::with_capacity(case_order.len() + 1);
-        let mut perm: Vec<u32> = Vec::with_capacity(kept.len());
-        let mut ev_case = Vec::with_capacity(kept.len());
-        case_start.push(0u32);
-        // Only the values: nothing looks a case up by its id once the log is built.
-        new_case_ids.values.reserve(case_order.len());
-        for (new, &(_, old)) in case_order.iter().enumerate() {
-            let old = old as usize;
-            new_case_ids.values.push(self.case_ids.values[old].clone());
-            cases.push(infos[old].expect("only used cases are ordered"));
-            let evs = &kept[kept_start[old] as usize..kept_start[old + 1] as usize];
-            perm.extend_from_slice(evs);
-            ev_case.extend(std::iter::repeat_n(new as u32, evs.len()));
-            case_start.push(perm.len() as u32);
-        }
-        fn gather<T: Copy>(v: &[T], perm: &[u32]) -> Vec<T> {
-            perm.iter().map(|&e| v[e as usize]).collect()
-        }
-        self.ev_at = gather(&self.ev_at, &perm);
-        self.ev_us = gather(&self.ev_us, &perm);
-        self.ev_act = gather(&self.ev_act, &perm);
-        self.ev_org = gather(&self.ev_org, &perm);
-        self.ev_service = gather(&self.ev_service, &perm);
-        self.ev_need = gather(&self.ev_need, &perm);
-        self.ev_reason = gather(&self.ev_reason, &perm);
-        self.extras
-            .finish(&perm, &case_start, &self.ev_at, &self.ev_us);
-        self.ev_case = ev_case;
-        self.order = (0..perm.len() as u32).collect();
-        self.case_start = case_start;
-        self.cases = cases;
-        self.case_ids = new_case_ids;
-        // Kept (in log order) for the life-cycle check of [`EventLogBuilder::finish`].
-        self.ev_row = gather(&self.ev_row, &perm);
-        self.ev_attr = Vec::new();
-        self.attrs = Vec::new();
-        (rejected, warnings)
     }
 
     /// The order of two events of one case: timestamp, activity rank, then (only for events at
@@ -989,7 +829,7 @@ impl EventLogBuilder {
             || framework != FW_NONE
             || urgent != 0;
         log.ev_attr.push(if stated {
-            log.attrs.push(Attrs {
+            let a = Attrs {
                 kern,
                 municipality,
                 region,
@@ -998,7 +838,12 @@ impl EventLogBuilder {
                 need,
                 framework,
                 urgent,
-            });
+            };
+            // The rows of a case usually state the same attributes one after the other: they
+            // share one entry (the attributes are compared by value, never by entry).
+            if log.attrs.last() != Some(&a) {
+                log.attrs.push(a);
+            }
             log.attrs.len() as u32 - 1
         } else {
             NONE
@@ -1017,19 +862,35 @@ impl EventLogBuilder {
     }
 
     /// Indexes the rows used by case and returns them with the row accounting.
-    pub fn finish(mut self) -> Ingested {
-        let (late, warned) = self.log.finish(self.mapping.without_opened);
+    pub fn finish(self) -> Ingested {
+        self.finish_in(order::CASES_PER_TASK)
+    }
+
+    /// [`finish`](Self::finish), with cases sorted and checked `per_task` at a time.
+    fn finish_in(mut self, per_task: usize) -> Ingested {
+        let (late, warned) = self.log.finish(self.mapping.without_opened, per_task);
         self.rejected.extend(late);
+        let t = std::time::Instant::now();
         let log = &self.log;
-        let mut anomalies = crate::lifecycle::check_columns(
-            (0..log.case_count()).map(|c| log.case_events(c)),
-            &log.ev_act,
-            &log.ev_org,
-            &log.ev_service,
-            &log.ev_row,
-        );
+        // Ranges of cases on rayon's threads; the anomalies are put in row order below.
+        let n = log.case_count();
+        let ranges: Vec<usize> = (0..n).step_by(per_task).collect();
+        let mut anomalies: Vec<_> = ranges
+            .into_par_iter()
+            .flat_map_iter(|lo| {
+                crate::lifecycle::check_columns(
+                    (lo..lo.saturating_add(per_task).min(n)).map(|c| log.case_events(c)),
+                    &log.ev_act,
+                    &log.ev_org,
+                    &log.ev_service,
+                    &log.ev_row,
+                )
+            })
+            .collect();
         anomalies.sort_by_key(|(_, a)| a.row);
         self.log.ev_row = Vec::new();
+        timing::add(timing::Step::Lifecycle, t);
+        timing::report();
         // Rejections and warnings in row order, whatever the order they were found in.
         self.rejected.sort_by_key(|r| r.row);
         self.warnings.extend(warned);

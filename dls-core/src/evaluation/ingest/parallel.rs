@@ -9,6 +9,7 @@
 
 use rayon::prelude::*;
 
+use super::timing;
 use super::{EventLog, EventLogBuilder, Interner, MAX_UNMAPPED_LISTED, NONE};
 
 impl Interner {
@@ -198,6 +199,22 @@ impl EventLogBuilder {
         E: Send,
         F: Fn(&C, &mut EventLogBuilder) -> Result<u64, E> + Sync,
     {
+        let parsed = self.chunk_builder().parse_chunks(chunks, read)?;
+        Ok(self.merge_parsed(parsed, row_offset))
+    }
+
+    /// Reads `chunks` on rayon's threads, each into a builder of its own made like this one
+    /// (a builder from [`chunk_builder`](Self::chunk_builder), so that a reader can read the
+    /// next chunks while the last ones are merged), with `read` as in
+    /// [`read_chunks`](Self::read_chunks). Returns the error of the first chunk (in order)
+    /// that `read` failed on.
+    pub(super) fn parse_chunks<C, E, F>(&self, chunks: &[C], read: F) -> Result<Parsed, E>
+    where
+        C: Sync,
+        E: Send,
+        F: Fn(&C, &mut EventLogBuilder) -> Result<u64, E> + Sync,
+    {
+        let t = std::time::Instant::now();
         let read: Vec<Result<(EventLogBuilder, u64), E>> = chunks
             .par_iter()
             .map(|c| {
@@ -205,12 +222,34 @@ impl EventLogBuilder {
                 read(c, &mut b).map(|rows| (b, rows))
             })
             .collect();
-        let read = read.into_iter().collect::<Result<Vec<_>, E>>()?;
+        let read = read.into_iter().collect::<Result<Vec<_>, E>>();
+        timing::add(timing::Step::Parse, t);
+        read.map(|chunks| Parsed { chunks })
+    }
+
+    /// Merges chunks read by [`parse_chunks`](Self::parse_chunks), in order; `row_offset` is
+    /// the row number before the first chunk's row 1. Returns the row number after the last.
+    pub(super) fn merge_parsed(&mut self, parsed: Parsed, row_offset: u64) -> u64 {
+        let t = std::time::Instant::now();
         let mut offset = row_offset;
-        for (b, rows) in read {
+        for (b, rows) in parsed.chunks {
             self.absorb(b, offset);
             offset += rows;
         }
-        Ok(offset)
+        timing::add(timing::Step::Merge, t);
+        offset
+    }
+}
+
+/// Chunks of rows read, each by a builder of its own with the number of row numbers it used,
+/// waiting to be merged in order.
+pub(super) struct Parsed {
+    chunks: Vec<(EventLogBuilder, u64)>,
+}
+
+impl Parsed {
+    /// Row numbers the chunks used.
+    pub(super) fn rows(&self) -> u64 {
+        self.chunks.iter().map(|(_, n)| n).sum()
     }
 }

@@ -9,8 +9,9 @@ use parquet::arrow::arrow_reader::{
 use parquet::arrow::ProjectionMask;
 use parquet::file::reader::ChunkReader;
 
-use super::arrow::{push_rows, ArrowEvents};
-use super::{Ingested, LogMapping};
+use super::arrow::push_rows;
+use super::parallel::Parsed;
+use super::{EventLogBuilder, Ingested, LogMapping};
 use crate::evaluation::error::EvalError;
 
 fn malformed(what: &str) -> EvalError {
@@ -59,37 +60,60 @@ pub fn ingest_parquet<R: ChunkReader + 'static>(
         .collect();
     let mask = ProjectionMask::roots(meta.parquet_schema(), wanted);
     let groups: Vec<usize> = (0..meta.metadata().num_row_groups()).collect();
-    let mut events = ArrowEvents::new(mapping);
-    events.ignore_columns(&cols.ignored);
+    let mut b = EventLogBuilder::with_mapping(mapping);
+    b.ignore_columns(&cols.ignored);
     let total: i64 = meta
         .metadata()
         .row_groups()
         .iter()
         .map(|g| g.num_rows())
         .sum();
-    events.reserve(usize::try_from(total).unwrap_or(0));
+    b.reserve(usize::try_from(total).unwrap_or(0));
+    // Row groups a few at a time, each decoded and read by a builder of its own, merged into
+    // `b` while the next ones are read: the rows of some groups, and the row number before them.
+    let template = b.chunk_builder();
+    let mut pending: Option<(Parsed, u64)> = None;
     let mut rows = 0;
-    // Row groups at a time: their rows are held until merged.
     for some in groups.chunks(GROUPS_AT_ONCE) {
-        rows = events.read_chunks(some, rows, |&g, b| {
-            let batches =
-                ParquetRecordBatchReaderBuilder::new_with_metadata(data.clone(), meta.clone())
+        let merge = || {
+            if let Some((parsed, offset)) = pending.take() {
+                b.merge_parsed(parsed, offset);
+            }
+        };
+        let (parsed, ()) = rayon::join(
+            || {
+                template.parse_chunks(some, |&g, cb| {
+                    let batches = ParquetRecordBatchReaderBuilder::new_with_metadata(
+                        data.clone(),
+                        meta.clone(),
+                    )
                     .with_projection(mask.clone())
                     .with_row_groups(vec![g])
                     .with_batch_size(64 * 1024)
                     .build()
                     .map_err(|_| malformed("cannot decode the file's columns"))?;
-            let mut n = 0;
-            for batch in batches {
-                let batch = batch.map_err(|_| {
-                    malformed(&format!("cannot decode row group {} of the file", g + 1))
-                })?;
-                push_rows(b, mapping, &batch, &mut n)?;
-            }
-            Ok(n)
-        })?;
+                    let mut n = 0;
+                    for batch in batches {
+                        let batch = batch.map_err(|_| {
+                            malformed(&format!("cannot decode row group {} of the file", g + 1))
+                        })?;
+                        push_rows(cb, mapping, &batch, &mut n)?;
+                    }
+                    Ok::<u64, EvalError>(n)
+                })
+            },
+            merge,
+        );
+        let parsed = parsed?;
+        let n = parsed.rows();
+        pending = Some((parsed, rows));
+        rows += n;
     }
-    Ok(events.finish())
+    if let Some((parsed, offset)) = pending {
+        b.merge_parsed(parsed, offset);
+    }
+    drop(data);
+    Ok(b.finish())
 }
 
 /// Row groups decoded before they are merged.
