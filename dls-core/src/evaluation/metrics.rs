@@ -421,7 +421,7 @@ impl<'a> Ctx<'a> {
         let mut last_closed: Option<i64> = None;
         let mut first_ref_org = NONE;
         let mut has_clock_events = false;
-        for &e in evs {
+        for e in evs.clone() {
             let e = e as usize;
             let at = log.ev_at[e];
             let org = self.org_of(e);
@@ -541,10 +541,7 @@ impl<'a> Ctx<'a> {
         if has_clock_events || framework == Framework::Wgs {
             let mut ce = std::mem::take(&mut self.scratch_clock);
             ce.clear();
-            ce.extend(
-                evs.iter()
-                    .map(|&e| (log.ev_at[e as usize], log.ev_act[e as usize])),
-            );
+            ce.extend(evs.map(|e| (log.ev_at[e as usize], log.ev_act[e as usize])));
             let muni = self.label(self.municipality_of(c));
             let terms = self.opts.legal.terms(muni.as_deref());
             case_clocks(

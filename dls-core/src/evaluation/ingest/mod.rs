@@ -96,7 +96,6 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::error::EvalError;
@@ -392,9 +391,8 @@ pub struct EventLog {
     ev_row: Vec<u64>,
     ev_attr: Vec<u32>,
     attrs: Vec<Attrs>,
-    /// Event indexes grouped by case (case order, time order within a case).
-    pub(crate) order: Vec<u32>,
-    /// `order[case_start[c]..case_start[c + 1]]` are the events of case `c`.
+    /// The events of case `c` are `case_start[c]..case_start[c + 1]` (the columns are in case
+    /// order, time order within a case).
     pub(crate) case_start: Vec<u32>,
     /// The extra dimensions of the mapping, with each case's value.
     pub(crate) extras: extra::Extras,
@@ -416,9 +414,9 @@ impl EventLog {
         self.cases.len()
     }
 
-    /// The events of one case index, in time order.
-    pub(crate) fn case_events(&self, c: usize) -> &[u32] {
-        &self.order[self.case_start[c] as usize..self.case_start[c + 1] as usize]
+    /// The events of one case index, in time order (the events of a log are grouped by case).
+    pub(crate) fn case_events(&self, c: usize) -> std::ops::Range<u32> {
+        self.case_start[c]..self.case_start[c + 1]
     }
 
     /// Removes the events marked in `drop` (by log index), keeping every case (a case's
@@ -432,6 +430,7 @@ impl EventLog {
         }
         self.ev_case = gather(&self.ev_case, &keep);
         self.ev_at = gather(&self.ev_at, &keep);
+        self.ev_us = gather(&self.ev_us, &keep);
         self.ev_act = gather(&self.ev_act, &keep);
         self.ev_org = gather(&self.ev_org, &keep);
         self.ev_service = gather(&self.ev_service, &keep);
@@ -445,7 +444,6 @@ impl EventLog {
             start[i + 1] += start[i];
         }
         self.case_start = start;
-        self.order = (0..keep.len() as u32).collect();
     }
 
     /// The events as core [`Event`] values, grouped by case, in time order.
@@ -453,7 +451,7 @@ impl EventLog {
         let mut out = Vec::with_capacity(self.len());
         for c in 0..self.cases.len() {
             let info = &self.cases[c];
-            for &e in self.case_events(c) {
+            for e in self.case_events(c) {
                 let e = e as usize;
                 let id = |i: &Interner, v: u32| i.value(v).map(|s| s.to_string());
                 out.push(Event {
@@ -868,28 +866,9 @@ impl EventLogBuilder {
 
     /// [`finish`](Self::finish), with cases sorted and checked `per_task` at a time.
     fn finish_in(mut self, per_task: usize) -> Ingested {
-        let (late, warned) = self.log.finish(self.mapping.without_opened, per_task);
+        let (late, warned, mut anomalies) = self.log.finish(self.mapping.without_opened, per_task);
         self.rejected.extend(late);
-        let t = std::time::Instant::now();
-        let log = &self.log;
-        // Ranges of cases on rayon's threads; the anomalies are put in row order below.
-        let n = log.case_count();
-        let ranges: Vec<usize> = (0..n).step_by(per_task).collect();
-        let mut anomalies: Vec<_> = ranges
-            .into_par_iter()
-            .flat_map_iter(|lo| {
-                crate::lifecycle::check_columns(
-                    (lo..lo.saturating_add(per_task).min(n)).map(|c| log.case_events(c)),
-                    &log.ev_act,
-                    &log.ev_org,
-                    &log.ev_service,
-                    &log.ev_row,
-                )
-            })
-            .collect();
         anomalies.sort_by_key(|(_, a)| a.row);
-        self.log.ev_row = Vec::new();
-        timing::add(timing::Step::Lifecycle, t);
         timing::report();
         // Rejections and warnings in row order, whatever the order they were found in.
         self.rejected.sort_by_key(|r| r.row);

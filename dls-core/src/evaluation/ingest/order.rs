@@ -18,6 +18,7 @@ use super::{
     WithoutOpened, FW_NONE, NONE,
 };
 use crate::events::Activity;
+use crate::lifecycle::LifecycleAnomaly;
 
 /// Cases sorted and checked by one task.
 pub(super) const CASES_PER_TASK: usize = 16 * 1024;
@@ -32,6 +33,9 @@ struct Checked {
     counts: Vec<u32>,
     /// Each case's facts, or `None` when no row of it was used.
     infos: Vec<Option<CaseInfo>>,
+    /// Events kept that break the life cycle: the case, the event's place among the case's
+    /// events kept, and the anomaly.
+    anomalies: Vec<(u32, u32, LifecycleAnomaly)>,
     rejected: Vec<RejectedRow>,
     warnings: Vec<RowWarning>,
 }
@@ -39,12 +43,17 @@ struct Checked {
 impl EventLog {
     /// Orders the rows read into cases and time, applies the order checks, and drops the
     /// staging columns, sorting and checking `per_task` cases at a time. Returns the rows
-    /// rejected here (not opened, already opened, duplicate).
+    /// rejected here (not opened, already opened, duplicate), the rows used with a warning,
+    /// and the events that break the life cycle (by log index).
     pub(super) fn finish(
         &mut self,
         without_opened: WithoutOpened,
         per_task: usize,
-    ) -> (Vec<RejectedRow>, Vec<RowWarning>) {
+    ) -> (
+        Vec<RejectedRow>,
+        Vec<RowWarning>,
+        Vec<(u32, LifecycleAnomaly)>,
+    ) {
         let t = Instant::now();
         let n_ev = self.ev_case.len();
         let n_cases = self.case_ids.len();
@@ -64,6 +73,9 @@ impl EventLog {
                 pos[c as usize] += 1;
             }
         }
+        // Nothing looks a case up by its id from here on, nor needs its rows' case ids.
+        self.ev_case = Vec::new();
+        self.case_ids.map = Default::default();
         // ... then each case by (timestamp, activity rank, input position), and check it: in
         // ranges of cases, each over its own part of `grouped`.
         let mut tasks: Vec<(Range<usize>, &mut [u32])> = Vec::new();
@@ -87,6 +99,7 @@ impl EventLog {
         // The kept events of every range together, in case order.
         let mut rejected = Vec::new();
         let mut warnings = Vec::new();
+        let mut anomalies = Vec::new();
         let mut infos: Vec<Option<CaseInfo>> = Vec::with_capacity(n_cases);
         let mut kept_start: Vec<u32> = Vec::with_capacity(n_cases + 1);
         kept_start.push(0);
@@ -100,7 +113,12 @@ impl EventLog {
             infos.extend(part.infos);
             rejected.extend(part.rejected);
             warnings.extend(part.warnings);
+            anomalies.extend(part.anomalies);
         }
+        // Every row number needed is taken: the staging columns go.
+        self.ev_row = Vec::new();
+        self.ev_attr = Vec::new();
+        self.attrs = Vec::new();
         grouped.truncate(n_kept);
         let kept = grouped;
         drop(start);
@@ -141,7 +159,18 @@ impl EventLog {
             ev_case.extend(std::iter::repeat_n(new as u32, evs.len()));
             case_start.push(perm.len() as u32);
         }
-        drop((kept, kept_start, infos, case_order));
+        drop((kept, kept_start, infos));
+        // The anomalies' events by log index.
+        let mut new_index = vec![0u32; n_cases];
+        for (new, &(_, old)) in case_order.iter().enumerate() {
+            new_index[old as usize] = new as u32;
+        }
+        drop(case_order);
+        let anomalies: Vec<(u32, LifecycleAnomaly)> = anomalies
+            .into_iter()
+            .map(|(c, k, a)| (case_start[new_index[c as usize] as usize] + k, a))
+            .collect();
+        drop(new_index);
         self.ev_at = gather(&self.ev_at, &perm);
         self.ev_us = gather(&self.ev_us, &perm);
         self.ev_act = gather(&self.ev_act, &perm);
@@ -149,24 +178,19 @@ impl EventLog {
         self.ev_service = gather(&self.ev_service, &perm);
         self.ev_need = gather(&self.ev_need, &perm);
         self.ev_reason = gather(&self.ev_reason, &perm);
-        // Kept (in log order) for the life-cycle check of [`EventLogBuilder::finish`].
-        self.ev_row = gather(&self.ev_row, &perm);
-        self.ev_attr = Vec::new();
-        self.attrs = Vec::new();
         self.extras
             .finish(&perm, &case_start, &self.ev_at, &self.ev_us);
         self.ev_case = ev_case;
-        self.order = (0..perm.len() as u32).into_par_iter().collect();
         self.case_start = case_start;
         self.cases = cases;
         self.case_ids = new_case_ids;
         timing::add(Step::Gather, t);
-        (rejected, warnings)
+        (rejected, warnings, anomalies)
     }
 
     /// Sorts and checks the cases `cases`, whose events (grouped, in input order within a
     /// case) are `evs`, starting at `start[cases.start]`; moves the events kept to the front
-    /// of `evs`, in order.
+    /// of `evs`, in order, and runs the life-cycle check over them.
     fn check_cases(
         &self,
         cases: Range<usize>,
@@ -175,6 +199,7 @@ impl EventLog {
         without_opened: WithoutOpened,
     ) -> Checked {
         let from = start[cases.start] as usize;
+        let first_case = cases.start;
         let cmp = |a: &u32, b: &u32| self.event_cmp(*a as usize, *b as usize);
         let mut rejected = Vec::new();
         let mut warnings = Vec::new();
@@ -258,11 +283,43 @@ impl EventLog {
             infos.push(info);
             counts.push((w - first) as u32);
         }
+        // The life cycle of each case, over its events kept (in time order).
+        let mut ends = Vec::with_capacity(counts.len());
+        let mut at = 0usize;
+        for &n in &counts {
+            at += n as usize;
+            ends.push(at);
+        }
+        let kept = &evs[..w];
+        let found = crate::lifecycle::check_columns(
+            (0..counts.len()).map(|k| {
+                let lo = if k == 0 { 0 } else { ends[k - 1] };
+                &kept[lo..ends[k]]
+            }),
+            &self.ev_act,
+            &self.ev_org,
+            &self.ev_service,
+            &self.ev_row,
+        );
+        // Found in event order: each one's place and case by walking forward.
+        let mut anomalies = Vec::with_capacity(found.len());
+        let (mut p, mut k) = (0usize, 0usize);
+        for (e, a) in found {
+            while kept[p] != e {
+                p += 1;
+            }
+            while ends[k] <= p {
+                k += 1;
+            }
+            let case_from = if k == 0 { 0 } else { ends[k - 1] };
+            anomalies.push(((first_case + k) as u32, (p - case_from) as u32, a));
+        }
         Checked {
             from,
             kept: w,
             counts,
             infos,
+            anomalies,
             rejected,
             warnings,
         }
@@ -327,6 +384,24 @@ mod tests {
             };
             prop_assert_eq!(read(usize::MAX), read(per_task));
         }
+    }
+
+    /// Removing the events that break the life cycle (strict mode) keeps every other event's
+    /// fraction of a second with it (it kept the removed event's in its place).
+    #[test]
+    fn strict_removal_keeps_the_microseconds_of_the_events_left() {
+        let csv = "case_id,timestamp,activity,organisation\n\
+                   c1,2026-03-02T09:00:00Z,opened,\n\
+                   c1,2026-03-02T09:30:00.5Z,accepted,gem\n\
+                   c1,2026-03-02T10:00:00.25Z,referred,gem\n";
+        let strict = crate::evaluation::ingest_csv_str(csv).unwrap().strict();
+        let micros: Vec<u32> = strict
+            .log
+            .events()
+            .iter()
+            .map(|e| e.at.timestamp_subsec_micros())
+            .collect();
+        assert_eq!(micros, vec![0, 250_000]);
     }
 
     fn pool() -> rayon::ThreadPool {

@@ -121,7 +121,6 @@ impl EventLogBuilder {
             ev_row,
             ev_attr,
             attrs,
-            order: _,
             case_start: _,
             extras,
         } = log;

@@ -14,23 +14,20 @@ pub(crate) enum Step {
     Parse,
     /// Merging the chunks' builders in order.
     Merge,
-    /// Ordering the events by case and time, the order checks.
+    /// Ordering the events by case and time, the order and life-cycle checks.
     Order,
     /// Gathering the columns in case order.
     Gather,
-    /// The life-cycle check.
-    Lifecycle,
 }
 
-const STEPS: [(&str, Step); 5] = [
+const STEPS: [(&str, Step); 4] = [
     ("parse", Step::Parse),
     ("merge", Step::Merge),
     ("order", Step::Order),
     ("gather", Step::Gather),
-    ("lifecycle", Step::Lifecycle),
 ];
 
-static NANOS: [AtomicU64; 5] = [const { AtomicU64::new(0) }; 5];
+static NANOS: [AtomicU64; 4] = [const { AtomicU64::new(0) }; 4];
 
 /// True when timings are asked for (`DLS_TIMINGS` set).
 pub(crate) fn on() -> bool {
