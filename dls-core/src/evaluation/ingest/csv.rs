@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 
-use super::parallel::Parsed;
+use super::parallel::{Parsed, Spare};
 use super::{
     io_err, strip_eol, EventFields, EventLogBuilder, HeaderColumns, Ingested, LogMapping,
     RejectReason, Timestamp,
@@ -423,6 +423,7 @@ fn read_blocks<R: Read>(
     // Chunks read into builders of their own (made like `template`), merged into `b` while the
     // next block is read: the rows of a block and the row number before its first row.
     let template = b.chunk_builder();
+    let spare = Spare::default();
     let mut pending: Option<(Parsed, u64)> = None;
     let mut first = true;
     let result = loop {
@@ -456,11 +457,11 @@ fn read_blocks<R: Read>(
         }
         let merge = || {
             if let Some((parsed, offset)) = pending.take() {
-                b.merge_parsed(parsed, offset);
+                b.merge_parsed(parsed, offset, Some(&spare));
             }
         };
         let (parsed, ()) = rayon::join(
-            || template.parse_chunks(&chunks, |c, cb| read_chunk(c, cb, cols, width)),
+            || template.parse_chunks(&chunks, &spare, |c, cb| read_chunk(c, cb, cols, width)),
             merge,
         );
         match parsed {
@@ -483,7 +484,7 @@ fn read_blocks<R: Read>(
         buf.drain(..end);
     };
     if let Some((parsed, offset)) = pending {
-        b.merge_parsed(parsed, offset);
+        b.merge_parsed(parsed, offset, None);
     }
     Ok(result)
 }

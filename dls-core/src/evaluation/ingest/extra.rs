@@ -46,14 +46,15 @@ impl Extras {
     }
 
     /// Appends the rows another reader of the same dimensions recorded (a later chunk of the
-    /// rows, see [`empty_like`](Self::empty_like)), its values interned here in its order.
-    pub(crate) fn absorb(&mut self, other: Extras) {
+    /// rows, see [`empty_like`](Self::empty_like)), its values interned here in its order, and
+    /// empties `other` (keeping its memory).
+    pub(crate) fn absorb(&mut self, other: &mut Extras) {
         debug_assert_eq!(self.names, other.names);
-        let ids = self.values.absorb(other.values);
+        let ids = self.values.absorb(&mut other.values);
         self.ev.extend(
             other
                 .ev
-                .into_iter()
+                .drain(..)
                 .map(|v| if v == NONE { NONE } else { ids[v as usize] }),
         );
     }

@@ -13,12 +13,14 @@ use super::timing;
 use super::{EventLog, EventLogBuilder, Interner, MAX_UNMAPPED_LISTED, NONE};
 
 impl Interner {
-    /// Interns the values of `other` (checked when it interned them), in its order; returns the
-    /// id here of each of its ids.
-    pub(super) fn absorb(&mut self, other: Interner) -> Vec<u32> {
+    /// Interns the values of `other` (checked when it interned them), in its order, and empties
+    /// it (keeping its memory for reuse); returns the id here of each of its ids.
+    pub(super) fn absorb(&mut self, other: &mut Interner) -> Vec<u32> {
+        other.map.clear();
+        other.last = None;
         other
             .values
-            .into_iter()
+            .drain(..)
             .map(|v| match self.map.get(&*v) {
                 Some(&i) => i,
                 None => {
@@ -67,8 +69,9 @@ impl EventLogBuilder {
 
     /// Appends the rows of the chunk `other` read (made by [`chunk_builder`](Self::chunk_builder)),
     /// whose row numbers are relative to `row_offset` (its row 1 is row `row_offset + 1` here):
-    /// afterwards this builder is the one that would have read the chunk's rows itself.
-    pub(super) fn absorb(&mut self, other: EventLogBuilder, row_offset: u64) {
+    /// afterwards this builder is the one that would have read the chunk's rows itself, and
+    /// `other` is empty again (its memory kept, for another chunk).
+    pub(super) fn absorb(&mut self, other: &mut EventLogBuilder, row_offset: u64) {
         // Every part named, so that a part added to the builder or the log fails to compile
         // here until it is merged too.
         let EventLogBuilder {
@@ -77,21 +80,21 @@ impl EventLogBuilder {
             rows_read,
             mapping: _,
             warnings,
-            mut unmapped,
+            unmapped,
             unmapped_first,
             uncapped: _,
             ignored_columns: _,
         } = other;
-        self.rows_read += rows_read;
-        self.rejected.extend(rejected.into_iter().map(|mut r| {
+        self.rows_read += std::mem::take(rows_read);
+        self.rejected.extend(rejected.drain(..).map(|mut r| {
             r.row += row_offset;
             r
         }));
-        self.warnings.extend(warnings.into_iter().map(|mut w| {
+        self.warnings.extend(warnings.drain(..).map(|mut w| {
             w.row += row_offset;
             w
         }));
-        for name in unmapped_first {
+        for name in std::mem::take(unmapped_first) {
             let n = unmapped.remove(&name).unwrap_or(0);
             // As in `try_push`: a name is listed when it is met while there is room.
             let listed = self.uncapped || self.unmapped.len() < MAX_UNMAPPED_LISTED;
@@ -102,6 +105,7 @@ impl EventLogBuilder {
             };
             self.count_unmapped(key, n);
         }
+        unmapped.clear();
         let EventLog {
             case_ids,
             orgs,
@@ -132,7 +136,7 @@ impl EventLogBuilder {
         let needs = me.needs.absorb(needs);
         let labels = me.labels.absorb(labels);
         let attr_base = me.attrs.len() as u32;
-        me.attrs.extend(attrs.into_iter().map(|mut a| {
+        me.attrs.extend(attrs.drain(..).map(|mut a| {
             a.kern = remap(&kernen, a.kern);
             a.municipality = remap(&labels, a.municipality);
             a.region = remap(&labels, a.region);
@@ -143,27 +147,26 @@ impl EventLogBuilder {
         }));
         me.extras.absorb(extras);
         me.ev_case
-            .extend(ev_case.into_iter().map(|c| remap(&case_ids, c)));
-        me.ev_at.extend(ev_at);
-        me.ev_us.extend(ev_us);
-        me.ev_act.extend(ev_act);
-        me.ev_org
-            .extend(ev_org.into_iter().map(|o| remap(&orgs, o)));
+            .extend(ev_case.drain(..).map(|c| remap(&case_ids, c)));
+        me.ev_at.extend_from_slice(ev_at);
+        ev_at.clear();
+        me.ev_us.extend_from_slice(ev_us);
+        ev_us.clear();
+        me.ev_act.extend_from_slice(ev_act);
+        ev_act.clear();
+        me.ev_org.extend(ev_org.drain(..).map(|o| remap(&orgs, o)));
         me.ev_service
-            .extend(ev_service.into_iter().map(|s| remap(&services, s)));
+            .extend(ev_service.drain(..).map(|s| remap(&services, s)));
         me.ev_need
-            .extend(ev_need.into_iter().map(|n| remap(&needs, n)));
-        me.ev_reason.extend(ev_reason);
-        me.ev_row.extend(ev_row.into_iter().map(|r| r + row_offset));
-        me.ev_attr.extend(ev_attr.into_iter().map(
-            |a| {
-                if a == NONE {
-                    NONE
-                } else {
-                    a + attr_base
-                }
-            },
-        ));
+            .extend(ev_need.drain(..).map(|n| remap(&needs, n)));
+        me.ev_reason.extend_from_slice(ev_reason);
+        ev_reason.clear();
+        me.ev_row.extend(ev_row.drain(..).map(|r| r + row_offset));
+        me.ev_attr.extend(
+            ev_attr
+                .drain(..)
+                .map(|a| if a == NONE { NONE } else { a + attr_base }),
+        );
     }
 
     /// Makes room for `rows` more rows (a reader that knows how many rows come), so that the
@@ -198,16 +201,22 @@ impl EventLogBuilder {
         E: Send,
         F: Fn(&C, &mut EventLogBuilder) -> Result<u64, E> + Sync,
     {
-        let parsed = self.chunk_builder().parse_chunks(chunks, read)?;
-        Ok(self.merge_parsed(parsed, row_offset))
+        let spare = Spare::default();
+        let parsed = self.chunk_builder().parse_chunks(chunks, &spare, read)?;
+        Ok(self.merge_parsed(parsed, row_offset, None))
     }
 
     /// Reads `chunks` on rayon's threads, each into a builder of its own made like this one
     /// (a builder from [`chunk_builder`](Self::chunk_builder), so that a reader can read the
     /// next chunks while the last ones are merged), with `read` as in
-    /// [`read_chunks`](Self::read_chunks). Returns the error of the first chunk (in order)
-    /// that `read` failed on.
-    pub(super) fn parse_chunks<C, E, F>(&self, chunks: &[C], read: F) -> Result<Parsed, E>
+    /// [`read_chunks`](Self::read_chunks); builders emptied by an earlier merge are taken from
+    /// `spare` first. Returns the error of the first chunk (in order) that `read` failed on.
+    pub(super) fn parse_chunks<C, E, F>(
+        &self,
+        chunks: &[C],
+        spare: &Spare,
+        read: F,
+    ) -> Result<Parsed, E>
     where
         C: Sync,
         E: Send,
@@ -217,7 +226,8 @@ impl EventLogBuilder {
         let read: Vec<Result<(EventLogBuilder, u64), E>> = chunks
             .par_iter()
             .map(|c| {
-                let mut b = self.chunk_builder();
+                let reused = spare.lock().ok().and_then(|mut s| s.pop());
+                let mut b = reused.unwrap_or_else(|| self.chunk_builder());
                 read(c, &mut b).map(|rows| (b, rows))
             })
             .collect();
@@ -228,17 +238,32 @@ impl EventLogBuilder {
 
     /// Merges chunks read by [`parse_chunks`](Self::parse_chunks), in order; `row_offset` is
     /// the row number before the first chunk's row 1. Returns the row number after the last.
-    pub(super) fn merge_parsed(&mut self, parsed: Parsed, row_offset: u64) -> u64 {
+    /// The builders, emptied, go to `spare` (if given) to read later chunks: their memory is
+    /// reused rather than given back and asked for again.
+    pub(super) fn merge_parsed(
+        &mut self,
+        parsed: Parsed,
+        row_offset: u64,
+        spare: Option<&Spare>,
+    ) -> u64 {
         let t = std::time::Instant::now();
         let mut offset = row_offset;
-        for (b, rows) in parsed.chunks {
-            self.absorb(b, offset);
+        let mut emptied = Vec::with_capacity(parsed.chunks.len());
+        for (mut b, rows) in parsed.chunks {
+            self.absorb(&mut b, offset);
             offset += rows;
+            emptied.push(b);
+        }
+        if let Some(mut s) = spare.and_then(|s| s.lock().ok()) {
+            s.extend(emptied);
         }
         timing::add(timing::Step::Merge, t);
         offset
     }
 }
+
+/// Chunk builders emptied by a merge, for the next chunks.
+pub(super) type Spare = std::sync::Mutex<Vec<EventLogBuilder>>;
 
 /// Chunks of rows read, each by a builder of its own with the number of row numbers it used,
 /// waiting to be merged in order.

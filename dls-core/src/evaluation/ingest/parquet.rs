@@ -10,7 +10,7 @@ use parquet::arrow::ProjectionMask;
 use parquet::file::reader::ChunkReader;
 
 use super::arrow::push_rows;
-use super::parallel::Parsed;
+use super::parallel::{Parsed, Spare};
 use super::{EventLogBuilder, Ingested, LogMapping};
 use crate::evaluation::error::EvalError;
 
@@ -72,17 +72,20 @@ pub fn ingest_parquet<R: ChunkReader + 'static>(
     // Row groups a few at a time, each decoded and read by a builder of its own, merged into
     // `b` while the next ones are read: the rows of some groups, and the row number before them.
     let template = b.chunk_builder();
+    // Builders of whole row groups are large: not kept for reuse (they would add to the peak
+    // memory, for little: few are made).
+    let spare = Spare::default();
     let mut pending: Option<(Parsed, u64)> = None;
     let mut rows = 0;
     for some in groups.chunks(GROUPS_AT_ONCE) {
         let merge = || {
             if let Some((parsed, offset)) = pending.take() {
-                b.merge_parsed(parsed, offset);
+                b.merge_parsed(parsed, offset, None);
             }
         };
         let (parsed, ()) = rayon::join(
             || {
-                template.parse_chunks(some, |&g, cb| {
+                template.parse_chunks(some, &spare, |&g, cb| {
                     let batches = ParquetRecordBatchReaderBuilder::new_with_metadata(
                         data.clone(),
                         meta.clone(),
@@ -110,7 +113,7 @@ pub fn ingest_parquet<R: ChunkReader + 'static>(
         rows += n;
     }
     if let Some((parsed, offset)) = pending {
-        b.merge_parsed(parsed, offset);
+        b.merge_parsed(parsed, offset, None);
     }
     drop(data);
     Ok(b.finish())
