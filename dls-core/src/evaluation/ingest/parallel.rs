@@ -252,7 +252,10 @@ impl EventLogBuilder {
         for (mut b, rows) in parsed.chunks {
             self.absorb(&mut b, offset);
             offset += rows;
-            emptied.push(b);
+            // Without a place to keep it, each builder's memory goes at once.
+            if spare.is_some() {
+                emptied.push(b);
+            }
         }
         if let Some(mut s) = spare.and_then(|s| s.lock().ok()) {
             s.extend(emptied);
