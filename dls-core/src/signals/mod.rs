@@ -28,7 +28,7 @@ use crate::ids::{is_bsn_shaped, CaseId, IdError, KernId, OrganisationId};
 pub use intake::{
     feedback, intake, FeedbackRow, HelpStatus, IntakeOptions, ProactiveCase, SignalIntake,
 };
-pub use metrics::{signal_metrics, SignalMetricsRow};
+pub use metrics::{signal_metrics, SignalMetricsRow, SignalTable};
 
 /// The four partner kinds of the vroegsignalering convenant.
 #[derive(
