@@ -241,6 +241,151 @@ fn at_least(d: &Disclosure) -> i64 {
     ((m + b - 1) / b * b - b + 1).max(1)
 }
 
+/// How the outputs are published: under the real policy, or deliberately weakened (built in
+/// this file from the library's raw and rounded outputs, no public knob) as the attacker's
+/// control: on a weak publication the same attacker must recover counts, so that a
+/// regression of the policy would fail these tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Publisher {
+    /// [`Disclosure::default`]: what the library publishes.
+    Real,
+    /// As before issue 13's fixes: the threshold and secondary suppression read the *exact*
+    /// counts, and cells too small to publish are listed as suppressed.
+    ExactThreshold,
+    /// Issue 13, item 1(a): rounded counts next to shares and means computed from the exact
+    /// counts.
+    ExactRates,
+}
+
+/// What the attacker knows about the policy: the exact sizes a cell too small to publish can
+/// have, the least size of a cell published (or hidden by secondary suppression), and the
+/// exact size of a cell (with the removed case) whose row is gone once the case is removed.
+struct Knowledge {
+    below: (i64, i64),
+    at_least: i64,
+    gone: (i64, i64),
+}
+
+impl Publisher {
+    fn knowledge(self, d: &Disclosure) -> Knowledge {
+        match self {
+            Publisher::Real | Publisher::ExactRates => Knowledge {
+                below: below(d),
+                at_least: at_least(d),
+                gone: (1, below(d).1 + 1),
+            },
+            Publisher::ExactThreshold => Knowledge {
+                below: (1, d.min_cases as i64 - 1),
+                at_least: d.min_cases as i64,
+                // every row with a case is listed: a row gone held only the removed case
+                gone: (1, 1),
+            },
+        }
+    }
+
+    /// The published summary of `s` under `d`, the way this publisher publishes it.
+    fn publish(self, s: &EvalState, d: &Disclosure) -> Summary {
+        let real = s.finish(d);
+        if self == Publisher::Real {
+            return real;
+        }
+        // every cell, rounded with the library's own draws, and every cell exact
+        let every = s.finish(&Disclosure {
+            min_cases: 0,
+            secondary: false,
+            ..*d
+        });
+        let raw = s.finish(&Disclosure::raw()).aggregates.rows;
+        let mut out = real.clone();
+        match self {
+            Publisher::Real => unreachable!(),
+            Publisher::ExactThreshold => {
+                let keys: Vec<_> = raw.iter().map(|r| r.key.clone()).collect();
+                let exact: Vec<u64> = raw
+                    .iter()
+                    .map(|r| r.figures.as_ref().unwrap().cases)
+                    .collect();
+                let sup = evaluation::table::suppress(
+                    &keys,
+                    &exact,
+                    &s.group_by,
+                    &s.kern_municipality,
+                    d,
+                );
+                out.aggregates.rows = every
+                    .aggregates
+                    .rows
+                    .into_iter()
+                    .zip(sup)
+                    .map(|(mut r, sup)| {
+                        r.suppressed = sup;
+                        if sup.is_some() {
+                            r.figures = None;
+                        }
+                        r
+                    })
+                    .collect();
+            }
+            Publisher::ExactRates => {
+                let exact: BTreeMap<_, _> = raw
+                    .iter()
+                    .map(|r| (r.key.clone(), r.figures.clone().unwrap()))
+                    .collect();
+                for r in &mut out.aggregates.rows {
+                    let (Some(f), Some(x)) = (r.figures.as_mut(), exact.get(&r.key)) else {
+                        continue;
+                    };
+                    f.handoffs_per_case = x.handoffs_per_case;
+                    f.bounce_rate = x.bounce_rate;
+                    f.loop_rate = x.loop_rate;
+                    f.organisations_per_case = x.organisations_per_case;
+                    f.escalation_rate = x.escalation_rate;
+                    f.resolved_rate = x.resolved_rate;
+                    f.reopened_rate = x.reopened_rate;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The shares and means of a cell with the figure of their numerators.
+fn rates(f: &Figures) -> [(usize, f64); 7] {
+    [
+        (5, f.handoffs_per_case),
+        (7, f.bounce_rate),
+        (9, f.loop_rate),
+        (10, f.organisations_per_case),
+        (12, f.escalation_rate),
+        (13, f.resolved_rate),
+        (14, f.reopened_rate),
+    ]
+}
+
+/// For a cell whose shares and means may be exact (`k / n`): the exact sizes `n` its rounded
+/// count allows for which every share is some whole `k` over `n`, and the bounds of each
+/// numerator over those sizes.
+fn exact_rate_bounds(f: &Figures, b: u64, least: i64) -> ((i64, i64), Vec<(usize, i64, i64)>) {
+    let (lo, hi) = around(f.cases, b);
+    let fits = |n: i64| {
+        rates(f).iter().all(|&(_, r)| {
+            let k = (r * n as f64).round();
+            (k / n as f64 - r).abs() < 1e-9
+        })
+    };
+    let ns: Vec<i64> = (lo.max(least).max(1)..=hi).filter(|&n| fits(n)).collect();
+
+    assert!(!ns.is_empty(), "no size fits the cell's own figures");
+    let nums = rates(f)
+        .iter()
+        .map(|&(fig, r)| {
+            let ks = ns.iter().map(|&n| (r * n as f64).round() as i64);
+            (fig, ks.clone().min().unwrap(), ks.max().unwrap())
+        })
+        .collect();
+    ((ns[0], *ns.last().unwrap()), nums)
+}
+
 struct World {
     /// Finest cells: key (kern, phase, need, month) and index.
     cells: Vec<Vec<Option<String>>>,
@@ -276,10 +421,12 @@ fn project(key: &[Option<String>], dims: &[Dim]) -> Vec<Option<String>> {
 
 /// Facts of one published table; `removed` is the removed case's finest cell (and its facts
 /// are then about the sums without it). Returns the facts added.
+#[allow(clippy::too_many_arguments)]
 fn table_facts(
     m: &mut Model,
     w: &World,
     d: &Disclosure,
+    pubr: Publisher,
     t: usize,
     rows: &[Row],
     removed: Option<&[Option<String>]>,
@@ -304,23 +451,43 @@ fn table_facts(
                 (true, _) => (0, vec![w.y(f)]),
             }
         };
+        let k = pubr.knowledge(d);
         match (&r.figures, r.suppressed) {
+            (Some(f), _) if pubr == Publisher::ExactRates => {
+                // the counts as published; the shares and means as exact ratios
+                let ((nlo, nhi), nums) = exact_rate_bounds(f, b, k.at_least);
+                let (s, _) = term(CASES);
+                added.push(m.add(sum(CASES), vec![], nlo + s, nhi + s) as u32);
+                for (i, &pi) in counts(f).iter().enumerate() {
+                    if rates(f).iter().any(|&(fig, _)| fig == i) && ![5, 13, 14].contains(&i) {
+                        continue; // not a published count
+                    }
+                    let (lo, hi) = around(pi as u64, b);
+                    let (s, minus) = term(i);
+                    added.push(m.add(sum(i), minus, lo + s, hi + s) as u32);
+                }
+                for (i, lo, hi) in nums {
+                    let (s, minus) = term(i);
+                    added.push(m.add(sum(i), minus, lo + s, hi + s) as u32);
+                }
+            }
             (Some(f), _) => {
                 let p = counts(f);
                 for (i, &pi) in p.iter().enumerate() {
                     let (lo, hi) = around(pi as u64, b);
                     let (s, minus) = term(i);
+                    let lo = if i == CASES { lo.max(k.at_least) } else { lo };
                     added.push(m.add(sum(i), minus, lo + s, hi + s) as u32);
                 }
             }
             (None, Some(Suppression::Primary)) => {
-                let (lo, hi) = below(d);
+                let (lo, hi) = k.below;
                 let (s, _) = term(CASES);
                 added.push(m.add(sum(CASES), vec![], lo + s, hi + s) as u32);
             }
             (None, _) => {
                 let (s, _) = term(CASES);
-                added.push(m.add(sum(CASES), vec![], at_least(d) + s, BIG) as u32);
+                added.push(m.add(sum(CASES), vec![], k.at_least + s, BIG) as u32);
             }
         }
     }
@@ -462,7 +629,12 @@ fn without_cell(full: &Cell, own: &Cell) -> Option<Cell> {
 
 /// The published summary of `full` without the case whose one-case state is `own` (`full`
 /// is changed for the call and put back).
-fn finish_without(full: &mut EvalState, own: &EvalState, d: &Disclosure) -> Summary {
+fn finish_without(
+    full: &mut EvalState,
+    own: &EvalState,
+    d: &Disclosure,
+    pubr: Publisher,
+) -> Summary {
     let saved_cells: Vec<(Vec<Option<String>>, Cell)> = own
         .cells
         .keys()
@@ -509,7 +681,7 @@ fn finish_without(full: &mut EvalState, own: &EvalState, d: &Disclosure) -> Summ
             p.waits.remove(k);
         }
     }
-    let out = full.finish(d);
+    let out = pubr.publish(full, d);
     full.cases += own.cases;
     full.events += own.events;
     for (k, c) in saved_cells {
@@ -573,7 +745,7 @@ struct Outcome {
 }
 
 /// Plays the whole attack on one log.
-fn attack(csv: &str, opts: &EvalOptions, removals: usize) -> Outcome {
+fn attack(csv: &str, opts: &EvalOptions, removals: usize, pubr: Publisher) -> Outcome {
     let d = Disclosure::default();
     let t0 = std::time::Instant::now();
     let lap = |what: &str| eprintln!("{:>8.2?} {what}", t0.elapsed());
@@ -638,9 +810,13 @@ fn attack(csv: &str, opts: &EvalOptions, removals: usize) -> Outcome {
     let mut out = Outcome::default();
     for (t, dims) in TABLES.iter().enumerate() {
         let s = project_state(&ev.state, dims);
-        let p = s.finish(&d);
-        own_figures(&d, &p.aggregates.rows);
-        table_facts(&mut m, &w, &d, t, &p.aggregates.rows, None, &|_| false);
+        let p = pubr.publish(&s, &d);
+        if pubr == Publisher::Real {
+            own_figures(&d, &p.aggregates.rows);
+        }
+        table_facts(&mut m, &w, &d, pubr, t, &p.aggregates.rows, None, &|_| {
+            false
+        });
         out.tables += 1;
         out.cells += p.aggregates.rows.len();
         states.push(s);
@@ -767,8 +943,10 @@ fn attack(csv: &str, opts: &EvalOptions, removals: usize) -> Outcome {
         let mut added = Vec::new();
         for (t, dims) in TABLES.iter().enumerate() {
             let own = project_state(&own_fine.state, dims);
-            let p = finish_without(&mut states[t], &own, &d);
-            own_figures(&d, &p.aggregates.rows);
+            let p = finish_without(&mut states[t], &own, &d, pubr);
+            if pubr == Publisher::Real {
+                own_figures(&d, &p.aggregates.rows);
+            }
             let full_rows = &published[t].aggregates.rows;
             let owned = project(&key, dims);
             // Rows the same as before and not holding the case add nothing new.
@@ -782,6 +960,7 @@ fn attack(csv: &str, opts: &EvalOptions, removals: usize) -> Outcome {
                 mm,
                 &w,
                 &d,
+                pubr,
                 t,
                 &p.aggregates.rows,
                 Some(&key),
@@ -793,7 +972,8 @@ fn attack(csv: &str, opts: &EvalOptions, removals: usize) -> Outcome {
                     .iter()
                     .map(|&c| w.var(CASES, c))
                     .collect();
-                added.push(mm.add(c, vec![], 1, below(&d).1 + 1) as u32);
+                let (lo, hi) = pubr.knowledge(&d).gone;
+                added.push(mm.add(c, vec![], lo, hi) as u32);
             }
             out.differenced_cells += 1;
             if t == 0 {
@@ -896,7 +1076,14 @@ fn recoveries(
                     lo: 0,
                     hi: BIG,
                 };
-                let (lo, hi) = m.range(&c);
+                // what the bounds of its terms allow, and any fact over exactly this sum
+                let (mut lo, mut hi) = m.range(&c);
+                for &ci in &m.of_var[c.plus[0] as usize] {
+                    let f = &m.cons[ci as usize];
+                    if f.minus.is_empty() && f.plus == c.plus {
+                        (lo, hi) = (lo.max(f.lo), hi.min(f.hi));
+                    }
+                }
                 if lo == hi {
                     if r.figures.is_some() {
                         out.recoveries.push(format!(
@@ -965,7 +1152,7 @@ fn no_count_is_recovered_on_the_pilot() {
         directory: Some(dls_core::pilot::directory()),
         ..EvalOptions::default()
     };
-    let o = attack(dls_core::pilot::EVENTS_CSV, &opts, 60);
+    let o = attack(dls_core::pilot::EVENTS_CSV, &opts, 60, Publisher::Real);
     report("pilot", &o);
     assert!(o.recoveries.is_empty(), "{:#?}", o.recoveries);
 }
@@ -977,7 +1164,70 @@ fn no_count_is_recovered_on_a_100_000_case_log() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
     let csv = synthetic::events::events_csv(&EventScale::PILOT, 0..n, 13);
-    let o = attack(&csv, &EvalOptions::default(), 40);
+    let o = attack(&csv, &EvalOptions::default(), 40, Publisher::Real);
     report("generated", &o);
     assert!(o.recoveries.is_empty(), "{:#?}", o.recoveries);
+}
+
+/// The control: the same attacker against the pilot published the weak ways issue 13 found
+/// (built here from the library's raw and rounded outputs) recovers counts, so the tests
+/// above would catch a regression of the policy. Thresholds on the exact counts with small
+/// rows listed (as before this round): a cell of exactly `min_cases` cases that falls below
+/// with one case removed is pinned. Shares and means from the exact counts (item 1(a)): the
+/// size of almost every published cell comes back from its own figures.
+#[test]
+fn the_same_attacker_recovers_counts_from_a_weakened_publication() {
+    let opts = EvalOptions {
+        directory: Some(dls_core::pilot::directory()),
+        ..EvalOptions::default()
+    };
+    let exact_threshold = attack(
+        dls_core::pilot::EVENTS_CSV,
+        &opts,
+        60,
+        Publisher::ExactThreshold,
+    );
+    report("pilot, threshold on exact counts", &exact_threshold);
+    let exact_rates = attack(dls_core::pilot::EVENTS_CSV, &opts, 0, Publisher::ExactRates);
+    report("pilot, shares from exact counts", &exact_rates);
+    for r in &exact_threshold.recoveries {
+        eprintln!("  {r}");
+    }
+    // cells of exactly `min_cases` cases, each pinned by removing one of its cases; among them
+    // the count the pilot gave away by hand before the fix
+    let cells: BTreeSet<&str> = exact_threshold
+        .recoveries
+        .iter()
+        .map(|r| r.split(" (with").next().unwrap())
+        .collect();
+    eprintln!(
+        "  {} recoveries, {} cells",
+        exact_threshold.recoveries.len(),
+        cells.len()
+    );
+    assert!(
+        cells.len() >= 5
+            && cells.iter().all(|c| c.ends_with(": cases = 10"))
+            && cells.contains(
+                r#"[Need, Phase] [Some("jeugd.jeugdhulp"), Some("baseline")]: cases = 10"#
+            ),
+        "{:#?}",
+        exact_threshold.recoveries
+    );
+    // the size of most published cells comes back from their own figures
+    let sizes = exact_rates
+        .recoveries
+        .iter()
+        .filter(|r| r.contains(": cases = "))
+        .count();
+    eprintln!(
+        "  {sizes} of {} listed cells' sizes, {} counts in all",
+        exact_rates.cells,
+        exact_rates.recoveries.len()
+    );
+    assert!(
+        sizes * 4 >= exact_rates.cells * 3,
+        "{sizes} of {} sizes",
+        exact_rates.cells
+    );
 }
