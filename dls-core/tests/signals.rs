@@ -466,3 +466,166 @@ fn signal_figures_are_suppressed_on_published_counts_and_small_cells_are_not_lis
     // published as 10 (and shown), and some was too small to list.
     assert!(small_shown > 0 && left_out > 0 && secondary > 0);
 }
+
+/// Issue 13, "Limits": a signal feed is read up to `MAX_INPUT_BYTES`; one byte more is a typed
+/// error and nothing of it is read.
+#[test]
+fn a_signal_feed_is_read_up_to_the_input_limit() {
+    use dls_core::limits::MAX_INPUT_BYTES;
+    let as_of: NaiveDate = "2026-12-31".parse().unwrap();
+    let header = "signal_id,partner,kind,household,kern,amount,months_in_arrears,date,threatened\n";
+    let row = "s1,ymere,housing,hh-a,hoofddorp,812.50,3,2026-03-02,false\n";
+    // at the limit: the header, one row and blank lines (skipped) up to the limit
+    let mut at = String::with_capacity(MAX_INPUT_BYTES + 1);
+    at.push_str(header);
+    at.push_str(row);
+    at.push_str(&"\n".repeat(MAX_INPUT_BYTES - at.len()));
+    assert_eq!(at.len(), MAX_INPUT_BYTES);
+    let read = signals::read_csv(&at, as_of).unwrap();
+    assert_eq!((read.signals.len(), read.rejected.len()), (1, 0));
+    at.push('\n');
+    let e = signals::read_csv(&at, as_of).unwrap_err();
+    assert!(
+        matches!(e, signals::SignalError::TooLarge { bytes, limit } if bytes == MAX_INPUT_BYTES + 1 && limit == MAX_INPUT_BYTES),
+        "{e}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "signal file: 67108865 bytes, more than the 67108864 bytes accepted"
+    );
+}
+
+/// Issue 13, item 4: personal data in any field of a signal feed (CSV and rows, and the host
+/// path every binding calls) never shows in an error's text or `Debug`.
+#[test]
+fn signal_errors_never_show_personal_data() {
+    const PII: [&str; 8] = [
+        "Jan de Vries",
+        "111222333",
+        "123456782",
+        "1987-03-14",
+        "14-03-1987",
+        "Kerkstraat 12",
+        "2132 AB Hoofddorp",
+        "j.devries@example.nl",
+    ];
+    const NEEDLES: [&str; 10] = [
+        "Vries",
+        "111222333",
+        "123456782",
+        "1987",
+        "14-03",
+        "Kerkstraat",
+        "2132",
+        "AB Hoofd",
+        "devries",
+        "example.nl",
+    ];
+    let scan = |path: &str, text: String| {
+        for n in NEEDLES {
+            assert!(!text.contains(n), "{path}: shows `{n}`: {text}");
+        }
+    };
+    let as_of: NaiveDate = "2026-12-31".parse().unwrap();
+    let columns = signals::CSV_COLUMNS;
+    let good = [
+        "s1",
+        "ymere",
+        "housing",
+        "hh-a",
+        "hoofddorp",
+        "812.50",
+        "3",
+        "2026-03-02",
+        "false",
+    ];
+    let (mut tried, mut errors) = (0, 0);
+    for p in PII {
+        for (i, column) in columns.iter().enumerate() {
+            let mut fields: Vec<String> = good.iter().map(|s| s.to_string()).collect();
+            fields[i] = format!("\"{p}\"");
+            let csv = format!("{}\n{}\n", columns.join(","), fields.join(","));
+            tried += 1;
+            let read = signals::read_csv(&csv, as_of).unwrap();
+            for e in &read.rejected {
+                errors += 1;
+                scan(column, format!("{e} || {e:?}"));
+            }
+            // the host path of the bindings (Python `signal_intake`, JVM `signalIntakeJson`)
+            tried += 1;
+            match dls_core::privacy::signal_report(&csv, "2026-12-31", 30, "[]") {
+                Ok(r) => {
+                    for x in &r.rejected {
+                        errors += 1;
+                        scan(column, format!("{} || {x:?}", x.message));
+                    }
+                }
+                Err(e) => {
+                    errors += 1;
+                    scan(column, format!("{e} || {e:?}"));
+                }
+            }
+        }
+        // the arguments: the as-of date and the events
+        for (what, as_of, events) in [
+            ("as_of", p.to_string(), "[]".to_string()),
+            (
+                "events",
+                "2026-12-31".into(),
+                format!(
+                    r#"[{{"case": "{p}", "at": "2026-01-05T09:00:00Z", "activity": "opened"}}]"#
+                ),
+            ),
+            (
+                "events",
+                "2026-12-31".into(),
+                format!(r#"[{{"case": "c1", "at": "{p}", "activity": "opened"}}]"#),
+            ),
+            (
+                "events",
+                "2026-12-31".into(),
+                format!(r#"[{{"case": "c1", "at": "2026-01-05T09:00:00Z", "activity": "{p}"}}]"#),
+            ),
+        ] {
+            tried += 1;
+            let csv = format!("{}\n{}\n", columns.join(","), good.join(","));
+            if let Err(e) = dls_core::privacy::signal_report(&csv, &as_of, 30, &events) {
+                errors += 1;
+                scan(what, format!("{e} || {e:?}"));
+            }
+        }
+        // checked rows: every field of a row
+        let row = |f: &dyn Fn(&mut signals::SignalRow)| {
+            let mut r = signals::SignalRow {
+                signal_id: "s1".into(),
+                partner: "ymere".into(),
+                kind: "housing".into(),
+                household: "hh-a".into(),
+                kern: "hoofddorp".into(),
+                amount: 1.0,
+                months_in_arrears: 1,
+                date: as_of,
+                threatened: false,
+            };
+            f(&mut r);
+            r
+        };
+        let rows = [
+            row(&|r| r.signal_id = p.into()),
+            row(&|r| r.partner = p.into()),
+            row(&|r| r.kind = p.into()),
+            row(&|r| r.household = p.into()),
+            row(&|r| r.kern = p.into()),
+        ];
+        for r in &rows {
+            tried += 1;
+            scan("row", format!("{r:?}"));
+            if let Err(e) = signals::check_row(r, 1, as_of) {
+                errors += 1;
+                scan("row", format!("{e} || {e:?}"));
+            }
+        }
+    }
+    eprintln!("signal feed: {tried} inputs, {errors} errors scanned, 0 hits");
+    assert!(errors >= 80, "{errors} errors");
+}
