@@ -377,7 +377,10 @@ fn rates(f: &Figures) -> [(usize, f64); 7] {
 /// For a cell whose shares and means may be exact (`k / n`): the exact sizes `n` its rounded
 /// count allows for which every share is some whole `k` over `n`, and the bounds of each
 /// numerator over those sizes.
-fn exact_rate_bounds(f: &Figures, b: u64, least: i64) -> ((i64, i64), Vec<(usize, i64, i64)>) {
+/// Bounds of a cell's size, and of each numerator: `(figure, lo, hi)`.
+type RateBounds = ((i64, i64), Vec<(usize, i64, i64)>);
+
+fn exact_rate_bounds(f: &Figures, b: u64, least: i64) -> RateBounds {
     let (lo, hi) = around(f.cases, b);
     let fits = |n: i64| {
         rates(f).iter().all(|&(_, r)| {
