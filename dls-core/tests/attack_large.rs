@@ -32,7 +32,8 @@
 //! small rows listed, as before issue 13's fixes, or shares from exact counts, item 1(a)) must
 //! recover counts, so that these tests would catch a regression of the policy.
 //!
-//! The 100,000-case run and the pilot take about 31 CPU-seconds in a debug build (RELIABILITY.md);
+//! The whole file (the 100,000-case run, the pilot, the signals and the controls) takes about
+//! 39 CPU-seconds in a debug build (RELIABILITY.md);
 //! `DLS_ATTACK_CASES=N cargo test -p dls-core --test attack_large` sets another size. The
 //! phases' times are printed (not asserted).
 
