@@ -371,6 +371,11 @@ fn signal_figures_are_suppressed_on_published_counts_and_small_cells_are_not_lis
     let d = Disclosure::default();
     let published = signals::signal_metrics(&cases, &events, &d);
     assert_eq!(published.disclosure, d);
+    // input order changes nothing: cases and events reversed publish the same table
+    let (mut rc, mut re) = (cases.clone(), events.clone());
+    rc.reverse();
+    re.reverse();
+    assert_eq!(signals::signal_metrics(&rc, &re, &d), published);
     // every cell rounded with the same draws, none withheld: each cell's published households
     let every = Disclosure {
         min_cases: 0,
