@@ -34,7 +34,8 @@
 //!
 //! The whole file (the 100,000-case run, the pilot, the signals and the controls) takes about
 //! 39 CPU-seconds in a debug build (RELIABILITY.md);
-//! `DLS_ATTACK_CASES=N cargo test -p dls-core --test attack_large` sets another size. The
+//! `DLS_ATTACK_CASES=N cargo test -p dls-core --test attack_large` sets another size (and
+//! `DLS_ATTACK_HOUSEHOLDS=N` the signal feed's). The
 //! phases' times are printed (not asserted).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -1599,7 +1600,11 @@ fn sig_report(name: &str, o: &SigOutcome) {
 
 #[test]
 fn no_signal_count_is_recovered() {
-    let o = signals_attack(Publisher::Real, 2_500, 40);
+    let n: usize = std::env::var("DLS_ATTACK_HOUSEHOLDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2_500);
+    let o = signals_attack(Publisher::Real, n, 40);
     sig_report("published", &o);
     assert!(o.shown >= 50 && o.removed == 40, "{o:?}");
     assert!(o.recoveries.is_empty(), "{:#?}", o.recoveries);
