@@ -5,6 +5,7 @@
 //! | what | limit | error past it |
 //! |---|---|---|
 //! | a file or text (directory, rule set, cases, one JSON document) | [`MAX_INPUT_BYTES`] (64 MiB) | `ParseError::TooLarge` |
+//! | a signal feed ([`signals::read_csv`](crate::signals::read_csv)) | [`MAX_INPUT_BYTES`] (64 MiB) | `SignalError::TooLarge` |
 //! | nesting of a JSON document or of a Python value read as one | [`MAX_JSON_DEPTH`] (64 levels) | `ParseError::TooDeep`; in Python `BadInputError` |
 //! | an id (case, kern, service, rule, …) | [`MAX_ID_LEN`] (64 bytes) | `IdError` (`must be at most 64 characters`) |
 //! | bootstrap resamples of a comparison | [`MAX_COMPARE_ITERATIONS`] (100,000) | `EvalError::InvalidOption` |

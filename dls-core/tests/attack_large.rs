@@ -23,8 +23,19 @@
 //! for any count, of any published cell or of the removed case, pinned to one value: a
 //! recovery. The truth is checked to lie inside every bound (the attacker's facts are true).
 //!
-//! The 100,000-case run and the pilot take about 31 CPU-seconds in a debug build (RELIABILITY.md);
-//! `DLS_ATTACK_CASES=N cargo test -p dls-core --test attack_large` sets another size. The
+//! The same attacker sees the vroegsignalering figures (`signals::signal_metrics`, kern × month:
+//! households, contacted, accepted, prevented and their shares) of a generated feed, with one
+//! proactive case removed in turn ([`signals_attack`]).
+//!
+//! The control: the same attacker against the same data published weakly (built here from the
+//! library's raw and rounded outputs, see [`Publisher`]: the threshold on exact counts with
+//! small rows listed, as before issue 13's fixes, or shares from exact counts, item 1(a)) must
+//! recover counts, so that these tests would catch a regression of the policy.
+//!
+//! The whole file (the 100,000-case run, the pilot, the signals and the controls) takes about
+//! 39 CPU-seconds in a debug build (RELIABILITY.md);
+//! `DLS_ATTACK_CASES=N cargo test -p dls-core --test attack_large` sets another size (and
+//! `DLS_ATTACK_HOUSEHOLDS=N` the signal feed's). The
 //! phases' times are printed (not asserted).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -35,7 +46,10 @@ use dls_core::evaluation::{
     self, compare, table::Row, Cell, CompareOptions, Comparison, Dim, Disclosure, Durations,
     EvalOptions, EvalState, Figures, Metric, Selection, Suppression,
 };
+use dls_core::signals::{self, ProactiveCase, SignalMetricsRow, SignalTable};
 use dls_core::synthetic::{self, events::EventScale};
+
+mod signal_feed;
 
 const FINEST: [Dim; 4] = [Dim::Kern, Dim::Phase, Dim::Need, Dim::Month];
 
@@ -241,6 +255,154 @@ fn at_least(d: &Disclosure) -> i64 {
     ((m + b - 1) / b * b - b + 1).max(1)
 }
 
+/// How the outputs are published: under the real policy, or deliberately weakened (built in
+/// this file from the library's raw and rounded outputs, no public knob) as the attacker's
+/// control: on a weak publication the same attacker must recover counts, so that a
+/// regression of the policy would fail these tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Publisher {
+    /// [`Disclosure::default`]: what the library publishes.
+    Real,
+    /// As before issue 13's fixes: the threshold and secondary suppression read the *exact*
+    /// counts, and cells too small to publish are listed as suppressed.
+    ExactThreshold,
+    /// Issue 13, item 1(a): rounded counts next to shares and means computed from the exact
+    /// counts.
+    ExactRates,
+}
+
+/// What the attacker knows about the policy: the exact sizes a cell too small to publish can
+/// have, the least size of a cell published (or hidden by secondary suppression), and the
+/// exact size of a cell (with the removed case) whose row is gone once the case is removed.
+struct Knowledge {
+    below: (i64, i64),
+    at_least: i64,
+    gone: (i64, i64),
+}
+
+impl Publisher {
+    fn knowledge(self, d: &Disclosure) -> Knowledge {
+        match self {
+            Publisher::Real | Publisher::ExactRates => Knowledge {
+                below: below(d),
+                at_least: at_least(d),
+                gone: (1, below(d).1 + 1),
+            },
+            Publisher::ExactThreshold => Knowledge {
+                below: (1, d.min_cases as i64 - 1),
+                at_least: d.min_cases as i64,
+                // every row with a case is listed: a row gone held only the removed case
+                gone: (1, 1),
+            },
+        }
+    }
+
+    /// The published summary of `s` under `d`, the way this publisher publishes it.
+    fn publish(self, s: &EvalState, d: &Disclosure) -> Summary {
+        let real = s.finish(d);
+        if self == Publisher::Real {
+            return real;
+        }
+        // every cell, rounded with the library's own draws, and every cell exact
+        let every = s.finish(&Disclosure {
+            min_cases: 0,
+            secondary: false,
+            ..*d
+        });
+        let raw = s.finish(&Disclosure::raw()).aggregates.rows;
+        let mut out = real.clone();
+        match self {
+            Publisher::Real => unreachable!(),
+            Publisher::ExactThreshold => {
+                let keys: Vec<_> = raw.iter().map(|r| r.key.clone()).collect();
+                let exact: Vec<u64> = raw
+                    .iter()
+                    .map(|r| r.figures.as_ref().unwrap().cases)
+                    .collect();
+                let sup = evaluation::table::suppress(
+                    &keys,
+                    &exact,
+                    &s.group_by,
+                    &s.kern_municipality,
+                    d,
+                );
+                out.aggregates.rows = every
+                    .aggregates
+                    .rows
+                    .into_iter()
+                    .zip(sup)
+                    .map(|(mut r, sup)| {
+                        r.suppressed = sup;
+                        if sup.is_some() {
+                            r.figures = None;
+                        }
+                        r
+                    })
+                    .collect();
+            }
+            Publisher::ExactRates => {
+                let exact: BTreeMap<_, _> = raw
+                    .iter()
+                    .map(|r| (r.key.clone(), r.figures.clone().unwrap()))
+                    .collect();
+                for r in &mut out.aggregates.rows {
+                    let (Some(f), Some(x)) = (r.figures.as_mut(), exact.get(&r.key)) else {
+                        continue;
+                    };
+                    f.handoffs_per_case = x.handoffs_per_case;
+                    f.bounce_rate = x.bounce_rate;
+                    f.loop_rate = x.loop_rate;
+                    f.organisations_per_case = x.organisations_per_case;
+                    f.escalation_rate = x.escalation_rate;
+                    f.resolved_rate = x.resolved_rate;
+                    f.reopened_rate = x.reopened_rate;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The shares and means of a cell with the figure of their numerators.
+fn rates(f: &Figures) -> [(usize, f64); 7] {
+    [
+        (5, f.handoffs_per_case),
+        (7, f.bounce_rate),
+        (9, f.loop_rate),
+        (10, f.organisations_per_case),
+        (12, f.escalation_rate),
+        (13, f.resolved_rate),
+        (14, f.reopened_rate),
+    ]
+}
+
+/// For a cell whose shares and means may be exact (`k / n`): the exact sizes `n` its rounded
+/// count allows for which every share is some whole `k` over `n`, and the bounds of each
+/// numerator over those sizes.
+/// Bounds of a cell's size, and of each numerator: `(figure, lo, hi)`.
+type RateBounds = ((i64, i64), Vec<(usize, i64, i64)>);
+
+fn exact_rate_bounds(f: &Figures, b: u64, least: i64) -> RateBounds {
+    let (lo, hi) = around(f.cases, b);
+    let fits = |n: i64| {
+        rates(f).iter().all(|&(_, r)| {
+            let k = (r * n as f64).round();
+            (k / n as f64 - r).abs() < 1e-9
+        })
+    };
+    let ns: Vec<i64> = (lo.max(least).max(1)..=hi).filter(|&n| fits(n)).collect();
+
+    assert!(!ns.is_empty(), "no size fits the cell's own figures");
+    let nums = rates(f)
+        .iter()
+        .map(|&(fig, r)| {
+            let ks = ns.iter().map(|&n| (r * n as f64).round() as i64);
+            (fig, ks.clone().min().unwrap(), ks.max().unwrap())
+        })
+        .collect();
+    ((ns[0], *ns.last().unwrap()), nums)
+}
+
 struct World {
     /// Finest cells: key (kern, phase, need, month) and index.
     cells: Vec<Vec<Option<String>>>,
@@ -276,10 +438,12 @@ fn project(key: &[Option<String>], dims: &[Dim]) -> Vec<Option<String>> {
 
 /// Facts of one published table; `removed` is the removed case's finest cell (and its facts
 /// are then about the sums without it). Returns the facts added.
+#[allow(clippy::too_many_arguments)]
 fn table_facts(
     m: &mut Model,
     w: &World,
     d: &Disclosure,
+    pubr: Publisher,
     t: usize,
     rows: &[Row],
     removed: Option<&[Option<String>]>,
@@ -304,23 +468,43 @@ fn table_facts(
                 (true, _) => (0, vec![w.y(f)]),
             }
         };
+        let k = pubr.knowledge(d);
         match (&r.figures, r.suppressed) {
+            (Some(f), _) if pubr == Publisher::ExactRates => {
+                // the counts as published; the shares and means as exact ratios
+                let ((nlo, nhi), nums) = exact_rate_bounds(f, b, k.at_least);
+                let (s, _) = term(CASES);
+                added.push(m.add(sum(CASES), vec![], nlo + s, nhi + s) as u32);
+                for (i, &pi) in counts(f).iter().enumerate() {
+                    if rates(f).iter().any(|&(fig, _)| fig == i) && ![5, 13, 14].contains(&i) {
+                        continue; // not a published count
+                    }
+                    let (lo, hi) = around(pi as u64, b);
+                    let (s, minus) = term(i);
+                    added.push(m.add(sum(i), minus, lo + s, hi + s) as u32);
+                }
+                for (i, lo, hi) in nums {
+                    let (s, minus) = term(i);
+                    added.push(m.add(sum(i), minus, lo + s, hi + s) as u32);
+                }
+            }
             (Some(f), _) => {
                 let p = counts(f);
                 for (i, &pi) in p.iter().enumerate() {
                     let (lo, hi) = around(pi as u64, b);
                     let (s, minus) = term(i);
+                    let lo = if i == CASES { lo.max(k.at_least) } else { lo };
                     added.push(m.add(sum(i), minus, lo + s, hi + s) as u32);
                 }
             }
             (None, Some(Suppression::Primary)) => {
-                let (lo, hi) = below(d);
+                let (lo, hi) = k.below;
                 let (s, _) = term(CASES);
                 added.push(m.add(sum(CASES), vec![], lo + s, hi + s) as u32);
             }
             (None, _) => {
                 let (s, _) = term(CASES);
-                added.push(m.add(sum(CASES), vec![], at_least(d) + s, BIG) as u32);
+                added.push(m.add(sum(CASES), vec![], k.at_least + s, BIG) as u32);
             }
         }
     }
@@ -462,7 +646,12 @@ fn without_cell(full: &Cell, own: &Cell) -> Option<Cell> {
 
 /// The published summary of `full` without the case whose one-case state is `own` (`full`
 /// is changed for the call and put back).
-fn finish_without(full: &mut EvalState, own: &EvalState, d: &Disclosure) -> Summary {
+fn finish_without(
+    full: &mut EvalState,
+    own: &EvalState,
+    d: &Disclosure,
+    pubr: Publisher,
+) -> Summary {
     let saved_cells: Vec<(Vec<Option<String>>, Cell)> = own
         .cells
         .keys()
@@ -509,7 +698,7 @@ fn finish_without(full: &mut EvalState, own: &EvalState, d: &Disclosure) -> Summ
             p.waits.remove(k);
         }
     }
-    let out = full.finish(d);
+    let out = pubr.publish(full, d);
     full.cases += own.cases;
     full.events += own.events;
     for (k, c) in saved_cells {
@@ -573,7 +762,7 @@ struct Outcome {
 }
 
 /// Plays the whole attack on one log.
-fn attack(csv: &str, opts: &EvalOptions, removals: usize) -> Outcome {
+fn attack(csv: &str, opts: &EvalOptions, removals: usize, pubr: Publisher) -> Outcome {
     let d = Disclosure::default();
     let t0 = std::time::Instant::now();
     let lap = |what: &str| eprintln!("{:>8.2?} {what}", t0.elapsed());
@@ -638,9 +827,13 @@ fn attack(csv: &str, opts: &EvalOptions, removals: usize) -> Outcome {
     let mut out = Outcome::default();
     for (t, dims) in TABLES.iter().enumerate() {
         let s = project_state(&ev.state, dims);
-        let p = s.finish(&d);
-        own_figures(&d, &p.aggregates.rows);
-        table_facts(&mut m, &w, &d, t, &p.aggregates.rows, None, &|_| false);
+        let p = pubr.publish(&s, &d);
+        if pubr == Publisher::Real {
+            own_figures(&d, &p.aggregates.rows);
+        }
+        table_facts(&mut m, &w, &d, pubr, t, &p.aggregates.rows, None, &|_| {
+            false
+        });
         out.tables += 1;
         out.cells += p.aggregates.rows.len();
         states.push(s);
@@ -767,8 +960,10 @@ fn attack(csv: &str, opts: &EvalOptions, removals: usize) -> Outcome {
         let mut added = Vec::new();
         for (t, dims) in TABLES.iter().enumerate() {
             let own = project_state(&own_fine.state, dims);
-            let p = finish_without(&mut states[t], &own, &d);
-            own_figures(&d, &p.aggregates.rows);
+            let p = finish_without(&mut states[t], &own, &d, pubr);
+            if pubr == Publisher::Real {
+                own_figures(&d, &p.aggregates.rows);
+            }
             let full_rows = &published[t].aggregates.rows;
             let owned = project(&key, dims);
             // Rows the same as before and not holding the case add nothing new.
@@ -782,6 +977,7 @@ fn attack(csv: &str, opts: &EvalOptions, removals: usize) -> Outcome {
                 mm,
                 &w,
                 &d,
+                pubr,
                 t,
                 &p.aggregates.rows,
                 Some(&key),
@@ -793,7 +989,8 @@ fn attack(csv: &str, opts: &EvalOptions, removals: usize) -> Outcome {
                     .iter()
                     .map(|&c| w.var(CASES, c))
                     .collect();
-                added.push(mm.add(c, vec![], 1, below(&d).1 + 1) as u32);
+                let (lo, hi) = pubr.knowledge(&d).gone;
+                added.push(mm.add(c, vec![], lo, hi) as u32);
             }
             out.differenced_cells += 1;
             if t == 0 {
@@ -896,7 +1093,14 @@ fn recoveries(
                     lo: 0,
                     hi: BIG,
                 };
-                let (lo, hi) = m.range(&c);
+                // what the bounds of its terms allow, and any fact over exactly this sum
+                let (mut lo, mut hi) = m.range(&c);
+                for &ci in &m.of_var[c.plus[0] as usize] {
+                    let f = &m.cons[ci as usize];
+                    if f.minus.is_empty() && f.plus == c.plus {
+                        (lo, hi) = (lo.max(f.lo), hi.min(f.hi));
+                    }
+                }
                 if lo == hi {
                     if r.figures.is_some() {
                         out.recoveries.push(format!(
@@ -965,7 +1169,7 @@ fn no_count_is_recovered_on_the_pilot() {
         directory: Some(dls_core::pilot::directory()),
         ..EvalOptions::default()
     };
-    let o = attack(dls_core::pilot::EVENTS_CSV, &opts, 60);
+    let o = attack(dls_core::pilot::EVENTS_CSV, &opts, 60, Publisher::Real);
     report("pilot", &o);
     assert!(o.recoveries.is_empty(), "{:#?}", o.recoveries);
 }
@@ -977,7 +1181,471 @@ fn no_count_is_recovered_on_a_100_000_case_log() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
     let csv = synthetic::events::events_csv(&EventScale::PILOT, 0..n, 13);
-    let o = attack(&csv, &EvalOptions::default(), 40);
+    let o = attack(&csv, &EvalOptions::default(), 40, Publisher::Real);
     report("generated", &o);
     assert!(o.recoveries.is_empty(), "{:#?}", o.recoveries);
+}
+
+/// The control: the same attacker against the pilot published the weak ways issue 13 found
+/// (built here from the library's raw and rounded outputs) recovers counts, so the tests
+/// above would catch a regression of the policy. Thresholds on the exact counts with small
+/// rows listed (as before this round): a cell of exactly `min_cases` cases that falls below
+/// with one case removed is pinned. Shares and means from the exact counts (item 1(a)): the
+/// size of almost every published cell comes back from its own figures.
+#[test]
+fn the_same_attacker_recovers_counts_from_a_weakened_publication() {
+    let opts = EvalOptions {
+        directory: Some(dls_core::pilot::directory()),
+        ..EvalOptions::default()
+    };
+    let exact_threshold = attack(
+        dls_core::pilot::EVENTS_CSV,
+        &opts,
+        60,
+        Publisher::ExactThreshold,
+    );
+    report("pilot, threshold on exact counts", &exact_threshold);
+    let exact_rates = attack(dls_core::pilot::EVENTS_CSV, &opts, 0, Publisher::ExactRates);
+    report("pilot, shares from exact counts", &exact_rates);
+    for r in &exact_threshold.recoveries {
+        eprintln!("  {r}");
+    }
+    // cells of exactly `min_cases` cases, each pinned by removing one of its cases; among them
+    // the count the pilot gave away by hand before the fix
+    let cells: BTreeSet<&str> = exact_threshold
+        .recoveries
+        .iter()
+        .map(|r| r.split(" (with").next().unwrap())
+        .collect();
+    eprintln!(
+        "  {} recoveries, {} cells",
+        exact_threshold.recoveries.len(),
+        cells.len()
+    );
+    assert!(
+        cells.len() >= 5
+            && cells.iter().all(|c| c.ends_with(": cases = 10"))
+            && cells.contains(
+                r#"[Need, Phase] [Some("jeugd.jeugdhulp"), Some("baseline")]: cases = 10"#
+            ),
+        "{:#?}",
+        exact_threshold.recoveries
+    );
+    // the size of most published cells comes back from their own figures
+    let sizes = exact_rates
+        .recoveries
+        .iter()
+        .filter(|r| r.contains(": cases = "))
+        .count();
+    eprintln!(
+        "  {sizes} of {} listed cells' sizes, {} counts in all",
+        exact_rates.cells,
+        exact_rates.recoveries.len()
+    );
+    assert!(
+        sizes * 4 >= exact_rates.cells * 3,
+        "{sizes} of {} sizes",
+        exact_rates.cells
+    );
+}
+
+/// The signal figures' counts of a row, in this order.
+const SIG_FIGURES: [&str; 4] = ["households", "contacted", "accepted", "prevented"];
+
+fn sig_counts(r: &SignalMetricsRow) -> Option<[u64; 4]> {
+    Some([r.households?, r.contacted?, r.accepted?, r.prevented?])
+}
+
+/// The vroegsignalering figures (kern × month) as `pubr` publishes them.
+fn sig_publish(
+    pubr: Publisher,
+    cases: &[ProactiveCase],
+    events: &[dls_core::events::Event],
+    d: &Disclosure,
+) -> SignalTable {
+    if pubr == Publisher::Real {
+        return signals::signal_metrics(cases, events, d);
+    }
+    let every = Disclosure {
+        min_cases: 0,
+        secondary: false,
+        ..*d
+    };
+    let mut out = signals::signal_metrics(cases, events, &every);
+    let raw = signals::signal_metrics(cases, events, &Disclosure::raw()).rows;
+    out.disclosure = *d;
+    match pubr {
+        Publisher::Real => unreachable!(),
+        Publisher::ExactThreshold => {
+            let keys: Vec<Vec<Option<String>>> = raw
+                .iter()
+                .map(|r| vec![Some(r.kern.clone()), Some(r.month.clone())])
+                .collect();
+            let exact: Vec<u64> = raw.iter().map(|r| r.households.unwrap()).collect();
+            let sup = evaluation::table::suppress(
+                &keys,
+                &exact,
+                &[Dim::Kern, Dim::Month],
+                &BTreeMap::new(),
+                d,
+            );
+            for (r, sup) in out.rows.iter_mut().zip(sup) {
+                if sup.is_some() {
+                    *r = SignalMetricsRow {
+                        suppressed: sup,
+                        households: None,
+                        contacted: None,
+                        reach: None,
+                        median_days_to_contact: None,
+                        accepted: None,
+                        acceptance: None,
+                        prevented: None,
+                        prevented_share: None,
+                        ..r.clone()
+                    };
+                }
+            }
+        }
+        Publisher::ExactRates => {
+            out.rows = signals::signal_metrics(cases, events, d).rows;
+            for r in out.rows.iter_mut().filter(|r| r.suppressed.is_none()) {
+                let x = raw
+                    .iter()
+                    .find(|x| (&x.kern, &x.month) == (&r.kern, &r.month))
+                    .unwrap();
+                r.reach = x.reach;
+                r.acceptance = x.acceptance;
+                r.prevented_share = x.prevented_share;
+            }
+        }
+    }
+    out
+}
+
+/// What the attacker learns from one signal row: bounds per count (`None` for a count it
+/// shows nothing about).
+fn sig_row_bounds(
+    pubr: Publisher,
+    d: &Disclosure,
+    r: &SignalMetricsRow,
+) -> [Option<(i64, i64)>; 4] {
+    let k = pubr.knowledge(d);
+    let Some(p) = sig_counts(r) else {
+        return match r.suppressed {
+            Some(Suppression::Primary) => [Some(k.below), None, None, None],
+            _ => [Some((k.at_least, BIG)), None, None, None],
+        };
+    };
+    let b = d.round_to;
+    let mut out = p.map(|p| Some(around(p, b)));
+    let h = out[0].as_mut().unwrap();
+    h.0 = h.0.max(k.at_least);
+    let share = |a: u64, n: u64| (n > 0).then(|| a as f64 / n as f64);
+    if pubr != Publisher::ExactRates {
+        // every share is a published count over a published count
+        assert_eq!(r.reach, share(p[1], p[0]));
+        assert_eq!(r.acceptance, share(p[2], p[1]));
+        assert_eq!(r.prevented_share, share(p[3], p[2]));
+        return out;
+    }
+    // shares of exact counts: every combination the rounded counts allow that gives them
+    let fits = |s: Option<f64>, a: i64, n: i64| match s {
+        None => n == 0,
+        Some(s) => n > 0 && (a as f64 / n as f64 - s).abs() < 1e-12,
+    };
+    let range = |i: usize| out[i].unwrap().0..=out[i].unwrap().1;
+    let mut seen: [Option<(i64, i64)>; 4] = [None; 4];
+    for h in range(0) {
+        for c in range(1).filter(|&c| c <= h && fits(r.reach, c, h)) {
+            for a in range(2).filter(|&a| a <= c && fits(r.acceptance, a, c)) {
+                for q in range(3).filter(|&q| q <= a && fits(r.prevented_share, q, a)) {
+                    for (s, v) in seen.iter_mut().zip([h, c, a, q]) {
+                        *s = Some(s.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen[0].is_some(), "no counts fit the row's own figures");
+    seen
+}
+
+#[derive(Debug, Default)]
+struct SigOutcome {
+    cells: usize,
+    shown: usize,
+    facts: usize,
+    removed: usize,
+    recoveries: Vec<String>,
+}
+
+/// The attacker on the vroegsignalering figures of a generated feed of `households`
+/// households: the kern × month table, then the same table with one proactive case removed
+/// (of a household with one case, so no other case's figures change), the cases of cells at
+/// the threshold first. The unknowns are the exact counts of every cell and the removed
+/// case's own; a count of a shown cell or of the removed case narrowed to one value is a
+/// recovery.
+fn signals_attack(pubr: Publisher, households: usize, removals: usize) -> SigOutcome {
+    let d = Disclosure::default();
+    let t0 = std::time::Instant::now();
+    let lap = |what: &str| eprintln!("{:>8.2?} {what}", t0.elapsed());
+    let mut g = signal_feed::Lcg(13);
+    let names: Vec<String> = (0..31).map(|i| format!("kern-{i}")).collect();
+    // a few large kernen and many small ones: many cells near the threshold
+    let kernen: Vec<(&str, u64)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            (
+                k.as_str(),
+                if i < 3 {
+                    [60, 30, 15][i]
+                } else {
+                    2 + i as u64 % 4
+                },
+            )
+        })
+        .collect();
+    let rows = signal_feed::rows(&mut g, households, &kernen);
+    let checked = signals::check_rows(&rows, "2026-12-31".parse().unwrap());
+    assert!(checked.rejected.is_empty());
+    let cases = signals::intake(&checked.signals, &signals::IntakeOptions::default()).cases;
+    let events = signal_feed::events(&mut g, &cases);
+    lap("feed");
+    let raw = signals::signal_metrics(&cases, &events, &Disclosure::raw()).rows;
+    lap("raw");
+    let cell_of: BTreeMap<(String, String), usize> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ((r.kern.clone(), r.month.clone()), i))
+        .collect();
+    let n = raw.len();
+    let var = |f: usize, c: usize| (f * n + c) as u32;
+    let y = |f: usize| (4 * n + f) as u32;
+    let truth: Vec<i64> = (0..4)
+        .flat_map(|f| raw.iter().map(move |r| sig_counts(r).unwrap()[f] as i64))
+        .collect();
+    let mut m = Model::new(4 * n + 4);
+    let structure = |m: &mut Model, v: &dyn Fn(usize) -> u32| {
+        for f in 1..4 {
+            m.add(vec![v(f)], vec![v(f - 1)], -BIG, 0);
+        }
+    };
+    for c in 0..n {
+        structure(&mut m, &|f| var(f, c));
+    }
+    structure(&mut m, &y);
+    m.lo[y(0) as usize] = 1;
+    m.hi[y(0) as usize] = 1;
+    let at = |r: &SignalMetricsRow| cell_of[&(r.kern.clone(), r.month.clone())];
+    let full = sig_publish(pubr, &cases, &events, &d);
+    let mut out = SigOutcome {
+        cells: full.rows.len(),
+        shown: full.rows.iter().filter(|r| r.suppressed.is_none()).count(),
+        ..SigOutcome::default()
+    };
+    let listed: BTreeSet<usize> = full.rows.iter().map(at).collect();
+    for r in &full.rows {
+        for (f, bound) in sig_row_bounds(pubr, &d, r).iter().enumerate() {
+            if let Some((lo, hi)) = *bound {
+                m.add(vec![var(f, at(r))], vec![], lo, hi);
+            }
+        }
+    }
+    // a cell not listed was too small to publish (the attacker is even told it holds a case)
+    for c in (0..n).filter(|c| !listed.contains(c)) {
+        let (lo, hi) = pubr.knowledge(&d).below;
+        m.add(vec![var(0, c)], vec![], lo, hi);
+    }
+    m.propagate((0..m.cons.len() as u32).collect());
+    out.facts = m.cons.len();
+    let check = |m: &Model, own: Option<[i64; 4]>| {
+        for (v, &t) in truth.iter().enumerate() {
+            assert!(
+                (m.lo[v]..=m.hi[v]).contains(&t),
+                "the facts exclude the truth"
+            );
+        }
+        if let Some(own) = own {
+            for (f, &t) in own.iter().enumerate() {
+                assert!((m.lo[y(f) as usize]..=m.hi[y(f) as usize]).contains(&t));
+            }
+        }
+    };
+    let pinned = |m: &Model, removed: &str, out: &mut Vec<String>| {
+        for r in full.rows.iter().filter(|r| r.suppressed.is_none()) {
+            for (f, name) in SIG_FIGURES.iter().enumerate() {
+                let v = var(f, at(r)) as usize;
+                if m.lo[v] == m.hi[v] {
+                    out.push(format!(
+                        "{} {}: {name} = {}{removed}",
+                        r.kern, r.month, m.lo[v]
+                    ));
+                }
+            }
+        }
+    };
+    check(&m, None);
+    pinned(&m, "", &mut out.recoveries);
+    lap("published table attacked");
+    // One case removed at a time: of households with one case, cells at the threshold first.
+    let mut per_household: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in &cases {
+        *per_household.entry(c.household.as_str()).or_default() += 1;
+    }
+    let single: Vec<usize> = (0..cases.len())
+        .filter(|&i| per_household[cases[i].household.as_str()] == 1)
+        .collect();
+    let cell_of_case = |c: &ProactiveCase| {
+        cell_of[&(
+            c.kern.to_string(),
+            c.first_signal.format("%Y-%m").to_string(),
+        )]
+    };
+    let mut chosen: Vec<usize> = Vec::new();
+    let mut near_seen = BTreeSet::new();
+    for &i in &single {
+        let c = cell_of_case(&cases[i]);
+        let size = truth[c] as u64;
+        if chosen.len() < removals / 2
+            && (d.min_cases - 1..=d.min_cases + 2).contains(&size)
+            && near_seen.insert(c)
+        {
+            chosen.push(i);
+        }
+    }
+    let step = (single.len() / (removals - chosen.len()).max(1)).max(1);
+    let spread: Vec<usize> = single.iter().copied().step_by(step).collect();
+    for i in spread {
+        if chosen.len() < removals && !chosen.contains(&i) {
+            chosen.push(i);
+        }
+    }
+    for &i in &chosen {
+        let gone = &cases[i];
+        let id = gone.case.id();
+        let rest: Vec<ProactiveCase> = cases
+            .iter()
+            .filter(|c| c.case.id() != id)
+            .cloned()
+            .collect();
+        let own_events: Vec<_> = events.iter().filter(|e| &e.case == id).cloned().collect();
+        let rest_events: Vec<_> = events.iter().filter(|e| &e.case != id).cloned().collect();
+        let own_row =
+            &signals::signal_metrics(std::slice::from_ref(gone), &own_events, &Disclosure::raw())
+                .rows[0];
+        let own = sig_counts(own_row).unwrap().map(|x| x as i64);
+        let c = cell_of_case(gone);
+        let without = sig_publish(pubr, &rest, &rest_events, &d);
+        let saved = (m.lo.clone(), m.hi.clone(), m.cons.len());
+        let mut added = Vec::new();
+        let mut holds_listed = false;
+        for r in &without.rows {
+            let holds = at(r) == c;
+            holds_listed |= holds;
+            if !holds && full.rows.iter().any(|x| x == r) {
+                continue; // the same row as before: nothing new
+            }
+            for (f, bound) in sig_row_bounds(pubr, &d, r).iter().enumerate() {
+                let Some((lo, hi)) = *bound else { continue };
+                let con = match (holds, f) {
+                    (false, _) => m.add(vec![var(f, at(r))], vec![], lo, hi),
+                    (true, 0) => m.add(vec![var(0, c)], vec![], lo + 1, hi.saturating_add(1)),
+                    (true, _) => m.add(vec![var(f, c)], vec![y(f)], lo, hi),
+                };
+                added.push(con as u32);
+            }
+        }
+        if !holds_listed {
+            let (lo, hi) = pubr.knowledge(&d).gone;
+            added.push(m.add(vec![var(0, c)], vec![], lo, hi) as u32);
+        }
+        m.propagate(added);
+        check(&m, Some(own));
+        let note = format!(" (with {id} removed)");
+        pinned(&m, &note, &mut out.recoveries);
+        for (f, name) in SIG_FIGURES.iter().enumerate().skip(1) {
+            if m.lo[y(f) as usize] == m.hi[y(f) as usize] {
+                out.recoveries.push(format!(
+                    "removed case {id}: {name} = {}",
+                    m.lo[y(f) as usize]
+                ));
+            }
+        }
+        out.removed += 1;
+        let (lo, hi, k) = saved;
+        for con in m.cons.drain(k..).rev() {
+            for v in con.plus.iter().chain(&con.minus) {
+                m.of_var[*v as usize].pop();
+            }
+        }
+        m.lo = lo;
+        m.hi = hi;
+    }
+    lap("one case removed in turn");
+    out
+}
+
+fn sig_report(name: &str, o: &SigOutcome) {
+    eprintln!(
+        "signals, {name}: {} cells listed ({} shown), {} facts; {} cases removed in turn; \
+         recoveries: {}",
+        o.cells,
+        o.shown,
+        o.facts,
+        o.removed,
+        o.recoveries.len()
+    );
+}
+
+#[test]
+fn no_signal_count_is_recovered() {
+    let n: usize = std::env::var("DLS_ATTACK_HOUSEHOLDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2_500);
+    let o = signals_attack(Publisher::Real, n, 40);
+    sig_report("published", &o);
+    assert!(o.shown >= 50 && o.removed == 40, "{o:?}");
+    assert!(o.recoveries.is_empty(), "{:#?}", o.recoveries);
+}
+
+/// The control for the signal figures: published the way they were before this round
+/// (threshold and secondary suppression on the exact counts, small cells listed), or with
+/// shares of the exact counts, the same attacker recovers counts.
+#[test]
+fn the_same_attacker_recovers_signal_counts_from_a_weakened_publication() {
+    let exact_threshold = signals_attack(Publisher::ExactThreshold, 2_500, 40);
+    sig_report("threshold on exact counts", &exact_threshold);
+    let exact_rates = signals_attack(Publisher::ExactRates, 2_500, 0);
+    sig_report("shares from exact counts", &exact_rates);
+    for r in &exact_threshold.recoveries {
+        eprintln!("  {r}");
+    }
+    // cells of exactly `min_cases` households, pinned by removing one of them
+    assert!(
+        exact_threshold.recoveries.len() >= 3
+            && exact_threshold
+                .recoveries
+                .iter()
+                .all(|r| r.contains(": households = 10 (with ")),
+        "{:#?}",
+        exact_threshold.recoveries
+    );
+    // the number of households of most shown cells comes back from their own shares
+    let sizes = exact_rates
+        .recoveries
+        .iter()
+        .filter(|r| r.contains(": households = "))
+        .count();
+    eprintln!(
+        "  {sizes} of {} shown cells' households, {} counts in all",
+        exact_rates.shown,
+        exact_rates.recoveries.len()
+    );
+    assert!(
+        sizes * 4 >= exact_rates.shown * 3,
+        "{sizes} of {}",
+        exact_rates.shown
+    );
 }

@@ -183,11 +183,10 @@ fn evaluation(entry: &Value) -> Value {
                 .expect("a dimension")
         })
         .collect();
-    let disclosure = match text(entry, "disclosure").as_str() {
-        "publish" => Disclosure::default(),
-        "raw" => Disclosure::raw(),
-        other => panic!("unknown disclosure `{other}`"),
-    };
+    // `publish`, `raw`, or `publish:SECRET` (the publisher's own key), as every binding reads it
+    let disclosure: Disclosure = text(entry, "disclosure")
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}"));
     let opts = EvalOptions {
         group_by,
         disclosure,

@@ -8,6 +8,9 @@ use dls_core::routing::{Outcome, Router};
 use dls_core::signals::{self, feedback, intake, IntakeOptions};
 use serde_json::Value;
 
+mod signal_feed;
+use signal_feed::Lcg;
+
 const FEED: &str = include_str!("../../tests/fixtures/signals/feed.csv");
 const EVENTS: &str = include_str!("../../tests/fixtures/signals/events.json");
 const EXPECTED: &str = include_str!("../../tests/fixtures/signals/expected.json");
@@ -167,46 +170,13 @@ fn input_order_duplicates_and_late_signals_change_nothing() {
     assert_eq!(c.contact_due, Some("2026-05-26".parse().unwrap()));
 }
 
-/// A small deterministic generator (not the crate's), so the feed is not dls's own output.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
-
 #[test]
 fn signal_metrics_match_a_naive_computation_on_a_generated_feed() {
     use dls_core::evaluation::Disclosure;
     use std::collections::BTreeMap;
-    let kinds = ["housing", "energy", "water", "health_insurer"];
-    let partners = ["ymere", "vattenfall", "pwn", "zilveren-kruis"];
-    let kernen = ["hoofddorp", "nieuw-vennep", "badhoevedorp"];
-    let start: NaiveDate = "2026-01-05".parse().unwrap();
     let mut g = Lcg(15);
-    let mut rows = Vec::new();
-    for h in 0..600 {
-        let kern = kernen[g.next(3) as usize];
-        let n = 1 + g.next(4);
-        for i in 0..n {
-            let k = g.next(4) as usize;
-            rows.push(signals::SignalRow {
-                signal_id: format!("s-{h}-{i}"),
-                partner: partners[k].into(),
-                kind: kinds[k].into(),
-                household: format!("hh-{h}"),
-                kern: kern.into(),
-                amount: g.next(200_000) as f64 / 100.0,
-                months_in_arrears: 1 + g.next(6) as i64,
-                date: start + chrono::Days::new(g.next(170)),
-                threatened: g.next(5) == 0,
-            });
-        }
-    }
+    let kernen = [("hoofddorp", 1), ("nieuw-vennep", 1), ("badhoevedorp", 1)];
+    let rows = signal_feed::rows(&mut g, 600, &kernen);
     let as_of: NaiveDate = "2026-12-31".parse().unwrap();
     let checked = signals::check_rows(&rows, as_of);
     assert!(checked.rejected.is_empty());
@@ -232,32 +202,7 @@ fn signal_metrics_match_a_naive_computation_on_a_generated_feed() {
     assert_eq!(result.cases.len(), naive_cases);
 
     // events: contact for ~70 %, of those accepted ~50 %, declined ~20 %
-    let mut events = Vec::new();
-    for c in &result.cases {
-        let at = |days: u64, hour: u32| {
-            (c.first_signal + chrono::Days::new(days))
-                .and_hms_opt(hour, 0, 0)
-                .unwrap()
-                .and_utc()
-        };
-        let ev = |activity: &str, t| -> Event {
-            serde_json::from_value(serde_json::json!({
-                "case": c.case.id().as_str(), "at": t, "activity": activity
-            }))
-            .unwrap()
-        };
-        events.push(ev("opened", at(0, 9)));
-        if g.next(10) < 7 {
-            let d = g.next(20);
-            events.push(ev("contact_attempted", at(d, 8)));
-            events.push(ev("first_contact", at(d + g.next(3), 10)));
-            match g.next(10) {
-                0..=4 => events.push(ev("accepted", at(d + 5, 11))),
-                5 | 6 => events.push(ev("help_declined", at(d + 5, 11))),
-                _ => {}
-            }
-        }
-    }
+    let events = signal_feed::events(&mut g, &result.cases);
     // naive figures per kern and month, from the rows and events directly
     #[derive(Default, Debug)]
     struct N {
@@ -296,6 +241,8 @@ fn signal_metrics_match_a_naive_computation_on_a_generated_feed() {
         }
     }
     let got = signals::signal_metrics(&result.cases, &events, &Disclosure::raw());
+    assert_eq!(got.disclosure, Disclosure::raw());
+    let got = got.rows;
     assert_eq!(got.len(), naive.len());
     for (row, ((kern, month), n)) in got.iter().zip(naive.iter_mut()) {
         assert_eq!((&row.kern, &row.month), (kern, month));
@@ -325,21 +272,18 @@ fn signal_metrics_match_a_naive_computation_on_a_generated_feed() {
     // published: small cells suppressed; counts randomly rounded to a neighbouring multiple of 5
     // (keyed by the cell's cases, so the same every time); shares from the published counts
     let d = Disclosure::default();
-    let published = signals::signal_metrics(&result.cases, &events, &d);
-    assert_eq!(
-        published,
-        signals::signal_metrics(&result.cases, &events, &d)
-    );
+    let table = signals::signal_metrics(&result.cases, &events, &d);
+    assert_eq!(table.disclosure, d);
+    assert_eq!(table, signals::signal_metrics(&result.cases, &events, &d));
+    let published = table.rows;
     let neighbour = |p: Option<u64>, x: u64| {
         let p = p.expect("a published count");
         assert!(p % 5 == 0 && p + 4 >= x && p <= x + 4, "{p} for {x}");
         p
     };
     let mut moved = 0;
-    for (p, n) in published.iter().zip(naive.values()) {
-        if n.households < 10 {
-            assert!(p.suppressed.is_some());
-        }
+    for p in &published {
+        let n = &naive[&(p.kern.clone(), p.month.clone())];
         match p.suppressed {
             Some(_) => assert!(p.households.is_none() && p.reach.is_none()),
             None => {
@@ -364,7 +308,7 @@ fn signal_metrics_match_a_naive_computation_on_a_generated_feed() {
     let mut shuffled = events.clone();
     shuffled.reverse();
     assert_eq!(
-        signals::signal_metrics(&result.cases, &shuffled, &d),
+        signals::signal_metrics(&result.cases, &shuffled, &d).rows,
         published
     );
 }
@@ -392,4 +336,301 @@ fn the_pilot_feed_is_whole_and_makes_six_cases() {
     for c in &result.cases {
         c.route(&router).unwrap();
     }
+}
+
+/// Issue 13: the signal figures follow the policy of every other published table. The
+/// threshold and secondary suppression read the *published* (rounded) number of households;
+/// a cell too small to publish is not listed; shares come from the published counts; raw
+/// figures only when asked for, and the table says which settings made it.
+#[test]
+fn signal_figures_are_suppressed_on_published_counts_and_small_cells_are_not_listed() {
+    use dls_core::evaluation::{Disclosure, Suppression};
+    use std::collections::BTreeMap;
+    let mut g = Lcg(2026);
+    // kernen of very different sizes: many cells near the threshold
+    let names: Vec<String> = (0..18).map(|i| format!("kern-{i}")).collect();
+    let kernen: Vec<(&str, u64)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            (
+                k.as_str(),
+                if i < 3 {
+                    [40, 20, 10][i]
+                } else {
+                    2 + i as u64 % 3
+                },
+            )
+        })
+        .collect();
+    let rows = signal_feed::rows(&mut g, 1_500, &kernen);
+    let checked = signals::check_rows(&rows, "2026-12-31".parse().unwrap());
+    assert!(checked.rejected.is_empty());
+    let cases = intake(&checked.signals, &IntakeOptions::default()).cases;
+    let events = signal_feed::events(&mut g, &cases);
+    let d = Disclosure::default();
+    let published = signals::signal_metrics(&cases, &events, &d);
+    assert_eq!(published.disclosure, d);
+    // input order changes nothing: cases and events reversed publish the same table
+    let (mut rc, mut re) = (cases.clone(), events.clone());
+    rc.reverse();
+    re.reverse();
+    assert_eq!(signals::signal_metrics(&rc, &re, &d), published);
+    // every cell rounded with the same draws, none withheld: each cell's published households
+    let every = Disclosure {
+        min_cases: 0,
+        secondary: false,
+        ..d
+    };
+    let rounded = signals::signal_metrics(&cases, &events, &every).rows;
+    let raw = signals::signal_metrics(&cases, &events, &Disclosure::raw());
+    assert_eq!(raw.disclosure, Disclosure::raw());
+    assert!(raw.disclosure.is_raw() && !published.disclosure.is_raw());
+    let raw = raw.rows;
+    assert_eq!(rounded.len(), raw.len());
+    let listed: BTreeMap<(&str, &str), &signals::SignalMetricsRow> = published
+        .rows
+        .iter()
+        .map(|r| ((r.kern.as_str(), r.month.as_str()), r))
+        .collect();
+    let (mut small_shown, mut left_out, mut secondary) = (0, 0, 0);
+    let mut hidden: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+    for (r, x) in rounded.iter().zip(&raw) {
+        assert_eq!((&r.kern, &r.month), (&x.kern, &x.month));
+        let (p, n) = (r.households.unwrap(), x.households.unwrap());
+        let at = (r.kern.as_str(), r.month.as_str());
+        if p < d.min_cases {
+            assert!(
+                !listed.contains_key(&at),
+                "{at:?}: published as {p}, too small, yet listed"
+            );
+            left_out += 1;
+            hidden.insert(at, p);
+            continue;
+        }
+        let q = listed
+            .get(&at)
+            .unwrap_or_else(|| panic!("{at:?}: published as {p}, not listed"));
+        match q.suppressed {
+            None => {
+                // the figures are those of the rounded cell; shares from published counts
+                assert_eq!(
+                    (q.households, q.contacted, q.accepted, q.prevented),
+                    (r.households, r.contacted, r.accepted, r.prevented)
+                );
+                let share = |a: Option<u64>, b: Option<u64>| {
+                    let (a, b) = (a.unwrap(), b.unwrap());
+                    (b > 0).then(|| a as f64 / b as f64)
+                };
+                assert_eq!(q.reach, share(q.contacted, q.households));
+                assert_eq!(q.acceptance, share(q.accepted, q.contacted));
+                assert_eq!(q.prevented_share, share(q.prevented, q.accepted));
+                assert!(
+                    q.median_days_to_contact.is_none() || q.contacted.unwrap() >= 20,
+                    "{at:?}: a median of fewer than 20 published values"
+                );
+                small_shown += usize::from(n < d.min_cases);
+            }
+            Some(Suppression::Secondary) => {
+                assert!(q.households.is_none() && q.reach.is_none());
+                secondary += 1;
+                hidden.insert(at, p);
+            }
+            Some(Suppression::Primary) => panic!("{at:?}: a primary-suppressed cell listed"),
+        }
+    }
+    // Secondary suppression along both dimensions: in every line (a kern over the months, a
+    // month over the kernen) that hides a cell and shows another, at least two cells are
+    // hidden holding at least `min_cases` published households together.
+    let mut lines: BTreeMap<(u8, &str), Vec<(&str, &str)>> = BTreeMap::new();
+    for r in &rounded {
+        let at = (r.kern.as_str(), r.month.as_str());
+        lines.entry((0, at.0)).or_default().push(at);
+        lines.entry((1, at.1)).or_default().push(at);
+    }
+    for (line, cells) in &lines {
+        let h: Vec<u64> = cells
+            .iter()
+            .filter_map(|c| hidden.get(c).copied())
+            .collect();
+        if h.is_empty() || h.len() == cells.len() {
+            continue;
+        }
+        assert!(
+            h.len() >= 2 && h.iter().sum::<u64>() >= d.min_cases,
+            "{line:?}: hidden cells {h:?} could be recovered from a total"
+        );
+    }
+    eprintln!(
+        "{} cells: {} shown ({small_shown} of fewer than 10 households, published as 10), \
+         {secondary} hidden by secondary suppression, {left_out} too small and not listed",
+        rounded.len(),
+        published.rows.len() - secondary
+    );
+    // The threshold reads the published count: some cell of fewer than 10 households was
+    // published as 10 (and shown), and some was too small to list.
+    assert!(small_shown > 0 && left_out > 0 && secondary > 0);
+}
+
+/// Issue 13, "Limits": a signal feed is read up to `MAX_INPUT_BYTES`; one byte more is a typed
+/// error and nothing of it is read.
+#[test]
+fn a_signal_feed_is_read_up_to_the_input_limit() {
+    use dls_core::limits::MAX_INPUT_BYTES;
+    let as_of: NaiveDate = "2026-12-31".parse().unwrap();
+    let header = "signal_id,partner,kind,household,kern,amount,months_in_arrears,date,threatened\n";
+    let row = "s1,ymere,housing,hh-a,hoofddorp,812.50,3,2026-03-02,false\n";
+    // at the limit: the header, one row and blank lines (skipped) up to the limit
+    let mut at = String::with_capacity(MAX_INPUT_BYTES + 1);
+    at.push_str(header);
+    at.push_str(row);
+    at.push_str(&"\n".repeat(MAX_INPUT_BYTES - at.len()));
+    assert_eq!(at.len(), MAX_INPUT_BYTES);
+    let read = signals::read_csv(&at, as_of).unwrap();
+    assert_eq!((read.signals.len(), read.rejected.len()), (1, 0));
+    at.push('\n');
+    let e = signals::read_csv(&at, as_of).unwrap_err();
+    assert!(
+        matches!(e, signals::SignalError::TooLarge { bytes, limit } if bytes == MAX_INPUT_BYTES + 1 && limit == MAX_INPUT_BYTES),
+        "{e}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "signal file: 67108865 bytes, more than the 67108864 bytes accepted"
+    );
+}
+
+/// Issue 13, item 4: personal data in any field of a signal feed (CSV and rows, and the host
+/// path every binding calls) never shows in an error's text or `Debug`.
+#[test]
+fn signal_errors_never_show_personal_data() {
+    const PII: [&str; 8] = [
+        "Jan de Vries",
+        "111222333",
+        "123456782",
+        "1987-03-14",
+        "14-03-1987",
+        "Kerkstraat 12",
+        "2132 AB Hoofddorp",
+        "j.devries@example.nl",
+    ];
+    const NEEDLES: [&str; 10] = [
+        "Vries",
+        "111222333",
+        "123456782",
+        "1987",
+        "14-03",
+        "Kerkstraat",
+        "2132",
+        "AB Hoofd",
+        "devries",
+        "example.nl",
+    ];
+    let scan = |path: &str, text: String| {
+        for n in NEEDLES {
+            assert!(!text.contains(n), "{path}: shows `{n}`: {text}");
+        }
+    };
+    let as_of: NaiveDate = "2026-12-31".parse().unwrap();
+    let columns = signals::CSV_COLUMNS;
+    let good = [
+        "s1",
+        "ymere",
+        "housing",
+        "hh-a",
+        "hoofddorp",
+        "812.50",
+        "3",
+        "2026-03-02",
+        "false",
+    ];
+    let (mut tried, mut errors) = (0, 0);
+    for p in PII {
+        for (i, column) in columns.iter().enumerate() {
+            let mut fields: Vec<String> = good.iter().map(|s| s.to_string()).collect();
+            fields[i] = format!("\"{p}\"");
+            let csv = format!("{}\n{}\n", columns.join(","), fields.join(","));
+            tried += 1;
+            let read = signals::read_csv(&csv, as_of).unwrap();
+            for e in &read.rejected {
+                errors += 1;
+                scan(column, format!("{e} || {e:?}"));
+            }
+            // the host path of the bindings (Python `signal_intake`, JVM `signalIntakeJson`)
+            tried += 1;
+            match dls_core::privacy::signal_report(&csv, "2026-12-31", 30, "[]") {
+                Ok(r) => {
+                    for x in &r.rejected {
+                        errors += 1;
+                        scan(column, format!("{} || {x:?}", x.message));
+                    }
+                }
+                Err(e) => {
+                    errors += 1;
+                    scan(column, format!("{e} || {e:?}"));
+                }
+            }
+        }
+        // the arguments: the as-of date and the events
+        for (what, as_of, events) in [
+            ("as_of", p.to_string(), "[]".to_string()),
+            (
+                "events",
+                "2026-12-31".into(),
+                format!(
+                    r#"[{{"case": "{p}", "at": "2026-01-05T09:00:00Z", "activity": "opened"}}]"#
+                ),
+            ),
+            (
+                "events",
+                "2026-12-31".into(),
+                format!(r#"[{{"case": "c1", "at": "{p}", "activity": "opened"}}]"#),
+            ),
+            (
+                "events",
+                "2026-12-31".into(),
+                format!(r#"[{{"case": "c1", "at": "2026-01-05T09:00:00Z", "activity": "{p}"}}]"#),
+            ),
+        ] {
+            tried += 1;
+            let csv = format!("{}\n{}\n", columns.join(","), good.join(","));
+            if let Err(e) = dls_core::privacy::signal_report(&csv, &as_of, 30, &events) {
+                errors += 1;
+                scan(what, format!("{e} || {e:?}"));
+            }
+        }
+        // checked rows: every field of a row
+        let row = |f: &dyn Fn(&mut signals::SignalRow)| {
+            let mut r = signals::SignalRow {
+                signal_id: "s1".into(),
+                partner: "ymere".into(),
+                kind: "housing".into(),
+                household: "hh-a".into(),
+                kern: "hoofddorp".into(),
+                amount: 1.0,
+                months_in_arrears: 1,
+                date: as_of,
+                threatened: false,
+            };
+            f(&mut r);
+            r
+        };
+        let rows = [
+            row(&|r| r.signal_id = p.into()),
+            row(&|r| r.partner = p.into()),
+            row(&|r| r.kind = p.into()),
+            row(&|r| r.household = p.into()),
+            row(&|r| r.kern = p.into()),
+        ];
+        for r in &rows {
+            tried += 1;
+            scan("row", format!("{r:?}"));
+            if let Err(e) = signals::check_row(r, 1, as_of) {
+                errors += 1;
+                scan("row", format!("{e} || {e:?}"));
+            }
+        }
+    }
+    eprintln!("signal feed: {tried} inputs, {errors} errors scanned, 0 hits");
+    assert!(errors >= 80, "{errors} errors");
 }

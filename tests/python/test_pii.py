@@ -124,3 +124,48 @@ def test_no_error_shows_personal_data(pilot):
         attempt("state bytes", lambda: dls.EvaluationState.from_bytes(f'{{"x": "{p}"}}'.encode()))
     print(f"pii: {STATS['tried']} inputs tried, {STATS['errors']} errors scanned, 0 hits")
     assert STATS["errors"] > 300
+
+
+def test_signal_feed_errors_show_no_personal_data():
+    """The vroegsignalering feed (`signal_intake`): the value in each column of a row, the
+    as-of date and the events; every rejected row's message and every exception scanned."""
+    columns = ["signal_id", "partner", "kind", "household", "kern", "amount",
+               "months_in_arrears", "date", "threatened"]
+    good = ["s1", "ymere", "housing", "hh-a", "hoofddorp", "812.50", "3", "2026-03-02", "false"]
+    good_csv = ",".join(columns) + "\n" + ",".join(good) + "\n"
+    tried = errors = 0
+    for p in PII:
+        for i, column in enumerate(columns):
+            fields = list(good)
+            fields[i] = f'"{p}"'
+            csv = ",".join(columns) + "\n" + ",".join(fields) + "\n"
+            tried += 1
+            try:
+                report = dls.signal_intake(csv, "2026-12-31")
+            except dls.DlsError as e:
+                errors += 1
+                scan(f"signal_intake {column}", e)
+                continue
+            for r in report["rejected"]:
+                errors += 1
+                for n in NEEDLES:
+                    assert n not in r["message"], f"signal_intake {column}: shows `{n}`: {r}"
+        for where, f in [
+            ("as_of", lambda: dls.signal_intake(good_csv, p)),
+            ("events case", lambda: dls.signal_intake(good_csv, "2026-12-31", events=[
+                {"case": p, "at": "2026-03-02T09:00:00Z", "activity": "opened"}])),
+            ("events at", lambda: dls.signal_intake(good_csv, "2026-12-31", events=[
+                {"case": "c1", "at": p, "activity": "opened"}])),
+            ("events activity", lambda: dls.signal_intake(good_csv, "2026-12-31", events=[
+                {"case": "c1", "at": "2026-03-02T09:00:00Z", "activity": p}])),
+        ]:
+            tried += 1
+            try:
+                f()
+            except dls.DlsError as e:
+                errors += 1
+                scan(f"signal_intake {where}", e)
+            except Exception as e:  # noqa: BLE001 - any other exception is a failure of its own
+                pytest.fail(f"signal_intake {where}: untyped {type(e).__name__}: {e!r}")
+    print(f"pii (signal feed): {tried} inputs tried, {errors} errors scanned, 0 hits")
+    assert errors >= 60

@@ -16,10 +16,10 @@
 //! difference is that of the published estimates. The interval bounds are taken over the exact
 //! values and published rounded: to `day_decimals` for medians, to two decimals for means and
 //! shares, so that a bound such as `7/13 − 4/11` does not name the exact numbers of cases.
-//! Two selections that overlap and differ by fewer than `min_cases` cases are not compared
-//! under disclosure control (their difference would be a suppressed cell): [`compare`] marks
-//! the comparison suppressed, [`compare_checked`] refuses it with
-//! [`EvalError::SmallDifference`].
+//! Two selections that overlap and differ by cases whose published (rounded) number is below
+//! `min_cases` are not compared under disclosure control (their difference would be a cell too
+//! small to publish): [`compare`] marks the comparison suppressed, [`compare_checked`] refuses
+//! it with [`EvalError::SmallDifference`].
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -323,23 +323,30 @@ fn published(d: &Disclosure, metric: Metric, vals: &[Option<f64>], cell: u64) ->
     }
 }
 
-/// Cases in `a` only, in `b` only, and in both.
-fn overlap(cases: &[CaseMetrics], a: &Selection, b: &Selection) -> (u64, u64, u64) {
-    cases.iter().fold((0, 0, 0), |(x, y, z), m| {
+/// The cases in `a` only and in `b` only, each as (count, cell key: the sum of their record
+/// keys), and the number in both.
+fn overlap(cases: &[CaseMetrics], a: &Selection, b: &Selection) -> ((u64, u64), (u64, u64), u64) {
+    let add =
+        |(n, k): (u64, u64), m: &CaseMetrics| (n + 1, k.wrapping_add(record_key(m.case.as_str())));
+    cases.iter().fold(((0, 0), (0, 0), 0), |(x, y, z), m| {
         match (a.contains(m), b.contains(m)) {
             (true, true) => (x, y, z + 1),
-            (true, false) => (x + 1, y, z),
-            (false, true) => (x, y + 1, z),
+            (true, false) => (add(x, m), y, z),
+            (false, true) => (x, add(y, m), z),
             (false, false) => (x, y, z),
         }
     })
 }
 
-/// True when `a` and `b` overlap and one differs from the other by fewer than `min_cases`
-/// cases (but by some): publishing both would publish that difference, a suppressed cell.
+/// True when `a` and `b` overlap and one differs from the other by some cases whose
+/// *published* (randomly rounded) number is below `min_cases`: publishing both would publish
+/// that difference, a cell too small to publish. The rule reads the published count, as the
+/// threshold of a table does (see [`disclosure`](super::disclosure), "threshold on the
+/// published count"): on the exact count, a difference of exactly `min_cases` cases compared
+/// and the same one case later refused would give the count away.
 fn small_difference(cases: &[CaseMetrics], a: &Selection, b: &Selection, d: &Disclosure) -> bool {
     let (only_a, only_b, both) = overlap(cases, a, b);
-    let small = |n: u64| n > 0 && n < d.min_cases;
+    let small = |(n, key): (u64, u64)| n > 0 && d.count(n, key, figure::CASES) < d.min_cases;
     both > 0 && (small(only_a) || small(only_b))
 }
 
@@ -436,9 +443,9 @@ pub fn compare(
 
 /// [`compare`], after checking that both selections name only phases and kernen the cases have
 /// ([`Selection::check`]): a misspelt filter is an error listing the values that exist, never
-/// an empty comparison. Selections that overlap and differ by fewer than the disclosure minimum
-/// of cases are refused ([`EvalError::SmallDifference`]): their difference is a cell too small
-/// to publish.
+/// an empty comparison. Selections that overlap and differ by cases whose published (rounded)
+/// number is below the disclosure minimum are refused ([`EvalError::SmallDifference`]): their
+/// difference is a cell too small to publish.
 pub fn compare_checked(
     cases: &[CaseMetrics],
     a: &Selection,

@@ -41,10 +41,13 @@
 //!   (to the nearest multiple), by contrast, a difference of `b` in a resolved count pins
 //!   `resolved = 1` exactly, for about one cell in `b`;
 //! - **overlapping comparisons** (item 1(d)): two selections of a comparison that overlap and
-//!   differ by fewer than `min_cases` cases would publish a suppressed cell as their
-//!   difference: [`compare`](super::compare::compare) suppresses such a comparison and
+//!   differ by cases whose *published* (rounded, under the key of those cases) number is below
+//!   `min_cases` would publish a cell too small to publish as their difference:
+//!   [`compare`](super::compare::compare) suppresses such a comparison and
 //!   [`compare_checked`](super::compare::compare_checked) refuses it
-//!   ([`EvalError::SmallDifference`]);
+//!   ([`EvalError::SmallDifference`]). Like the threshold of a table, the rule reads the
+//!   published count: on the exact count, a difference of exactly `min_cases` cases compared
+//!   and refused one case later would give its count away;
 //! - **rows too small are not listed**: a published table lists a group only when it is
 //!   shown or hidden by secondary suppression; a group too small to publish is left out, like
 //!   a group without cases. Listed as suppressed, it would say "at least one case", and

@@ -113,11 +113,11 @@ pub enum EvalError {
         /// The values the cases have, sorted.
         known: Vec<String>,
     },
-    /// Two selections of a comparison overlap and differ by fewer than the disclosure
-    /// minimum of cases: their difference would publish a cell too small to publish (issue 13,
-    /// item 1(d)).
+    /// Two selections of a comparison overlap and differ by cases whose published (rounded)
+    /// number is below the disclosure minimum: their difference would publish a cell too small
+    /// to publish (issue 13, item 1(d)).
     #[error(
-        "the two selections overlap and differ by fewer than {min_cases} cases: their difference would reveal a suppressed cell"
+        "the two selections overlap and differ by fewer than {min_cases} cases (as published): their difference would reveal a suppressed cell"
     )]
     SmallDifference {
         /// The disclosure minimum of cases.

@@ -12,8 +12,15 @@
 //!   threatens eviction or cut-off (any later case of that household included);
 //!   `prevented_share` = prevented / accepted.
 //!
-//! Published: counts rounded, shares from the rounded counts, the median withheld below the
-//! quantile threshold; a suppressed cell shows no figures at all.
+//! Published ([`Disclosure::default`]), the same policy as every other published table (see
+//! [`disclosure`](crate::evaluation::disclosure)): counts randomly rounded under the cell's key;
+//! the threshold and secondary suppression read the *published* (rounded) number of households,
+//! never the exact one; a cell too small to publish is not listed at all (a missing kern and
+//! month had fewer than `min_cases` published households, possibly none), a cell hidden by
+//! secondary suppression is listed without figures; shares from the rounded counts; the median
+//! under the size rule of the published number of contacted cases. Raw figures only when asked
+//! for ([`Disclosure::raw`]), and the table says which settings made it
+//! ([`SignalTable::disclosure`]).
 
 use std::collections::BTreeMap;
 
@@ -26,6 +33,18 @@ use crate::evaluation::table::{suppress, Dim, Suppression};
 use crate::evaluation::Disclosure;
 use crate::events::Event;
 use crate::ids::CaseId;
+
+/// The figures per kern and month, and the disclosure settings they were published under
+/// (serialised like a [`Table`](crate::evaluation::Table)'s: a raw table says
+/// `"min_cases": 0`, `"round_to": 1`; the key only as a label).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignalTable {
+    /// The disclosure control applied.
+    pub disclosure: Disclosure,
+    /// One row per kern and month, in kern then month order. Under disclosure control, cells
+    /// too small to publish are left out (see the [module docs](self)).
+    pub rows: Vec<SignalMetricsRow>,
+}
 
 /// The figures of one kern and month.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -80,12 +99,12 @@ fn median(v: &mut [i64]) -> Option<f64> {
     })
 }
 
-/// The figures per kern and month, in kern then month order.
+/// The figures per kern and month under `disclosure`, in kern then month order.
 pub fn signal_metrics(
     cases: &[ProactiveCase],
     events: &[Event],
     disclosure: &Disclosure,
-) -> Vec<SignalMetricsRow> {
+) -> SignalTable {
     let mut by_case: BTreeMap<&CaseId, Vec<Event>> = BTreeMap::new();
     for e in events {
         by_case.entry(&e.case).or_default().push(e.clone());
@@ -126,7 +145,13 @@ pub fn signal_metrics(
         .keys()
         .map(|(k, m)| vec![Some(k.clone()), Some(m.clone())])
         .collect();
-    let sizes: Vec<u64> = cells.values().map(|c| c.households).collect();
+    let d = disclosure;
+    // Published (rounded) sizes: the threshold and the choice of secondary cells read them,
+    // so that whether a cell is shown says nothing finer than its published count.
+    let sizes: Vec<u64> = cells
+        .values()
+        .map(|c| d.count(c.households, c.key, figure::SIGNAL_HOUSEHOLDS))
+        .collect();
     let hidden = suppress(
         &keys,
         &sizes,
@@ -134,10 +159,12 @@ pub fn signal_metrics(
         &BTreeMap::new(),
         disclosure,
     );
-    let d = disclosure;
-    cells
+    let rows = cells
         .into_iter()
         .zip(hidden)
+        // A cell too small to publish is not listed: listed, it would say "at least one
+        // household", a lower bound that with another output can pin a count.
+        .filter(|(_, hidden)| *hidden != Some(Suppression::Primary))
         .map(|(((kern, month), mut c), hidden)| {
             if hidden.is_some() {
                 return SignalMetricsRow {
@@ -176,5 +203,9 @@ pub fn signal_metrics(
                 prevented_share: d.ratio(prevented, accepted, c.key),
             }
         })
-        .collect()
+        .collect();
+    SignalTable {
+        disclosure: *d,
+        rows,
+    }
 }

@@ -28,7 +28,7 @@ use crate::ids::{is_bsn_shaped, CaseId, IdError, KernId, OrganisationId};
 pub use intake::{
     feedback, intake, FeedbackRow, HelpStatus, IntakeOptions, ProactiveCase, SignalIntake,
 };
-pub use metrics::{signal_metrics, SignalMetricsRow};
+pub use metrics::{signal_metrics, SignalMetricsRow, SignalTable};
 
 /// The four partner kinds of the vroegsignalering convenant.
 #[derive(
@@ -81,8 +81,8 @@ impl PartnerKind {
 }
 
 /// A signal as a partner or caller writes it, before it is checked. Amounts are in euros.
-/// `Debug` leaves out the household and the signal id (unchecked, they may be anything, a BSN
-/// included).
+/// `Debug` leaves out every text field but the kind, and shows the kind only when it is one of
+/// the four (unchecked, a field may hold anything: a BSN, a name).
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignalRow {
@@ -110,7 +110,7 @@ pub struct SignalRow {
 impl std::fmt::Debug for SignalRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SignalRow")
-            .field("kind", &self.kind)
+            .field("kind", &self.kind.trim().parse::<PartnerKind>().ok())
             .field("date", &self.date)
             .field("threatened", &self.threatened)
             .finish_non_exhaustive()
@@ -147,6 +147,15 @@ pub struct EarlySignal {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SignalError {
+    /// The signal file is larger than [`MAX_INPUT_BYTES`](crate::limits::MAX_INPUT_BYTES)
+    /// (nothing of it is read).
+    #[error("signal file: {bytes} bytes, more than the {limit} bytes accepted")]
+    TooLarge {
+        /// Its size.
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// The CSV lacks a column.
     #[error("signal file: missing column `{column}`")]
     MissingColumn {
@@ -211,7 +220,7 @@ impl SignalError {
     /// The row, when the error is about one.
     pub fn row(&self) -> Option<usize> {
         match self {
-            SignalError::MissingColumn { .. } => None,
+            SignalError::MissingColumn { .. } | SignalError::TooLarge { .. } => None,
             SignalError::Unreadable { row }
             | SignalError::UnknownKind { row }
             | SignalError::NegativeAmount { row }
@@ -322,9 +331,18 @@ pub const CSV_COLUMNS: [&str; 9] = [
 ];
 
 /// Reads signals from CSV (with a header) and checks them against the as-of date. A missing
-/// column fails the whole file; a bad row is rejected with its row number (the first data row
+/// column fails the whole file, and so does a file larger than
+/// [`MAX_INPUT_BYTES`](crate::limits::MAX_INPUT_BYTES) (64 MiB: split a larger feed and
+/// combine the checked signals); a bad row is rejected with its row number (the first data row
 /// is row 1).
 pub fn read_csv(text: &str, as_of: NaiveDate) -> Result<CheckedSignals, SignalError> {
+    let limit = crate::limits::MAX_INPUT_BYTES;
+    if text.len() > limit {
+        return Err(SignalError::TooLarge {
+            bytes: text.len(),
+            limit,
+        });
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());

@@ -79,4 +79,34 @@ class PiiTest {
         println("pii (JVM): $tried inputs tried, $scanned exceptions scanned, 0 hits")
         assertTrue(scanned > 60, "$scanned")
     }
+
+    @Test
+    fun `no signal feed error shows personal data`() {
+        val columns = listOf("signal_id", "partner", "kind", "household", "kern", "amount", "months_in_arrears", "date", "threatened")
+        val good = listOf("s1", "ymere", "housing", "hh-a", "hoofddorp", "812.50", "3", "2026-03-02", "false")
+        val goodCsv = columns.joinToString(",") + "\n" + good.joinToString(",") + "\n"
+        var messages = 0
+        for (p in pii) {
+            for (i in columns.indices) {
+                val fields = good.toMutableList().also { it[i] = "\"$p\"" }
+                val csv = columns.joinToString(",") + "\n" + fields.joinToString(",") + "\n"
+                var report = ""
+                attempt("signal ${columns[i]}") { report = signalIntakeJson(csv, "2026-12-31") }
+                // rejected rows are reported with their row and message: scan the whole report's
+                // `rejected` part
+                val rejected = report.substringAfter("\"rejected\"", "").substringBefore("]")
+                if (rejected.contains("message")) messages++
+                for (n in needles) assertFalse(rejected.contains(n), "signal ${columns[i]} shows `$n`: $rejected")
+            }
+            attempt("signal as_of") { signalIntakeJson(goodCsv, p) }
+            attempt("signal events") {
+                signalIntakeJson(goodCsv, "2026-12-31", 30u, """[{"case": "$p", "at": "2026-03-02T09:00:00Z", "activity": "opened"}]""")
+            }
+            attempt("signal event time") {
+                signalIntakeJson(goodCsv, "2026-12-31", 30u, """[{"case": "c1", "at": "$p", "activity": "opened"}]""")
+            }
+        }
+        println("pii (JVM, signal feed): $tried inputs tried, $scanned exceptions and $messages reports scanned, 0 hits")
+        assertTrue(scanned + messages > 40, "$scanned + $messages")
+    }
 }
