@@ -19,6 +19,7 @@ mod data;
 mod layers;
 mod own;
 mod reach;
+mod taken;
 mod validate;
 
 use std::collections::HashMap;
