@@ -19,8 +19,10 @@
 //!   the same service `R`'s target resolves to in `k` (a steunpilaar target resolves to the
 //!   kern's steunpilaar): `R` decides only when that service is valid, the case eligible, the
 //!   service not full and not tried, and then the earlier rule decides too. When the rule set
-//!   counts capacity and the service has a number of open places, such a rule is not counted
-//!   (a place given back between the two checks by another thread's case could let `R` decide).
+//!   counts capacity, such a rule is not counted: routing against a live
+//!   [`CapacityLedger`](crate::routing::CapacityLedger) (where a host may set any service's
+//!   places) checks the service twice, and a place given back in between by another thread
+//!   lets `R` decide.
 //!
 //! A candidate whose target is *another* service never takes every case, however eligible and
 //! open it is: a case that already tried it (and was turned away) passes it over, and `R`
@@ -483,6 +485,10 @@ impl<'a> Cx<'a> {
     fn taken(&mut self, r: usize) -> Option<(String, String)> {
         let (rules, dir) = (self.rules, self.dir);
         let rule = &rules[r];
+        let rule_takers = self.rule_takers(r);
+        if rule_takers.is_empty() && self.overrides_of[r].is_empty() {
+            return None;
+        }
         // the cases where the rule's own target can take the need (the rest is warned about
         // by `reach`, or is no case of this rule in any kern)
         let own = CaseBox::of(&rule.valid, &rule.when);
@@ -493,10 +499,6 @@ impl<'a> Cx<'a> {
             _ => own,
         };
         if own.is_empty() {
-            return None;
-        }
-        let rule_takers = self.rule_takers(r);
-        if rule_takers.is_empty() && self.overrides_of[r].is_empty() {
             return None;
         }
         let areas = dir.areas();
@@ -645,13 +647,7 @@ impl<'a> Cx<'a> {
             }
             let decides = match self.service_in(c, k) {
                 Ok(None) => true,
-                Ok(Some(s)) => {
-                    target == Some(s)
-                        && !(self.capacity_counts
-                            && dir.services()[s]
-                                .capacity
-                                .is_some_and(|cap| cap.open_places.is_some()))
-                }
+                Ok(Some(s)) => target == Some(s) && !self.capacity_counts,
                 Err(()) => false,
             };
             if decides {
