@@ -284,6 +284,21 @@ enum Taker {
     Rule(usize),
 }
 
+/// The rules that may take a rule's cases somewhere, and which of its needs each matches
+/// (`covers[i][n]`: the `i`th matches the rule's `n`th need, of `needs`).
+struct RuleTakers {
+    list: Vec<usize>,
+    covers: Vec<Vec<bool>>,
+    needs: usize,
+}
+
+/// What may take a rule's cases in one kern: overrides of it, and positions in its list of rule
+/// takers, of those whose area holds the kern.
+struct Here {
+    overrides: Vec<usize>,
+    rules: Vec<usize>,
+}
+
 /// What the analysis reads, and the indexes it builds once.
 struct Cx<'a> {
     dir: &'a Directory,
@@ -502,17 +517,23 @@ impl<'a> Cx<'a> {
             return None;
         }
         let areas = dir.areas();
-        // quick pass: every kern of the rule's area reached by some taker's area
+        // quick pass: every kern of the rule's area reached by some taker's area; on the way,
+        // (kern, override) and (kern, position in `rule_takers`) for the kern by kern pass
         self.epoch += 1;
         let epoch = self.epoch;
-        let taker_areas = self.overrides_of[r]
-            .iter()
-            .map(|&o| std::slice::from_ref(&self.overrides[o].area))
-            .chain(rule_takers.iter().map(|&c| rules[c].areas.as_slice()));
-        for list in taker_areas {
-            for a in list {
+        let mut overrides_at: Vec<(usize, usize)> = Vec::new();
+        let mut rules_at: Vec<(usize, usize)> = Vec::new();
+        for &o in &self.overrides_of[r] {
+            for k in areas.kernen_in(&self.overrides[o].area) {
+                self.marks[k] = epoch;
+                overrides_at.push((k, o));
+            }
+        }
+        for (i, &c) in rule_takers.iter().enumerate() {
+            for a in &rules[c].areas {
                 for k in areas.kernen_in(a) {
                     self.marks[k] = epoch;
+                    rules_at.push((k, i));
                 }
             }
         }
@@ -530,6 +551,10 @@ impl<'a> Cx<'a> {
         if kernen.is_empty() {
             return None;
         }
+        overrides_at.sort_unstable();
+        overrides_at.dedup();
+        rules_at.sort_unstable();
+        rules_at.dedup();
         // the needs the rule can decide, and which of them each taker covers
         let needs: Vec<&crate::ids::NeedCode> = dir
             .taxonomy()
@@ -550,9 +575,26 @@ impl<'a> Cx<'a> {
                     .collect()
             })
             .collect();
+        let takers = RuleTakers {
+            list: rule_takers,
+            covers,
+            needs: needs.len(),
+        };
+        let at = |list: &[(usize, usize)], k: usize| -> Vec<usize> {
+            let from = list.partition_point(|p| p.0 < k);
+            list[from..]
+                .iter()
+                .take_while(|p| p.0 == k)
+                .map(|p| p.1)
+                .collect()
+        };
         let mut example: Option<(usize, Vec<Taker>)> = None;
         for k in kernen {
-            let used = self.taken_in(r, k, &own, &rule_takers, &covers, needs.len())?;
+            let here = Here {
+                overrides: at(&overrides_at, k),
+                rules: at(&rules_at, k),
+            };
+            let used = self.taken_in(r, k, &own, &takers, &here)?;
             if example.is_none() && !used.is_empty() {
                 example = Some((k, used));
             }
@@ -584,17 +626,16 @@ impl<'a> Cx<'a> {
     }
 
     /// Whether every case of rule `r` (`own`) is taken in kern `k`: `Some(takers that took
-    /// some)`, or `None` when some case is left to `r`. `covers[i][n]`: rule taker `i` matches
-    /// the rule's `n`th need (of `n_needs`).
+    /// some)`, or `None` when some case is left to `r`.
     fn taken_in(
         &mut self,
         r: usize,
         k: usize,
         own: &CaseBox,
-        rule_takers: &[usize],
-        covers: &[Vec<bool>],
-        n_needs: usize,
+        takers: &RuleTakers,
+        at: &Here,
     ) -> Option<Vec<Taker>> {
+        let (rule_takers, covers, n_needs) = (&takers.list, &takers.covers, takers.needs);
         let (rules, dir, overrides) = (self.rules, self.dir, self.overrides);
         let areas = dir.areas();
         let mut used: Vec<Taker> = Vec::new();
@@ -614,11 +655,8 @@ impl<'a> Cx<'a> {
         }
         // overrides: every need and case, on their dates
         let mut pieces = vec![own];
-        for &o in &self.overrides_of[r] {
+        for &o in &at.overrides {
             let ov = &overrides[o];
-            if !areas.contains_kern(&ov.area, k) {
-                continue;
-            }
             let mut next = Vec::with_capacity(pieces.len() + 1);
             let mut took = false;
             for p in &pieces {
@@ -636,12 +674,12 @@ impl<'a> Cx<'a> {
         // rules of more specific layers that always decide here: (position in rule_takers,
         // attribute sets)
         let mut here: Vec<(usize, Vec<(u16, AttributeSet)>)> = Vec::new();
-        for (i, &c) in rule_takers.iter().enumerate() {
+        for &i in &at.rules {
+            let c = rule_takers[i];
             let other = &rules[c];
-            if !other.areas.iter().any(|a| areas.contains_kern(a, k))
-                || self.overrides_of[c]
-                    .iter()
-                    .any(|&o| areas.contains_kern(&overrides[o].area, k))
+            if self.overrides_of[c]
+                .iter()
+                .any(|&o| areas.contains_kern(&overrides[o].area, k))
             {
                 continue;
             }
