@@ -447,15 +447,17 @@ fn random_when(rng: &mut Rng) -> String {
     format!("{{ {} }}", parts.join(", "))
 }
 
+const VALID: [&str; 6] = [
+    "",
+    "",
+    "",
+    "valid = { from = \"2026-01-01\" }\n",
+    "valid = { until = \"2025-12-31\" }\n",
+    "valid = { from = \"2026-01-01\", until = \"2026-06-30\" }\n",
+];
+
 fn random_valid(rng: &mut Rng) -> &'static str {
-    *rng.pick(&[
-        "",
-        "",
-        "",
-        "valid = { from = \"2026-01-01\" }\n",
-        "valid = { until = \"2025-12-31\" }\n",
-        "valid = { from = \"2026-01-01\", until = \"2026-06-30\" }\n",
-    ])
+    VALID[rng.below(VALID.len())]
 }
 
 /// A random directory: `landelijk` (national), a regional, two municipal and a kern service,

@@ -285,11 +285,10 @@ enum Taker {
 }
 
 /// The rules that may take a rule's cases somewhere, and which of its needs each matches
-/// (`covers[i][n]`: the `i`th matches the rule's `n`th need, of `needs`).
+/// (`covers[n][i]`: the `i`th matches the rule's `n`th need).
 struct RuleTakers {
     list: Vec<usize>,
     covers: Vec<Vec<bool>>,
-    needs: usize,
 }
 
 /// What may take a rule's cases in one kern: overrides of it, and positions in its list of rule
@@ -382,12 +381,12 @@ pub(crate) fn taken_by_more_specific(
         marks: vec![0; dir.areas().kernen().len()],
         epoch: 0,
     };
-    for r in 0..rules.len() {
-        if rules[r].layer == Layer::Kern {
+    for (r, rule) in rules.iter().enumerate() {
+        if rule.layer == Layer::Kern {
             continue;
         }
         if let Some((kern, names)) = cx.taken(r) {
-            let id = &data.rules[rules[r].index].id;
+            let id = &data.rules[rule.index].id;
             let file = data.origins.file_of("rule", id.as_str());
             // a service's coverage rule: the service's `areas`
             let field =
@@ -566,19 +565,18 @@ impl<'a> Cx<'a> {
         if needs.is_empty() {
             return None;
         }
-        let covers: Vec<Vec<bool>> = rule_takers
+        let covers: Vec<Vec<bool>> = needs
             .iter()
-            .map(|&c| {
-                needs
+            .map(|n| {
+                rule_takers
                     .iter()
-                    .map(|n| rules[c].needs.iter().any(|m| m.matches(n)))
+                    .map(|&c| rules[c].needs.iter().any(|m| m.matches(n)))
                     .collect()
             })
             .collect();
         let takers = RuleTakers {
             list: rule_takers,
             covers,
-            needs: needs.len(),
         };
         let at = |list: &[(usize, usize)], k: usize| -> Vec<usize> {
             let from = list.partition_point(|p| p.0 < k);
@@ -635,7 +633,7 @@ impl<'a> Cx<'a> {
         takers: &RuleTakers,
         at: &Here,
     ) -> Option<Vec<Taker>> {
-        let (rule_takers, covers, n_needs) = (&takers.list, &takers.covers, takers.needs);
+        let (rule_takers, covers) = (&takers.list, &takers.covers);
         let (rules, dir, overrides) = (self.rules, self.dir, self.overrides);
         let areas = dir.areas();
         let mut used: Vec<Taker> = Vec::new();
@@ -692,10 +690,15 @@ impl<'a> Cx<'a> {
                 here.push((i, other.when.attribute_sets()));
             }
         }
-        let mut done: HashMap<Vec<usize>, ()> = HashMap::new();
-        for n in 0..n_needs {
-            let takers: Vec<usize> = (0..here.len()).filter(|&h| covers[here[h].0][n]).collect();
-            if done.insert(takers.clone(), ()).is_some() {
+        let mut done: std::collections::HashSet<Vec<usize>> = std::collections::HashSet::new();
+        for row in covers {
+            let takers: Vec<usize> = here
+                .iter()
+                .enumerate()
+                .filter(|(_, (i, _))| row[*i])
+                .map(|(h, _)| h)
+                .collect();
+            if !done.insert(takers.clone()) {
                 continue;
             }
             let mut left = pieces.clone();
