@@ -777,6 +777,78 @@ impl ConditionMask {
     }
 }
 
+/// One attribute a [`ConditionMask`] tests, as the set of values it admits: what the cover
+/// analysis of rules taken by more specific layers (`rules::taken`) subtracts exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AttributeSet {
+    /// A single-valued attribute (enumeration, boolean): the admitted values as bits; an
+    /// unstated value has a bit of its own, which a test admits only when it names it.
+    Bits(u64),
+    /// An integer attribute (age, income, declared integers): whether an unstated value is
+    /// admitted, and the inclusive interval of admitted values (empty when `lo > hi`).
+    Int {
+        /// An unstated value is admitted.
+        unknown: bool,
+        /// Lowest admitted value.
+        lo: i64,
+        /// Highest admitted value.
+        hi: i64,
+    },
+    /// A set of flags of which at least one must be present.
+    AnyOf(u64),
+}
+
+impl ConditionMask {
+    /// The attributes this mask tests, each with the values it admits, keyed by the
+    /// attribute's position in the vocabulary (ascending); an attribute not listed admits
+    /// every value, unstated included.
+    pub(crate) fn attribute_sets(&self) -> Vec<(u16, AttributeSet)> {
+        let c = &self.core;
+        let mut out = Vec::with_capacity(6 + self.declared.len());
+        if let Some((lo, hi)) = c.age {
+            out.push((
+                0,
+                AttributeSet::Int {
+                    unknown: false,
+                    lo: i64::from(lo.years()),
+                    hi: i64::from(hi.years()),
+                },
+            ));
+        }
+        for (key, bits) in [(1, c.household), (2, c.urgency), (3, c.framework)] {
+            if bits != ANY {
+                out.push((key, AttributeSet::Bits(u64::from(bits))));
+            }
+        }
+        if c.signals != ANY {
+            out.push((4, AttributeSet::AnyOf(u64::from(c.signals))));
+        }
+        if let Some((lo, hi)) = c.income {
+            out.push((
+                5,
+                AttributeSet::Int {
+                    unknown: false,
+                    lo: i64::from(lo),
+                    hi: i64::from(hi),
+                },
+            ));
+        }
+        for &(slot, t) in &self.declared {
+            let set = match t {
+                Test::OneOf(m) => AttributeSet::Bits(m),
+                Test::AnyOf(m) => AttributeSet::AnyOf(m),
+                Test::Range(lo, hi) => AttributeSet::Int {
+                    unknown: false,
+                    lo,
+                    hi,
+                },
+            };
+            out.push((FIRST_DECLARED + slot, set));
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

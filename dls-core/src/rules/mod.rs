@@ -6,7 +6,8 @@
 //! [`RuleSet`] is the validated form: it can only be made by [`RuleSet::new`], which checks the
 //! data against a [`Directory`] and reports every problem at once, so a rule set that exists can
 //! be routed with. Validation finds unknown references, empty and inverted ranges, ambiguous
-//! rules, shadowed rules, targets that do not cover the rule's area or need, misused roles and
+//! rules, shadowed rules, unreachable rules (through their target, or taken in every kern by
+//! more specific layers), targets that do not cover the rule's area or need, misused roles and
 //! overrides that cannot take effect.
 //!
 //! A service that states a `priority` routes by its own coverage: `own` adds a rule
@@ -19,6 +20,7 @@ mod data;
 mod layers;
 mod own;
 mod reach;
+mod taken;
 mod validate;
 
 use std::collections::HashMap;

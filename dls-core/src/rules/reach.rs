@@ -5,9 +5,10 @@
 //! independent attributes, so two of them admit a case together exactly when they overlap on
 //! every attribute ([`ConditionMask::overlaps`](crate::conditions::ConditionMask::overlaps)).
 //!
-//! A rule every case of which is taken by earlier rules is found by the pairwise analysis
-//! (`Shadowed`, one earlier rule covering it); a rule covered only by several earlier rules
-//! together is not looked for.
+//! A rule every case of which is taken by earlier rules of its own layer is found by the
+//! pairwise analysis (`Shadowed`, one earlier rule covering it; a rule covered only by several
+//! earlier rules of its layer together is not looked for); one taken in every kern by more
+//! specific layers, by `taken`.
 
 use crate::directory::Directory;
 use crate::validation::{Location, ProblemKind, ValidationReport};

@@ -45,6 +45,7 @@ pub(crate) fn validate(
     let overrides = compile_overrides(&cx, &ids, &compiled, report);
     analyse_pairs(dir, data, &compiled, &overrides, report);
     super::reach::unreachable_targets(dir, data, &compiled, report);
+    super::taken::taken_by_more_specific(dir, data, &compiled, &overrides, report);
     (compiled, overrides)
 }
 
