@@ -18,6 +18,7 @@
 //! per need in the cases' order. One `RESULT {json}` line on stdout gives the wall time of each
 //! step and its CPU time (`_cpu`, user + system of all threads, from `/proc/self/stat`).
 
+use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
@@ -25,6 +26,7 @@ use dls_core::routing::{RouteOptions, Router};
 use dls_core::rows::{parse_date, CaseRow};
 use dls_core::rules::{RuleSet, RuleSetData};
 use dls_core::{tabular, Directory};
+use rayon::prelude::*;
 
 /// Each case field dls reads (a name of `CASE_COLUMNS`) and its column in gen.py's `cases.csv`.
 const FIELDS: [(&str, &str); 6] = [
@@ -92,9 +94,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     // Read, route and write a chunk at a time, so memory holds one chunk of cases and
-    // decisions (as `dls route` does); each step's time is summed over the chunks.
-    let mut out = csv::Writer::from_path(out_path)?;
-    out.write_record(["case_id", "need", "service_id"])?;
+    // decisions (as `dls route` does); each step's time is summed over the chunks. The records
+    // of a chunk are read into the same buffers each time; the rows are made, and the
+    // decisions written (each thread a part of the chunk, through its own CSV writer) and
+    // dropped, on all threads.
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(out_path)?);
+    let mut header = csv::Writer::from_writer(Vec::new());
+    header.write_record(["case_id", "need", "service_id"])?;
+    out.write_all(&header.into_inner()?)?;
     let (mut cases, mut needs, mut gaps) = (0usize, 0usize, 0usize);
     let mut steps = [
         ("read_cases", 0.0, 0.0),
@@ -107,20 +114,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         steps[k].2 += now - *cpu;
         (*t, *cpu) = (Instant::now(), now);
     };
-    let mut records = reader.records();
     let (mut t, mut cpu) = (Instant::now(), cpu_seconds());
-    let mut chunk: Vec<csv::StringRecord> = Vec::with_capacity(CHUNK);
+    let mut chunk: Vec<csv::StringRecord> = vec![csv::StringRecord::new(); CHUNK];
     loop {
-        chunk.clear();
-        for r in records.by_ref().take(CHUNK.min(limit - cases)) {
-            chunk.push(r?);
+        let want = CHUNK.min(limit - cases);
+        let mut n = 0;
+        while n < want && reader.read_record(&mut chunk[n])? {
+            n += 1;
         }
-        if chunk.is_empty() {
+        if n == 0 {
             break;
         }
-        cases += chunk.len();
-        let rows: Vec<CaseRow<'_>> = chunk
-            .iter()
+        cases += n;
+        let rows: Vec<CaseRow<'_>> = chunk[..n]
+            .par_iter()
+            .with_min_len(1024)
             .map(|r| {
                 CaseRow::from_text(|f| {
                     let i = FIELDS.iter().position(|(field, _)| *field == f)?;
@@ -131,12 +139,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         step(0, &mut t, &mut cpu);
         let decisions = router.route_rows(&rows, Some(date), RouteOptions::FAST);
         step(1, &mut t, &mut cpu);
-        for d in decisions {
-            for row in d?.rows() {
-                needs += 1;
-                gaps += usize::from(row.service.is_none());
-                out.write_record([row.case, row.need, row.service.unwrap_or("")])?;
-            }
+        let parts: Vec<(Vec<u8>, usize, usize)> = decisions
+            .par_chunks(1024)
+            .map(|part| {
+                let mut w = csv::Writer::from_writer(Vec::with_capacity(64 * part.len()));
+                let (mut needs, mut gaps) = (0, 0);
+                for d in part {
+                    let d = d.as_ref().map_err(|e| e.to_string())?;
+                    for row in d.rows() {
+                        needs += 1;
+                        gaps += usize::from(row.service.is_none());
+                        w.write_record([row.case, row.need, row.service.unwrap_or("")])
+                            .map_err(|e| e.to_string())?;
+                    }
+                }
+                Ok((w.into_inner().map_err(|e| e.to_string())?, needs, gaps))
+            })
+            .collect::<Result<_, String>>()?;
+        decisions.into_par_iter().with_min_len(1024).for_each(drop);
+        for (bytes, n, g) in parts {
+            out.write_all(&bytes)?;
+            needs += n;
+            gaps += g;
         }
         step(2, &mut t, &mut cpu);
     }

@@ -45,6 +45,7 @@ mod batch;
 mod case;
 mod columns;
 mod decision;
+mod direct;
 mod names;
 mod text;
 

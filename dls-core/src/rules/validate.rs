@@ -58,7 +58,7 @@ impl Cx<'_> {
     /// The location of an item (`kind` as in the origins, with `_`) in its file.
     fn loc(&self, kind: &str, id: &str) -> Location {
         Location::item(
-            self.data.origins.file_of(kind, id).as_deref(),
+            self.data.origins.file(kind, id),
             kind.replace('_', "-").as_str(),
             id,
         )
