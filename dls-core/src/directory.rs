@@ -6,6 +6,7 @@
 //! checks every reference and reports every problem at once.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -170,13 +171,29 @@ impl Service {
 
 /// Which file each item came from; ignored by equality (provenance is not content). An item
 /// declared again in another file keeps its first file, and the other is kept too
-/// ([`Origins::again_in`]), so an error about the duplicate names both. Kept by kind, then id,
-/// so that a look-up copies nothing.
-#[derive(Debug, Clone, Default)]
+/// ([`Origins::again_in`]), so an error about the duplicate names both. Kept by kind, then id
+/// in a hash map, so that a look-up copies nothing and costs the same for 15,000 services as
+/// for ten; listed ([`Origins::entries`], `Debug`) in order of kind and id.
+#[derive(Clone, Default)]
 pub struct Origins(OriginMap, OriginMap);
 
 /// Files by kind, then id.
-type OriginMap = BTreeMap<String, BTreeMap<String, Arc<str>>>;
+type OriginMap = BTreeMap<String, HashMap<String, Arc<str>>>;
+
+impl fmt::Debug for Origins {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sorted = |m: &OriginMap| {
+            m.iter()
+                .map(|(k, ids)| (k.clone(), ids.iter().collect::<BTreeMap<_, _>>()))
+                .map(|(k, ids)| format!("{k}: {ids:?}"))
+                .collect::<Vec<_>>()
+        };
+        f.debug_tuple("Origins")
+            .field(&sorted(&self.0))
+            .field(&sorted(&self.1))
+            .finish()
+    }
+}
 
 impl PartialEq for Origins {
     fn eq(&self, _: &Self) -> bool {
@@ -186,9 +203,9 @@ impl PartialEq for Origins {
 impl Eq for Origins {}
 
 /// The map of `kind` in `map`, made when missing (copying the kind only then).
-fn kind_map<'m>(map: &'m mut OriginMap, kind: &str) -> &'m mut BTreeMap<String, Arc<str>> {
+fn kind_map<'m>(map: &'m mut OriginMap, kind: &str) -> &'m mut HashMap<String, Arc<str>> {
     if !map.contains_key(kind) {
-        map.insert(kind.to_string(), BTreeMap::new());
+        map.insert(kind.to_string(), HashMap::new());
     }
     map.get_mut(kind).expect("inserted above")
 }
@@ -217,13 +234,16 @@ impl Origins {
 
     /// Every recorded item and its file.
     pub fn entries(&self) -> Vec<((String, String), Arc<str>)> {
-        self.0
+        let mut all: Vec<_> = self
+            .0
             .iter()
             .flat_map(|(kind, ids)| {
                 ids.iter()
                     .map(move |(id, f)| ((kind.clone(), id.clone()), f.clone()))
             })
-            .collect()
+            .collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        all
     }
 
     /// The file the item came from.
@@ -238,6 +258,7 @@ impl Origins {
 
     /// Adds `other`'s records after this one's (an item already recorded keeps its file).
     fn absorb(&mut self, other: Origins) {
+        // one file per item of `other`: the order of the items does not matter
         for (kind, ids) in other.0 {
             for (id, file) in ids {
                 self.record(&kind, &id, &file);

@@ -186,14 +186,14 @@ impl Table {
                 _ => "malformed CSV".into(),
             },
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(bytes);
+        // cells are trimmed of ASCII whitespace as they are read ([`cells`]), as the csv
+        // crate's `Trim::All` does, without copying every record
+        let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
         let header = reader
             .headers()
             .map_err(csv_error)?
             .iter()
-            .map(str::to_string)
+            .map(|h| h.trim_ascii().to_string())
             .collect();
         let mut rows = Vec::new();
         for r in reader.records() {
@@ -231,13 +231,13 @@ impl Table {
     }
 }
 
-/// One row as (column, cell) with the non-empty cells.
+/// One row as (column, cell) with the non-empty cells, trimmed of ASCII whitespace.
 fn cells<'a>(t: &'a Table, row: &'a csv::StringRecord) -> impl Iterator<Item = (&'a str, &'a str)> {
     t.header
         .iter()
         .zip(row)
+        .map(|(h, v)| (h.as_str(), v.trim_ascii()))
         .filter(|(_, v)| !v.is_empty())
-        .map(|(h, v)| (h.as_str(), v))
 }
 
 fn split(cell: &str) -> Vec<&str> {
@@ -596,4 +596,20 @@ fn load_parsed(
     }
     data.services = services;
     Ok(Directory::new(data)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_and_headers_are_trimmed_of_ascii_whitespace_only() {
+        let text = " id ,\tname , areas\n a1 ,  x y \t,\n\u{a0}b2\u{a0}, z,  \n";
+        let t = Table::parse(text.as_bytes(), "t.csv".into()).unwrap();
+        assert_eq!(t.header, ["id", "name", "areas"]);
+        let rows: Vec<Vec<(&str, &str)>> = t.rows.iter().map(|r| cells(&t, r).collect()).collect();
+        // an empty or blank cell is not listed; a non-ASCII space is not whitespace here
+        assert_eq!(rows[0], [("id", "a1"), ("name", "x y")]);
+        assert_eq!(rows[1], [("id", "\u{a0}b2\u{a0}"), ("name", "z")]);
+    }
 }

@@ -6,6 +6,7 @@
 //! checked), overrides (replacements, then switch-offs), and last the pairwise analysis.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::areas::{AreaRef, Layer};
 use crate::conditions::ConditionMask;
@@ -43,8 +44,14 @@ pub(crate) fn validate(
     let ids = check_ids(&cx, report);
     let compiled = compile_rules(&cx, report);
     let overrides = compile_overrides(&cx, &ids, &compiled, report);
-    analyse_pairs(dir, data, &compiled, &overrides, report);
-    super::reach::unreachable_targets(dir, data, &compiled, report);
+    // the two analyses read the compiled rules only: run side by side, reported in this order
+    let (mut pairs, mut reach) = (ValidationReport::default(), ValidationReport::default());
+    rayon::join(
+        || analyse_pairs(dir, data, &compiled, &overrides, &mut pairs),
+        || super::reach::unreachable_targets(dir, data, &compiled, &mut reach),
+    );
+    report.problems.extend(pairs.problems);
+    report.problems.extend(reach.problems);
     (compiled, overrides)
 }
 
@@ -165,31 +172,46 @@ fn check_ids<'a>(cx: &Cx<'a>, report: &mut ValidationReport) -> HashMap<&'a Rule
     ids
 }
 
-/// Checks and compiles every rule, in file order.
+/// Checks and compiles every rule, in file order. The rules are checked in parallel, each
+/// into a report of its own, and the reports joined in file order: the same problems in the
+/// same order for any number of threads.
 fn compile_rules(cx: &Cx<'_>, report: &mut ValidationReport) -> Vec<CompiledRule> {
+    use rayon::prelude::*;
     // kernen with a steunpilaar, computed when the first rule targets the steunpilaar
-    let mut steunpilaar_kernen: Option<Vec<bool>> = None;
-    cx.data
+    let steunpilaar_kernen: OnceLock<Vec<bool>> = OnceLock::new();
+    let compiled: Vec<(CompiledRule, ValidationReport)> = cx
+        .data
         .rules
-        .iter()
+        .par_iter()
         .enumerate()
-        .map(|(i, r)| compile_rule(cx, i, r, &mut steunpilaar_kernen, report))
-        .collect()
+        .with_min_len(256)
+        .map(|(i, r)| {
+            let mut own = ValidationReport::default();
+            (compile_rule(cx, i, r, &steunpilaar_kernen, &mut own), own)
+        })
+        .collect();
+    let mut rules = Vec::with_capacity(compiled.len());
+    for (rule, own) in compiled {
+        report.problems.extend(own.problems);
+        rules.push(rule);
+    }
+    rules
 }
 
 fn compile_rule(
     cx: &Cx<'_>,
     index: usize,
     r: &Rule,
-    steunpilaar_kernen: &mut Option<Vec<bool>>,
+    steunpilaar_kernen: &OnceLock<Vec<bool>>,
     report: &mut ValidationReport,
 ) -> CompiledRule {
     let (areas, tax) = (cx.dir.areas(), cx.dir.taxonomy());
-    let loc = cx.loc("rule", r.id.as_str());
+    // made only for a problem: most rules have none
+    let loc = || cx.loc("rule", r.id.as_str());
     if r.needs.is_empty() {
         report.error(
             ProblemKind::EmptyList,
-            loc.clone().field("needs"),
+            loc().field("needs"),
             "a rule needs at least one need",
         );
     }
@@ -197,7 +219,7 @@ fn compile_rule(
         if !tax.knows(m.code()) {
             report.error(
                 ProblemKind::UnknownNeed,
-                loc.clone().field("needs"),
+                loc().field("needs"),
                 format!("unknown need `{m}`"),
             );
         }
@@ -206,7 +228,7 @@ fn compile_rule(
     if r.areas.is_empty() {
         report.error(
             ProblemKind::EmptyList,
-            loc.clone().field("areas"),
+            loc().field("areas"),
             "a rule needs at least one area",
         );
     }
@@ -217,7 +239,7 @@ fn compile_rule(
             area_known = false;
             report.error(
                 unknown_area_kind(a),
-                loc.clone().field(field),
+                loc().field(field),
                 format!("unknown area `{a}`"),
             );
         }
@@ -225,7 +247,7 @@ fn compile_rule(
     if let Some(other) = r.areas.iter().find(|a| a.layer() != r.layer()) {
         report.error(
             ProblemKind::MixedLayers,
-            loc.clone().field("areas"),
+            loc().field("areas"),
             format!(
                 "areas `{}` and `{other}` lie in different layers ({} and {}): a rule's areas share one layer",
                 r.areas[0],
@@ -237,7 +259,7 @@ fn compile_rule(
     check_validity(r.valid, &loc, report);
     let when = ConditionMask::compile_in(&r.when, cx.dir.vocabulary()).unwrap_or_else(|errs| {
         for e in &errs {
-            report.error(e.problem_kind(), loc.clone().field("when"), e.to_string());
+            report.error(e.problem_kind(), loc().field("when"), e.to_string());
         }
         ConditionMask::ALL
     });
@@ -265,11 +287,11 @@ fn compile_rule(
     }
 }
 
-fn check_validity(valid: Validity, loc: &Location, report: &mut ValidationReport) {
+fn check_validity(valid: Validity, loc: &dyn Fn() -> Location, report: &mut ValidationReport) {
     if valid.is_inverted() {
         report.error(
             ProblemKind::InvertedRange,
-            loc.clone().field("valid"),
+            loc().field("valid"),
             "validity starts after it ends",
         );
     }
@@ -279,12 +301,12 @@ fn check_validity(valid: Validity, loc: &Location, report: &mut ValidationReport
 fn check_steunpilaar_target(
     cx: &Cx<'_>,
     r: &Rule,
-    loc: &Location,
-    steunpilaar_kernen: &mut Option<Vec<bool>>,
+    loc: &dyn Fn() -> Location,
+    steunpilaar_kernen: &OnceLock<Vec<bool>>,
     report: &mut ValidationReport,
 ) {
     let areas = cx.dir.areas();
-    let covered = steunpilaar_kernen.get_or_insert_with(|| {
+    let covered = steunpilaar_kernen.get_or_init(|| {
         let mut v = vec![false; areas.kernen().len()];
         for e in &cx.data.steunpilaar {
             for k in areas.kernen_in(&e.area) {
@@ -298,7 +320,7 @@ fn check_steunpilaar_target(
         if let Some(k) = uncovered {
             report.error(
                 ProblemKind::TargetOutsideCoverage,
-                loc.clone().field("target"),
+                loc().field("target"),
                 format!(
                     "no steunpilaar is named for kern `{}` inside `{area}`",
                     areas.kernen()[k].id,
@@ -314,7 +336,7 @@ fn compile_service_target(
     cx: &Cx<'_>,
     r: &Rule,
     area_known: bool,
-    loc: &Location,
+    loc: &dyn Fn() -> Location,
     report: &mut ValidationReport,
 ) -> CompiledTarget {
     let dir = cx.dir;
@@ -324,7 +346,7 @@ fn compile_service_target(
     let Some(s) = dir.service_index(id.as_str()) else {
         report.error(
             ProblemKind::UnknownService,
-            loc.clone().field("target"),
+            loc().field("target"),
             format!("unknown service `{id}`"),
         );
         return CompiledTarget::NotCovered;
@@ -334,7 +356,7 @@ fn compile_service_target(
     if escalation != (svc.role == ServiceRole::Escalation) {
         report.error(
             ProblemKind::WrongRole,
-            loc.clone().field("target"),
+            loc().field("target"),
             if escalation {
                 format!("service `{id}` has role `{}`, not `escalation`", svc.role)
             } else {
@@ -346,7 +368,7 @@ fn compile_service_target(
         for area in r.areas.iter().filter(|a| !dir.serves_area(s, a)) {
             report.error(
                 ProblemKind::TargetOutsideCoverage,
-                loc.clone().field("target"),
+                loc().field("target"),
                 format!("service `{id}` does not serve all of `{area}`"),
             );
         }
@@ -358,7 +380,7 @@ fn compile_service_target(
         if !svc.needs.iter().any(|sm| m.within(sm)) {
             report.error(
                 ProblemKind::TargetLacksNeed,
-                loc.clone().field("target"),
+                loc().field("target"),
                 format!("service `{id}` does not offer `{m}`"),
             );
         }
@@ -410,7 +432,7 @@ fn compile_overrides(
             );
             continue;
         }
-        check_validity(s.valid, &loc, report);
+        check_validity(s.valid, &|| loc.clone(), report);
         if s.rules.is_empty() {
             report.error(
                 ProblemKind::EmptyList,
