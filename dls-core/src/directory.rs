@@ -6,6 +6,7 @@
 //! checks every reference and reports every problem at once.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -170,12 +171,29 @@ impl Service {
 
 /// Which file each item came from; ignored by equality (provenance is not content). An item
 /// declared again in another file keeps its first file, and the other is kept too
-/// ([`Origins::again_in`]), so an error about the duplicate names both.
-#[derive(Debug, Clone, Default)]
-pub struct Origins(
-    BTreeMap<(String, String), Arc<str>>,
-    BTreeMap<(String, String), Arc<str>>,
-);
+/// ([`Origins::again_in`]), so an error about the duplicate names both. Kept by kind, then id
+/// in a hash map, so that a look-up copies nothing and costs the same for 15,000 services as
+/// for ten; listed ([`Origins::entries`], `Debug`) in order of kind and id.
+#[derive(Clone, Default)]
+pub struct Origins(OriginMap, OriginMap);
+
+/// Files by kind, then id.
+type OriginMap = BTreeMap<String, HashMap<String, Arc<str>>>;
+
+impl fmt::Debug for Origins {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sorted = |m: &OriginMap| {
+            m.iter()
+                .map(|(k, ids)| (k.clone(), ids.iter().collect::<BTreeMap<_, _>>()))
+                .map(|(k, ids)| format!("{k}: {ids:?}"))
+                .collect::<Vec<_>>()
+        };
+        f.debug_tuple("Origins")
+            .field(&sorted(&self.0))
+            .field(&sorted(&self.1))
+            .finish()
+    }
+}
 
 impl PartialEq for Origins {
     fn eq(&self, _: &Self) -> bool {
@@ -184,16 +202,26 @@ impl PartialEq for Origins {
 }
 impl Eq for Origins {}
 
+/// The map of `kind` in `map`, made when missing (copying the kind only then).
+fn kind_map<'m>(map: &'m mut OriginMap, kind: &str) -> &'m mut HashMap<String, Arc<str>> {
+    if !map.contains_key(kind) {
+        map.insert(kind.to_string(), HashMap::new());
+    }
+    map.get_mut(kind).expect("inserted above")
+}
+
 impl Origins {
     /// Records that the item `kind`/`id` came from `file`.
     pub fn record(&mut self, kind: &str, id: &str, file: &Arc<str>) {
-        let key = (kind.to_string(), id.to_string());
-        match self.0.get(&key) {
+        let first = kind_map(&mut self.0, kind);
+        match first.get(id) {
             None => {
-                self.0.insert(key, file.clone());
+                first.insert(id.to_string(), file.clone());
             }
-            Some(first) if first != file => {
-                self.1.entry(key).or_insert_with(|| file.clone());
+            Some(f) if f != file => {
+                kind_map(&mut self.1, kind)
+                    .entry(id.to_string())
+                    .or_insert_with(|| file.clone());
             }
             Some(_) => {}
         }
@@ -201,21 +229,47 @@ impl Origins {
 
     /// The second file the item was declared in, when it was declared in two different files.
     pub fn again_in(&self, kind: &str, id: &str) -> Option<String> {
-        self.1
-            .get(&(kind.to_string(), id.to_string()))
-            .map(|f| f.to_string())
+        self.1.get(kind)?.get(id).map(|f| f.to_string())
     }
 
     /// Every recorded item and its file.
     pub fn entries(&self) -> Vec<((String, String), Arc<str>)> {
-        self.0.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+        let mut all: Vec<_> = self
+            .0
+            .iter()
+            .flat_map(|(kind, ids)| {
+                ids.iter()
+                    .map(move |(id, f)| ((kind.clone(), id.clone()), f.clone()))
+            })
+            .collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        all
     }
 
     /// The file the item came from.
     pub fn file_of(&self, kind: &str, id: &str) -> Option<String> {
-        self.0
-            .get(&(kind.to_string(), id.to_string()))
-            .map(|f| f.to_string())
+        self.file(kind, id).map(str::to_string)
+    }
+
+    /// The file the item came from, borrowed.
+    pub fn file(&self, kind: &str, id: &str) -> Option<&str> {
+        self.0.get(kind)?.get(id).map(|f| &**f)
+    }
+
+    /// Adds `other`'s records after this one's (an item already recorded keeps its file).
+    fn absorb(&mut self, other: Origins) {
+        // one file per item of `other`: the order of the items does not matter
+        for (kind, ids) in other.0 {
+            for (id, file) in ids {
+                self.record(&kind, &id, &file);
+            }
+        }
+        for (kind, ids) in other.1 {
+            let again = kind_map(&mut self.1, &kind);
+            for (id, file) in ids {
+                again.entry(id).or_insert(file);
+            }
+        }
     }
 }
 
@@ -373,12 +427,7 @@ impl DirectoryData {
             mine.min = mine.min.or(d.min);
             mine.max = mine.max.or(d.max);
         }
-        for ((kind, id), file) in other.origins.0 {
-            self.origins.record(&kind, &id, &file);
-        }
-        for (k, v) in other.origins.1 {
-            self.origins.1.entry(k).or_insert(v);
-        }
+        self.origins.absorb(other.origins);
     }
 }
 
@@ -493,11 +542,14 @@ impl Directory {
         let mut service_organisation = Vec::with_capacity(services.len());
         let mut eligibility = Vec::with_capacity(services.len());
         for (i, s) in services.iter().enumerate() {
-            let loc = Location::item(
-                file_of("service", s.id.as_str()).as_deref(),
-                "service",
-                s.id.as_str(),
-            );
+            // made only for a problem: most services have none
+            let loc = || {
+                Location::item(
+                    origins.file("service", s.id.as_str()),
+                    "service",
+                    s.id.as_str(),
+                )
+            };
             if service_index.insert(s.id.clone(), i).is_some() {
                 let again = origins
                     .again_in("service", s.id.as_str())
@@ -505,7 +557,7 @@ impl Directory {
                     .unwrap_or_default();
                 report.error(
                     ProblemKind::DuplicateId,
-                    loc.clone().field("id"),
+                    loc().field("id"),
                     format!("service `{}` is declared twice{again}", s.id),
                 );
             }
@@ -515,7 +567,7 @@ impl Directory {
                     service_organisation.push(usize::MAX);
                     report.error(
                         ProblemKind::UnknownOrganisation,
-                        loc.clone().field("organisation"),
+                        loc().field("organisation"),
                         format!("unknown organisation `{}`", s.organisation),
                     );
                 }
@@ -523,7 +575,7 @@ impl Directory {
             if s.needs.is_empty() && matches!(s.role, ServiceRole::Provider) {
                 report.error(
                     ProblemKind::EmptyList,
-                    loc.clone().field("needs"),
+                    loc().field("needs"),
                     "a provider service needs at least one need",
                 );
             }
@@ -531,7 +583,7 @@ impl Directory {
                 if !taxonomy.knows(m.code()) {
                     report.error(
                         ProblemKind::UnknownNeed,
-                        loc.clone().field("needs"),
+                        loc().field("needs"),
                         format!("unknown need `{m}`"),
                     );
                 }
@@ -539,7 +591,7 @@ impl Directory {
             if s.areas.is_empty() {
                 report.error(
                     ProblemKind::EmptyList,
-                    loc.clone().field("areas"),
+                    loc().field("areas"),
                     "a service needs at least one area",
                 );
             }
@@ -547,7 +599,7 @@ impl Directory {
                 if !areas.knows(a) {
                     report.error(
                         unknown_area_kind(a),
-                        loc.clone().field("areas"),
+                        loc().field("areas"),
                         format!("unknown area `{a}`"),
                     );
                 }
@@ -555,7 +607,7 @@ impl Directory {
             if s.valid.is_inverted() {
                 report.error(
                     ProblemKind::InvertedRange,
-                    loc.clone().field("valid"),
+                    loc().field("valid"),
                     "validity starts after it ends",
                 );
             }
@@ -564,7 +616,7 @@ impl Directory {
                 Err(errs) => {
                     eligibility.push(ConditionMask::ALL);
                     for e in errs {
-                        let field = loc.clone().field("eligibility");
+                        let field = loc().field("eligibility");
                         report.error(e.problem_kind(), field, e.to_string());
                     }
                 }

@@ -2,10 +2,13 @@
 //!
 //! Ids are constructed through [`FromStr`] or [`TryFrom<String>`] and (de)serialise as plain
 //! strings, so a file with a malformed id fails to load with an [`IdError`] naming the field.
+//! A string id shares its text (`Arc<str>`): cloning one (into every decision that names a
+//! service, a need or a rule) copies no text and allocates nothing.
 
 use std::borrow::Borrow;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -219,7 +222,7 @@ macro_rules! string_id {
         $(#[$meta])*
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
-        pub struct $name(Box<str>);
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// The id as text.
@@ -240,7 +243,7 @@ macro_rules! string_id {
             type Error = IdError;
             fn try_from(s: String) -> Result<Self, IdError> {
                 $check($kind, &s)?;
-                Ok(Self(s.into_boxed_str()))
+                Ok(Self(Arc::from(s)))
             }
         }
 
@@ -253,7 +256,7 @@ macro_rules! string_id {
 
         impl From<$name> for String {
             fn from(id: $name) -> String {
-                id.0.into()
+                String::from(&*id.0)
             }
         }
 

@@ -144,7 +144,8 @@ fn list(problems: &[TabularProblem]) -> String {
 struct Table {
     file: Arc<str>,
     header: Vec<String>,
-    rows: Vec<Vec<String>>,
+    /// One record per row (one allocation each, not one per cell).
+    rows: Vec<csv::StringRecord>,
 }
 
 impl Table {
@@ -185,18 +186,18 @@ impl Table {
                 _ => "malformed CSV".into(),
             },
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(bytes);
+        // cells are trimmed of ASCII whitespace as they are read ([`cells`]), as the csv
+        // crate's `Trim::All` does, without copying every record
+        let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
         let header = reader
             .headers()
             .map_err(csv_error)?
             .iter()
-            .map(str::to_string)
+            .map(|h| h.trim_ascii().to_string())
             .collect();
         let mut rows = Vec::new();
         for r in reader.records() {
-            rows.push(r.map_err(csv_error)?.iter().map(str::to_string).collect());
+            rows.push(r.map_err(csv_error)?);
         }
         Ok(Table { file, header, rows })
     }
@@ -230,13 +231,13 @@ impl Table {
     }
 }
 
-/// One row as (column, cell) with the non-empty cells.
-fn cells<'a>(t: &'a Table, row: &'a [String]) -> impl Iterator<Item = (&'a str, &'a str)> {
+/// One row as (column, cell) with the non-empty cells, trimmed of ASCII whitespace.
+fn cells<'a>(t: &'a Table, row: &'a csv::StringRecord) -> impl Iterator<Item = (&'a str, &'a str)> {
     t.header
         .iter()
         .zip(row)
+        .map(|(h, v)| (h.as_str(), v.trim_ascii()))
         .filter(|(_, v)| !v.is_empty())
-        .map(|(h, v)| (h.as_str(), v.as_str()))
 }
 
 fn split(cell: &str) -> Vec<&str> {
@@ -251,14 +252,43 @@ fn items<T: std::str::FromStr>(cell: &str) -> Option<Vec<T>> {
     split(cell).into_iter().map(|x| x.parse().ok()).collect()
 }
 
-/// Reads the rows of a services table into services; bad cells go to `problems`.
+/// Reads the rows of a services table into services; bad cells go to `problems`, row by row
+/// in the table's order. The rows are read in parallel (each on its own), so the services and
+/// problems are the same for any number of threads.
 fn services(
     t: &Table,
     vocabulary: &Vocabulary,
     problems: &mut Vec<TabularProblem>,
 ) -> Vec<Service> {
-    let mut out = Vec::new();
-    for (i, row) in t.rows.iter().enumerate() {
+    use rayon::prelude::*;
+    let read: Vec<(Option<Service>, Vec<TabularProblem>)> = t
+        .rows
+        .par_iter()
+        .enumerate()
+        .with_min_len(256)
+        .map(|(i, row)| {
+            let mut row_problems = Vec::new();
+            let service = service(t, i, row, vocabulary, &mut row_problems);
+            (service, row_problems)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(read.len());
+    for (service, row_problems) in read {
+        problems.extend(row_problems);
+        out.extend(service);
+    }
+    out
+}
+
+/// Reads row `i` (0-based) of a services table; bad cells go to `problems`.
+fn service(
+    t: &Table,
+    i: usize,
+    row: &csv::StringRecord,
+    vocabulary: &Vocabulary,
+    problems: &mut Vec<TabularProblem>,
+) -> Option<Service> {
+    {
         let mut bad = |column: &str, message: &str| {
             problems.push(TabularProblem {
                 file: t.file.to_string(),
@@ -424,7 +454,7 @@ fn services(
         if let (Some(id), Some(organisation), Some(name), Some(needs), Some(areas)) =
             (id, organisation, name, needs, areas)
         {
-            out.push(Service {
+            return Some(Service {
                 id,
                 organisation,
                 name,
@@ -439,7 +469,7 @@ fn services(
             });
         }
     }
-    out
+    None
 }
 
 fn organisations(t: &Table, problems: &mut Vec<TabularProblem>) -> Vec<Organisation> {
@@ -566,4 +596,20 @@ fn load_parsed(
     }
     data.services = services;
     Ok(Directory::new(data)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_and_headers_are_trimmed_of_ascii_whitespace_only() {
+        let text = " id ,\tname , areas\n a1 ,  x y \t,\n\u{a0}b2\u{a0}, z,  \n";
+        let t = Table::parse(text.as_bytes(), "t.csv".into()).unwrap();
+        assert_eq!(t.header, ["id", "name", "areas"]);
+        let rows: Vec<Vec<(&str, &str)>> = t.rows.iter().map(|r| cells(&t, r).collect()).collect();
+        // an empty or blank cell is not listed; a non-ASCII space is not whitespace here
+        assert_eq!(rows[0], [("id", "a1"), ("name", "x y")]);
+        assert_eq!(rows[1], [("id", "\u{a0}b2\u{a0}"), ("name", "z")]);
+    }
 }

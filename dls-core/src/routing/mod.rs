@@ -88,6 +88,7 @@ pub use decision::{
 };
 pub use ledger::{CapacityEntry, CapacityError, CapacityLedger};
 pub use reroute::{tried_after, HeldPlaces};
+pub(crate) use walk::Subject;
 pub use what_if::{
     what_if, ChangeRow, DecisionChange, GapChange, ServiceLoad, WhatIf, WhatIfError,
 };

@@ -14,6 +14,7 @@ use super::{
 };
 use crate::areas::Layer;
 use crate::cases::{Case, TriedService, TryOutcome};
+use crate::ids::CaseId;
 use crate::vocabulary::CaseBits;
 
 /// Why a candidate was skipped, by index (turned into a [`Verdict`] only when tracing).
@@ -73,6 +74,16 @@ pub(super) struct Ctx<'a> {
     pub(super) held: RefCell<Vec<u32>>,
 }
 
+/// A case as routing reads it: its id, the index of its kern, the indexes of its needs
+/// (primary first), its attributes as bits and the services it avoids (index, outcome).
+pub(crate) struct Subject<'a> {
+    pub(crate) id: CaseId,
+    pub(crate) kern: usize,
+    pub(crate) needs: &'a [u32],
+    pub(crate) bits: &'a CaseBits,
+    pub(crate) tried: &'a [(u32, TryOutcome)],
+}
+
 /// A live ledger to route against, and the places the case already holds in it.
 #[derive(Clone, Copy)]
 pub(super) struct Reserving<'a> {
@@ -91,7 +102,6 @@ impl Router {
         options: RouteOptions,
         reserving: Option<Reserving<'_>>,
     ) -> Result<HouseholdDecision, RoutingError> {
-        let ledger = reserving.map(|r| r.ledger);
         let inner = &*self.0;
         let kern = inner
             .kern_lookup
@@ -116,50 +126,90 @@ impl Router {
                 case: case.id().clone(),
                 error,
             })?;
+        // every need known before any is routed (so an unknown one takes no place)
+        let mut needs = Vec::with_capacity(case.needs().len());
+        for n in case.needs() {
+            match inner.need_lookup.get(n.need.as_str()) {
+                Some(&ni) => needs.push(ni),
+                None => {
+                    return Err(RoutingError::UnknownNeed {
+                        case: case.id().clone(),
+                        need: n.need.clone(),
+                    })
+                }
+            }
+        }
+        let subject = Subject {
+            id: case.id().clone(),
+            kern,
+            needs: &needs,
+            bits: &bits,
+            tried: &tried,
+        };
+        Ok(self.route_subject(subject, date, avoided_list, options, reserving))
+    }
+
+    /// The index of kern `kern`, if the directory has it.
+    #[inline]
+    pub(crate) fn kern_index(&self, kern: &str) -> Option<usize> {
+        self.0.kern_lookup.get(kern).map(|&k| k as usize)
+    }
+
+    /// The index of need `need`, if the taxonomy has it.
+    #[inline]
+    pub(crate) fn need_index(&self, need: &str) -> Option<u32> {
+        self.0.need_lookup.get(need).copied()
+    }
+
+    /// Routes a case already read into indexes ([`Subject`]), without a ledger.
+    pub(crate) fn route_read(
+        &self,
+        subject: Subject<'_>,
+        date: NaiveDate,
+        options: RouteOptions,
+    ) -> HouseholdDecision {
+        self.route_subject(subject, date, Vec::new(), options, None)
+    }
+
+    /// Routes a case already read into indexes: `needs` primary first, each known, none twice.
+    pub(super) fn route_subject(
+        &self,
+        subject: Subject<'_>,
+        date: NaiveDate,
+        avoided_list: Vec<TriedService>,
+        options: RouteOptions,
+        reserving: Option<Reserving<'_>>,
+    ) -> HouseholdDecision {
+        let ledger = reserving.map(|r| r.ledger);
+        let inner = &*self.0;
+        let kern = subject.kern;
         let ctx = Ctx {
             kern: kern as u32,
             municipality: inner.kern_municipality[kern],
             date,
-            attributes: &bits,
-            tried: &tried,
+            attributes: subject.bits,
+            tried: subject.tried,
             ledger: ledger.filter(|_| inner.capacity_counts),
             held: RefCell::new(match reserving {
                 Some(r) if inner.capacity_counts => r.held.to_vec(),
                 _ => Vec::new(),
             }),
         };
-
-        let mut needs = Vec::with_capacity(case.needs().len());
+        let dir = inner.rules.directory();
+        let codes = dir.taxonomy().needs();
+        let mut needs = Vec::with_capacity(subject.needs.len());
         let mut household = Household::new();
-        // places taken so far, given back if a later need fails
-        let mut taken: Vec<u32> = Vec::new();
-        for (i, n) in case.needs().iter().enumerate() {
-            let Some(&ni) = inner.need_lookup.get(n.need.as_str()) else {
-                if let Some(l) = ctx.ledger {
-                    taken.iter().for_each(|&s| l.give_back(s));
-                }
-                return Err(RoutingError::UnknownNeed {
-                    case: case.id().clone(),
-                    need: n.need.clone(),
-                });
-            };
-            let held_before = ctx.held.borrow().len();
+        for (i, &ni) in subject.needs.iter().enumerate() {
             let (pick, rule, layer, cgt, trace) = if options.trace {
                 self.route_need::<true>(&ctx, ni)
             } else {
                 self.route_need::<false>(&ctx, ni)
             };
             let service = pick.service();
-            // a place taken now (not one the case held already)
-            if let (Some(s), Some(_)) = (service, ctx.ledger) {
-                if ctx.held.borrow().len() == held_before {
-                    taken.push(s);
-                }
-            }
             let organisation = service.map_or(NONE, |s| inner.services[s as usize].organisation);
             household.add(i, service, organisation);
             needs.push(NeedDecision {
-                need: n.need.clone(),
+                need: codes[ni as usize].code.clone(),
                 primary: i == 0,
                 outcome: self.outcome(pick),
                 rule: (rule != NONE).then(|| inner.rule_ids[rule as usize].clone()),
@@ -174,15 +224,15 @@ impl Router {
         }
         let coordinator = self.coordinator(&ctx, &household);
         let plan = JointPlan::of(&needs, coordinator.as_ref());
-        Ok(HouseholdDecision {
-            case: case.id().clone(),
-            kern: case.kern().clone(),
+        HouseholdDecision {
+            case: subject.id,
+            kern: dir.areas().kernen()[kern].id.clone(),
             date,
             needs,
             coordinator,
             plan,
             avoided: avoided_list,
-        })
+        }
     }
 
     /// The services avoided, as (service index, outcome). A plain loop, not a `collect` into a

@@ -160,6 +160,10 @@ impl Router {
         date: Option<NaiveDate>,
         options: RouteOptions,
     ) -> Result<HouseholdDecision, BatchError> {
+        // most rows route straight from their fields; the others (and every bad one) as a case
+        if let Some(d) = self.route_row_direct(row, date, options) {
+            return Ok(d);
+        }
         let case = row.to_case_in(self.directory().vocabulary())?;
         let d = date_for(&case, date)?;
         Ok(self.route_with(&case, d, options)?)

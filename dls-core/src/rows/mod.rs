@@ -20,7 +20,10 @@
 //! - **Batch**: [`Router::route_rows`](crate::routing::Router::route_rows) routes a slice of rows
 //!   in parallel and returns one result per row, in the row's place: a decision, or a
 //!   [`BatchError`] (the row could not be read, or the case could not be routed). One bad row
-//!   never stops the others. [`BatchError::kind`] names the two kinds (`bad_input`, `routing`)
+//!   never stops the others. A row is routed straight from its fields (looked up in the
+//!   router's tables, no owned [`Case`](crate::Case) built) whenever it holds nothing to
+//!   decide beyond that; any other row, and every bad one, is read with
+//!   [`CaseRow::to_case_in`] first: the result is the same either way. [`BatchError::kind`] names the two kinds (`bad_input`, `routing`)
 //!   the way every binding reports them. A host that returns a batch as one table writes
 //!   [`DecisionRow::failed`] in the place of a failed row (outcome [`ERROR_OUTCOME`]) and adds
 //!   the [`ERROR_COLUMNS`] (`error_kind`, `error`), empty on routed rows.
@@ -45,6 +48,7 @@ mod batch;
 mod case;
 mod columns;
 mod decision;
+mod direct;
 mod names;
 mod text;
 

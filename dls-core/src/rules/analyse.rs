@@ -14,6 +14,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 
+use rayon::prelude::*;
+
 use crate::areas::{AreaRef, Layer};
 use crate::directory::Directory;
 use crate::taxonomy::NeedMatcher;
@@ -104,7 +106,7 @@ pub(crate) fn analyse_pairs(
 struct AreaRelations<'a> {
     dir: &'a Directory,
     /// The id of each rule's area list.
-    list: Vec<u32>,
+    list: &'a [u32],
     cache: HashMap<(u32, u32), (bool, bool)>,
 }
 
@@ -123,6 +125,23 @@ impl AreaRelations<'_> {
             )
         })
     }
+}
+
+/// What one bucket finds: `(rule, first rule in the bucket that shadows it)`, and its ties (at
+/// most the cap asked for) and their count.
+#[derive(Default)]
+struct BucketFindings {
+    shadows: Vec<(usize, usize)>,
+    ties: Vec<(usize, usize)>,
+    ties_total: usize,
+}
+
+/// What a worker reuses from bucket to bucket: never one allocation per pair.
+struct Worker<'a> {
+    relations: AreaRelations<'a>,
+    seen: Vec<u32>,
+    candidates: Vec<u32>,
+    scratch: String,
 }
 
 /// The pairwise findings; at most `max_ties` ties are listed (all are counted).
@@ -169,131 +188,152 @@ pub(crate) fn find(
     }
     let order = |a: &usize, b: &usize| rule_order(data, rules, *a, *b);
     let mut lists: HashMap<&[AreaRef], u32> = HashMap::new();
-    let list = rules
+    let list: Vec<u32> = rules
         .iter()
         .map(|r| {
             let n = lists.len() as u32;
             *lists.entry(r.areas.as_slice()).or_insert(n)
         })
         .collect();
-    let mut relations = AreaRelations {
-        dir,
-        list,
-        cache: HashMap::new(),
-    };
-    // the first shadowing rule of each rule, over all its buckets
-    let mut shadow_of: Vec<Option<usize>> = vec![None; rules.len()];
-    let mut found = PairFindings::default();
-    // reused per bucket and per rule: never one allocation per pair
-    let mut seen: Vec<u32> = Vec::new();
-    let mut candidates: Vec<u32> = Vec::new();
-    let mut scratch = String::new();
-    for ((_, area, domain), members) in buckets.iter_mut() {
-        members.sort_by(order);
-        // need code -> (position in `members`, matcher is a subtree) of the rules with a
-        // matcher on that code, filled as the walk goes, so it only holds earlier rules
-        let mut by_code: BTreeMap<&str, Vec<(u32, bool)>> = BTreeMap::new();
-        seen.clear();
-        seen.resize(members.len(), u32::MAX);
-        for (j, &b) in members.iter().enumerate() {
-            let rb = &rules[b];
-            candidates.clear();
-            let mut add = |i: u32, candidates: &mut Vec<u32>| {
-                if seen[i as usize] != j as u32 {
-                    seen[i as usize] = j as u32;
-                    candidates.push(i);
-                }
-            };
-            // every candidate found here has a matcher that overlaps one of `rb`'s
-            for n in &rb.needs {
-                let code = n.code().as_str();
-                // any matcher on the code itself; subtrees on its ancestors
-                if let Some(list) = by_code.get(code) {
-                    list.iter().for_each(|&(i, _)| add(i, &mut candidates));
-                }
-                let mut end = code.len();
-                while let Some(dot) = code[..end].rfind('.') {
-                    end = dot;
-                    if let Some(list) = by_code.get(&code[..end]) {
-                        for &(i, subtree) in list {
-                            if subtree {
-                                add(i, &mut candidates);
+    // Each bucket is looked at on its own, in parallel; each worker keeps its own buffers and
+    // area cache (a pure memo). What a bucket finds is joined in bucket order below, so the
+    // findings are the same for any number of threads.
+    let mut buckets: Vec<(BucketKey<'_>, Vec<usize>)> = buckets.into_iter().collect();
+    let per_bucket: Vec<BucketFindings> = buckets
+        .par_iter_mut()
+        .map_init(
+            || Worker {
+                relations: AreaRelations {
+                    dir,
+                    list: &list,
+                    cache: HashMap::new(),
+                },
+                seen: Vec::new(),
+                candidates: Vec::new(),
+                scratch: String::new(),
+            },
+            |w, ((_, area, domain), members)| {
+                let mut out = BucketFindings::default();
+                members.sort_by(order);
+                // need code -> (position in `members`, matcher is a subtree) of the rules with a
+                // matcher on that code, filled as the walk goes, so it only holds earlier rules
+                let mut by_code: BTreeMap<&str, Vec<(u32, bool)>> = BTreeMap::new();
+                w.seen.clear();
+                w.seen.resize(members.len(), u32::MAX);
+                for (j, &b) in members.iter().enumerate() {
+                    let rb = &rules[b];
+                    w.candidates.clear();
+                    let seen = &mut w.seen;
+                    let mut add = |i: u32, candidates: &mut Vec<u32>| {
+                        if seen[i as usize] != j as u32 {
+                            seen[i as usize] = j as u32;
+                            candidates.push(i);
+                        }
+                    };
+                    // every candidate found here has a matcher that overlaps one of `rb`'s
+                    for n in &rb.needs {
+                        let code = n.code().as_str();
+                        // any matcher on the code itself; subtrees on its ancestors
+                        if let Some(list) = by_code.get(code) {
+                            list.iter().for_each(|&(i, _)| add(i, &mut w.candidates));
+                        }
+                        let mut end = code.len();
+                        while let Some(dot) = code[..end].rfind('.') {
+                            end = dot;
+                            if let Some(list) = by_code.get(&code[..end]) {
+                                for &(i, subtree) in list {
+                                    if subtree {
+                                        add(i, &mut w.candidates);
+                                    }
+                                }
+                            }
+                        }
+                        // a subtree also overlaps every matcher below it
+                        if let NeedMatcher::Subtree(_) = n {
+                            w.scratch.clear();
+                            w.scratch.push_str(code);
+                            w.scratch.push('.');
+                            let from = (Bound::Included(w.scratch.as_str()), Bound::Unbounded);
+                            for (k, list) in by_code.range::<&str, _>(from) {
+                                if !k.starts_with(w.scratch.as_str()) {
+                                    break;
+                                }
+                                list.iter().for_each(|&(i, _)| add(i, &mut w.candidates));
                             }
                         }
                     }
-                }
-                // a subtree also overlaps every matcher below it
-                if let NeedMatcher::Subtree(_) = n {
-                    scratch.clear();
-                    scratch.push_str(code);
-                    scratch.push('.');
-                    let from = (Bound::Included(scratch.as_str()), Bound::Unbounded);
-                    for (k, list) in by_code.range::<&str, _>(from) {
-                        if !k.starts_with(scratch.as_str()) {
-                            break;
+                    w.candidates.sort_unstable();
+                    // candidates come in routing order: once one shadows `rb`, later ones can only
+                    // matter as ties, which need equal priority
+                    let mut shadow_found = false;
+                    for &i in &w.candidates {
+                        let a = members[i as usize];
+                        let ra = &rules[a];
+                        let same_priority = ra.priority == rb.priority;
+                        if shadow_found && !same_priority {
+                            continue;
                         }
-                        list.iter().for_each(|&(i, _)| add(i, &mut candidates));
-                    }
-                }
-            }
-            candidates.sort_unstable();
-            // candidates come in routing order: once one shadows `rb`, later ones can only
-            // matter as ties, which need equal priority
-            let mut shadow_found = false;
-            for &i in &candidates {
-                let a = members[i as usize];
-                let ra = &rules[a];
-                let same_priority = ra.priority == rb.priority;
-                if shadow_found && !same_priority {
-                    continue;
-                }
-                if !ra.when.overlaps(&rb.when) || !ra.valid.overlaps(&rb.valid) {
-                    continue;
-                }
-                let (areas_overlap, b_within_a) = relations.get(rules, a, b);
-                if !areas_overlap {
-                    continue;
-                }
-                // `a` comes first in routing order
-                let covers = b_within_a
-                    && rb.when.within(&ra.when)
-                    && rb.valid.within(&ra.valid)
-                    && rb
-                        .needs
-                        .iter()
-                        .all(|n| ra.needs.iter().any(|m| n.within(m)));
-                if covers
-                    && !overridden[a]
-                    && (ra.target == CompiledTarget::NotCovered || ra.target == rb.target)
-                {
-                    if !shadow_found {
-                        shadow_found = true;
-                        let earlier = match shadow_of[b] {
-                            Some(s) => order(&a, &s).is_lt(),
-                            None => true,
-                        };
-                        if earlier {
-                            shadow_of[b] = Some(a);
+                        if !ra.when.overlaps(&rb.when) || !ra.valid.overlaps(&rb.valid) {
+                            continue;
+                        }
+                        let (areas_overlap, b_within_a) = w.relations.get(rules, a, b);
+                        if !areas_overlap {
+                            continue;
+                        }
+                        // `a` comes first in routing order
+                        let covers = b_within_a
+                            && rb.when.within(&ra.when)
+                            && rb.valid.within(&ra.valid)
+                            && rb
+                                .needs
+                                .iter()
+                                .all(|n| ra.needs.iter().any(|m| n.within(m)));
+                        if covers
+                            && !overridden[a]
+                            && (ra.target == CompiledTarget::NotCovered || ra.target == rb.target)
+                        {
+                            if !shadow_found {
+                                shadow_found = true;
+                                out.shadows.push((b, a));
+                            }
+                        } else if same_priority
+                            && ra.target != rb.target
+                            && first_shared(&keys[a], &keys[b]) == Some((area.as_str(), *domain))
+                        {
+                            out.ties_total += 1;
+                            if out.ties.len() < max_ties {
+                                out.ties.push((a, b));
+                            }
                         }
                     }
-                } else if same_priority
-                    && ra.target != rb.target
-                    && first_shared(&keys[a], &keys[b]) == Some((area.as_str(), *domain))
-                {
-                    found.ties_total += 1;
-                    if found.ties.len() < max_ties {
-                        found.ties.push((a, b));
+                    for n in &rb.needs {
+                        let subtree = matches!(n, NeedMatcher::Subtree(_));
+                        by_code
+                            .entry(n.code().as_str())
+                            .or_default()
+                            .push((j as u32, subtree));
                     }
                 }
-            }
-            for n in &rb.needs {
-                let subtree = matches!(n, NeedMatcher::Subtree(_));
-                by_code
-                    .entry(n.code().as_str())
-                    .or_default()
-                    .push((j as u32, subtree));
+                out
+            },
+        )
+        .collect();
+    // the first shadowing rule of each rule (in routing order) over all its buckets
+    let mut shadow_of: Vec<Option<usize>> = vec![None; rules.len()];
+    let mut found = PairFindings::default();
+    for bucket in per_bucket {
+        for (b, a) in bucket.shadows {
+            let earlier = match shadow_of[b] {
+                Some(s) => order(&a, &s).is_lt(),
+                None => true,
+            };
+            if earlier {
+                shadow_of[b] = Some(a);
             }
         }
+        found.ties_total += bucket.ties_total;
+        let room = max_ties.saturating_sub(found.ties.len());
+        found.ties.extend(bucket.ties.into_iter().take(room));
     }
     let mut shadowed: Vec<usize> = (0..rules.len())
         .filter(|&r| shadow_of[r].is_some())

@@ -39,14 +39,17 @@ pub(crate) fn expand(
 ) -> RuleSetData {
     let mut out = data.clone();
     let areas = dir.areas();
+    // the file of the last service, shared by its rules (most services share one file)
+    let mut last_file: Option<Arc<str>> = None;
     for s in dir.services() {
         let Some(priority) = s.priority else { continue };
         let file = dir.origin("service", s.id.as_str());
-        let loc = Location::item(file.as_deref(), "service", s.id.as_str()).field("priority");
+        // made only for a problem
+        let loc = || Location::item(file.as_deref(), "service", s.id.as_str()).field("priority");
         if !matches!(s.role, ServiceRole::Provider | ServiceRole::Coordinator) {
             report.error(
                 ProblemKind::WrongRole,
-                loc,
+                loc(),
                 format!(
                     "a {} service cannot route by its own coverage: only provider and coordinator services",
                     s.role
@@ -71,7 +74,7 @@ pub(crate) fn expand(
             let Ok(id) = id.parse::<RuleId>() else {
                 report.error(
                     ProblemKind::OutOfRange,
-                    loc.clone(),
+                    loc(),
                     "the service id is too long to name its coverage rule (at most 55 characters)",
                 );
                 continue;
@@ -89,8 +92,12 @@ pub(crate) fn expand(
                 }
             }
             if let Some(f) = &file {
-                let f: Arc<str> = f.as_str().into();
-                out.origins.record("rule", id.as_str(), &f);
+                if last_file.as_deref() != Some(f.as_str()) {
+                    last_file = Some(f.as_str().into());
+                }
+                if let Some(f) = &last_file {
+                    out.origins.record("rule", id.as_str(), f);
+                }
             }
             out.rules.push(Rule {
                 id,

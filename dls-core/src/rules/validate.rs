@@ -6,6 +6,7 @@
 //! checked), overrides (replacements, then switch-offs), and last the pairwise analysis.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::areas::{AreaRef, Layer};
 use crate::conditions::ConditionMask;
@@ -43,9 +44,26 @@ pub(crate) fn validate(
     let ids = check_ids(&cx, report);
     let compiled = compile_rules(&cx, report);
     let overrides = compile_overrides(&cx, &ids, &compiled, report);
-    analyse_pairs(dir, data, &compiled, &overrides, report);
-    super::reach::unreachable_targets(dir, data, &compiled, report);
-    super::taken::taken_by_more_specific(dir, data, &compiled, &overrides, report);
+    // the three analyses read the compiled rules only: run side by side, reported in this order
+    let mut pairs = ValidationReport::default();
+    let mut reach = ValidationReport::default();
+    let mut taken = ValidationReport::default();
+    rayon::join(
+        || analyse_pairs(dir, data, &compiled, &overrides, &mut pairs),
+        || {
+            rayon::join(
+                || super::reach::unreachable_targets(dir, data, &compiled, &mut reach),
+                || {
+                    super::taken::taken_by_more_specific(
+                        dir, data, &compiled, &overrides, &mut taken,
+                    )
+                },
+            )
+        },
+    );
+    report.problems.extend(pairs.problems);
+    report.problems.extend(reach.problems);
+    report.problems.extend(taken.problems);
     (compiled, overrides)
 }
 
@@ -59,7 +77,7 @@ impl Cx<'_> {
     /// The location of an item (`kind` as in the origins, with `_`) in its file.
     fn loc(&self, kind: &str, id: &str) -> Location {
         Location::item(
-            self.data.origins.file_of(kind, id).as_deref(),
+            self.data.origins.file(kind, id),
             kind.replace('_', "-").as_str(),
             id,
         )
@@ -166,31 +184,46 @@ fn check_ids<'a>(cx: &Cx<'a>, report: &mut ValidationReport) -> HashMap<&'a Rule
     ids
 }
 
-/// Checks and compiles every rule, in file order.
+/// Checks and compiles every rule, in file order. The rules are checked in parallel, each
+/// into a report of its own, and the reports joined in file order: the same problems in the
+/// same order for any number of threads.
 fn compile_rules(cx: &Cx<'_>, report: &mut ValidationReport) -> Vec<CompiledRule> {
+    use rayon::prelude::*;
     // kernen with a steunpilaar, computed when the first rule targets the steunpilaar
-    let mut steunpilaar_kernen: Option<Vec<bool>> = None;
-    cx.data
+    let steunpilaar_kernen: OnceLock<Vec<bool>> = OnceLock::new();
+    let compiled: Vec<(CompiledRule, ValidationReport)> = cx
+        .data
         .rules
-        .iter()
+        .par_iter()
         .enumerate()
-        .map(|(i, r)| compile_rule(cx, i, r, &mut steunpilaar_kernen, report))
-        .collect()
+        .with_min_len(256)
+        .map(|(i, r)| {
+            let mut own = ValidationReport::default();
+            (compile_rule(cx, i, r, &steunpilaar_kernen, &mut own), own)
+        })
+        .collect();
+    let mut rules = Vec::with_capacity(compiled.len());
+    for (rule, own) in compiled {
+        report.problems.extend(own.problems);
+        rules.push(rule);
+    }
+    rules
 }
 
 fn compile_rule(
     cx: &Cx<'_>,
     index: usize,
     r: &Rule,
-    steunpilaar_kernen: &mut Option<Vec<bool>>,
+    steunpilaar_kernen: &OnceLock<Vec<bool>>,
     report: &mut ValidationReport,
 ) -> CompiledRule {
     let (areas, tax) = (cx.dir.areas(), cx.dir.taxonomy());
-    let loc = cx.loc("rule", r.id.as_str());
+    // made only for a problem: most rules have none
+    let loc = || cx.loc("rule", r.id.as_str());
     if r.needs.is_empty() {
         report.error(
             ProblemKind::EmptyList,
-            loc.clone().field("needs"),
+            loc().field("needs"),
             "a rule needs at least one need",
         );
     }
@@ -198,7 +231,7 @@ fn compile_rule(
         if !tax.knows(m.code()) {
             report.error(
                 ProblemKind::UnknownNeed,
-                loc.clone().field("needs"),
+                loc().field("needs"),
                 format!("unknown need `{m}`"),
             );
         }
@@ -207,7 +240,7 @@ fn compile_rule(
     if r.areas.is_empty() {
         report.error(
             ProblemKind::EmptyList,
-            loc.clone().field("areas"),
+            loc().field("areas"),
             "a rule needs at least one area",
         );
     }
@@ -218,7 +251,7 @@ fn compile_rule(
             area_known = false;
             report.error(
                 unknown_area_kind(a),
-                loc.clone().field(field),
+                loc().field(field),
                 format!("unknown area `{a}`"),
             );
         }
@@ -226,7 +259,7 @@ fn compile_rule(
     if let Some(other) = r.areas.iter().find(|a| a.layer() != r.layer()) {
         report.error(
             ProblemKind::MixedLayers,
-            loc.clone().field("areas"),
+            loc().field("areas"),
             format!(
                 "areas `{}` and `{other}` lie in different layers ({} and {}): a rule's areas share one layer",
                 r.areas[0],
@@ -238,7 +271,7 @@ fn compile_rule(
     check_validity(r.valid, &loc, report);
     let when = ConditionMask::compile_in(&r.when, cx.dir.vocabulary()).unwrap_or_else(|errs| {
         for e in &errs {
-            report.error(e.problem_kind(), loc.clone().field("when"), e.to_string());
+            report.error(e.problem_kind(), loc().field("when"), e.to_string());
         }
         ConditionMask::ALL
     });
@@ -266,11 +299,11 @@ fn compile_rule(
     }
 }
 
-fn check_validity(valid: Validity, loc: &Location, report: &mut ValidationReport) {
+fn check_validity(valid: Validity, loc: &dyn Fn() -> Location, report: &mut ValidationReport) {
     if valid.is_inverted() {
         report.error(
             ProblemKind::InvertedRange,
-            loc.clone().field("valid"),
+            loc().field("valid"),
             "validity starts after it ends",
         );
     }
@@ -280,12 +313,12 @@ fn check_validity(valid: Validity, loc: &Location, report: &mut ValidationReport
 fn check_steunpilaar_target(
     cx: &Cx<'_>,
     r: &Rule,
-    loc: &Location,
-    steunpilaar_kernen: &mut Option<Vec<bool>>,
+    loc: &dyn Fn() -> Location,
+    steunpilaar_kernen: &OnceLock<Vec<bool>>,
     report: &mut ValidationReport,
 ) {
     let areas = cx.dir.areas();
-    let covered = steunpilaar_kernen.get_or_insert_with(|| {
+    let covered = steunpilaar_kernen.get_or_init(|| {
         let mut v = vec![false; areas.kernen().len()];
         for e in &cx.data.steunpilaar {
             for k in areas.kernen_in(&e.area) {
@@ -299,7 +332,7 @@ fn check_steunpilaar_target(
         if let Some(k) = uncovered {
             report.error(
                 ProblemKind::TargetOutsideCoverage,
-                loc.clone().field("target"),
+                loc().field("target"),
                 format!(
                     "no steunpilaar is named for kern `{}` inside `{area}`",
                     areas.kernen()[k].id,
@@ -315,7 +348,7 @@ fn compile_service_target(
     cx: &Cx<'_>,
     r: &Rule,
     area_known: bool,
-    loc: &Location,
+    loc: &dyn Fn() -> Location,
     report: &mut ValidationReport,
 ) -> CompiledTarget {
     let dir = cx.dir;
@@ -325,7 +358,7 @@ fn compile_service_target(
     let Some(s) = dir.service_index(id.as_str()) else {
         report.error(
             ProblemKind::UnknownService,
-            loc.clone().field("target"),
+            loc().field("target"),
             format!("unknown service `{id}`"),
         );
         return CompiledTarget::NotCovered;
@@ -335,7 +368,7 @@ fn compile_service_target(
     if escalation != (svc.role == ServiceRole::Escalation) {
         report.error(
             ProblemKind::WrongRole,
-            loc.clone().field("target"),
+            loc().field("target"),
             if escalation {
                 format!("service `{id}` has role `{}`, not `escalation`", svc.role)
             } else {
@@ -347,7 +380,7 @@ fn compile_service_target(
         for area in r.areas.iter().filter(|a| !dir.serves_area(s, a)) {
             report.error(
                 ProblemKind::TargetOutsideCoverage,
-                loc.clone().field("target"),
+                loc().field("target"),
                 format!("service `{id}` does not serve all of `{area}`"),
             );
         }
@@ -359,7 +392,7 @@ fn compile_service_target(
         if !svc.needs.iter().any(|sm| m.within(sm)) {
             report.error(
                 ProblemKind::TargetLacksNeed,
-                loc.clone().field("target"),
+                loc().field("target"),
                 format!("service `{id}` does not offer `{m}`"),
             );
         }
@@ -411,7 +444,7 @@ fn compile_overrides(
             );
             continue;
         }
-        check_validity(s.valid, &loc, report);
+        check_validity(s.valid, &|| loc.clone(), report);
         if s.rules.is_empty() {
             report.error(
                 ProblemKind::EmptyList,
