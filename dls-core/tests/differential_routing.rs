@@ -146,7 +146,8 @@ fn reference(rules: &RuleSet, case: &Case, date: NaiveDate) -> Vec<Decided> {
                     .and_then(|c| c.waiting_weeks)
                     .unwrap_or(u32::MAX)
             }
-            _ => 0,
+            // the steunpilaar and `not_covered` state no waiting time: after those that do
+            _ => u32::MAX,
         };
         candidates.sort_by(|a, b| {
             layer_rank(b.layer())

@@ -106,7 +106,9 @@ pub enum CapacityPolicy {
     /// A service with no open places is skipped.
     SkipFull,
     /// A full service is skipped, and among candidates of equal layer and priority the shorter
-    /// waiting time goes first.
+    /// waiting time goes first. A candidate that states no waiting time (a service without
+    /// one, the steunpilaar, `not_covered`) goes after those that state one; ties keep the
+    /// rule-id order.
     PreferShorterWait,
 }
 
