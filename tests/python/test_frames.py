@@ -6,6 +6,8 @@ count made with polars from the raw rows."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import pyarrow as pa
 
@@ -17,9 +19,11 @@ def by_phase(ev) -> dict:
     return {r["phase"]: r["cases"] for r in df.to_dicts()}
 
 
-def test_every_frame_kind_gives_the_csv_paths_answer(tmp_path):
-    path = tmp_path / "events.csv"
-    path.write_text(dls.pilot_events_csv())
+EVENTS = Path(__file__).resolve().parents[2] / "dls-core" / "data" / "haarlemmermeer" / "events.csv"
+
+
+def test_every_frame_kind_gives_the_csv_paths_answer():
+    path = EVENTS
     raw = pl.read_csv(path, infer_schema=False)
     # independently: distinct cases of the `opened` rows per phase
     opened = raw.filter(pl.col("activity") == "opened")
