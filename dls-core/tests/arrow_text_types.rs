@@ -24,6 +24,9 @@ fn csv_text() -> String {
     std::fs::read_to_string(format!("{FIXTURES}municipal-pm4py.csv")).unwrap()
 }
 
+/// Builds a text column from its cells.
+type Make = fn(Vec<Option<&str>>) -> ArrayRef;
+
 /// Every row of the CSV (the file has no quoted fields), every column text, built by `make`
 /// from the cells (empty: null), in batches of `rows_per_batch`.
 fn batches(rows_per_batch: usize, make: fn(Vec<Option<&str>>) -> ArrayRef) -> Vec<RecordBatch> {
@@ -77,7 +80,7 @@ fn every_text_type_reads_as_the_csv() {
     let from_csv = evaluation::ingest_csv_mapped(csv_text().as_bytes(), &mapping()).unwrap();
     let want = json(&from_csv, 1);
     assert!(from_csv.rejected.len() == 2 && !from_csv.warnings.is_empty());
-    let kinds: [(&str, fn(Vec<Option<&str>>) -> ArrayRef); 4] = [
+    let kinds: [(&str, Make); 4] = [
         ("string", |v| Arc::new(StringArray::from(v))),
         ("large string", |v| Arc::new(LargeStringArray::from(v))),
         ("string view", |v| Arc::new(StringViewArray::from(v))),
