@@ -95,7 +95,9 @@ pub(crate) struct RouteArgs {
     pub dir: PathBuf,
     /// The cases: CSV with the columns id, kern, needs (`;` between needs, the first primary)
     /// and optionally age (whole years), household, urgency, framework, signals, income_pct, opened,
-    /// tried (`service:outcome;…`), share_with_organisations.
+    /// tried (`service:outcome;…`), share_with_organisations; plus one column per attribute the
+    /// directory declares (an enumeration as its word, a boolean as true/false, an integer, flags
+    /// `;`-joined). Any other column is an error naming it.
     pub cases: PathBuf,
     /// Where to write the decisions: `.csv`, `.jsonl` or `.parquet`.
     #[arg(long, short)]
@@ -126,7 +128,8 @@ pub(crate) struct EvaluateArgs {
     /// for the case's need counts).
     #[arg(long)]
     pub directory: Option<PathBuf>,
-    /// Dimensions, comma-separated (e.g. kern,month; also phase, municipality, need, …).
+    /// Dimensions, comma-separated (e.g. kern,month; also phase, municipality, need, …, and
+    /// the extra dimensions the mapping keeps, e.g. channel).
     #[arg(long, value_delimiter = ',', default_value = "kern,month")]
     pub by: Vec<String>,
     /// Where to write the aggregates: `.csv`, `.jsonl` or `.parquet` (else CSV on stdout).

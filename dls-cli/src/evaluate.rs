@@ -4,7 +4,7 @@
 use std::fs::File;
 
 use dls_core::evaluation::columns::{COUNT_COLUMNS, NUMBER_COLUMNS};
-use dls_core::evaluation::{self, Dim, Disclosure, EvalOptions};
+use dls_core::evaluation::{self, Disclosure, EvalOptions};
 use serde_json::Value;
 
 use crate::args::{DisclosureArg, EvaluateArgs};
@@ -17,10 +17,6 @@ use crate::EXIT_OK;
 const LISTED: usize = 20;
 
 pub(crate) fn run(a: &EvaluateArgs, quiet: bool) -> anyhow::Result<i32> {
-    let group_by =
-        a.by.iter()
-            .map(|d| d.trim().parse::<Dim>())
-            .collect::<Result<Vec<_>, _>>()?;
     let disclosure: Disclosure = match a.disclosure {
         DisclosureArg::Publish => "publish",
         DisclosureArg::Raw => "raw",
@@ -42,6 +38,8 @@ pub(crate) fn run(a: &EvaluateArgs, quiet: bool) -> anyhow::Result<i32> {
     let ingested = format.ingest_file(file, mapping.as_ref())?;
     step("read", t);
     let t = std::time::Instant::now();
+    // built-in dimensions and the extra ones the mapping keeps; an unknown one lists them
+    let group_by = ingested.log.group_by(&a.by)?;
     spinner.set_message("evaluating");
     let options = EvalOptions {
         directory,

@@ -2,10 +2,10 @@
 //! batch call; one decision row per need, a row that could not be routed in its place with its
 //! error.
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use dls_core::routing::{RouteOptions, Router};
 use dls_core::rows::{
-    parse_date, BatchError, CaseRow, DecisionRow, CASE_COLUMNS, DECISION_COLUMNS, ERROR_COLUMNS,
+    parse_date, BatchError, CaseRow, DecisionRow, TextColumns, DECISION_COLUMNS, ERROR_COLUMNS,
 };
 use serde_json::Value;
 
@@ -52,17 +52,9 @@ pub(crate) fn run(a: &RouteArgs, quiet: bool) -> anyhow::Result<i32> {
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
-    for required in ["id", "kern", "needs"] {
-        if !header.iter().any(|h| h == required) {
-            bail!("`{name}` lacks the column `{required}`");
-        }
-    }
-    for h in header
-        .iter()
-        .filter(|h| !CASE_COLUMNS.contains(&h.as_str()))
-    {
-        eprintln!("warning: `{name}`: column `{h}` is not a case field and is not read");
-    }
+    // every column a case column or an attribute the directory declares, typed by it
+    let text_columns = TextColumns::new(&header, router.directory().vocabulary())
+        .with_context(|| format!("`{name}`"))?;
     let size = std::fs::metadata(&a.cases).map(|m| m.len()).unwrap_or(0);
     let bar = progress::bar(size, "routing", quiet);
     let columns: Vec<&str> = DECISION_COLUMNS
@@ -95,10 +87,7 @@ pub(crate) fn run(a: &RouteArgs, quiet: bool) -> anyhow::Result<i32> {
         done = records.len() < CHUNK;
         let rows: Vec<Result<CaseRow<'_>, BatchError>> = records
             .iter()
-            .map(|rec| {
-                CaseRow::from_text(|f| header.iter().position(|h| h == f).and_then(|i| rec.get(i)))
-                    .map_err(BatchError::from)
-            })
+            .map(|rec| text_columns.row(|i| rec.get(i)).map_err(BatchError::from))
             .collect();
         let ok: Vec<CaseRow<'_>> = rows
             .iter()

@@ -11,14 +11,18 @@ use crate::error::{guard, invalid, DlsError};
 use crate::objects::{date_arg, Router};
 use crate::records::CaseRecord;
 
-/// Routes `case` (with trace) and reads the events, as every export here does.
+/// Routes `case` (with trace) and reads the events, as every export here does. The case is
+/// read with the router's directory's vocabulary, as `Router.route` reads it (a declared
+/// attribute or a declared word of a national one is a case's own, not an error).
 fn routed(
     router: &Router,
     case: &CaseRecord,
     date: Option<String>,
     events_json: Option<String>,
 ) -> Result<(HouseholdDecision, Option<Vec<Event>>), DlsError> {
-    let case = case.row()?.to_case()?;
+    let case = case
+        .row()?
+        .to_case_in(router.core().directory().vocabulary())?;
     let date = routing::date_for(&case, date_arg(date)?)?;
     let decision = router.core().route_with(&case, date, RouteOptions::TRACE)?;
     let events = events_json

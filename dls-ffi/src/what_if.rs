@@ -161,7 +161,9 @@ impl From<&routing::WhatIf> for WhatIfRecord {
 }
 
 /// Routes `cases` under `a` and under `b` (in parallel, without traces) on `date`
-/// (`YYYY-MM-DD`), or each case on its own `opened` date, and reports what changes.
+/// (`YYYY-MM-DD`), or each case on its own `opened` date, and reports what changes. The
+/// records are read with `a`'s vocabulary (its declared attributes); under `b` a case that
+/// states what `b` does not declare is an error of that case.
 #[uniffi::export(default(date = None))]
 pub fn what_if(
     a: Arc<Router>,
@@ -173,7 +175,7 @@ pub fn what_if(
         let date = crate::objects::date_arg(date)?;
         let cases = cases
             .iter()
-            .map(|c| Ok(c.row()?.to_case()?))
+            .map(|c| Ok(c.row()?.to_case_in(a.core().directory().vocabulary())?))
             .collect::<Result<Vec<_>, DlsError>>()?;
         let w = routing::what_if(a.core(), b.core(), &cases, date);
         Ok(WhatIfRecord::from(&w))

@@ -99,13 +99,21 @@ pub enum Events {
 }
 
 impl Events {
-    /// Sorts out what `obj` is: a path, a table, or a list of event dicts.
+    /// Sorts out what `obj` is: a path, a table (a polars LazyFrame collected first), or a
+    /// list of event dicts.
     pub fn extract(obj: &Bound<'_, PyAny>) -> Result<Events, Failure> {
         if let Ok(p) = obj.extract::<PathBuf>() {
             return Ok(Events::Path(p));
         }
         if let Ok(list) = obj.cast::<PyList>() {
             return Ok(Events::List(event_dicts(list)?));
+        }
+        // a polars LazyFrame (no Arrow stream of its own): polars runs the query, the frame
+        // it gives is read like any other
+        if !obj.hasattr("__arrow_c_stream__")? && obj.get_type().name()?.to_cow()? == "LazyFrame" {
+            return Ok(Events::Table(table::read_table(
+                &obj.call_method0("collect")?,
+            )?));
         }
         Ok(Events::Table(table::read_table(obj)?))
     }

@@ -93,6 +93,18 @@ pub enum ColumnError {
         /// The attribute.
         column: String,
     },
+    /// A required case column is missing.
+    #[error("the column `{column}` is missing")]
+    Missing {
+        /// The column's name.
+        column: String,
+    },
+    /// A table names one column twice.
+    #[error("column `{column}` is named twice")]
+    Duplicate {
+        /// The column's name.
+        column: String,
+    },
 }
 
 impl ColumnError {
@@ -101,7 +113,9 @@ impl ColumnError {
         match self {
             ColumnError::Unknown { column, .. }
             | ColumnError::WrongType { column, .. }
-            | ColumnError::Mixed { column } => column,
+            | ColumnError::Mixed { column }
+            | ColumnError::Missing { column }
+            | ColumnError::Duplicate { column } => column,
         }
     }
 }

@@ -13,6 +13,8 @@
 //!   [`CaseRow::from_text`]: lists with [`LIST_SEPARATOR`] between items.
 //!   Declared attributes are extra columns named after them ([`attribute_column`], the
 //!   [`CaseRow::extra`] field); an extra column that is neither is a [`ColumnError`].
+//!   A whole table held as text (a CSV file) checks its header once with [`TextColumns`] and
+//!   reads each record with [`TextColumns::row`], declared attributes included.
 //! - **Out**: a [`DecisionRow`] per need of a [`HouseholdDecision`](crate::routing::HouseholdDecision)
 //!   ([`HouseholdDecision::rows`](crate::routing::HouseholdDecision::rows)), primary need
 //!   first: the columns [`DECISION_COLUMNS`]. The outcome is a kind (`service`, `steunpilaar`,
@@ -51,6 +53,7 @@ mod decision;
 mod direct;
 mod names;
 mod text;
+mod text_columns;
 
 pub use batch::{BatchError, ERROR_COLUMNS, ERROR_OUTCOME};
 pub use case::{parse_date, CaseRow, TriedRow};
@@ -59,6 +62,7 @@ pub use columns::{
 };
 pub use decision::DecisionRow;
 pub use text::{list_items, LIST_SEPARATOR};
+pub use text_columns::{TextColumns, REQUIRED_COLUMNS};
 
 use crate::attributes::AgeError;
 use crate::cases::CaseError;

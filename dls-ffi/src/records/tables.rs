@@ -2,7 +2,14 @@
 //! per-case metrics and aggregate cells, with the column names of the shared goldens).
 
 use dls_core::coverage::CoverageRow;
-use dls_core::evaluation::{CaseMetrics, Evaluation, Figures, Ingested};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use dls_core::evaluation::{CaseMetrics, Dim, Evaluation, Figures, Ingested};
+
+fn text(v: &Option<Arc<str>>) -> Option<String> {
+    v.as_deref().map(str::to_string)
+}
 
 /// One kern × leaf need × age band of a coverage analysis.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -77,6 +84,27 @@ pub struct CaseMetricsRecord {
     pub resolved: bool,
     /// Reopened within 90 days of closing.
     pub reopened: bool,
+    /// The case's kern, if stated.
+    pub kern: Option<String>,
+    /// The case's municipality (CBS code): stated, else the directory's for the kern.
+    pub municipality: Option<String>,
+    /// The case's region: stated, else the directory's for the kern's municipality.
+    pub region: Option<String>,
+    /// The case's domain: stated, or the first segment of its need.
+    pub domain: Option<String>,
+    /// The pilot phase label, if stated.
+    pub phase: Option<String>,
+    /// The case's need.
+    pub need: Option<String>,
+    /// The organisation the case ended up with.
+    pub organisation: Option<String>,
+    /// When the case was opened (RFC 3339, UTC, to the microsecond).
+    pub opened: String,
+    /// The value of each extra dimension of the log (the columns its mapping keeps, e.g.
+    /// `channel`), by name: the value of the case's earliest event that states one; null when
+    /// none does. Every extra dimension of the log is a key, as every one is a column of
+    /// Python's per-case table.
+    pub dimensions: HashMap<String, Option<String>>,
 }
 
 impl From<&CaseMetrics> for CaseMetricsRecord {
@@ -93,6 +121,17 @@ impl From<&CaseMetrics> for CaseMetricsRecord {
             escalations: m.escalations,
             resolved: m.resolved,
             reopened: m.reopened,
+            kern: text(&m.kern),
+            municipality: text(&m.municipality),
+            region: text(&m.region),
+            domain: text(&m.domain),
+            phase: text(&m.phase),
+            need: text(&m.need),
+            organisation: text(&m.organisation),
+            opened: m
+                .opened
+                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            dimensions: HashMap::new(),
         }
     }
 }
@@ -180,12 +219,45 @@ pub struct EvaluationRecord {
     pub rejected: Vec<String>,
     /// Cases evaluated.
     pub cases: u64,
-    /// Per-case metrics, in case id order (internal use: not disclosure-controlled).
+    /// Per-case metrics, in log order, with the case's dimensions (internal use: not
+    /// disclosure-controlled).
     pub per_case: Vec<CaseMetricsRecord>,
     /// The dimensions of the aggregate table.
     pub group_by: Vec<String>,
     /// The aggregate table under the disclosure switch, in key order.
     pub aggregates: Vec<AggregateRecord>,
+}
+
+/// The per-case records of `ev`, each with the values of the log's extra dimensions (the
+/// metrics are in log order, as the values the core gives per case).
+fn per_case(ingested: &Ingested, ev: &Evaluation) -> Vec<CaseMetricsRecord> {
+    let log = &ingested.log;
+    let extra: Vec<(String, Vec<Option<&str>>)> = log
+        .dimensions()
+        .into_iter()
+        .filter_map(|d| match d {
+            Dim::Extra(name) => {
+                let values = log.extra_values(&name);
+                Some((name, values))
+            }
+            _ => None,
+        })
+        .collect();
+    ev.per_case
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let mut r = CaseMetricsRecord::from(m);
+            r.dimensions = extra
+                .iter()
+                .map(|(name, values)| {
+                    let v = values.get(i).copied().flatten().map(str::to_string);
+                    (name.clone(), v)
+                })
+                .collect();
+            r
+        })
+        .collect()
 }
 
 impl EvaluationRecord {
@@ -202,7 +274,7 @@ impl EvaluationRecord {
                 .map(|r| format!("row {}: {}", r.row, r.reason.as_str()))
                 .collect(),
             cases: ev.summary.cases,
-            per_case: ev.per_case.iter().map(CaseMetricsRecord::from).collect(),
+            per_case: per_case(ingested, ev),
             group_by: table.group_by.iter().map(|d| d.to_string()).collect(),
             aggregates: table
                 .rows

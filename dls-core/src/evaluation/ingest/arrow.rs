@@ -197,9 +197,15 @@ fn type_error(column: &str, found: &DataType, expected: &'static str) -> EvalErr
     }
 }
 
-/// A column as UTF-8 text.
+/// A column as text: string, large string and string view columns as they are (read in place
+/// by [`str_at`]: a polars frame hands over string views, a pyarrow or Parquet one large
+/// strings, and a copy of every string cost a tenth of the whole evaluation); any other type
+/// Arrow can cast to text (dictionary, integer ids) cast to string.
 fn text_column(a: &ArrayRef, name: &str) -> Result<ArrayRef, EvalError> {
-    if a.data_type() == &DataType::Utf8 {
+    if matches!(
+        a.data_type(),
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+    ) {
         return Ok(a.clone());
     }
     arrow_cast::cast(a, &DataType::Utf8).map_err(|_| type_error(name, a.data_type(), "text"))
@@ -216,9 +222,16 @@ fn signal_column(a: &ArrayRef, name: &str) -> Result<ArrayRef, EvalError> {
     }
 }
 
+/// Row `i` of a column from [`text_column`].
 fn str_at(a: &ArrayRef, i: usize) -> Option<&str> {
-    let s = a.as_string::<i32>();
-    s.is_valid(i).then(|| s.value(i))
+    if a.is_null(i) {
+        return None;
+    }
+    Some(match a.data_type() {
+        DataType::Utf8View => a.as_string_view().value(i),
+        DataType::LargeUtf8 => a.as_string::<i64>().value(i),
+        _ => a.as_string::<i32>().value(i),
+    })
 }
 
 /// Row `i` of a signals column: the text as one item (the builder splits it at `;`), or the
@@ -228,7 +241,9 @@ fn list_at(a: &ArrayRef, i: usize) -> Vec<&str> {
         return Vec::new();
     }
     match a.data_type() {
-        DataType::Utf8 => vec![a.as_string::<i32>().value(i)],
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+            str_at(a, i).into_iter().collect()
+        }
         _ => {
             let list = a.as_list::<i32>();
             let offsets = list.value_offsets();

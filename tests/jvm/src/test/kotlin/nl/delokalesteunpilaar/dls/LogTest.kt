@@ -100,4 +100,30 @@ class LogTest {
         val rows = expected.getJSONArray("rows")
         assertEquals((0 until rows.length()).map { rows.getJSONObject(it).getString("due") }, r.deadlines.map { it.due })
     }
+
+    /** The per-case records carry the case's dimensions as Python's `per_case()` table has them
+     *  as columns (issue 12): the built-in ones, and every extra dimension of the mapping, null
+     *  where the case states none. */
+    @Test
+    fun `per-case records carry the extra dimensions`() {
+        for (f in listOf("municipal-pm4py.csv", "municipal-pm4py.parquet")) {
+            val r = evaluateLog(File(logs, f).path, listOf("kern"), mapping, "raw")
+            val byCase = r.evaluation.perCase.associateBy { it.case }
+            assertEquals(setOf("Z-001", "Z-002", "Z-003", "Z-004"), byCase.keys, f)
+            // read off the export: Z-001 by phone; Z-002's first row in the file states none,
+            // its earliest event (the report) says `loket`; Z-003 and Z-004 state none
+            val want = mapOf("Z-001" to "telefoon", "Z-002" to "loket", "Z-003" to null, "Z-004" to null)
+            for ((case, channel) in want) {
+                assertEquals(mapOf("kanaal" to channel), byCase.getValue(case).dimensions, "$f $case")
+            }
+            assertEquals("hoofddorp", byCase.getValue("Z-001").kern)
+            assertEquals("nieuw-vennep", byCase.getValue("Z-002").kern)
+            assertEquals("zorg.wmo", byCase.getValue("Z-001").need)
+            // the core keeps a case's opening to the second (its durations are in seconds)
+            assertEquals("2026-01-05T08:00:00.000000Z", byCase.getValue("Z-001").opened)
+        }
+        // without the mapping's dimensions, no extra keys
+        val plain = evaluateLog(File(logs, "municipal-pm4py.csv").path, listOf("kern"), LogMapping.fromToml(toml), "raw")
+        assertTrue(plain.evaluation.perCase.all { it.dimensions.isEmpty() })
+    }
 }

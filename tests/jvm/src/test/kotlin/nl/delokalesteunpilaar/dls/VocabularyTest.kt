@@ -111,4 +111,37 @@ class VocabularyTest {
         val w = assertThrows<DlsException.InvalidInput> { router.route(record) }
         assert(w.reason.contains("did you mean `acute`")) { w.reason }
     }
+
+    /** The FHIR and ZGW exports read a record with the router's vocabulary, as `route` does: a
+     *  declared attribute (and a declared fourth urgency level) routes and exports, where the
+     *  national vocabulary refused it before. */
+    @Test
+    fun `the FHIR and ZGW exports read declared attributes as routing does`() {
+        val wlz = record("x-1", JSONObject().put("has_wlz_indication", true))
+        val acute = record("x-2", JSONObject().put("urgency", "acute").put("language", "tr"))
+        for ((rec, service) in listOf(wlz to "wlz-loket", acute to "crisisdienst")) {
+            assertEquals(service, router.route(rec).needs[0].service)
+            val bundle = fhirBundle(router, rec)
+            assertTrue(bundle.contains(service), bundle)
+            val base = "https://catalogi.example.nl/catalogi/api/v1"
+            val config = JSONObject(mapOf(
+                "zaken_api" to "https://zaken.example.nl/zaken/api/v1",
+                "zaaktype" to "$base/zaaktypen/1",
+                "bronorganisatie" to "002220647",
+                "verantwoordelijke_organisatie" to "002220647",
+                "roltype_initiator" to "$base/roltypen/initiator",
+                "roltype_zaakcoordinator" to "$base/roltypen/zaakcoordinator",
+                "roltype_behandelaar" to "$base/roltypen/behandelaar",
+                "statustypen" to listOf("requested", "accepted", "rejected", "failed", "cancelled", "completed").associateWith { "$base/statustypen/$it" },
+            ))
+            val docs = JSONArray(zgwZaken(router, rec, config.toString()))
+            assertTrue((0 until docs.length()).any { docs.getJSONObject(it).getString("resource") == "zaak" })
+        }
+        // a value the directory does not declare is still refused, never repeated
+        val bad = assertThrows<DlsException.InvalidInput> { fhirBundle(router, record("x-3", JSONObject().put("language", "klingon"))) }
+        assertEquals("field `attributes`: `language`: unknown value", bad.reason)
+        // what-if reads the records with the first router's vocabulary
+        val w = whatIf(router, router, listOf(wlz, acute), date)
+        assertEquals(0, w.errors.size)
+    }
 }
