@@ -3,7 +3,7 @@
 
 use std::fs::File;
 
-use dls_core::evaluation::columns::{COUNT_COLUMNS, NUMBER_COLUMNS};
+use dls_core::evaluation::columns::{COUNT_COLUMNS, DISCLOSURE_COLUMN, NUMBER_COLUMNS};
 use dls_core::evaluation::{self, Disclosure, EvalOptions};
 use serde_json::Value;
 
@@ -101,9 +101,12 @@ pub(crate) fn run(a: &EvaluateArgs, quiet: bool) -> anyhow::Result<i32> {
     columns.push("suppressed");
     columns.extend(COUNT_COLUMNS.iter().map(|c| c.0));
     columns.extend(NUMBER_COLUMNS.iter().map(|c| c.0));
+    columns.push(DISCLOSURE_COLUMN);
+    let label = table.disclosure.label();
     let mut kinds = vec![Kind::Text; table.group_by.len() + 1];
     kinds.extend(COUNT_COLUMNS.iter().map(|_| Kind::Count));
     kinds.extend(NUMBER_COLUMNS.iter().map(|_| Kind::Number));
+    kinds.push(Kind::Text);
     let mut sink = Sink::create(a.output.as_deref())?;
     sink.header(&columns, &kinds)?;
     for row in &table.rows {
@@ -119,6 +122,7 @@ pub(crate) fn run(a: &EvaluateArgs, quiet: bool) -> anyhow::Result<i32> {
                 .iter()
                 .map(|(_, g)| Value::from(f.and_then(g))),
         );
+        values.push(Value::from(label));
         sink.row(&columns, &values)?;
     }
     sink.finish()?;

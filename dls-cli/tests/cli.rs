@@ -359,9 +359,12 @@ fn evaluate_on_the_pilots_events_counts_cases_as_the_raw_file_does() {
     let h = rd.headers().unwrap().clone();
     assert_eq!(&h[0], "phase");
     let cases = h.iter().position(|x| x == "cases").unwrap();
-    let got: BTreeMap<String, usize> = rd
-        .records()
-        .map(Result::unwrap)
+    // a raw table says so in every row, in its last column
+    assert_eq!(h.iter().next_back(), Some("disclosure"));
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    assert!(rows.iter().all(|r| r.iter().next_back() == Some("raw")));
+    let got: BTreeMap<String, usize> = rows
+        .iter()
         .map(|r| (r[0].to_string(), r[cases].parse().unwrap()))
         .collect();
     let want: BTreeMap<String, usize> = per_phase.into_iter().map(|(k, v)| (k, v.len())).collect();
@@ -374,5 +377,7 @@ fn evaluate_on_the_pilots_events_counts_cases_as_the_raw_file_does() {
     assert_eq!((&h[0], &h[1], &h[2]), ("kern", "month", "suppressed"));
     let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
     assert!(rows.iter().any(|r| !r[2].is_empty() && r[3].is_empty()));
+    assert_eq!(h.iter().next_back(), Some("disclosure"));
+    assert!(rows.iter().all(|r| r.iter().next_back() == Some("publish")));
     std::fs::remove_dir_all(&dir).ok();
 }

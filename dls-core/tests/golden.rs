@@ -257,6 +257,8 @@ fn evaluation(entry: &Value) -> Value {
             for (i, k) in FIGURES.iter().enumerate() {
                 cell.insert((*k).into(), json!(figures.and_then(|f| f[i])));
             }
+            // every binding marks each row with what the table was made under
+            cell.insert("disclosure".into(), json!(table.disclosure.label()));
             Value::Object(cell)
         })
         .collect();

@@ -246,7 +246,8 @@ fn per_case_table(
     for (name, values) in &extra {
         cols.push((name.as_str(), table::texts(values.iter().copied())));
     }
-    table::table(cols)
+    // one row per case: raw by nature, said in the schema's metadata
+    table::marked(cols, &Disclosure::raw(), false)
 }
 
 /// The aggregate table: one column per dimension, `suppressed`, then the figures of the core's
@@ -270,13 +271,14 @@ fn aggregates_table(s: &Summary) -> Result<PyTable, Failure> {
     ));
     cols.extend(COUNT_COLUMNS.map(|(n, g)| (n, table::counts(f().map(|f| f.map(g))))));
     cols.extend(NUMBER_COLUMNS.map(|(n, g)| (n, table::numbers(f().map(|f| f.and_then(g))))));
-    table::table(cols)
+    table::marked(cols, &t.disclosure, true)
 }
 
-fn comparison_table(cs: &[Comparison]) -> Result<PyTable, Failure> {
+/// The comparison table, marked with `disclosure` (what it was made under).
+fn comparison_table(cs: &[Comparison], disclosure: &Disclosure) -> Result<PyTable, Failure> {
     let c = || cs.iter();
     let metric: Vec<Option<String>> = c().map(|c| name_of(&c.metric)).collect();
-    table::table(vec![
+    let columns = vec![
         ("metric", table::texts(metric.iter().map(|m| m.as_deref()))),
         ("a_cases", table::counts(c().map(|c| Some(c.a.cases)))),
         ("a_value", table::numbers(c().map(|c| c.a.value))),
@@ -286,7 +288,8 @@ fn comparison_table(cs: &[Comparison]) -> Result<PyTable, Failure> {
         ("ci_low", table::numbers(c().map(|c| c.ci_low))),
         ("ci_high", table::numbers(c().map(|c| c.ci_high))),
         ("suppressed", table::flags(c().map(|c| c.suppressed))),
-    ])
+    ];
+    table::marked(columns, disclosure, true)
 }
 
 fn rejected_table(ing: &Ingested) -> Result<PyTable, Failure> {
@@ -419,7 +422,10 @@ impl PyEvalState {
     }
 
     /// The aggregate table under `disclosure` (published figures by default), as a
-    /// `"pyarrow"` Table (default) or a `"polars"` or `"pandas"` DataFrame.
+    /// `"pyarrow"` Table (default) or a `"polars"` or `"pandas"` DataFrame. Its last column,
+    /// `disclosure`, says what it was made under in every row (`raw`: internal use only;
+    /// `publish`; `custom`), as do the schema's metadata (`dls.disclosure`,
+    /// `dls.disclosure_settings`) and a pandas frame's `attrs`.
     #[pyo3(signature = (disclosure = None, output = "pyarrow"))]
     fn aggregates<'py>(
         &self,
@@ -572,7 +578,8 @@ impl PyEvaluation {
         })
     }
 
-    /// Per-case metrics, one row per case (internal use: not disclosure-controlled). A
+    /// Per-case metrics, one row per case (internal use: not disclosure-controlled, and
+    /// marked `dls.disclosure = raw` in the schema's metadata and a pandas frame's `attrs`). A
     /// duration that never ended is null (open), never zero. `output`: `"auto"` (the kind of
     /// the input table; pyarrow for files and lists), `"pyarrow"`, `"polars"` or `"pandas"`.
     #[pyo3(signature = (output = "auto"))]
@@ -583,7 +590,8 @@ impl PyEvaluation {
     }
 
     /// Aggregates under the disclosure control given when evaluating: one row per group,
-    /// figures null where suppressed.
+    /// figures null where suppressed; the last column, `disclosure`, says in every row what
+    /// the table was made under (`raw`: internal use only; `publish`; `custom`).
     #[pyo3(signature = (output = "auto"))]
     fn aggregates<'py>(&self, py: Python<'py>, output: &str) -> PyResult<Bound<'py, PyAny>> {
         let s = self.summary.clone();
@@ -649,7 +657,8 @@ impl PyEvaluation {
 
     /// Compares selection `a` with selection `b` (dicts with `from`, `until`, `kernen`,
     /// `phase`) on every metric, with bootstrap confidence intervals.
-    /// Published (suppressed) by default: `disclosure` as for evaluating.
+    /// Published (suppressed) by default: `disclosure` as for evaluating; the last column,
+    /// `disclosure`, says which (`raw`, `publish`, `custom`).
     #[pyo3(signature = (a, b, iterations = None, confidence = None, seed = 0x5EED, disclosure = None, output = "auto"))]
     #[allow(clippy::too_many_arguments)]
     fn compare<'py>(
@@ -701,7 +710,10 @@ impl PyEvaluation {
         let (a, b) = call(py, || Ok((sel(a, "a")?, sel(b, "b")?)))?;
         let m = self.per_case.clone();
         let t = detached(py, move || {
-            comparison_table(&evaluation::compare_checked(&m, &a, &b, &opts)?)
+            comparison_table(
+                &evaluation::compare_checked(&m, &a, &b, &opts)?,
+                &opts.disclosure,
+            )
         })?;
         convert(py, t, &self.kind, output)
     }

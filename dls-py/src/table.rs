@@ -14,6 +14,9 @@ use arrow_schema::{DataType, Field, Schema};
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
 
+use dls_core::evaluation::columns::DISCLOSURE_COLUMN;
+use dls_core::evaluation::Disclosure;
+
 use crate::errors::Failure;
 
 /// Reads any Arrow-exporting table; a clear error when the object is not one.
@@ -189,6 +192,43 @@ pub fn batch(columns: Vec<(&str, ArrayRef)>) -> Result<RecordBatch, Failure> {
 pub fn table(columns: Vec<(&str, ArrayRef)>) -> Result<PyTable, Failure> {
     let batch = batch(columns)?;
     let schema = batch.schema();
+    PyTable::try_new(vec![batch], schema).map_err(Failure::Python)
+}
+
+/// Schema metadata key of the table's [`Disclosure::label`] (`raw`, `publish`, `custom`).
+pub const DISCLOSURE_KEY: &str = "dls.disclosure";
+/// Schema metadata key of the settings, as JSON (the key itself never: only whether it is the
+/// public default).
+pub const SETTINGS_KEY: &str = "dls.disclosure_settings";
+
+/// A one-batch table from named columns, marked with what it was made under: a last
+/// [`DISCLOSURE_COLUMN`] with `disclosure`'s label in every row when `column` (aggregates and
+/// comparisons), and the label and settings in the schema's metadata (kept by pyarrow, and by
+/// `_tables.convert` in a pandas frame's `attrs`).
+pub fn marked(
+    mut columns: Vec<(&str, ArrayRef)>,
+    disclosure: &Disclosure,
+    column: bool,
+) -> Result<PyTable, Failure> {
+    let label = disclosure.label();
+    if column {
+        let rows = columns.first().map_or(0, |(_, a)| a.len());
+        columns.push((
+            DISCLOSURE_COLUMN,
+            Arc::new(StringArray::from(vec![label; rows])),
+        ));
+    }
+    let batch = batch(columns)?;
+    let settings =
+        serde_json::to_string(disclosure).map_err(|e| Failure::Internal(e.to_string()))?;
+    let metadata = std::collections::HashMap::from([
+        (DISCLOSURE_KEY.to_string(), label.to_string()),
+        (SETTINGS_KEY.to_string(), settings),
+    ]);
+    let schema = Arc::new(batch.schema().as_ref().clone().with_metadata(metadata));
+    let batch = batch
+        .with_schema(schema.clone())
+        .map_err(|e| Failure::Internal(e.to_string()))?;
     PyTable::try_new(vec![batch], schema).map_err(Failure::Python)
 }
 

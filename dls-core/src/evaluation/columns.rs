@@ -1,6 +1,8 @@
 //! The aggregate table as flat columns, the same in every host: one column per dimension,
 //! `suppressed`, then [`COUNT_COLUMNS`] and [`NUMBER_COLUMNS`] (empty where suppressed, and a
-//! duration figure that does not exist is empty, never 0).
+//! duration figure that does not exist is empty, never 0), and last [`DISCLOSURE_COLUMN`], which
+//! says in every row what the table was made under, so that a raw table stays marked as raw
+//! wherever it is copied to (a CSV file, a polars frame, a spreadsheet).
 
 use super::table::Figures;
 
@@ -36,3 +38,9 @@ pub const NUMBER_COLUMNS: [Column<Option<f64>>; 11] = [
     ("resolved_rate", |f| Some(f.resolved_rate)),
     ("reopened_rate", |f| Some(f.reopened_rate)),
 ];
+
+/// The last column of an aggregate or comparison table: [`Disclosure::label`] of the settings
+/// it was made under (`raw`, `publish` or `custom`), the same in every row.
+///
+/// [`Disclosure::label`]: super::Disclosure::label
+pub const DISCLOSURE_COLUMN: &str = "disclosure";

@@ -316,6 +316,13 @@ pub(crate) mod figure {
 /// own [`Disclosure::key`].
 pub const DEFAULT_KEY: u128 = 0x646c_735f_6365_6c6c_5f6b_6579_5f76_3031;
 
+/// [`Disclosure::label`] of raw figures.
+pub const RAW_LABEL: &str = "raw";
+/// [`Disclosure::label`] of settings at least as strict as the defaults.
+pub const PUBLISH_LABEL: &str = "publish";
+/// [`Disclosure::label`] of settings that protect, but less than the defaults somewhere.
+pub const CUSTOM_LABEL: &str = "custom";
+
 /// Disclosure-control settings.
 #[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -408,6 +415,31 @@ impl Disclosure {
             .iter()
             .copied()
             .find(|m| m.settings() == *self)
+    }
+
+    /// What a table made under these settings says it is, in its
+    /// [`DISCLOSURE_COLUMN`](super::columns::DISCLOSURE_COLUMN) in every binding:
+    /// - [`RAW_LABEL`] (`raw`): figures unchanged, for internal use only, never to be
+    ///   published ([`is_raw`](Self::is_raw));
+    /// - [`PUBLISH_LABEL`] (`publish`): every protection of [`Disclosure::default`] at least as
+    ///   strict (threshold, rounding base, secondary suppression, quantile size rule, days
+    ///   rounded to at most one decimal), under any key;
+    /// - [`CUSTOM_LABEL`] (`custom`): some protection applied, but at least one weaker than the
+    ///   defaults: check the settings before publishing.
+    pub fn label(&self) -> &'static str {
+        let d = Disclosure::default();
+        if self.is_raw() {
+            RAW_LABEL
+        } else if self.min_cases >= d.min_cases
+            && self.round_to >= d.round_to
+            && self.secondary
+            && self.min_quantile >= d.min_quantile
+            && self.day_decimals.is_some_and(|n| Some(n) <= d.day_decimals)
+        {
+            PUBLISH_LABEL
+        } else {
+            CUSTOM_LABEL
+        }
     }
 
     /// True when figures are published unchanged.

@@ -226,6 +226,10 @@ pub struct EvaluationRecord {
     pub group_by: Vec<String>,
     /// The aggregate table under the disclosure switch, in key order.
     pub aggregates: Vec<AggregateRecord>,
+    /// What `aggregates` was made under, as every binding's `disclosure` column says: `raw`
+    /// (internal use only, never to be published), `publish` (the default protections or
+    /// stricter) or `custom`.
+    pub disclosure: String,
 }
 
 /// The per-case records of `ev`, each with the values of the log's extra dimensions (the
@@ -285,6 +289,7 @@ impl EvaluationRecord {
                     figures: r.figures.as_ref().map(FiguresRecord::from),
                 })
                 .collect(),
+            disclosure: table.disclosure.label().to_string(),
         }
     }
 }

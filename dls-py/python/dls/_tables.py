@@ -41,5 +41,17 @@ def convert(result: Any, like: Any, output: str) -> Any:
     if kind == "pandas":
         import pandas as pd  # type: ignore[import-untyped]
 
-        return table.to_pandas(types_mapper=pd.ArrowDtype)
+        frame = table.to_pandas(types_mapper=pd.ArrowDtype)
+        # what the table was made under (``dls.disclosure``: raw, publish or custom) stays
+        # with the frame
+        frame.attrs.update(marks(table))
+        return frame
     return table
+
+
+def marks(table: Any) -> dict[str, str]:
+    """The ``dls.*`` entries of a pyarrow table's schema metadata, as text."""
+    meta = table.schema.metadata or {}
+    return {
+        k.decode(): v.decode() for k, v in meta.items() if k.startswith(b"dls.")
+    }

@@ -193,6 +193,9 @@ class BindingTest {
         assertTrue(published.all { it % 5uL == 0uL }, published.toString())
         val raw = evaluateCsv(pilotEventsCsv(), listOf("phase"), "raw")
         assertEquals(350uL, raw.aggregates.sumOf { it.figures!!.cases })
+        // each says what it was made under, as the other bindings' `disclosure` column does
+        assertEquals("publish", s.disclosure)
+        assertEquals("raw", raw.disclosure)
         assertThrows<DlsException.InvalidInput> { evaluateCsv(pilotEventsCsv(), listOf("phase"), "secret") }
         assertThrows<DlsException.InvalidInput> { evaluateCsv("a,b\n1,2\n", listOf("kern")) }
     }

@@ -65,7 +65,7 @@ class GoldenTest {
                         entry.getString("disclosure"),
                     )
                     check("$name.per_case", golden.getJSONArray("per_case"), ev.perCase.map(::metrics))
-                    check("$name.aggregates", golden.getJSONArray("aggregates"), ev.aggregates.map { cell(ev.groupBy, it) })
+                    check("$name.aggregates", golden.getJSONArray("aggregates"), ev.aggregates.map { cell(ev.groupBy, it) + mapOf("disclosure" to ev.disclosure) })
                 }
                 else -> fail("unknown golden kind `$kind`")
             }
