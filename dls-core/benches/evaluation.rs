@@ -88,12 +88,12 @@ fn run(path: &Path) -> std::io::Result<()> {
     let ttfc_open = ev
         .per_case
         .iter()
-        .filter(|m| m.first_contact_secs.is_none())
+        .filter(|m| m.first_contact_micros.is_none())
         .count();
     let ttrp_open = ev
         .per_case
         .iter()
-        .filter(|m| m.right_place_secs.is_none())
+        .filter(|m| m.right_place_micros.is_none())
         .count();
     let clocks: usize = ev.per_case.iter().map(|m| m.clocks.len()).sum();
     println!("organisations touched {orgs}; first contact open {ttfc_open}; right place open {ttrp_open}; clocks {clocks}");

@@ -68,8 +68,8 @@ fn every_metric_on_a_hand_made_timeline() {
     );
     let c1 = &ev.per_case[0];
     assert_eq!(c1.case.as_str(), "c1");
-    assert_eq!(c1.first_contact_secs, Some(DAY));
-    assert_eq!(c1.right_place_secs, Some(14 * DAY));
+    assert_eq!(c1.first_contact_micros, Some(DAY * 1_000_000));
+    assert_eq!(c1.right_place_micros, Some((14 * DAY) * 1_000_000));
     assert_eq!(c1.handoffs, 3);
     assert_eq!(c1.bounces, 2);
     assert_eq!(c1.loops, 1);
@@ -82,13 +82,13 @@ fn every_metric_on_a_hand_made_timeline() {
     assert_eq!(c1.domain.as_deref(), Some("zorg"));
 
     let c2 = &ev.per_case[1];
-    assert_eq!(c2.first_contact_secs, None);
-    assert_eq!(c2.right_place_secs, None);
+    assert_eq!(c2.first_contact_micros, None);
+    assert_eq!(c2.right_place_micros, None);
     assert_eq!(c2.handoffs, 1);
     assert!(!c2.resolved);
 
     let c3 = &ev.per_case[2];
-    assert_eq!(c3.first_contact_secs, Some(1800));
+    assert_eq!(c3.first_contact_micros, Some(1800 * 1_000_000));
     // Closed 11 February, reopened 12 May: 90 days counts…
     assert!(c3.reopened);
 
@@ -205,15 +205,18 @@ fn right_place_follows_the_directory() {
         ..raw()
     };
     let ev = eval(&rows, &opts);
-    assert_eq!(ev.per_case[0].right_place_secs, Some(3 * DAY));
+    assert_eq!(
+        ev.per_case[0].right_place_micros,
+        Some((3 * DAY) * 1_000_000)
+    );
     // The organisation comes from the directory when the event names only the service.
     assert_eq!(ev.per_case[0].organisation.as_deref(), Some("gemeente"));
     assert_eq!(ev.per_case[0].organisations, 2);
-    assert_eq!(ev.per_case[1].right_place_secs, None);
+    assert_eq!(ev.per_case[1].right_place_micros, None);
     // Without a directory, any acceptance for the case's need counts.
     let ev = eval(&rows, &raw());
-    assert_eq!(ev.per_case[0].right_place_secs, Some(DAY));
-    assert_eq!(ev.per_case[1].right_place_secs, Some(DAY));
+    assert_eq!(ev.per_case[0].right_place_micros, Some(DAY * 1_000_000));
+    assert_eq!(ev.per_case[1].right_place_micros, Some(DAY * 1_000_000));
 }
 
 fn clocks_of(rows: &[&str], opts: &EvalOptions) -> Vec<evaluation::ClockResult> {

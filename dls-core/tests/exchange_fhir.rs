@@ -423,8 +423,8 @@ fn a_partners_task_history_feeds_evaluation() {
     assert_eq!(ingested.anomalies, vec![]);
     let ev = dls_core::evaluation::evaluate(&ingested.log, &Default::default());
     assert_eq!(
-        ev.per_case[0].right_place_secs,
-        Some(3 * 86_400 + 10 * 3600)
+        ev.per_case[0].right_place_micros,
+        Some((3 * 86_400 + 10 * 3600) * 1_000_000)
     );
 }
 

@@ -193,16 +193,16 @@ fn evaluation(entry: &Value) -> Value {
         ..EvalOptions::default()
     };
     let ev = evaluation::evaluate(&log, &opts);
-    let days = |s: Option<i64>| s.map(|s| s as f64 / 86_400.0);
+    let days = |us: Option<i64>| us.map(|us| us as f64 / 86_400e6);
     let per_case: Vec<Value> = ev
         .per_case
         .iter()
         .map(|m| {
             json!({
                 "case": m.case.as_str(),
-                "first_contact_days": days(m.first_contact_secs),
-                "right_place_days": days(m.right_place_secs),
-                "reached_right_place": m.right_place_secs.is_some(),
+                "first_contact_days": days(m.first_contact_micros),
+                "right_place_days": days(m.right_place_micros),
+                "reached_right_place": m.right_place_micros.is_some(),
                 "handoffs": m.handoffs,
                 "bounces": m.bounces,
                 "loops": m.loops,

@@ -90,16 +90,24 @@ fn metrics_through_the_mapping_equal_the_hand_worked_figures() {
     assert_eq!(by_case.len(), 4);
 
     let z1 = by_case["Z-001"];
-    // Opened 08:00:00.25Z, first contact the next day 09:30Z: durations are whole seconds.
-    assert_eq!(z1.first_contact_secs, Some(DAY + HOUR + 30 * 60));
-    assert_eq!(z1.right_place_secs, Some(4 * DAY + 3 * HOUR));
+    // Opened 08:00:00.25Z, first contact the next day 09:30Z: durations keep the quarter
+    // second (they were whole seconds, the fraction dropped without a word).
+    assert_eq!(
+        z1.first_contact_micros,
+        Some((DAY + HOUR + 30 * 60) * 1_000_000 - 250_000)
+    );
+    assert_eq!(
+        z1.right_place_micros,
+        Some((4 * DAY + 3 * HOUR) * 1_000_000 - 250_000)
+    );
+    assert_eq!(z1.opened.timestamp_subsec_micros(), 250_000);
     assert_eq!((z1.handoffs, z1.bounces, z1.organisations), (1, 0, 2));
     assert!(z1.resolved);
     assert_eq!(z1.kern.as_deref(), Some("hoofddorp"));
 
     // Listed before its opening in the file; accepted, sent back, then accepted elsewhere.
     let z2 = by_case["Z-002"];
-    assert_eq!(z2.right_place_secs, Some(7 * DAY));
+    assert_eq!(z2.right_place_micros, Some((7 * DAY) * 1_000_000));
     assert_eq!((z2.handoffs, z2.bounces), (2, 1));
     assert_eq!(z2.organisation.as_deref(), Some("thuiszorg"));
     // The cleared organisation is not counted.
@@ -107,13 +115,17 @@ fn metrics_through_the_mapping_equal_the_hand_worked_figures() {
 
     // No opening: the case starts at its first event (an unmapped home visit), and is kept.
     let z3 = by_case["Z-003"];
-    assert_eq!(z3.first_contact_secs, Some(2 * HOUR));
+    assert_eq!(z3.first_contact_micros, Some((2 * HOUR) * 1_000_000));
     assert_eq!(z3.opened.to_rfc3339(), "2026-03-02T12:00:00+00:00");
     assert_eq!(z3.kern.as_deref(), Some("badhoevedorp"));
-    assert_eq!(z3.right_place_secs, None);
+    assert_eq!(z3.right_place_micros, None);
 
     let z4 = by_case["Z-004"];
-    assert_eq!(z4.right_place_secs, Some(DAY + HOUR));
+    // accepted at 10:00:00.900 (after a rejection at .100 the same second)
+    assert_eq!(
+        z4.right_place_micros,
+        Some((DAY + HOUR) * 1_000_000 + 900_000)
+    );
     assert_eq!(z4.bounces, 1);
 }
 

@@ -61,8 +61,8 @@ fn check_cells(ev: &evaluation::Evaluation, dim: Dim) -> Result<usize, String> {
             _ => unreachable!(),
         };
         let e = by_key.entry(key).or_default();
-        e.0.extend(m.first_contact_secs);
-        e.1.extend(m.right_place_secs);
+        e.0.extend(m.first_contact_micros);
+        e.1.extend(m.right_place_micros);
     }
     let mut checked = 0;
     for row in &ev.summary.aggregates.rows {
@@ -74,9 +74,9 @@ fn check_cells(ev: &evaluation::Evaluation, dim: Dim) -> Result<usize, String> {
         for (d, vals) in [(&f.first_contact, fc), (&f.right_place, rp)] {
             for (got, q) in [(d.median_days, 0.5), (d.p90_days, 0.9)] {
                 let want = naive_quantile(vals, q);
-                if !close(got.map(|x| x * 86_400.0), want) {
+                if !close(got.map(|x| x * 86_400e6), want) {
                     return Err(format!(
-                        "cell {:?} q {q}: {got:?} days vs {want:?} s",
+                        "cell {:?} q {q}: {got:?} days vs {want:?} µs",
                         row.key
                     ));
                 }
@@ -237,16 +237,16 @@ fn a_bounced_acceptance_is_not_the_right_place() {
     let by: BTreeMap<&str, &evaluation::CaseMetrics> =
         ev.per_case.iter().map(|m| (m.case.as_str(), m)).collect();
     let c1 = by["c1"];
-    assert_eq!(c1.right_place_secs, Some(10 * DAY));
+    assert_eq!(c1.right_place_micros, Some((10 * DAY) * 1_000_000));
     assert_eq!(c1.bounces, 1);
     assert_eq!(c1.handoffs, 2);
     assert_eq!(c1.organisation.as_deref(), Some("gemeente"));
-    assert_eq!(by["c2"].right_place_secs, Some(2 * DAY));
+    assert_eq!(by["c2"].right_place_micros, Some((2 * DAY) * 1_000_000));
     assert_eq!(by["c2"].bounces, 0);
-    assert_eq!(by["c3"].right_place_secs, Some(2 * DAY));
+    assert_eq!(by["c3"].right_place_micros, Some((2 * DAY) * 1_000_000));
     assert_eq!(by["c3"].bounces, 1);
     // At the same instant, the acceptance comes first and the bounce undoes it.
-    assert_eq!(by["c4"].right_place_secs, None);
+    assert_eq!(by["c4"].right_place_micros, None);
     assert_eq!(by["c4"].bounces, 1);
     assert_eq!(by["c4"].organisation, None);
 

@@ -298,7 +298,7 @@ fn evaluation_counts_consent_withdrawals() {
         .unwrap();
     assert_eq!(m2.consent_withdrawals, 0);
     assert_eq!(
-        (m.handoffs, m.first_contact_secs, m.resolved),
-        (m2.handoffs, m2.first_contact_secs, m2.resolved)
+        (m.handoffs, m.first_contact_micros, m.resolved),
+        (m2.handoffs, m2.first_contact_micros, m2.resolved)
     );
 }

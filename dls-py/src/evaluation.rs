@@ -227,7 +227,7 @@ fn per_case_table(
     ));
     cols.push((
         "reached_right_place",
-        table::flags(m().map(|m| m.right_place_secs.is_some())),
+        table::flags(m().map(|m| m.right_place_micros.is_some())),
     ));
     cols.extend(counts.map(|(n, f)| (n, table::counts(m().map(|m| Some(u64::from(f(m))))))));
     cols.push(("resolved", table::flags(m().map(|m| m.resolved))));

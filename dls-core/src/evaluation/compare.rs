@@ -97,7 +97,7 @@ impl Metric {
         match self {
             Metric::FirstContactDays => m.first_contact_days(),
             Metric::RightPlaceDays => m.right_place_days(),
-            Metric::ReachedRightPlace => Some(m.right_place_secs.is_some() as u8 as f64),
+            Metric::ReachedRightPlace => Some(m.right_place_micros.is_some() as u8 as f64),
             Metric::Handoffs => Some(m.handoffs as f64),
             Metric::Bounces => Some(m.bounces as f64),
             Metric::Loops => Some(m.loops as f64),
@@ -303,13 +303,13 @@ fn side(
 }
 
 /// The statistic of one side as published: a median in days under the size rule and rounded
-/// ([`Disclosure::quantile_days`]); a mean or share as the published (rounded) sum over the
+/// ([`Disclosure::quantile_of_days`]); a mean or share as the published (rounded) sum over the
 /// published (rounded) number of cases ([`Disclosure::ratio`]), drawn under the side's key.
 fn published(d: &Disclosure, metric: Metric, vals: &[Option<f64>], cell: u64) -> Option<f64> {
     let mut buf: Vec<f64> = vals.iter().flatten().copied().collect();
     if metric.is_median() {
         let n = d.count(buf.len() as u64, cell, metric.figure());
-        statistic(true, &mut buf).and_then(|v| d.quantile_days(n, Some(v * 86_400.0)))
+        d.quantile_of_days(n, 0.5, statistic(true, &mut buf))
     } else if vals.is_empty() {
         None
     } else {

@@ -101,10 +101,10 @@
 //! assert_eq!(d.ratio((10, 1), (13, 0), cell), Some(10.0 / n as f64));
 //! // A median of values published as 15 is withheld; of 40 values it is shown to a tenth of a
 //! // day. A p90 needs 10 values above it: 100 values.
-//! assert_eq!(d.quantile_days(15, Some(3.14159 * 86_400.0)), None);
-//! assert_eq!(d.quantile_days(40, Some(3.14159 * 86_400.0)), Some(3.1));
-//! assert_eq!(d.quantile(95, 0.9, Some(86_400.0)), None);
-//! assert_eq!(d.quantile(100, 0.9, Some(86_400.0)), Some(1.0));
+//! assert_eq!(d.quantile_days(15, Some(3.14159 * 86_400e6)), None);
+//! assert_eq!(d.quantile_days(40, Some(3.14159 * 86_400e6)), Some(3.1));
+//! assert_eq!(d.quantile(95, 0.9, Some(86_400e6)), None);
+//! assert_eq!(d.quantile(100, 0.9, Some(86_400e6)), Some(1.0));
 //! assert_eq!(Disclosure::raw().ratio((10, 1), (13, 0), cell), Some(10.0 / 13.0));
 //! ```
 //!
@@ -459,20 +459,33 @@ impl Disclosure {
         (d > 0).then(|| self.count(numerator.0, cell, numerator.1) as f64 / d as f64)
     }
 
-    /// A median of durations (seconds) as published, in days: [`quantile`](Self::quantile) at
-    /// 0.5.
-    pub fn quantile_days(&self, published_values: u64, seconds: Option<f64>) -> Option<f64> {
-        self.quantile(published_values, 0.5, seconds)
+    /// A median of durations (microseconds) as published, in days:
+    /// [`quantile`](Self::quantile) at 0.5.
+    pub fn quantile_days(&self, published_values: u64, micros: Option<f64>) -> Option<f64> {
+        self.quantile(published_values, 0.5, micros)
     }
 
-    /// The quantile `q` of durations (seconds) as published, in days: shown only when
-    /// [`shows_quantile`](Self::shows_quantile) says so, and then rounded to `day_decimals`
-    /// decimals.
-    pub fn quantile(&self, published_values: u64, q: f64, seconds: Option<f64>) -> Option<f64> {
+    /// The quantile `q` of durations (microseconds) as published, in days (elapsed
+    /// microseconds / [`MICROS_PER_DAY`](super::durations::MICROS_PER_DAY)):
+    /// [`quantile_of_days`](Self::quantile_of_days).
+    pub fn quantile(&self, published_values: u64, q: f64, micros: Option<f64>) -> Option<f64> {
+        let days = micros.map(|us| us / super::durations::MICROS_PER_DAY);
+        self.quantile_of_days(published_values, q, days)
+    }
+
+    /// The quantile `q` (in days) of values whose published number is `published_values`, as
+    /// published: shown only when [`shows_quantile`](Self::shows_quantile) says so, and then
+    /// rounded to `day_decimals` decimals.
+    pub fn quantile_of_days(
+        &self,
+        published_values: u64,
+        q: f64,
+        days: Option<f64>,
+    ) -> Option<f64> {
         if !self.shows_quantile(published_values, q) {
             return None;
         }
-        seconds.map(|s| self.days(s / 86_400.0))
+        days.map(|d| self.days(d))
     }
 
     /// Whether the quantile `q` of values whose *published* number is `published_values` may

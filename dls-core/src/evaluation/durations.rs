@@ -1,6 +1,6 @@
 //! The durations of one cell, kept so that medians and percentiles are exact.
 //!
-//! A [`Durations`] holds the ended durations (whole seconds, never negative) of a group of
+//! A [`Durations`] holds the ended durations (microseconds, never negative) of a group of
 //! cases. Up to [`EXACT_LIMIT`] values it keeps every value, sorted, and its quantiles are
 //! exact and follow the usual definition: linear interpolation between order statistics,
 //! numpy's default (`np.quantile(values, q)`, `method="linear"`) and polars' `interpolation =
@@ -22,11 +22,15 @@ use serde::{Deserialize, Serialize};
 
 use super::sketch::{lerp, Sketch};
 
+/// Microseconds in a day: durations are kept in microseconds and published in days (elapsed
+/// microseconds / 86,400,000,000; a day is 86,400 s of elapsed time, whatever the clock change).
+pub const MICROS_PER_DAY: f64 = 86_400_000_000.0;
+
 /// A cell keeps every value up to this many; past it, a [`Sketch`] (8 MB of values per cell at
 /// most).
 pub const EXACT_LIMIT: usize = 1 << 20;
 
-/// The ended durations (seconds) of one cell: exact values, or a sketch past [`EXACT_LIMIT`].
+/// The ended durations (microseconds) of one cell: exact values, or a sketch past [`EXACT_LIMIT`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Durations {
@@ -160,7 +164,7 @@ impl Durations {
         *self = merged;
     }
 
-    /// The `q`-quantile (0 ≤ q ≤ 1, clamped) in seconds by linear interpolation between order
+    /// The `q`-quantile (0 ≤ q ≤ 1, clamped) in microseconds by linear interpolation between order
     /// statistics (see the [module docs](self)); `None` when there are no values.
     pub fn quantile(&self, q: f64) -> Option<f64> {
         match self {
@@ -169,12 +173,12 @@ impl Durations {
         }
     }
 
-    /// The median in seconds.
+    /// The median in microseconds.
     pub fn median(&self) -> Option<f64> {
         self.quantile(0.5)
     }
 
-    /// The 90th percentile in seconds.
+    /// The 90th percentile in microseconds.
     pub fn p90(&self) -> Option<f64> {
         self.quantile(0.9)
     }

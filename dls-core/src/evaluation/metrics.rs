@@ -58,13 +58,14 @@ pub struct CaseMetrics {
     /// last acceptance still standing (not bounced), else the first referral.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation: Option<Arc<str>>,
-    /// When the case was opened.
+    /// When the case was opened, to the microsecond.
     pub opened: DateTime<Utc>,
-    /// Seconds from `opened` to the first `first_contact`; `None`: still open.
-    pub first_contact_secs: Option<i64>,
-    /// Seconds from `opened` to the first acceptance by a covering service that was not
+    /// Microseconds from `opened` to the first `first_contact` (elapsed time, fractions of a
+    /// second kept as the log gives them); `None`: still open.
+    pub first_contact_micros: Option<i64>,
+    /// Microseconds from `opened` to the first acceptance by a covering service that was not
     /// bounced later; `None`: still open.
-    pub right_place_secs: Option<i64>,
+    pub right_place_micros: Option<i64>,
     /// Number of referrals.
     pub handoffs: u32,
     /// Rejections plus no-responses plus bounced acceptances.
@@ -91,19 +92,22 @@ fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
-/// Seconds in a day: durations are published in days.
+/// Seconds in a day.
 pub const SECS_PER_DAY: f64 = 86_400.0;
 
+pub use super::durations::MICROS_PER_DAY;
+
 impl CaseMetrics {
-    /// [`first_contact_secs`](Self::first_contact_secs) in days (elapsed time / 86,400 s), the
-    /// unit of every published duration (`…_days` in every table and binding).
+    /// [`first_contact_micros`](Self::first_contact_micros) in days (elapsed time / 86,400 s),
+    /// the unit of every published duration (`…_days` in every table and binding).
     pub fn first_contact_days(&self) -> Option<f64> {
-        self.first_contact_secs.map(|s| s as f64 / SECS_PER_DAY)
+        self.first_contact_micros
+            .map(|us| us as f64 / MICROS_PER_DAY)
     }
 
-    /// [`right_place_secs`](Self::right_place_secs) in days.
+    /// [`right_place_micros`](Self::right_place_micros) in days.
     pub fn right_place_days(&self) -> Option<f64> {
-        self.right_place_secs.map(|s| s as f64 / SECS_PER_DAY)
+        self.right_place_micros.map(|us| us as f64 / MICROS_PER_DAY)
     }
 }
 
@@ -111,8 +115,12 @@ impl CaseMetrics {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CaseCore {
     pub case: u32,
+    /// Seconds since 1970 (for the calendar: month, week).
     pub opened_at: i64,
+    /// Microseconds within that second.
+    pub opened_us: u32,
     pub organisation: u32,
+    /// Durations in microseconds.
     pub first_contact: Option<i64>,
     pub right_place: Option<i64>,
     pub handoffs: u32,
@@ -141,6 +149,7 @@ pub(crate) struct ProblemSink {
 /// a later `bounced` undid it.
 #[derive(Debug, Clone, Copy)]
 struct Acceptance {
+    /// Microseconds since 1970.
     at: i64,
     org: u32,
     covers: bool,
@@ -404,9 +413,13 @@ impl<'a> Ctx<'a> {
         let info = log.cases[c];
         let evs = log.case_events(c);
         let opened_at = info.opened_at;
+        // durations to the microsecond: every instant below is microseconds since 1970
+        let micros = |secs: i64, us: u32| secs * 1_000_000 + i64::from(us);
+        let opened = micros(opened_at, info.opened_us);
         let mut m = CaseCore {
             case: c as u32,
             opened_at,
+            opened_us: info.opened_us,
             organisation: NONE,
             ..CaseCore::default()
         };
@@ -424,6 +437,7 @@ impl<'a> Ctx<'a> {
         for e in evs.clone() {
             let e = e as usize;
             let at = log.ev_at[e];
+            let at_us = micros(at, log.ev_us[e]);
             let org = self.org_of(e);
             if org != NONE && !orgs.contains(&org) {
                 orgs.push(org);
@@ -431,7 +445,7 @@ impl<'a> Ctx<'a> {
             match log.ev_act[e] {
                 Activity::FirstContact => {
                     if m.first_contact.is_none() {
-                        m.first_contact = Some(at - opened_at);
+                        m.first_contact = Some(at_us - opened);
                     }
                 }
                 Activity::Referred => {
@@ -449,7 +463,7 @@ impl<'a> Ctx<'a> {
                             first_ref_org = org;
                         }
                         if !pending.iter().any(|p| p.0 == org) {
-                            pending.push((org, at));
+                            pending.push((org, at_us));
                         }
                     }
                 }
@@ -458,7 +472,7 @@ impl<'a> Ctx<'a> {
                         let covers =
                             self.covers(log.ev_service[e], log.ev_need[e], info.need, info.kern);
                         accepts.push(Acceptance {
-                            at,
+                            at: at_us,
                             org,
                             covers,
                             undone: false,
@@ -478,7 +492,7 @@ impl<'a> Ctx<'a> {
                     }
                     if let Some(p) = pending.iter().position(|p| p.0 == org) {
                         let (o, since) = pending.swap_remove(p);
-                        sink.waits.push((o, Some(at - since)));
+                        sink.waits.push((o, Some(at_us - since)));
                     }
                 }
                 Activity::Bounced => {
@@ -520,7 +534,7 @@ impl<'a> Ctx<'a> {
         m.organisations = orgs.len() as u32;
         let standing = || accepts.iter().filter(|a| !a.undone);
         let right = standing().find(|a| a.covers);
-        m.right_place = right.map(|a| a.at - opened_at);
+        m.right_place = right.map(|a| a.at - opened);
         let right_org = right.map_or(NONE, |a| a.org);
         let last_accept_org = standing().next_back().map_or(NONE, |a| a.org);
         m.organisation = if right_org != NONE {
@@ -603,9 +617,10 @@ impl<'a> Ctx<'a> {
             phase: label(info.phase),
             need: log.needs.value(info.need).cloned(),
             organisation: self.org_name(m.organisation),
-            opened: DateTime::<Utc>::from_timestamp(m.opened_at, 0).unwrap_or_default(),
-            first_contact_secs: m.first_contact,
-            right_place_secs: m.right_place,
+            opened: DateTime::<Utc>::from_timestamp(m.opened_at, m.opened_us * 1000)
+                .unwrap_or_default(),
+            first_contact_micros: m.first_contact,
+            right_place_micros: m.right_place,
             handoffs: m.handoffs,
             bounces: m.bounces,
             loops: m.loops,

@@ -16,14 +16,15 @@
 //!
 //! let opts = EvalOptions { group_by: vec![Dim::Kern, Dim::Month], ..EvalOptions::default() };
 //! let ev = evaluation::evaluate(&ingested.log, &opts);
-//! assert_eq!(ev.per_case[0].right_place_secs, Some(7 * 86_400));
+//! assert_eq!(ev.per_case[0].right_place_micros, Some(7 * 86_400 * 1_000_000));
 //! // One case: too few to publish, so the published table lists no group at all.
 //! assert!(ev.summary.aggregates.rows.is_empty());
 //! ```
 //!
-//! Units: every published duration is in days (elapsed seconds / 86,400, a fraction) and says
+//! Units: timestamps and durations keep the log's fractions of a second, to the microsecond;
+//! every published duration is in days (elapsed time / 86,400 s, a fraction) and says
 //! so in its name (`first_contact_days`, `right_place_median_days`, `p90_days`, …) in every table
-//! and binding; the Rust per-case record keeps whole seconds as well (`first_contact_secs`, with
+//! and binding; the Rust per-case record keeps microseconds as well (`first_contact_micros`, with
 //! [`CaseMetrics::first_contact_days`] for days). Medians and percentiles are exact, numpy's
 //! linear definition ([`durations`]).
 //!
@@ -73,7 +74,7 @@ pub use ingest::{ingest_parquet, ingest_parquet_bytes};
 pub use metrics::CaseMetrics;
 pub use options::EvalOptions;
 pub use sketch::Sketch;
-pub use state::{EvalState, Summary};
+pub use state::{DurationUnit, EvalState, Summary};
 pub use table::{Cell, Dim, Figures, Problems, Suppression, Table};
 pub use time::HolidayCalendar;
 

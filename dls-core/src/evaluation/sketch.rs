@@ -1,22 +1,22 @@
 //! A mergeable quantile sketch for durations with a relative-error guarantee (after DDSketch,
 //! Masson, Rim and Lee, VLDB 2019).
 //!
-//! Values at or above one second fall into logarithmic buckets `ceil(ln x / ln γ)` with
-//! `γ = (1 + α) / (1 − α)` and `α = 0.01`; values below one second count as zero. A quantile
-//! `q` is answered as evaluation's exact quantiles are (see `evaluation::durations`):
-//! by linear interpolation between the values of ranks `⌊h⌋` and `⌊h⌋ + 1`, `h = q · (n − 1)`.
-//! Each of those lies within **1 %** (relative) of the exact value of its rank (values under one
-//! second are answered as 0), so the interpolated answer does too. Buckets are
-//! counts, so merging is exact addition: the result does not depend on the order of inserts or
-//! merges, and merging partitions equals one pass. Durations up to a few years need under
-//! 1 000 buckets (8 bytes each).
+//! Values (durations in microseconds) at or above one microsecond fall into logarithmic
+//! buckets `ceil(ln x / ln γ)` with `γ = (1 + α) / (1 − α)` and `α = 0.01`; values below one
+//! microsecond count as zero. A quantile `q` is answered as evaluation's exact quantiles are
+//! (see `evaluation::durations`): by linear interpolation between the values of ranks `⌊h⌋` and
+//! `⌊h⌋ + 1`, `h = q · (n − 1)`. Each of those lies within **1 %** (relative) of the exact value
+//! of its rank (values under one microsecond are answered as 0), so the interpolated answer
+//! does too. Buckets are counts, so merging is exact addition: the result does not depend on
+//! the order of inserts or merges, and merging partitions equals one pass. Durations from a
+//! second to a few years need under 1 000 buckets (8 bytes each).
 
 use serde::{Deserialize, Serialize};
 
 /// The relative accuracy α of [`Sketch`] quantiles.
 pub const RELATIVE_ACCURACY: f64 = 0.01;
 
-/// The largest bucket key: that of `i64::MAX` seconds (keys of larger values are clamped here).
+/// The largest bucket key: that of `i64::MAX` microseconds (keys of larger values are clamped here).
 pub const MAX_KEY: i32 = 2_200;
 
 /// numpy's `_lerp`: `a + (b − a)·t`, computed from the nearer end so that `t = 1` gives `b`
@@ -34,12 +34,12 @@ fn gamma() -> f64 {
     (1.0 + RELATIVE_ACCURACY) / (1.0 - RELATIVE_ACCURACY)
 }
 
-/// A quantile sketch of non-negative durations in seconds. A stored sketch is checked when it is
+/// A quantile sketch of non-negative durations in microseconds. A stored sketch is checked when it is
 /// read ([`Sketch::is_sane`]): one that is not is an error, never a huge allocation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "SketchData")]
 pub struct Sketch {
-    /// Values under one second.
+    /// Values under one microsecond.
     zeros: u64,
     /// Bucket key of `bins[0]`.
     offset: i32,
@@ -102,7 +102,7 @@ impl Sketch {
                 .is_some()
     }
 
-    /// Adds a duration in seconds (negative values count as zero).
+    /// Adds a duration in microseconds (negative values count as zero).
     pub fn add(&mut self, secs: f64) {
         self.add_n(secs, 1);
     }
@@ -152,7 +152,7 @@ impl Sketch {
         }
     }
 
-    /// The `q`-quantile (0 ≤ q ≤ 1) in seconds, or `None` when empty. See the module docs for
+    /// The `q`-quantile (0 ≤ q ≤ 1) in microseconds, or `None` when empty. See the module docs for
     /// the error bound.
     pub fn quantile(&self, q: f64) -> Option<f64> {
         let n = self.count();
@@ -168,7 +168,7 @@ impl Sketch {
         Some(lerp(a, b, h - lo as f64))
     }
 
-    /// The estimated value of rank `rank` (0-based) in seconds.
+    /// The estimated value of rank `rank` (0-based) in microseconds.
     fn value_at(&self, rank: u64) -> Option<f64> {
         if rank < self.zeros {
             return Some(0.0);
@@ -185,7 +185,7 @@ impl Sketch {
         None
     }
 
-    /// The median in seconds.
+    /// The median in microseconds.
     pub fn median(&self) -> Option<f64> {
         self.quantile(0.5)
     }

@@ -101,11 +101,28 @@ pub struct EvalState {
     pub kern_municipality: BTreeMap<String, String>,
     /// Frequent-problem counters.
     pub problems: ProblemState,
+    /// The unit of every duration the state holds (its cells' and its waits').
+    pub duration_unit: DurationUnit,
+}
+
+/// The unit of the durations of an [`EvalState`], written with it so that a state is never
+/// read in another unit than it was written in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DurationUnit {
+    /// Microseconds of elapsed time (since durations keep the log's fractions of a second).
+    /// States written before that held whole seconds and said no unit: they are refused
+    /// ([`StateError::Inconsistent`]), never read a million times too short.
+    #[default]
+    Microseconds,
 }
 
 /// An [`EvalState`] as stored, before [`EvalState::validate`] accepts it.
 #[derive(Deserialize)]
 struct StateData {
+    /// `None`: written before the unit was stated (durations in whole seconds).
+    #[serde(default)]
+    duration_unit: Option<DurationUnit>,
     group_by: Vec<Dim>,
     cases: u64,
     events: u64,
@@ -119,7 +136,14 @@ impl TryFrom<StateData> for EvalState {
     type Error = StateError;
 
     fn try_from(d: StateData) -> Result<Self, StateError> {
+        let duration_unit = d.duration_unit.ok_or_else(|| {
+            bad(
+                "durations",
+                "in whole seconds (a state written by an older dls): evaluate the log again",
+            )
+        })?;
         let s = EvalState {
+            duration_unit,
             group_by: d.group_by,
             cases: d.cases,
             events: d.events,

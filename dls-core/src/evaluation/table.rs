@@ -157,11 +157,11 @@ impl ClockCounts {
 pub struct Cell {
     /// Cases.
     pub cases: u64,
-    /// Ended times to first contact (seconds).
+    /// Ended times to first contact (microseconds).
     pub first_contact: Durations,
     /// Cases without first contact (open).
     pub first_contact_open: u64,
-    /// Ended times to the right place (seconds).
+    /// Ended times to the right place (microseconds).
     pub right_place: Durations,
     /// Cases not (yet) at the right place (open).
     pub right_place_open: u64,
@@ -222,7 +222,7 @@ impl Cell {
 /// Waiting at one organisation: referral to answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WaitCell {
-    /// Answered waits (seconds).
+    /// Answered waits (microseconds).
     pub answered: Durations,
     /// Referrals never answered.
     pub unanswered: u64,

@@ -193,9 +193,10 @@ pub fn signal_metrics(
                 households: Some(d.count(c.households, c.key, figure::SIGNAL_HOUSEHOLDS)),
                 contacted: Some(d.count(c.contacted, c.key, figure::SIGNAL_CONTACTED)),
                 reach: d.ratio(contacted, households, c.key),
-                median_days_to_contact: d.quantile_days(
+                median_days_to_contact: d.quantile_of_days(
                     d.count(c.contacted, c.key, figure::SIGNAL_CONTACTED),
-                    med.map(|m| m * 86_400.0),
+                    0.5,
+                    med,
                 ),
                 accepted: Some(d.count(c.accepted, c.key, figure::SIGNAL_ACCEPTED)),
                 acceptance: d.ratio(accepted, contacted, c.key),

@@ -113,7 +113,7 @@ impl From<&CaseMetrics> for CaseMetricsRecord {
             case: m.case.to_string(),
             first_contact_days: m.first_contact_days(),
             right_place_days: m.right_place_days(),
-            reached_right_place: m.right_place_secs.is_some(),
+            reached_right_place: m.right_place_micros.is_some(),
             handoffs: m.handoffs,
             bounces: m.bounces,
             loops: m.loops,

@@ -11,7 +11,8 @@
 //! (`;`-separated, e.g. `threatened_eviction;cut_off`). Other columns are ignored and listed,
 //! once each, in [`Ingested::ignored_columns`]. Empty means absent. JSON lines also accept the
 //! [`Event`] names `case` and `at`. Fractions of a second are kept to the microsecond: they
-//! order and tell apart events; durations are whole seconds.
+//! order and tell apart events, and durations keep them (finer digits are cut off at the
+//! microsecond).
 //!
 //! A log with other column and activity names (a process-mining export, pm4py's conventions)
 //! is read through a [`LogMapping`]: its column names, its activity names mapped to dls's, and
@@ -349,6 +350,8 @@ struct Attrs {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CaseInfo {
     pub opened_at: i64,
+    /// Microseconds within the second of `opened_at`.
+    pub opened_us: u32,
     pub kern: u32,
     pub municipality: u32,
     pub region: u32,
@@ -378,8 +381,8 @@ pub struct EventLog {
     pub(crate) cases: Vec<CaseInfo>,
     pub(crate) ev_case: Vec<u32>,
     pub(crate) ev_at: Vec<i64>,
-    /// Microseconds within the second of `ev_at` (0 to 999,999): order and identity of events
-    /// keep them; durations are whole seconds.
+    /// Microseconds within the second of `ev_at` (0 to 999,999): order, identity and durations
+    /// of events keep them.
     pub(crate) ev_us: Vec<u32>,
     pub(crate) ev_act: Vec<Activity>,
     pub(crate) ev_org: Vec<u32>,

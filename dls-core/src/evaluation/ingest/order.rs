@@ -238,6 +238,7 @@ impl EventLog {
                     }
                     let mut new = CaseInfo {
                         opened_at: self.ev_at[i],
+                        opened_us: self.ev_us[i],
                         kern: NONE,
                         municipality: NONE,
                         region: NONE,
