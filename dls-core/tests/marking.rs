@@ -65,6 +65,8 @@ fn a_raw_table_carries_its_settings() {
         };
         let t = evaluation::evaluate(&ing.log, &opts).summary.aggregates;
         assert_eq!(t.disclosure.label(), label);
+        let problems = evaluation::evaluate(&ing.log, &opts).summary.problems;
+        assert_eq!(problems.disclosure, label);
         // and its JSON says so too (the settings, the key only as a label)
         let json = serde_json::to_value(&t).unwrap();
         assert_eq!(json["disclosure"]["min_cases"], d.min_cases);

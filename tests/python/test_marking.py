@@ -79,3 +79,11 @@ def test_comparisons_and_per_case_tables_are_marked():
     assert per_case.schema.metadata[b"dls.disclosure"] == b"raw"
     assert "disclosure" not in per_case.column_names
     assert ev.per_case(output="pandas").attrs["dls.disclosure"] == "raw"
+
+
+def test_frequent_problems_say_what_they_were_made_under():
+    assert dls.evaluate(LOG, by=["phase"], disclosure="raw").problems["disclosure"] == "raw"
+    published = dls.evaluate(LOG, by=["phase"])
+    assert published.problems["disclosure"] == "publish"
+    assert published.summary["problems"]["disclosure"] == "publish"
+    assert published.summary["aggregates"]["disclosure"]["min_cases"] == 10

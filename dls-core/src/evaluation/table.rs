@@ -605,6 +605,10 @@ pub struct Problems {
     pub waits: Vec<Wait>,
     /// Entries left out because they count fewer than the minimum.
     pub suppressed_entries: u64,
+    /// What the entries were made under: [`Disclosure::label`] (`raw`, `publish`, `custom`),
+    /// as the `disclosure` column of every aggregate table.
+    #[serde(default)]
+    pub disclosure: String,
 }
 
 /// The key of a frequent-problem entry: the key of every case of the state (`all`) with the
@@ -674,5 +678,6 @@ pub(crate) fn problems(p: &ProblemState, d: &Disclosure, all: u64) -> Problems {
         rejection_reasons,
         waits,
         suppressed_entries: suppressed,
+        disclosure: d.label().to_string(),
     }
 }
