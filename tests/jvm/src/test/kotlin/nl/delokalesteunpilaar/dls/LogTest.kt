@@ -119,8 +119,8 @@ class LogTest {
             assertEquals("hoofddorp", byCase.getValue("Z-001").kern)
             assertEquals("nieuw-vennep", byCase.getValue("Z-002").kern)
             assertEquals("zorg.wmo", byCase.getValue("Z-001").need)
-            // the core keeps a case's opening to the second (its durations are in seconds)
-            assertEquals("2026-01-05T08:00:00.000000Z", byCase.getValue("Z-001").opened)
+            // a case's opening keeps its fraction of a second (durations are in microseconds)
+            assertEquals("2026-01-05T08:00:00.250000Z", byCase.getValue("Z-001").opened)
         }
         // without the mapping's dimensions, no extra keys
         val plain = evaluateLog(File(logs, "municipal-pm4py.csv").path, listOf("kern"), LogMapping.fromToml(toml), "raw")
