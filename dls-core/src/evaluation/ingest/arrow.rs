@@ -14,13 +14,13 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    Int32Type, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
     TimestampSecondType,
 };
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{Array, ArrayRef, Int32Array, RecordBatch};
 use arrow_schema::{DataType, Field as ArrowField, TimeUnit};
 
-use super::{EventFields, EventLogBuilder, HeaderColumns, Ingested, LogMapping, Timestamp};
+use super::{EventFields, EventLogBuilder, HeaderColumns, Ingested, Known, LogMapping, Timestamp};
 use crate::evaluation::error::EvalError;
 
 /// Reads an event log held as Arrow record batches through `mapping`: columns found by name as
@@ -127,7 +127,7 @@ pub(super) fn push_rows(
 ) -> Result<(), EvalError> {
     let schema = batch.schema();
     let cols = mapping.header_columns(schema.fields().iter().map(|f| f.name().as_str()))?;
-    let text = |i: usize| text_column(batch.column(i), schema.field(i).name());
+    let text = |i: usize| Text::of(batch.column(i), schema.field(i).name());
     let case = text(cols.case_id)?;
     let activity = text(cols.activity)?;
     let times = Times::of(
@@ -147,7 +147,7 @@ pub(super) fn push_rows(
         cols.framework,
     ]
     .map(|c| c.map(text).transpose());
-    let mut opt: [Option<ArrayRef>; 10] = Default::default();
+    let mut opt: [Option<Text>; 10] = Default::default();
     for (k, c) in optional.into_iter().enumerate() {
         opt[k] = c?;
     }
@@ -159,18 +159,37 @@ pub(super) fn push_rows(
         .dimensions
         .iter()
         .map(|&i| text(i))
-        .collect::<Result<Vec<ArrayRef>, EvalError>>()?;
+        .collect::<Result<Vec<Text>, EvalError>>()?;
+    // What each dictionary entry of the activity, organisation, service, kern and need columns
+    // resolved to in the first row used that had it: the rows after it are not looked up again.
+    let mut act_known = vec![None; activity.entries()];
+    let [org, service, kern, need] = [0, 1, 2, 3].map(|k| opt[k].as_ref().map_or(0, Text::entries));
+    let (mut org_known, mut service_known, mut kern_known, mut need_known) = (
+        vec![None; org],
+        vec![None; service],
+        vec![None; kern],
+        vec![None; need],
+    );
+    let key = |k: usize, i: usize| opt[k].as_ref().and_then(|a| a.key(i));
     for i in 0..batch.num_rows() {
-        let cell = |k: usize| opt[k].as_ref().and_then(|a| str_at(a, i));
+        let cell = |k: usize| opt[k].as_ref().and_then(|a| a.at(i));
         let signals = signals.as_ref().map(|a| list_at(a, i)).unwrap_or_default();
-        let extra: Vec<Option<&str>> = dims.iter().map(|a| str_at(a, i)).collect();
+        let extra: Vec<Option<&str>> = dims.iter().map(|a| a.at(i)).collect();
+        let keys = (activity.key(i), key(0, i), key(1, i), key(2, i), key(3, i));
+        let mut known = Known {
+            activity: keys.0.and_then(|e| act_known[e]),
+            org: keys.1.and_then(|e| org_known[e]),
+            service: keys.2.and_then(|e| service_known[e]),
+            kern: keys.3.and_then(|e| kern_known[e]),
+            need: keys.4.and_then(|e| need_known[e]),
+        };
         *rows += 1;
-        b.push(
+        b.push_known(
             *rows,
             EventFields {
-                case_id: str_at(&case, i),
+                case_id: case.at(i),
                 timestamp: times.at(i),
-                activity: str_at(&activity, i),
+                activity: activity.at(i),
                 organisation: cell(0),
                 service: cell(1),
                 kern: cell(2),
@@ -184,7 +203,23 @@ pub(super) fn push_rows(
                 signals: &signals,
                 extra: &extra,
             },
+            &mut known,
         );
+        if let Some(e) = keys.0 {
+            act_known[e] = known.activity;
+        }
+        if let Some(e) = keys.1 {
+            org_known[e] = known.org;
+        }
+        if let Some(e) = keys.2 {
+            service_known[e] = known.service;
+        }
+        if let Some(e) = keys.3 {
+            kern_known[e] = known.kern;
+        }
+        if let Some(e) = keys.4 {
+            need_known[e] = known.need;
+        }
     }
     Ok(())
 }
@@ -194,6 +229,73 @@ fn type_error(column: &str, found: &DataType, expected: &'static str) -> EvalErr
         column: column.to_string(),
         found: found.to_string(),
         expected,
+    }
+}
+
+/// A text column: its strings read in place, or a dictionary's keys into its strings.
+enum Text {
+    Strings(ArrayRef),
+    Dictionary {
+        keys: Int32Array,
+        /// The dictionary's entries (a column from [`text_column`]); every key names one.
+        values: ArrayRef,
+    },
+}
+
+impl Text {
+    /// A column as text: a dictionary of 32-bit keys into text as it is, any other column as
+    /// [`text_column`] takes it.
+    fn of(a: &ArrayRef, name: &str) -> Result<Text, EvalError> {
+        if let DataType::Dictionary(key, value) = a.data_type() {
+            if **key == DataType::Int32
+                && matches!(
+                    **value,
+                    DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+                )
+            {
+                let d = a.as_dictionary::<Int32Type>();
+                let n = d.values().len();
+                // Every key names an entry (else the column is cast, as any other).
+                if d.keys()
+                    .iter()
+                    .flatten()
+                    .all(|k| usize::try_from(k).is_ok_and(|k| k < n))
+                {
+                    return Ok(Text::Dictionary {
+                        keys: d.keys().clone(),
+                        values: text_column(d.values(), name)?,
+                    });
+                }
+            }
+        }
+        Ok(Text::Strings(text_column(a, name)?))
+    }
+
+    /// Row `i`'s text.
+    fn at(&self, i: usize) -> Option<&str> {
+        match self {
+            Text::Strings(a) => str_at(a, i),
+            Text::Dictionary { values, .. } => self.key(i).and_then(|k| str_at(values, k)),
+        }
+    }
+
+    /// Row `i`'s dictionary entry (none for a column of strings, or a null).
+    fn key(&self, i: usize) -> Option<usize> {
+        match self {
+            Text::Strings(_) => None,
+            Text::Dictionary { keys, .. } => keys
+                .is_valid(i)
+                .then(|| usize::try_from(keys.value(i)).ok())
+                .flatten(),
+        }
+    }
+
+    /// The entries of a dictionary (0 for a column of strings).
+    fn entries(&self) -> usize {
+        match self {
+            Text::Strings(_) => 0,
+            Text::Dictionary { values, .. } => values.len(),
+        }
     }
 }
 
@@ -258,7 +360,7 @@ fn list_at(a: &ArrayRef, i: usize) -> Vec<&str> {
 
 /// The timestamp column: text as it is, or instants in UTC microseconds.
 enum Times {
-    Text(ArrayRef),
+    Text(Text),
     Micros(Vec<Option<i64>>),
 }
 
@@ -271,7 +373,7 @@ impl Times {
             DataType::Utf8
             | DataType::LargeUtf8
             | DataType::Utf8View
-            | DataType::Dictionary(..) => Times::Text(text_column(a, name)?),
+            | DataType::Dictionary(..) => Times::Text(Text::of(a, name)?),
             DataType::Timestamp(unit, _) => Times::Micros(match unit {
                 TimeUnit::Second => {
                     let p = a.as_primitive::<TimestampSecondType>();
@@ -296,7 +398,7 @@ impl Times {
 
     fn at(&self, i: usize) -> Option<Timestamp<'_>> {
         match self {
-            Times::Text(a) => str_at(a, i).map(Timestamp::Text),
+            Times::Text(a) => a.at(i).map(Timestamp::Text),
             Times::Micros(v) => v[i].map(Timestamp::Micros),
         }
     }
