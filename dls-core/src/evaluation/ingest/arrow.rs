@@ -17,7 +17,10 @@ use arrow_array::types::{
     Int32Type, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
     TimestampSecondType,
 };
-use arrow_array::{Array, ArrayRef, Int32Array, RecordBatch};
+use arrow_array::{
+    Array, ArrayRef, Int32Array, Int64Array, LargeStringArray, RecordBatch, StringArray,
+    StringViewArray,
+};
 use arrow_schema::{DataType, Field as ArrowField, TimeUnit};
 
 use super::{EventFields, EventLogBuilder, HeaderColumns, Ingested, Known, LogMapping, Timestamp};
@@ -232,13 +235,16 @@ fn type_error(column: &str, found: &DataType, expected: &'static str) -> EvalErr
     }
 }
 
-/// A text column: its strings read in place, or a dictionary's keys into its strings.
+/// A text column: its strings read in place (by their type, found once a column rather than
+/// once a cell), or a dictionary's keys into its strings.
 enum Text {
-    Strings(ArrayRef),
+    Utf8(StringArray),
+    LargeUtf8(LargeStringArray),
+    Utf8View(StringViewArray),
     Dictionary {
         keys: Int32Array,
-        /// The dictionary's entries (a column from [`text_column`]); every key names one.
-        values: ArrayRef,
+        /// The dictionary's entries (strings, never a dictionary); every key names one.
+        values: Box<Text>,
     },
 }
 
@@ -246,15 +252,11 @@ impl Text {
     /// A column as text: a dictionary of 32-bit keys into text as it is, any other column as
     /// [`text_column`] takes it.
     fn of(a: &ArrayRef, name: &str) -> Result<Text, EvalError> {
-        if let DataType::Dictionary(key, value) = a.data_type() {
-            if **key == DataType::Int32
-                && matches!(
-                    **value,
-                    DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
-                )
-            {
+        if let DataType::Dictionary(key, _) = a.data_type() {
+            if **key == DataType::Int32 {
                 let d = a.as_dictionary::<Int32Type>();
                 let n = d.values().len();
+                let values = Text::strings(&text_column(d.values(), name)?);
                 // Every key names an entry (else the column is cast, as any other).
                 if d.keys()
                     .iter()
@@ -263,38 +265,59 @@ impl Text {
                 {
                     return Ok(Text::Dictionary {
                         keys: d.keys().clone(),
-                        values: text_column(d.values(), name)?,
+                        values: Box::new(values),
                     });
                 }
             }
         }
-        Ok(Text::Strings(text_column(a, name)?))
+        Ok(Text::strings(&text_column(a, name)?))
+    }
+
+    /// A column from [`text_column`].
+    fn strings(a: &ArrayRef) -> Text {
+        match a.data_type() {
+            DataType::Utf8View => Text::Utf8View(a.as_string_view().clone()),
+            DataType::LargeUtf8 => Text::LargeUtf8(a.as_string::<i64>().clone()),
+            _ => Text::Utf8(a.as_string::<i32>().clone()),
+        }
     }
 
     /// Row `i`'s text.
     fn at(&self, i: usize) -> Option<&str> {
         match self {
-            Text::Strings(a) => str_at(a, i),
-            Text::Dictionary { values, .. } => self.key(i).and_then(|k| str_at(values, k)),
+            Text::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
+            Text::LargeUtf8(a) => a.is_valid(i).then(|| a.value(i)),
+            Text::Utf8View(a) => a.is_valid(i).then(|| a.value(i)),
+            Text::Dictionary { values, .. } => self.key(i).and_then(|k| values.at(k)),
         }
     }
 
     /// Row `i`'s dictionary entry (none for a column of strings, or a null).
     fn key(&self, i: usize) -> Option<usize> {
         match self {
-            Text::Strings(_) => None,
             Text::Dictionary { keys, .. } => keys
                 .is_valid(i)
                 .then(|| usize::try_from(keys.value(i)).ok())
                 .flatten(),
+            _ => None,
         }
     }
 
     /// The entries of a dictionary (0 for a column of strings).
     fn entries(&self) -> usize {
         match self {
-            Text::Strings(_) => 0,
             Text::Dictionary { values, .. } => values.len(),
+            _ => 0,
+        }
+    }
+
+    /// The rows of a column of strings (the entries of a dictionary).
+    fn len(&self) -> usize {
+        match self {
+            Text::Utf8(a) => a.len(),
+            Text::LargeUtf8(a) => a.len(),
+            Text::Utf8View(a) => a.len(),
+            Text::Dictionary { keys, .. } => keys.len(),
         }
     }
 }
@@ -361,45 +384,60 @@ fn list_at(a: &ArrayRef, i: usize) -> Vec<&str> {
 /// The timestamp column: text as it is, or instants in UTC microseconds.
 enum Times {
     Text(Text),
-    Micros(Vec<Option<i64>>),
+    /// Instants in a unit (what a microsecond is of it: times 1,000,000, times 1,000, 1, or
+    /// divided by 1,000).
+    Instants {
+        values: Int64Array,
+        unit: TimeUnit,
+    },
 }
 
 impl Times {
     fn of(a: &ArrayRef, name: &str) -> Result<Times, EvalError> {
-        let micros = |f: &dyn Fn(usize) -> i64| -> Vec<Option<i64>> {
-            (0..a.len()).map(|i| a.is_valid(i).then(|| f(i))).collect()
-        };
-        Ok(match a.data_type() {
+        let (values, unit) = match a.data_type() {
             DataType::Utf8
             | DataType::LargeUtf8
             | DataType::Utf8View
-            | DataType::Dictionary(..) => Times::Text(Text::of(a, name)?),
-            DataType::Timestamp(unit, _) => Times::Micros(match unit {
-                TimeUnit::Second => {
-                    let p = a.as_primitive::<TimestampSecondType>();
-                    micros(&|i| p.value(i).saturating_mul(1_000_000))
-                }
-                TimeUnit::Millisecond => {
-                    let p = a.as_primitive::<TimestampMillisecondType>();
-                    micros(&|i| p.value(i).saturating_mul(1_000))
-                }
-                TimeUnit::Microsecond => {
-                    let p = a.as_primitive::<TimestampMicrosecondType>();
-                    micros(&|i| p.value(i))
-                }
-                TimeUnit::Nanosecond => {
-                    let p = a.as_primitive::<TimestampNanosecondType>();
-                    micros(&|i| p.value(i).div_euclid(1_000))
-                }
-            }),
+            | DataType::Dictionary(..) => return Ok(Times::Text(Text::of(a, name)?)),
+            DataType::Timestamp(TimeUnit::Second, _) => (
+                a.as_primitive::<TimestampSecondType>().values(),
+                TimeUnit::Second,
+            ),
+            DataType::Timestamp(TimeUnit::Millisecond, _) => (
+                a.as_primitive::<TimestampMillisecondType>().values(),
+                TimeUnit::Millisecond,
+            ),
+            DataType::Timestamp(TimeUnit::Microsecond, _) => (
+                a.as_primitive::<TimestampMicrosecondType>().values(),
+                TimeUnit::Microsecond,
+            ),
+            DataType::Timestamp(TimeUnit::Nanosecond, _) => (
+                a.as_primitive::<TimestampNanosecondType>().values(),
+                TimeUnit::Nanosecond,
+            ),
             t => return Err(type_error(name, t, "timestamps or ISO 8601 text")),
+        };
+        Ok(Times::Instants {
+            values: Int64Array::new(values.clone(), a.nulls().cloned()),
+            unit,
         })
     }
 
     fn at(&self, i: usize) -> Option<Timestamp<'_>> {
         match self {
             Times::Text(a) => a.at(i).map(Timestamp::Text),
-            Times::Micros(v) => v[i].map(Timestamp::Micros),
+            Times::Instants { values, unit } => {
+                if values.is_null(i) {
+                    return None;
+                }
+                let v = values.value(i);
+                Some(Timestamp::Micros(match unit {
+                    TimeUnit::Second => v.saturating_mul(1_000_000),
+                    TimeUnit::Millisecond => v.saturating_mul(1_000),
+                    TimeUnit::Microsecond => v,
+                    TimeUnit::Nanosecond => v.div_euclid(1_000),
+                }))
+            }
         }
     }
 }

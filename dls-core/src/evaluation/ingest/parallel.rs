@@ -259,6 +259,14 @@ impl EventLogBuilder {
         l.ev_attr.reserve(rows);
     }
 
+    /// Makes room for `cases` more case ids (a reader that can estimate how many come), so that
+    /// the lookup table of case ids is not rebuilt each time it fills up.
+    pub(super) fn reserve_cases(&mut self, cases: usize) {
+        let ids = &mut self.log.case_ids;
+        ids.map.reserve(cases);
+        ids.values.reserve(cases);
+    }
+
     /// Reads `chunks` on rayon's threads, each into a builder of its own with `read` (which
     /// numbers the chunk's rows from 1 and returns how many row numbers it used), and merges
     /// them in order; `row_offset` is the row number before the first chunk's row 1. Returns
@@ -351,5 +359,21 @@ impl Parsed {
     /// Row numbers the chunks used.
     pub(super) fn rows(&self) -> u64 {
         self.chunks.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Rows used and case ids met by the chunks (a case met by two chunks counts twice).
+    pub(super) fn used_and_cases(&self) -> (usize, usize) {
+        let used = self.chunks.iter().map(|(b, _)| b.log.ev_at.len()).sum();
+        let cases = self.chunks.iter().map(|(b, _)| b.log.case_ids.len()).sum();
+        (used, cases)
+    }
+
+    /// Case ids to make room for in a log of about `rows` rows, estimated from these chunks'
+    /// (with a margin of a twentieth).
+    pub(super) fn cases_in(&self, rows: usize) -> usize {
+        match self.used_and_cases() {
+            (0, _) => 0,
+            (used, cases) => (cases as f64 / used as f64 * rows as f64 * 1.05) as usize,
+        }
     }
 }

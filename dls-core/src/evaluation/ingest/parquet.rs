@@ -123,6 +123,10 @@ pub fn ingest_parquet<R: ChunkReader + 'static>(
         // A part's own error comes before the next part's.
         let parsed = parsed?;
         next = decoded?;
+        if rows == 0 {
+            // Room for the case ids of the whole file, estimated from the first part's.
+            b.reserve_cases(parsed.cases_in(usize::try_from(total).unwrap_or(0)));
+        }
         let n = parsed.rows();
         pending = Some((parsed, rows));
         rows += n;
