@@ -115,6 +115,10 @@ pub(crate) struct Interner {
     values: Vec<Arc<str>>,
     /// The value interned last: rows of one case usually follow each other.
     last: Option<u32>,
+    /// Only runs are told apart: a value that is not the last one gets a new id even if it was
+    /// seen before (a chunk's case ids, merged by value into the log's, where ids are unique:
+    /// it spares hashing them twice).
+    runs_only: bool,
 }
 
 impl Interner {
@@ -129,17 +133,21 @@ impl Interner {
                 return Some(l);
             }
         }
-        if let Some(&i) = self.map.get(s) {
-            self.last = Some(i);
-            return Some(i);
+        if !self.runs_only {
+            if let Some(&i) = self.map.get(s) {
+                self.last = Some(i);
+                return Some(i);
+            }
         }
         if !check(s) {
             return None;
         }
         let i = self.values.len() as u32;
         let a: Arc<str> = s.into();
-        self.values.push(a.clone());
-        self.map.insert(a, i);
+        if !self.runs_only {
+            self.map.insert(a.clone(), i);
+        }
+        self.values.push(a);
         self.last = Some(i);
         Some(i)
     }

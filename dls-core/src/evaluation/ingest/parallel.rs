@@ -7,6 +7,8 @@
 //! input order). So the result does not depend on the number of threads, nor on where the
 //! chunks were cut.
 
+use std::collections::hash_map::Entry;
+
 use rayon::prelude::*;
 
 use super::timing;
@@ -21,12 +23,13 @@ impl Interner {
         other
             .values
             .drain(..)
-            .map(|v| match self.map.get(&*v) {
-                Some(&i) => i,
-                None => {
+            // One lookup a value (most of a chunk's case ids are new here).
+            .map(|v| match self.map.entry(v) {
+                Entry::Occupied(e) => *e.get(),
+                Entry::Vacant(e) => {
                     let i = self.values.len() as u32;
-                    self.values.push(v.clone());
-                    self.map.insert(v, i);
+                    self.values.push(e.key().clone());
+                    e.insert(i);
                     i
                 }
             })
@@ -91,6 +94,9 @@ impl EventLogBuilder {
             ..EventLogBuilder::default()
         };
         b.log.extras = self.log.extras.empty_like();
+        // A chunk's case ids are looked up by value when it is merged (into ids told apart by
+        // value): within the chunk, runs are enough.
+        b.log.case_ids.runs_only = true;
         b
     }
 
@@ -361,7 +367,7 @@ impl Parsed {
         self.chunks.iter().map(|(_, n)| n).sum()
     }
 
-    /// Rows used and case ids met by the chunks (a case met by two chunks counts twice).
+    /// Rows used and runs of case ids in the chunks (a case met in two runs counts twice).
     pub(super) fn used_and_cases(&self) -> (usize, usize) {
         let used = self.chunks.iter().map(|(b, _)| b.log.ev_at.len()).sum();
         let cases = self.chunks.iter().map(|(b, _)| b.log.case_ids.len()).sum();
@@ -369,11 +375,15 @@ impl Parsed {
     }
 
     /// Case ids to make room for in a log of about `rows` rows, estimated from these chunks'
-    /// (with a margin of a twentieth).
+    /// runs of case ids (with a margin of a twentieth), when its rows come grouped by case (at
+    /// least two rows a run); otherwise none: the runs say nothing of how many cases there are,
+    /// and room made for as many as rows would take memory.
     pub(super) fn cases_in(&self, rows: usize) -> usize {
         match self.used_and_cases() {
-            (0, _) => 0,
-            (used, cases) => (cases as f64 / used as f64 * rows as f64 * 1.05) as usize,
+            (used, cases) if cases * 2 <= used => {
+                (cases as f64 / used as f64 * rows as f64 * 1.05) as usize
+            }
+            _ => 0,
         }
     }
 }
