@@ -411,7 +411,7 @@ pub(crate) fn check_columns<'a>(
     activity: &[Activity],
     organisation: &[u32],
     service: &[u32],
-    row: &[u64],
+    row: impl Fn(usize) -> u64,
 ) -> Vec<(u32, LifecycleAnomaly)> {
     let id = |v: u32| (v != u32::MAX).then_some(v);
     let mut out = Vec::new();
@@ -425,7 +425,7 @@ pub(crate) fn check_columns<'a>(
                 out.push((
                     e,
                     LifecycleAnomaly {
-                        row: row[i],
+                        row: row(i),
                         activity: activity[i],
                         breach,
                     },

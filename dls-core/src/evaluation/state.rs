@@ -358,42 +358,55 @@ impl EvalState {
             .map(|lo| (lo, (lo + CASES_AT_ONCE).min(n)))
             .collect();
         let want = per_case.is_some();
-        let parts: Vec<Part> = ranges
-            .into_par_iter()
-            .map(|(lo, hi)| cases_part(log, opts, &dims, lo..hi, want))
-            .collect();
         let mut local: FxMap<Vec<u32>, Cell> = FxMap::default();
         let mut kern_muni: FxMap<u32, u32> = FxMap::default();
         let mut sink = ProblemSink::default();
         if let Some(p) = per_case.as_deref_mut() {
             p.reserve(n);
         }
-        for part in parts {
-            for (k, cell) in part.cells {
-                match local.get_mut(&k) {
-                    Some(c) => c.absorb(cell),
-                    None => {
-                        local.insert(k, cell);
+        // A few ranges at a time, merged while the next ones are evaluated: the cells of only
+        // those ranges are held beside the merged ones.
+        let mut pending: Vec<Part> = Vec::new();
+        let mut merge = |parts: &mut Vec<Part>| {
+            for part in parts.drain(..) {
+                for (k, cell) in part.cells {
+                    match local.get_mut(&k) {
+                        Some(c) => c.absorb(cell),
+                        None => {
+                            local.insert(k, cell);
+                        }
                     }
                 }
-            }
-            for (k, municipality) in part.kern_muni {
-                let m = kern_muni.entry(k).or_insert(municipality);
-                if *m != municipality && ctx.label(municipality) < ctx.label(*m) {
-                    *m = municipality;
+                for (k, municipality) in part.kern_muni {
+                    let m = kern_muni.entry(k).or_insert(municipality);
+                    if *m != municipality && ctx.label(municipality) < ctx.label(*m) {
+                        *m = municipality;
+                    }
+                }
+                for (k, n) in part.sink.bounce_paths {
+                    *sink.bounce_paths.entry(k).or_insert(0) += n;
+                }
+                for (a, b) in sink.reasons.iter_mut().zip(part.sink.reasons) {
+                    *a += b;
+                }
+                sink.waits.extend(part.sink.waits);
+                if let Some(p) = per_case.as_deref_mut() {
+                    p.extend(part.per_case);
                 }
             }
-            for (k, n) in part.sink.bounce_paths {
-                *sink.bounce_paths.entry(k).or_insert(0) += n;
-            }
-            for (a, b) in sink.reasons.iter_mut().zip(part.sink.reasons) {
-                *a += b;
-            }
-            sink.waits.extend(part.sink.waits);
-            if let Some(p) = per_case.as_deref_mut() {
-                p.extend(part.per_case);
-            }
+        };
+        for some in ranges.chunks(RANGES_AT_ONCE) {
+            let (parts, ()) = rayon::join(
+                || {
+                    some.par_iter()
+                        .map(|&(lo, hi)| cases_part(log, opts, &dims, lo..hi, want))
+                        .collect::<Vec<Part>>()
+                },
+                || merge(&mut pending),
+            );
+            pending = parts;
         }
+        merge(&mut pending);
         self.cases += log.case_count() as u64;
         self.events += log.len() as u64;
         // Sorted, then into strings.
@@ -500,6 +513,9 @@ impl EvalState {
 
 /// Cases evaluated by one thread at a time (see [`EvalState::add`]).
 const CASES_AT_ONCE: usize = 16 * 1024;
+
+/// Ranges of cases evaluated before they are merged (bounds the cells held unmerged).
+const RANGES_AT_ONCE: usize = 8;
 
 /// The cells, counters and (when wanted) per-case metrics of a range of cases.
 struct Part {

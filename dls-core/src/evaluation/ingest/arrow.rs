@@ -14,13 +14,16 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    Int32Type, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
     TimestampSecondType,
 };
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{
+    Array, ArrayRef, Int32Array, Int64Array, LargeStringArray, RecordBatch, StringArray,
+    StringViewArray,
+};
 use arrow_schema::{DataType, Field as ArrowField, TimeUnit};
 
-use super::{EventFields, EventLogBuilder, HeaderColumns, Ingested, LogMapping, Timestamp};
+use super::{EventFields, EventLogBuilder, HeaderColumns, Ingested, Known, LogMapping, Timestamp};
 use crate::evaluation::error::EvalError;
 
 /// Reads an event log held as Arrow record batches through `mapping`: columns found by name as
@@ -127,7 +130,7 @@ pub(super) fn push_rows(
 ) -> Result<(), EvalError> {
     let schema = batch.schema();
     let cols = mapping.header_columns(schema.fields().iter().map(|f| f.name().as_str()))?;
-    let text = |i: usize| text_column(batch.column(i), schema.field(i).name());
+    let text = |i: usize| Text::of(batch.column(i), schema.field(i).name());
     let case = text(cols.case_id)?;
     let activity = text(cols.activity)?;
     let times = Times::of(
@@ -147,7 +150,7 @@ pub(super) fn push_rows(
         cols.framework,
     ]
     .map(|c| c.map(text).transpose());
-    let mut opt: [Option<ArrayRef>; 10] = Default::default();
+    let mut opt: [Option<Text>; 10] = Default::default();
     for (k, c) in optional.into_iter().enumerate() {
         opt[k] = c?;
     }
@@ -159,18 +162,37 @@ pub(super) fn push_rows(
         .dimensions
         .iter()
         .map(|&i| text(i))
-        .collect::<Result<Vec<ArrayRef>, EvalError>>()?;
+        .collect::<Result<Vec<Text>, EvalError>>()?;
+    // What each dictionary entry of the activity, organisation, service, kern and need columns
+    // resolved to in the first row used that had it: the rows after it are not looked up again.
+    let mut act_known = vec![None; activity.entries()];
+    let [org, service, kern, need] = [0, 1, 2, 3].map(|k| opt[k].as_ref().map_or(0, Text::entries));
+    let (mut org_known, mut service_known, mut kern_known, mut need_known) = (
+        vec![None; org],
+        vec![None; service],
+        vec![None; kern],
+        vec![None; need],
+    );
+    let key = |k: usize, i: usize| opt[k].as_ref().and_then(|a| a.key(i));
     for i in 0..batch.num_rows() {
-        let cell = |k: usize| opt[k].as_ref().and_then(|a| str_at(a, i));
+        let cell = |k: usize| opt[k].as_ref().and_then(|a| a.at(i));
         let signals = signals.as_ref().map(|a| list_at(a, i)).unwrap_or_default();
-        let extra: Vec<Option<&str>> = dims.iter().map(|a| str_at(a, i)).collect();
+        let extra: Vec<Option<&str>> = dims.iter().map(|a| a.at(i)).collect();
+        let keys = (activity.key(i), key(0, i), key(1, i), key(2, i), key(3, i));
+        let mut known = Known {
+            activity: keys.0.and_then(|e| act_known[e]),
+            org: keys.1.and_then(|e| org_known[e]),
+            service: keys.2.and_then(|e| service_known[e]),
+            kern: keys.3.and_then(|e| kern_known[e]),
+            need: keys.4.and_then(|e| need_known[e]),
+        };
         *rows += 1;
-        b.push(
+        b.push_known(
             *rows,
             EventFields {
-                case_id: str_at(&case, i),
+                case_id: case.at(i),
                 timestamp: times.at(i),
-                activity: str_at(&activity, i),
+                activity: activity.at(i),
                 organisation: cell(0),
                 service: cell(1),
                 kern: cell(2),
@@ -184,7 +206,23 @@ pub(super) fn push_rows(
                 signals: &signals,
                 extra: &extra,
             },
+            &mut known,
         );
+        if let Some(e) = keys.0 {
+            act_known[e] = known.activity;
+        }
+        if let Some(e) = keys.1 {
+            org_known[e] = known.org;
+        }
+        if let Some(e) = keys.2 {
+            service_known[e] = known.service;
+        }
+        if let Some(e) = keys.3 {
+            kern_known[e] = known.kern;
+        }
+        if let Some(e) = keys.4 {
+            need_known[e] = known.need;
+        }
     }
     Ok(())
 }
@@ -194,6 +232,93 @@ fn type_error(column: &str, found: &DataType, expected: &'static str) -> EvalErr
         column: column.to_string(),
         found: found.to_string(),
         expected,
+    }
+}
+
+/// A text column: its strings read in place (by their type, found once a column rather than
+/// once a cell), or a dictionary's keys into its strings.
+enum Text {
+    Utf8(StringArray),
+    LargeUtf8(LargeStringArray),
+    Utf8View(StringViewArray),
+    Dictionary {
+        keys: Int32Array,
+        /// The dictionary's entries (strings, never a dictionary); every key names one.
+        values: Box<Text>,
+    },
+}
+
+impl Text {
+    /// A column as text: a dictionary of 32-bit keys into text as it is, any other column as
+    /// [`text_column`] takes it.
+    fn of(a: &ArrayRef, name: &str) -> Result<Text, EvalError> {
+        if let DataType::Dictionary(key, _) = a.data_type() {
+            if **key == DataType::Int32 {
+                let d = a.as_dictionary::<Int32Type>();
+                let n = d.values().len();
+                let values = Text::strings(&text_column(d.values(), name)?);
+                // Every key names an entry (else the column is cast, as any other).
+                if d.keys()
+                    .iter()
+                    .flatten()
+                    .all(|k| usize::try_from(k).is_ok_and(|k| k < n))
+                {
+                    return Ok(Text::Dictionary {
+                        keys: d.keys().clone(),
+                        values: Box::new(values),
+                    });
+                }
+            }
+        }
+        Ok(Text::strings(&text_column(a, name)?))
+    }
+
+    /// A column from [`text_column`].
+    fn strings(a: &ArrayRef) -> Text {
+        match a.data_type() {
+            DataType::Utf8View => Text::Utf8View(a.as_string_view().clone()),
+            DataType::LargeUtf8 => Text::LargeUtf8(a.as_string::<i64>().clone()),
+            _ => Text::Utf8(a.as_string::<i32>().clone()),
+        }
+    }
+
+    /// Row `i`'s text.
+    fn at(&self, i: usize) -> Option<&str> {
+        match self {
+            Text::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
+            Text::LargeUtf8(a) => a.is_valid(i).then(|| a.value(i)),
+            Text::Utf8View(a) => a.is_valid(i).then(|| a.value(i)),
+            Text::Dictionary { values, .. } => self.key(i).and_then(|k| values.at(k)),
+        }
+    }
+
+    /// Row `i`'s dictionary entry (none for a column of strings, or a null).
+    fn key(&self, i: usize) -> Option<usize> {
+        match self {
+            Text::Dictionary { keys, .. } => keys
+                .is_valid(i)
+                .then(|| usize::try_from(keys.value(i)).ok())
+                .flatten(),
+            _ => None,
+        }
+    }
+
+    /// The entries of a dictionary (0 for a column of strings).
+    fn entries(&self) -> usize {
+        match self {
+            Text::Dictionary { values, .. } => values.len(),
+            _ => 0,
+        }
+    }
+
+    /// The rows of a column of strings (the entries of a dictionary).
+    fn len(&self) -> usize {
+        match self {
+            Text::Utf8(a) => a.len(),
+            Text::LargeUtf8(a) => a.len(),
+            Text::Utf8View(a) => a.len(),
+            Text::Dictionary { keys, .. } => keys.len(),
+        }
     }
 }
 
@@ -258,46 +383,61 @@ fn list_at(a: &ArrayRef, i: usize) -> Vec<&str> {
 
 /// The timestamp column: text as it is, or instants in UTC microseconds.
 enum Times {
-    Text(ArrayRef),
-    Micros(Vec<Option<i64>>),
+    Text(Text),
+    /// Instants in a unit (what a microsecond is of it: times 1,000,000, times 1,000, 1, or
+    /// divided by 1,000).
+    Instants {
+        values: Int64Array,
+        unit: TimeUnit,
+    },
 }
 
 impl Times {
     fn of(a: &ArrayRef, name: &str) -> Result<Times, EvalError> {
-        let micros = |f: &dyn Fn(usize) -> i64| -> Vec<Option<i64>> {
-            (0..a.len()).map(|i| a.is_valid(i).then(|| f(i))).collect()
-        };
-        Ok(match a.data_type() {
+        let (values, unit) = match a.data_type() {
             DataType::Utf8
             | DataType::LargeUtf8
             | DataType::Utf8View
-            | DataType::Dictionary(..) => Times::Text(text_column(a, name)?),
-            DataType::Timestamp(unit, _) => Times::Micros(match unit {
-                TimeUnit::Second => {
-                    let p = a.as_primitive::<TimestampSecondType>();
-                    micros(&|i| p.value(i).saturating_mul(1_000_000))
-                }
-                TimeUnit::Millisecond => {
-                    let p = a.as_primitive::<TimestampMillisecondType>();
-                    micros(&|i| p.value(i).saturating_mul(1_000))
-                }
-                TimeUnit::Microsecond => {
-                    let p = a.as_primitive::<TimestampMicrosecondType>();
-                    micros(&|i| p.value(i))
-                }
-                TimeUnit::Nanosecond => {
-                    let p = a.as_primitive::<TimestampNanosecondType>();
-                    micros(&|i| p.value(i).div_euclid(1_000))
-                }
-            }),
+            | DataType::Dictionary(..) => return Ok(Times::Text(Text::of(a, name)?)),
+            DataType::Timestamp(TimeUnit::Second, _) => (
+                a.as_primitive::<TimestampSecondType>().values(),
+                TimeUnit::Second,
+            ),
+            DataType::Timestamp(TimeUnit::Millisecond, _) => (
+                a.as_primitive::<TimestampMillisecondType>().values(),
+                TimeUnit::Millisecond,
+            ),
+            DataType::Timestamp(TimeUnit::Microsecond, _) => (
+                a.as_primitive::<TimestampMicrosecondType>().values(),
+                TimeUnit::Microsecond,
+            ),
+            DataType::Timestamp(TimeUnit::Nanosecond, _) => (
+                a.as_primitive::<TimestampNanosecondType>().values(),
+                TimeUnit::Nanosecond,
+            ),
             t => return Err(type_error(name, t, "timestamps or ISO 8601 text")),
+        };
+        Ok(Times::Instants {
+            values: Int64Array::new(values.clone(), a.nulls().cloned()),
+            unit,
         })
     }
 
     fn at(&self, i: usize) -> Option<Timestamp<'_>> {
         match self {
-            Times::Text(a) => str_at(a, i).map(Timestamp::Text),
-            Times::Micros(v) => v[i].map(Timestamp::Micros),
+            Times::Text(a) => a.at(i).map(Timestamp::Text),
+            Times::Instants { values, unit } => {
+                if values.is_null(i) {
+                    return None;
+                }
+                let v = values.value(i);
+                Some(Timestamp::Micros(match unit {
+                    TimeUnit::Second => v.saturating_mul(1_000_000),
+                    TimeUnit::Millisecond => v.saturating_mul(1_000),
+                    TimeUnit::Microsecond => v,
+                    TimeUnit::Nanosecond => v.div_euclid(1_000),
+                }))
+            }
         }
     }
 }

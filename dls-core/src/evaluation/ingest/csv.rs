@@ -473,6 +473,7 @@ fn read_blocks<R: Read>(
                     // not moved, and held twice, while they grow.
                     let estimate = size as f64 / end as f64 * rows as f64 * 1.1;
                     b.reserve(estimate as usize);
+                    b.reserve_cases(parsed.cases_in(estimate as usize));
                 }
                 first = false;
                 pending = Some((parsed, line_no));

@@ -116,6 +116,10 @@ pub(crate) struct Interner {
     values: Vec<Arc<str>>,
     /// The value interned last: rows of one case usually follow each other.
     last: Option<u32>,
+    /// Only runs are told apart: a value that is not the last one gets a new id even if it was
+    /// seen before (a chunk's case ids, merged by value into the log's, where ids are unique:
+    /// it spares hashing them twice).
+    runs_only: bool,
 }
 
 impl Interner {
@@ -130,17 +134,21 @@ impl Interner {
                 return Some(l);
             }
         }
-        if let Some(&i) = self.map.get(s) {
-            self.last = Some(i);
-            return Some(i);
+        if !self.runs_only {
+            if let Some(&i) = self.map.get(s) {
+                self.last = Some(i);
+                return Some(i);
+            }
         }
         if !check(s) {
             return None;
         }
         let i = self.values.len() as u32;
         let a: Arc<str> = s.into();
-        self.values.push(a.clone());
-        self.map.insert(a, i);
+        if !self.runs_only {
+            self.map.insert(a.clone(), i);
+        }
+        self.values.push(a);
         self.last = Some(i);
         Some(i)
     }
@@ -346,6 +354,67 @@ struct Attrs {
     urgent: u8,
 }
 
+/// The input row number of each event read, kept as runs of consecutive numbers: rows used
+/// mostly follow each other, so a run starts only after a row not used (rejected, blank), and
+/// the numbers take a few bytes per run rather than 8 per event.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct RowNumbers {
+    /// For each run, by event index: its first event and that event's row number.
+    runs: Vec<(u32, u64)>,
+    /// Events numbered.
+    len: u32,
+}
+
+impl RowNumbers {
+    /// Numbers the next event.
+    fn push(&mut self, row: u64) {
+        let follows =
+            matches!(self.runs.last(), Some(&(e, r)) if r + u64::from(self.len - e) == row);
+        if !follows {
+            self.runs.push((self.len, row));
+        }
+        self.len += 1;
+    }
+
+    /// The row number of event `e` (one that was numbered).
+    pub(crate) fn get(&self, e: usize) -> u64 {
+        let k = self.runs.partition_point(|&(s, _)| s as usize <= e) - 1;
+        let (s, r) = self.runs[k];
+        r + (e - s as usize) as u64
+    }
+
+    /// Numbers the events of `other` after these, their row numbers moved by `row_offset`,
+    /// as if pushed one by one; empties `other`.
+    fn append(&mut self, other: &mut RowNumbers, row_offset: u64) {
+        for (e, r) in other.runs.drain(..) {
+            let (e, r) = (self.len + e, r + row_offset);
+            let follows = matches!(self.runs.last(), Some(&(s, q)) if q + u64::from(e - s) == r);
+            if !follows {
+                self.runs.push((e, r));
+            }
+        }
+        self.len += std::mem::take(&mut other.len);
+    }
+}
+
+/// What a reader already knows of some fields of a row: what the same text in the same column
+/// resolved to in an earlier row used by the same builder (a dictionary-encoded column holds
+/// few distinct texts). A known field is not looked up again; the builder takes it as it is, so
+/// only what [`EventLogBuilder::push_known`] filled in for the same text may be given.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Known {
+    /// The activity, when the mapping maps its name.
+    pub(crate) activity: Option<Activity>,
+    /// The organisation's id, when the row states a valid one.
+    pub(crate) org: Option<u32>,
+    /// The service's id, likewise.
+    pub(crate) service: Option<u32>,
+    /// The kern's id, likewise.
+    pub(crate) kern: Option<u32>,
+    /// The need's id, likewise.
+    pub(crate) need: Option<u32>,
+}
+
 /// Per-case facts gathered while reading.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CaseInfo {
@@ -391,7 +460,7 @@ pub struct EventLog {
     pub(crate) ev_reason: Vec<Option<RejectionReason>>,
     /// While reading: each row's input row number, and the index of the case attributes it
     /// states in `attrs` (or [`NONE`]). Emptied by [`EventLogBuilder::finish`].
-    ev_row: Vec<u64>,
+    ev_row: RowNumbers,
     ev_attr: Vec<u32>,
     attrs: Vec<Attrs>,
     /// The events of case `c` are `case_start[c]..case_start[c + 1]` (the columns are in case
@@ -573,6 +642,17 @@ fn parse_known(s: Option<&Arc<str>>) -> CaseId {
     }
 }
 
+/// `s` without leading and trailing whitespace ([`str::trim`]), at once when it starts and ends
+/// with a visible ASCII character (the usual field: no character to decode).
+fn trim(s: &str) -> &str {
+    // A byte that may start or end whitespace: ASCII whitespace or part of a wider character.
+    let maybe = |b: u8| b >= 0x80 || b == b' ' || (b'\t'..=b'\r').contains(&b);
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&z)) if !maybe(a) && !maybe(z) => s,
+        _ => s.trim(),
+    }
+}
+
 /// A rejection found while checking a row: why, and the field concerned.
 type Reject = (RejectReason, Option<&'static str>);
 
@@ -582,7 +662,7 @@ fn opt_id<T: FromStr>(
     s: Option<&str>,
     field: &'static str,
 ) -> Result<u32, Reject> {
-    match s.map_or("", str::trim) {
+    match s.map_or("", trim) {
         "" => Ok(NONE),
         s => interner
             .intern(s, ok::<T>)
@@ -671,9 +751,15 @@ impl EventLogBuilder {
     /// caller's 1-based row number (the line of a file, the row of a host's table); it is
     /// reported with a rejection and never inferred from the content.
     pub fn push(&mut self, row: u64, fields: EventFields<'_>) {
+        self.push_known(row, fields, &mut Known::default());
+    }
+
+    /// [`push`](Self::push), with what is already known of some fields (see [`Known`]); when
+    /// the row is used, `known` is filled in with what its fields resolved to.
+    pub(crate) fn push_known(&mut self, row: u64, fields: EventFields<'_>, known: &mut Known) {
         self.rows_read += 1;
         let mut cleared = Vec::new();
-        match self.try_push(row, &fields, &mut cleared) {
+        match self.try_push(row, &fields, &mut cleared, known) {
             Ok(()) => self
                 .warnings
                 .extend(cleared.into_iter().map(|(reason, field)| RowWarning {
@@ -707,6 +793,7 @@ impl EventLogBuilder {
         row: u64,
         r: &EventFields<'_>,
         cleared: &mut Vec<(RejectReason, &'static str)>,
+        known: &mut Known,
     ) -> Result<(), Reject> {
         let clear = self.mapping.bad_optional == BadOptional::Clear;
         // A bad optional field: cleared (noted) or the row rejected, as the mapping says.
@@ -718,13 +805,13 @@ impl EventLogBuilder {
             other => other,
         };
         fn req<'b>(v: Option<&'b str>, name: &'static str) -> Result<&'b str, Reject> {
-            match v.map(str::trim) {
+            match v.map(trim) {
                 None | Some("") => Err((RejectReason::MissingValue, Some(name))),
                 Some(s) => Ok(s),
             }
         }
         fn opt(v: Option<&str>) -> &str {
-            v.map_or("", str::trim)
+            v.map_or("", trim)
         }
         let case_s = req(r.case_id, "case_id")?;
         let ts = match r.timestamp {
@@ -741,7 +828,8 @@ impl EventLogBuilder {
             }
         }
         .ok_or((RejectReason::BadTimestamp, Some("timestamp")))?;
-        let activity = match self.mapping.activity(act) {
+        let mapped = known.activity.or_else(|| self.mapping.activity(act));
+        let activity = match mapped {
             Some(a) => a,
             None => {
                 let listed = self.uncapped || self.unmapped.len() < MAX_UNMAPPED_LISTED;
@@ -803,14 +891,26 @@ impl EventLogBuilder {
             urgent = urgent.max(u);
         }
         let log = &mut self.log;
-        let org = soft(opt_id::<OrganisationId>(
-            &mut log.orgs,
-            r.organisation,
-            "organisation",
-        ))?;
-        let service = soft(opt_id::<ServiceId>(&mut log.services, r.service, "service"))?;
-        let kern = soft(opt_id::<KernId>(&mut log.kernen, r.kern, "kern"))?;
-        let need = soft(opt_id::<NeedCode>(&mut log.needs, r.need, "need"))?;
+        let org = match known.org {
+            Some(v) => v,
+            None => soft(opt_id::<OrganisationId>(
+                &mut log.orgs,
+                r.organisation,
+                "organisation",
+            ))?,
+        };
+        let service = match known.service {
+            Some(v) => v,
+            None => soft(opt_id::<ServiceId>(&mut log.services, r.service, "service"))?,
+        };
+        let kern = match known.kern {
+            Some(v) => v,
+            None => soft(opt_id::<KernId>(&mut log.kernen, r.kern, "kern"))?,
+        };
+        let need = match known.need {
+            Some(v) => v,
+            None => soft(opt_id::<NeedCode>(&mut log.needs, r.need, "need"))?,
+        };
         let municipality = soft(opt_id::<MunicipalityCode>(
             &mut log.labels,
             r.municipality,
@@ -859,6 +959,16 @@ impl EventLogBuilder {
         log.ev_need.push(need);
         log.ev_reason.push(reason);
         log.extras.push_row(r.extra);
+        // What the fields resolved to (an id, not a field cleared or empty), for later rows
+        // with the same text.
+        let id = |v: u32| (v != NONE).then_some(v);
+        *known = Known {
+            activity: mapped,
+            org: id(org),
+            service: id(service),
+            kern: id(kern),
+            need: id(need),
+        };
         Ok(())
     }
 
@@ -1036,6 +1146,65 @@ mod tests {
         }
         let e = "no such reason at all, really".parse::<RejectReason>();
         assert_eq!(e.unwrap_err().to_string(), "unknown row rejection reason");
+    }
+
+    proptest::proptest! {
+        /// Row numbers kept as runs give back every event's number, and appending one part's
+        /// numbers after another's (as merging chunks does) keeps what numbering every row
+        /// in order keeps.
+        #[test]
+        fn row_numbers_as_runs(
+            parts in proptest::collection::vec(
+                proptest::collection::vec((0u64..3, proptest::bool::ANY), 0..40),
+                0..6,
+            ),
+        ) {
+            // Each row: the gap before it (rows not used), and whether it is used.
+            let mut whole = RowNumbers::default();
+            let mut merged = RowNumbers::default();
+            let mut want = Vec::new();
+            let mut row = 0u64;
+            for part in &parts {
+                let offset = row;
+                let mut own = RowNumbers::default();
+                for &(gap, used) in part {
+                    row += gap + 1;
+                    if used {
+                        whole.push(row);
+                        own.push(row - offset);
+                        want.push(row);
+                    }
+                }
+                merged.append(&mut own, offset);
+                proptest::prop_assert_eq!(&own, &RowNumbers::default());
+            }
+            proptest::prop_assert_eq!(&merged, &whole);
+            let got: Vec<u64> = (0..want.len()).map(|e| merged.get(e)).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn trimming_equals_the_standard_library() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\r",
+            "\u{0B}x",
+            "x\u{0C}",
+            "\u{a0}x",
+            "x\u{3000}",
+            "é",
+            "xé",
+            "\u{85}",
+            "a b",
+            "\u{1F}a",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
     }
 
     #[test]

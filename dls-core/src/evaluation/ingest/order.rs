@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use super::timing::{self, Step};
 use super::{
-    CaseInfo, EventLog, Interner, RejectReason, RejectedRow, RowWarning, WarningKind,
+    CaseInfo, EventLog, Interner, RejectReason, RejectedRow, RowNumbers, RowWarning, WarningKind,
     WithoutOpened, FW_NONE, NONE,
 };
 use crate::events::Activity;
@@ -116,7 +116,7 @@ impl EventLog {
             anomalies.extend(part.anomalies);
         }
         // Every row number needed is taken: the staging columns go.
-        self.ev_row = Vec::new();
+        self.ev_row = RowNumbers::default();
         self.ev_attr = Vec::new();
         self.attrs = Vec::new();
         grouped.truncate(n_kept);
@@ -146,17 +146,15 @@ impl EventLog {
         let mut cases = Vec::with_capacity(case_order.len());
         let mut case_start = Vec::with_capacity(case_order.len() + 1);
         let mut perm: Vec<u32> = Vec::with_capacity(kept.len());
-        let mut ev_case = Vec::with_capacity(kept.len());
         case_start.push(0u32);
         // Only the values: nothing looks a case up by its id once the log is built.
         new_case_ids.values.reserve(case_order.len());
-        for (new, &(_, old)) in case_order.iter().enumerate() {
+        for &(_, old) in &case_order {
             let old = old as usize;
             new_case_ids.values.push(self.case_ids.values[old].clone());
             cases.push(infos[old].expect("only used cases are ordered"));
             let evs = &kept[kept_start[old] as usize..kept_start[old + 1] as usize];
             perm.extend_from_slice(evs);
-            ev_case.extend(std::iter::repeat_n(new as u32, evs.len()));
             case_start.push(perm.len() as u32);
         }
         drop((kept, kept_start, infos));
@@ -171,16 +169,25 @@ impl EventLog {
             .map(|(c, k, a)| (case_start[new_index[c as usize] as usize] + k, a))
             .collect();
         drop(new_index);
-        self.ev_at = gather(&self.ev_at, &perm);
-        self.ev_us = gather(&self.ev_us, &perm);
-        self.ev_act = gather(&self.ev_act, &perm);
-        self.ev_org = gather(&self.ev_org, &perm);
-        self.ev_service = gather(&self.ev_service, &perm);
-        self.ev_need = gather(&self.ev_need, &perm);
-        self.ev_reason = gather(&self.ev_reason, &perm);
+        // Each column gathered into the memory of the one of its type gathered before (fresh
+        // memory costs a page fault a page, and freed memory is not at once given back).
+        let mut spare: Vec<u32> = Vec::new();
+        gather(&mut self.ev_at, &perm, &mut Vec::new());
+        gather(&mut self.ev_us, &perm, &mut spare);
+        gather(&mut self.ev_org, &perm, &mut spare);
+        gather(&mut self.ev_service, &perm, &mut spare);
+        gather(&mut self.ev_need, &perm, &mut spare);
+        gather(&mut self.ev_act, &perm, &mut Vec::new());
+        gather(&mut self.ev_reason, &perm, &mut Vec::new());
         self.extras
             .finish(&perm, &case_start, &self.ev_at, &self.ev_us);
-        self.ev_case = ev_case;
+        drop(perm);
+        // Each event's case (in the memory of the last column gathered).
+        spare.clear();
+        for (c, w) in case_start.windows(2).enumerate() {
+            spare.extend(std::iter::repeat_n(c as u32, (w[1] - w[0]) as usize));
+        }
+        self.ev_case = spare;
         self.case_start = case_start;
         self.cases = cases;
         self.case_ids = new_case_ids;
@@ -219,7 +226,7 @@ impl EventLog {
                 let e = evs[r];
                 let i = e as usize;
                 let reject = |reason, field: Option<&str>| RejectedRow {
-                    row: self.ev_row[i],
+                    row: self.ev_row.get(i),
                     reason,
                     field: field.map(str::to_string),
                 };
@@ -230,7 +237,7 @@ impl EventLog {
                             continue;
                         }
                         warnings.push(RowWarning {
-                            row: self.ev_row[i],
+                            row: self.ev_row.get(i),
                             kind: WarningKind::StartedWithoutOpened,
                             reason: None,
                             field: None,
@@ -300,7 +307,7 @@ impl EventLog {
             &self.ev_act,
             &self.ev_org,
             &self.ev_service,
-            &self.ev_row,
+            |i| self.ev_row.get(i),
         );
         // Found in event order: each one's place and case by walking forward.
         let mut anomalies = Vec::with_capacity(found.len());
@@ -327,9 +334,12 @@ impl EventLog {
     }
 }
 
-/// The values of `v` at the indexes `perm`, on rayon's threads.
-fn gather<T: Copy + Send + Sync>(v: &[T], perm: &[u32]) -> Vec<T> {
-    perm.par_iter().map(|&e| v[e as usize]).collect()
+/// Replaces `v` by its values at the indexes `perm` (on rayon's threads), written in the memory
+/// of `spare`; `spare` is left with the memory of `v`.
+fn gather<T: Copy + Send + Sync>(v: &mut Vec<T>, perm: &[u32], spare: &mut Vec<T>) {
+    spare.clear();
+    spare.par_extend(perm.par_iter().map(|&e| v[e as usize]));
+    std::mem::swap(v, spare);
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@
 //! input order). So the result does not depend on the number of threads, nor on where the
 //! chunks were cut.
 
+use std::collections::hash_map::Entry;
+
 use rayon::prelude::*;
 
 use super::timing;
@@ -21,16 +23,44 @@ impl Interner {
         other
             .values
             .drain(..)
-            .map(|v| match self.map.get(&*v) {
-                Some(&i) => i,
-                None => {
+            // One lookup a value (most of a chunk's case ids are new here).
+            .map(|v| match self.map.entry(v) {
+                Entry::Occupied(e) => *e.get(),
+                Entry::Vacant(e) => {
                     let i = self.values.len() as u32;
-                    self.values.push(v.clone());
-                    self.map.insert(v, i);
+                    self.values.push(e.key().clone());
+                    e.insert(i);
                     i
                 }
             })
             .collect()
+    }
+}
+
+/// How the ids of a chunk's columns map to the builder's that absorbed it.
+struct Remap {
+    case_ids: Vec<u32>,
+    orgs: Vec<u32>,
+    services: Vec<u32>,
+    needs: Vec<u32>,
+    /// Where the chunk's case attribute entries start.
+    attr_base: u32,
+}
+
+/// Moves the values of the columns `from` to the end of `to`, in order (each of `from` keeps
+/// its memory).
+fn append<T: Copy>(to: &mut Vec<T>, from: Vec<&mut Vec<T>>) {
+    for f in from {
+        to.extend_from_slice(f);
+        f.clear();
+    }
+}
+
+/// Moves the ids of the columns `from` to the end of `to`, in order, each mapped through its
+/// table.
+fn append_ids(to: &mut Vec<u32>, from: Vec<(&mut Vec<u32>, &[u32])>) {
+    for (f, ids) in from {
+        to.extend(f.drain(..).map(|v| remap(ids, v)));
     }
 }
 
@@ -64,14 +94,19 @@ impl EventLogBuilder {
             ..EventLogBuilder::default()
         };
         b.log.extras = self.log.extras.empty_like();
+        // A chunk's case ids are looked up by value when it is merged (into ids told apart by
+        // value): within the chunk, runs are enough.
+        b.log.case_ids.runs_only = true;
         b
     }
 
-    /// Appends the rows of the chunk `other` read (made by [`chunk_builder`](Self::chunk_builder)),
-    /// whose row numbers are relative to `row_offset` (its row 1 is row `row_offset + 1` here):
-    /// afterwards this builder is the one that would have read the chunk's rows itself, and
-    /// `other` is empty again (its memory kept, for another chunk).
-    pub(super) fn absorb(&mut self, other: &mut EventLogBuilder, row_offset: u64) {
+    /// Appends everything of the chunk `other` read (made by
+    /// [`chunk_builder`](Self::chunk_builder)) but its event columns, whose row numbers are
+    /// relative to `row_offset` (its row 1 is row `row_offset + 1` here): its ids are interned
+    /// here, in its order. Returns how its columns' ids map to this builder's, for
+    /// [`absorb_columns`](Self::absorb_columns), which must follow (for the chunks in the same
+    /// order) before another chunk is absorbed.
+    fn absorb_ids(&mut self, other: &mut EventLogBuilder, row_offset: u64) -> Remap {
         // Every part named, so that a part added to the builder or the log fails to compile
         // here until it is merged too.
         let EventLogBuilder {
@@ -114,16 +149,17 @@ impl EventLogBuilder {
             needs,
             labels,
             cases: _,
-            ev_case,
-            ev_at,
-            ev_us,
-            ev_act,
-            ev_org,
-            ev_service,
-            ev_need,
-            ev_reason,
+            // The event columns: in `absorb_columns`.
+            ev_case: _,
+            ev_at: _,
+            ev_us: _,
+            ev_act: _,
+            ev_org: _,
+            ev_service: _,
+            ev_need: _,
+            ev_reason: _,
+            ev_attr: _,
             ev_row,
-            ev_attr,
             attrs,
             case_start: _,
             extras,
@@ -146,27 +182,72 @@ impl EventLogBuilder {
             a
         }));
         me.extras.absorb(extras);
-        me.ev_case
-            .extend(ev_case.drain(..).map(|c| remap(&case_ids, c)));
-        me.ev_at.extend_from_slice(ev_at);
-        ev_at.clear();
-        me.ev_us.extend_from_slice(ev_us);
-        ev_us.clear();
-        me.ev_act.extend_from_slice(ev_act);
-        ev_act.clear();
-        me.ev_org.extend(ev_org.drain(..).map(|o| remap(&orgs, o)));
-        me.ev_service
-            .extend(ev_service.drain(..).map(|s| remap(&services, s)));
-        me.ev_need
-            .extend(ev_need.drain(..).map(|n| remap(&needs, n)));
-        me.ev_reason.extend_from_slice(ev_reason);
-        ev_reason.clear();
-        me.ev_row.extend(ev_row.drain(..).map(|r| r + row_offset));
-        me.ev_attr.extend(
-            ev_attr
-                .drain(..)
-                .map(|a| if a == NONE { NONE } else { a + attr_base }),
-        );
+        me.ev_row.append(ev_row, row_offset);
+        Remap {
+            case_ids,
+            orgs,
+            services,
+            needs,
+            attr_base,
+        }
+    }
+
+    /// Appends the event columns of chunks whose other parts
+    /// [`absorb_ids`](Self::absorb_ids) took (in the same order, with what it returned), and
+    /// empties them (their memory kept). The columns are independent: each is copied (its ids
+    /// mapped) on a thread of its own.
+    fn absorb_columns(&mut self, parts: &mut [(EventLogBuilder, u64)], maps: &[Remap]) {
+        let mut case = Vec::with_capacity(parts.len());
+        let mut at = Vec::with_capacity(parts.len());
+        let mut us = Vec::with_capacity(parts.len());
+        let mut act = Vec::with_capacity(parts.len());
+        let mut org = Vec::with_capacity(parts.len());
+        let mut service = Vec::with_capacity(parts.len());
+        let mut need = Vec::with_capacity(parts.len());
+        let mut reason = Vec::with_capacity(parts.len());
+        let mut attr = Vec::with_capacity(parts.len());
+        for ((b, _), m) in parts.iter_mut().zip(maps) {
+            let l = &mut b.log;
+            case.push((&mut l.ev_case, &m.case_ids[..]));
+            at.push(&mut l.ev_at);
+            us.push(&mut l.ev_us);
+            act.push(&mut l.ev_act);
+            org.push((&mut l.ev_org, &m.orgs[..]));
+            service.push((&mut l.ev_service, &m.services[..]));
+            need.push((&mut l.ev_need, &m.needs[..]));
+            reason.push(&mut l.ev_reason);
+            attr.push((&mut l.ev_attr, m.attr_base));
+        }
+        let EventLog {
+            ev_case,
+            ev_at,
+            ev_us,
+            ev_act,
+            ev_org,
+            ev_service,
+            ev_need,
+            ev_reason,
+            ev_attr,
+            ..
+        } = &mut self.log;
+        rayon::scope(|s| {
+            s.spawn(|_| append_ids(ev_case, case));
+            s.spawn(|_| append(ev_at, at));
+            s.spawn(|_| append(ev_us, us));
+            s.spawn(|_| append(ev_act, act));
+            s.spawn(|_| append_ids(ev_org, org));
+            s.spawn(|_| append_ids(ev_service, service));
+            s.spawn(|_| append_ids(ev_need, need));
+            s.spawn(|_| append(ev_reason, reason));
+            s.spawn(|_| {
+                for (from, base) in attr {
+                    ev_attr.extend(
+                        from.drain(..)
+                            .map(|a| if a == NONE { NONE } else { a + base }),
+                    );
+                }
+            });
+        });
     }
 
     /// Makes room for `rows` more rows (a reader that knows how many rows come), so that the
@@ -181,8 +262,15 @@ impl EventLogBuilder {
         l.ev_service.reserve(rows);
         l.ev_need.reserve(rows);
         l.ev_reason.reserve(rows);
-        l.ev_row.reserve(rows);
         l.ev_attr.reserve(rows);
+    }
+
+    /// Makes room for `cases` more case ids (a reader that can estimate how many come), so that
+    /// the lookup table of case ids is not rebuilt each time it fills up.
+    pub(super) fn reserve_cases(&mut self, cases: usize) {
+        let ids = &mut self.log.case_ids;
+        ids.map.reserve(cases);
+        ids.values.reserve(cases);
     }
 
     /// Reads `chunks` on rayon's threads, each into a builder of its own with `read` (which
@@ -248,17 +336,16 @@ impl EventLogBuilder {
     ) -> u64 {
         let t = std::time::Instant::now();
         let mut offset = row_offset;
-        let mut emptied = Vec::with_capacity(parsed.chunks.len());
-        for (mut b, rows) in parsed.chunks {
-            self.absorb(&mut b, offset);
-            offset += rows;
-            // Without a place to keep it, each builder's memory goes at once.
-            if spare.is_some() {
-                emptied.push(b);
-            }
+        let mut chunks = parsed.chunks;
+        let mut maps = Vec::with_capacity(chunks.len());
+        for (b, rows) in &mut chunks {
+            maps.push(self.absorb_ids(b, offset));
+            offset += *rows;
         }
+        self.absorb_columns(&mut chunks, &maps);
+        // Without a place to keep them, the builders' memory goes now.
         if let Some(mut s) = spare.and_then(|s| s.lock().ok()) {
-            s.extend(emptied);
+            s.extend(chunks.into_iter().map(|(b, _)| b));
         }
         timing::add(timing::Step::Merge, t);
         offset
@@ -278,5 +365,25 @@ impl Parsed {
     /// Row numbers the chunks used.
     pub(super) fn rows(&self) -> u64 {
         self.chunks.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Rows used and runs of case ids in the chunks (a case met in two runs counts twice).
+    pub(super) fn used_and_cases(&self) -> (usize, usize) {
+        let used = self.chunks.iter().map(|(b, _)| b.log.ev_at.len()).sum();
+        let cases = self.chunks.iter().map(|(b, _)| b.log.case_ids.len()).sum();
+        (used, cases)
+    }
+
+    /// Case ids to make room for in a log of about `rows` rows, estimated from these chunks'
+    /// runs of case ids (with a margin of a twentieth), when its rows come grouped by case (at
+    /// least two rows a run); otherwise none: the runs say nothing of how many cases there are,
+    /// and room made for as many as rows would take memory.
+    pub(super) fn cases_in(&self, rows: usize) -> usize {
+        match self.used_and_cases() {
+            (used, cases) if cases * 2 <= used => {
+                (cases as f64 / used as f64 * rows as f64 * 1.05) as usize
+            }
+            _ => 0,
+        }
     }
 }
