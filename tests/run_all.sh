@@ -9,8 +9,12 @@ export CARGO_TERM_COLOR=never
 # A one-shot build gains nothing from incremental compilation, whose caches took 3.6 GB of disk.
 export CARGO_INCREMENTAL=0
 
-# each step says how much disk is left: CI once ran out of it (target/ then took 22 GB)
-step() { printf '\n==== %s (disk free: %s)\n' "$*" "$(df -h . | awk 'NR == 2 { print $4 }')"; }
+# each step says how much disk is left (CI once ran out of it: target/ then took 22 GB)
+# and how long the run has taken so far (the whole command should stay under 30 minutes)
+step() {
+  printf '\n==== %s (at %dm%02ds; disk free: %s)\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)) \
+    "$(df -h . | awk 'NR == 2 { print $4 }')"
+}
 
 # rustfmt and clippy come with rustup's default profile; add them where a minimal toolchain lacks them.
 if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
