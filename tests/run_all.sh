@@ -16,6 +16,12 @@ step() {
     "$(df -h . | awk 'NR == 2 { print $4 }')"
 }
 
+# target/ peaks near 6 GB, the Python environment takes 1.4 GB: say so at once when the disk is short
+free_kb=$(df -Pk . | awk 'NR == 2 { print $4 }')
+if [ "${free_kb:-0}" -lt $((8 * 1024 * 1024)) ]; then
+  echo "run_all.sh: warning: only $((free_kb / 1024)) MB of disk free here; the test command needs about 8 GB" >&2
+fi
+
 # rustfmt and clippy come with rustup's default profile; add them where a minimal toolchain lacks them.
 if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
   rustup component add rustfmt clippy
