@@ -57,10 +57,13 @@ impl EventLog {
         let t = Instant::now();
         let n_cases = self.case_ids.len();
         // Group the rows by case (a counting sort, stable: input order within a case) ...
-        let (start, mut grouped) = group_by_case(&self.ev_case, n_cases);
-        // Nothing looks a case up by its id from here on, nor needs its rows' case ids.
+        // Nothing looks a case up by its id from here on: the lookup table goes meanwhile (a
+        // million ids take a while to let go of).
+        let map = std::mem::take(&mut self.case_ids.map);
+        let ((start, mut grouped), ()) =
+            rayon::join(|| group_by_case(&self.ev_case, n_cases), || drop(map));
+        // Nor are the rows' case ids needed.
         self.ev_case = Vec::new();
-        self.case_ids.map = Default::default();
         // ... then each case by (timestamp, activity rank, input position), and check it: in
         // ranges of cases, each over its own part of `grouped`.
         let mut tasks: Vec<(Range<usize>, &mut [u32])> = Vec::new();
@@ -132,10 +135,13 @@ impl EventLog {
         // Gather the columns in (case, time) order: where each case's events start in it ...
         let mut case_start = Vec::with_capacity(case_order.len() + 1);
         case_start.push(0u32);
-        let mut at = 0u32;
-        for &(_, old) in &case_order {
-            at += kept_start[old as usize + 1] - kept_start[old as usize];
-            case_start.push(at);
+        case_start.par_extend(
+            case_order
+                .par_iter()
+                .map(|&(_, old)| kept_start[old as usize + 1] - kept_start[old as usize]),
+        );
+        for i in 1..case_start.len() {
+            case_start[i] += case_start[i - 1];
         }
         // ... the cases' ids and facts in their new order (only the values: nothing looks a
         // case up by its id once the log is built) ...
