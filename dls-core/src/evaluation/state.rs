@@ -412,7 +412,7 @@ impl EvalState {
         // Sorted, and their keys into strings, on rayon's threads; then added in the order of
         // `local`.
         let local: Vec<(Vec<u32>, Cell)> = local.into_iter().collect();
-        let local: Vec<(Vec<Option<String>>, Cell)> = local
+        let mut local: Vec<(Vec<Option<String>>, Cell)> = local
             .into_par_iter()
             .map(|(k, mut cell)| {
                 cell.first_contact.normalise();
@@ -425,11 +425,18 @@ impl EvalState {
                 (skey, cell)
             })
             .collect();
-        for (skey, cell) in local {
-            match self.cells.get_mut(&skey) {
-                Some(c) => c.merge(&cell),
-                None => {
-                    self.cells.insert(skey, cell);
+        // In key order (a stable sort: cells with the same key keep their order), so that a
+        // state with no cells yet is built at once when the keys are distinct.
+        local.par_sort_by(|a, b| a.0.cmp(&b.0));
+        if self.cells.is_empty() && local.windows(2).all(|w| w[0].0 < w[1].0) {
+            self.cells = local.into_iter().collect();
+        } else {
+            for (skey, cell) in local {
+                match self.cells.get_mut(&skey) {
+                    Some(c) => c.merge(&cell),
+                    None => {
+                        self.cells.insert(skey, cell);
+                    }
                 }
             }
         }
