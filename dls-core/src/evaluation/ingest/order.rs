@@ -88,7 +88,9 @@ impl EventLog {
         let mut rejected = Vec::new();
         let mut warnings = Vec::new();
         let mut anomalies = Vec::new();
-        let mut infos: Vec<Option<CaseInfo>> = Vec::with_capacity(n_cases);
+        // Each range's case facts, as the range found them (case `c` is `c % per_task` of
+        // range `c / per_task`): not copied into one column.
+        let mut infos: Vec<Vec<Option<CaseInfo>>> = Vec::with_capacity(checked.len());
         let mut kept_start: Vec<u32> = Vec::with_capacity(n_cases + 1);
         kept_start.push(0);
         let mut n_kept = 0usize;
@@ -101,7 +103,7 @@ impl EventLog {
                 n_kept += n as usize;
                 kept_start.push(n_kept as u32);
             }
-            infos.extend(part.infos);
+            infos.push(part.infos);
             rejected.extend(part.rejected);
             warnings.extend(part.warnings);
             anomalies.extend(part.anomalies);
@@ -117,9 +119,11 @@ impl EventLog {
         // have no events and are left out.
         let mut case_order: Vec<(i64, u32)> = infos
             .iter()
+            .flatten()
             .enumerate()
             .filter_map(|(c, i)| i.map(|i| (i.opened_at, c as u32)))
             .collect();
+        let info = |c: u32| infos[c as usize / per_task][c as usize % per_task];
         {
             let ids = &self.case_ids.values;
             let cmp = |a: &(i64, u32), b: &(i64, u32)| {
@@ -153,7 +157,7 @@ impl EventLog {
             .collect();
         let cases: Vec<CaseInfo> = case_order
             .par_iter()
-            .map(|&(_, old)| infos[old as usize].expect("only used cases are ordered"))
+            .map(|&(_, old)| info(old).expect("only used cases are ordered"))
             .collect();
         // ... and the order of the events, laid out by ranges of cases on rayon's threads.
         let mut perm: Vec<u32> = Vec::with_capacity(kept.len());
