@@ -159,3 +159,85 @@ fn bad_parquet_and_bad_column_types_are_typed_errors() {
     assert_eq!(e.case.as_str(), "7");
     assert_eq!(e.at.timestamp_micros(), 1_767_600_000_123_456);
 }
+
+/// A log large enough to be read in several parts and blocks (Parquet: parts of growing size
+/// over several row groups; CSV: blocks of 8 MiB, the next read while the last is parsed) reads
+/// the same from both: the same events, rejections at the same row numbers, the same
+/// evaluation; and what it holds is what was written (counted here, not by the reader).
+#[test]
+fn a_large_log_reads_the_same_from_parquet_and_csv() {
+    use arrow_array::TimestampSecondArray;
+    let acts = ["opened", "referred", "accepted", "closed"];
+    let n_cases = 70_000usize;
+    let (mut case, mut at, mut act, mut org) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut csv = String::from("case_id,timestamp,activity,organisation\n");
+    let mut bad = 0usize;
+    for c in 0..n_cases {
+        // Cases open in an order unlike their ids', so they are put in order.
+        let open = 1_767_225_600 + ((c * 7919) % n_cases) as i64 * 60;
+        for (k, a) in acts.iter().enumerate() {
+            let row = case.len();
+            // Every 997th row's activity (but an opening's) is no activity of the log: rejected.
+            let a = if k > 0 && row % 997 == 996 {
+                bad += 1;
+                "nonsense"
+            } else {
+                a
+            };
+            let t = open + k as i64 * 3600;
+            let o = if k == 0 { "" } else { "ORG00001" };
+            let stamp = chrono::DateTime::from_timestamp(t, 0)
+                .unwrap()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            csv.push_str(&format!("C{c:06},{stamp},{a},{o}\n"));
+            case.push(format!("C{c:06}"));
+            at.push(t);
+            act.push(a);
+            org.push(Some(o).filter(|o| !o.is_empty()));
+        }
+    }
+    assert!(csv.len() > 8 << 20, "more than one block of CSV");
+    let cols: Vec<(&str, ArrayRef)> = vec![
+        ("case_id", Arc::new(StringArray::from_iter_values(&case))),
+        (
+            "timestamp",
+            Arc::new(TimestampSecondArray::from(at).with_timezone("UTC")),
+        ),
+        ("activity", Arc::new(StringArray::from_iter_values(act))),
+        (
+            "organisation",
+            Arc::new(org.into_iter().collect::<StringArray>()),
+        ),
+    ];
+    let batch = RecordBatch::try_from_iter(cols).unwrap();
+    let props = WriterProperties::builder()
+        .set_max_row_group_row_count(Some(100_000))
+        .build();
+    let mut file = Vec::new();
+    let mut w = ArrowWriter::try_new(&mut file, batch.schema(), Some(props)).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let mapping = LogMapping::dls();
+    let from_csv = evaluation::ingest_csv_mapped(csv.as_bytes(), &mapping).unwrap();
+    let from_parquet = evaluation::ingest_parquet_bytes(file, &mapping).unwrap();
+    let rows = n_cases * acts.len();
+    assert_eq!(
+        (from_csv.rows_read, from_csv.rows_used),
+        (rows as u64, (rows - bad) as u64)
+    );
+    assert_eq!(
+        (from_parquet.rows_read, from_parquet.rows_used),
+        (rows as u64, (rows - bad) as u64)
+    );
+    assert_eq!(from_parquet.log.case_count(), from_csv.log.case_count());
+    assert_eq!(from_parquet.log.events(), from_csv.log.events());
+    let rejected = |i: &Ingested| -> Vec<u64> { i.rejected.iter().map(|r| r.row).collect() };
+    let expected: Vec<u64> = (1..=rows as u64)
+        .filter(|r| r % 997 == 0 && (r - 1) % 4 != 0)
+        .collect();
+    // A CSV row is numbered by its line (the header is line 1), a Parquet row from 1.
+    let lines: Vec<u64> = expected.iter().map(|r| r + 1).collect();
+    assert_eq!(rejected(&from_csv), lines);
+    assert_eq!(rejected(&from_parquet), expected);
+    assert_eq!(json(&from_parquet), json(&from_csv));
+}

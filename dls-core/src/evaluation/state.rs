@@ -409,22 +409,34 @@ impl EvalState {
         merge(&mut pending);
         self.cases += log.case_count() as u64;
         self.events += log.len() as u64;
-        // Sorted, then into strings.
-        let mut local: Vec<(Vec<u32>, Cell)> = local.into_iter().collect();
-        local.par_iter_mut().for_each(|(_, cell)| {
-            cell.first_contact.normalise();
-            cell.right_place.normalise();
-        });
-        for (k, cell) in local {
-            let skey: Vec<Option<String>> = dims
-                .iter()
-                .zip(k.iter())
-                .map(|(d, &v)| key_string(&ctx, d, v))
-                .collect();
-            match self.cells.get_mut(&skey) {
-                Some(c) => c.merge(&cell),
-                None => {
-                    self.cells.insert(skey, cell);
+        // Sorted, and their keys into strings, on rayon's threads; then added in the order of
+        // `local`.
+        let local: Vec<(Vec<u32>, Cell)> = local.into_iter().collect();
+        let mut local: Vec<(Vec<Option<String>>, Cell)> = local
+            .into_par_iter()
+            .map(|(k, mut cell)| {
+                cell.first_contact.normalise();
+                cell.right_place.normalise();
+                let skey: Vec<Option<String>> = dims
+                    .iter()
+                    .zip(k.iter())
+                    .map(|(d, &v)| key_string(&ctx, d, v))
+                    .collect();
+                (skey, cell)
+            })
+            .collect();
+        // In key order (a stable sort: cells with the same key keep their order), so that a
+        // state with no cells yet is built at once when the keys are distinct.
+        local.par_sort_by(|a, b| a.0.cmp(&b.0));
+        if self.cells.is_empty() && local.windows(2).all(|w| w[0].0 < w[1].0) {
+            self.cells = local.into_iter().collect();
+        } else {
+            for (skey, cell) in local {
+                match self.cells.get_mut(&skey) {
+                    Some(c) => c.merge(&cell),
+                    None => {
+                        self.cells.insert(skey, cell);
+                    }
                 }
             }
         }
@@ -459,8 +471,13 @@ impl EvalState {
                 None => cell.unanswered += 1,
             }
         }
-        for (o, mut w) in waits {
-            w.answered.normalise();
+        // Each organisation's waits sorted on rayon's threads, then added in the order of
+        // `waits`.
+        let mut waits: Vec<(u32, WaitCell)> = waits.into_iter().collect();
+        waits
+            .par_iter_mut()
+            .for_each(|(_, w)| w.answered.normalise());
+        for (o, w) in waits {
             let e = p.waits.entry(name(o)).or_default();
             e.answered.merge(&w.answered);
             e.unanswered += w.unanswered;

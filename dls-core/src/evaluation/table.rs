@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -551,8 +552,10 @@ pub(crate) fn table(
     // Rows too small to publish are left out, like groups without cases: a listed row holds
     // at least one case, so listing it would give a lower bound that, with a total or the
     // same table one case later, can pin a count (see `disclosure`, "rows too small").
+    // Each row's figures (quantiles among them) on rayon's threads, the rows in key order.
+    let cells: Vec<(&Key, &Cell)> = cells.iter().collect();
     let rows = cells
-        .iter()
+        .into_par_iter()
         .zip(sup)
         .filter(|(_, sup)| *sup != Some(Suppression::Primary))
         .map(|((k, c), sup)| Row {

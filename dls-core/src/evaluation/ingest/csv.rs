@@ -419,6 +419,9 @@ fn read_blocks<R: Read>(
     width: usize,
 ) -> Result<Option<(Vec<u8>, u64)>, EvalError> {
     let mut buf: Vec<u8> = Vec::with_capacity(block + (1 << 16));
+    // The next block, read while this one is parsed: what is left of this one after its last
+    // line, then the input after it.
+    let mut next: Vec<u8> = Vec::with_capacity(block + (1 << 16));
     let mut eof = false;
     // Chunks read into builders of their own (made like `template`), merged into `b` while the
     // next block is read: the rows of a block and the row number before its first row.
@@ -455,15 +458,34 @@ fn read_blocks<R: Read>(
             chunks.push(&buf[start..cut]);
             start = cut;
         }
-        let merge = || {
-            if let Some((parsed, offset)) = pending.take() {
-                b.merge_parsed(parsed, offset, Some(&spare));
+        next.clear();
+        next.extend_from_slice(&buf[end..]);
+        let tail = next.len();
+        // The chunks parsed and the last block's merged on rayon's threads, while this thread
+        // reads the next block (the reader need not be sent to another thread).
+        let mut parsed = None;
+        let mut read: std::io::Result<(usize, u64)> = Ok((0, 0));
+        rayon::in_place_scope(|s| {
+            let (chunks, spare, template, parsed) = (&chunks, &spare, &template, &mut parsed);
+            s.spawn(move |_| {
+                *parsed = Some(
+                    template.parse_chunks(chunks, spare, |c, cb| read_chunk(c, cb, cols, width)),
+                );
+            });
+            let (b, pending) = (&mut *b, &mut pending);
+            s.spawn(move |_| {
+                if let Some((parsed, offset)) = pending.take() {
+                    b.merge_parsed(parsed, offset, Some(spare));
+                }
+            });
+            if !eof {
+                let want = (block - tail) as u64;
+                read = rd.take(want).read_to_end(&mut next).map(|n| (n, want));
             }
-        };
-        let (parsed, ()) = rayon::join(
-            || template.parse_chunks(&chunks, &spare, |c, cb| read_chunk(c, cb, cols, width)),
-            merge,
-        );
+        });
+        drop(chunks);
+        // (The scope ran the parse: `None` cannot be, and would read the block record by record.)
+        let parsed = parsed.unwrap_or(Err(GiveUp));
         match parsed {
             Ok(parsed) => {
                 let rows = parsed.rows();
@@ -479,10 +501,18 @@ fn read_blocks<R: Read>(
                 pending = Some((parsed, line_no));
                 line_no += rows;
             }
-            Err(GiveUp) => break Some((buf, line_no)),
+            Err(GiveUp) => {
+                // The input from this block on: the block, then what was read after it.
+                buf.extend_from_slice(&next[tail..]);
+                read.map_err(io_err)?;
+                break Some((buf, line_no));
+            }
         }
-        drop(chunks);
-        buf.drain(..end);
+        if !eof {
+            let (n, want) = read.map_err(io_err)?;
+            eof = (n as u64) < want;
+        }
+        std::mem::swap(&mut buf, &mut next);
     };
     if let Some((parsed, offset)) = pending {
         b.merge_parsed(parsed, offset, None);

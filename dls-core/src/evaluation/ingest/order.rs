@@ -55,27 +55,15 @@ impl EventLog {
         Vec<(u32, LifecycleAnomaly)>,
     ) {
         let t = Instant::now();
-        let n_ev = self.ev_case.len();
         let n_cases = self.case_ids.len();
         // Group the rows by case (a counting sort, stable: input order within a case) ...
-        let mut start = vec![0u32; n_cases + 1];
-        for &c in &self.ev_case {
-            start[c as usize + 1] += 1;
-        }
-        for i in 0..n_cases {
-            start[i + 1] += start[i];
-        }
-        let mut grouped = vec![0u32; n_ev];
-        {
-            let mut pos = start.clone();
-            for (e, &c) in self.ev_case.iter().enumerate() {
-                grouped[pos[c as usize] as usize] = e as u32;
-                pos[c as usize] += 1;
-            }
-        }
-        // Nothing looks a case up by its id from here on, nor needs its rows' case ids.
+        // Nothing looks a case up by its id from here on: the lookup table goes meanwhile (a
+        // million ids take a while to let go of).
+        let map = std::mem::take(&mut self.case_ids.map);
+        let ((start, mut grouped), ()) =
+            rayon::join(|| group_by_case(&self.ev_case, n_cases), || drop(map));
+        // Nor are the rows' case ids needed.
         self.ev_case = Vec::new();
-        self.case_ids.map = Default::default();
         // ... then each case by (timestamp, activity rank, input position), and check it: in
         // ranges of cases, each over its own part of `grouped`.
         let mut tasks: Vec<(Range<usize>, &mut [u32])> = Vec::new();
@@ -100,17 +88,22 @@ impl EventLog {
         let mut rejected = Vec::new();
         let mut warnings = Vec::new();
         let mut anomalies = Vec::new();
-        let mut infos: Vec<Option<CaseInfo>> = Vec::with_capacity(n_cases);
+        // Each range's case facts, as the range found them (case `c` is `c % per_task` of
+        // range `c / per_task`): not copied into one column.
+        let mut infos: Vec<Vec<Option<CaseInfo>>> = Vec::with_capacity(checked.len());
         let mut kept_start: Vec<u32> = Vec::with_capacity(n_cases + 1);
         kept_start.push(0);
         let mut n_kept = 0usize;
         for part in checked {
-            grouped.copy_within(part.from..part.from + part.kept, n_kept);
+            // (In place when no event before was dropped: nothing to move.)
+            if part.from != n_kept {
+                grouped.copy_within(part.from..part.from + part.kept, n_kept);
+            }
             for n in part.counts {
                 n_kept += n as usize;
                 kept_start.push(n_kept as u32);
             }
-            infos.extend(part.infos);
+            infos.push(part.infos);
             rejected.extend(part.rejected);
             warnings.extend(part.warnings);
             anomalies.extend(part.anomalies);
@@ -126,9 +119,11 @@ impl EventLog {
         // have no events and are left out.
         let mut case_order: Vec<(i64, u32)> = infos
             .iter()
+            .flatten()
             .enumerate()
             .filter_map(|(c, i)| i.map(|i| (i.opened_at, c as u32)))
             .collect();
+        let info = |c: u32| infos[c as usize / per_task][c as usize % per_task];
         {
             let ids = &self.case_ids.values;
             let cmp = |a: &(i64, u32), b: &(i64, u32)| {
@@ -141,34 +136,61 @@ impl EventLog {
         }
         timing::add(Step::Order, t);
         let t = Instant::now();
-        // Gather the columns in (case, time) order.
-        let mut new_case_ids = Interner::default();
-        let mut cases = Vec::with_capacity(case_order.len());
+        // Gather the columns in (case, time) order: where each case's events start in it ...
         let mut case_start = Vec::with_capacity(case_order.len() + 1);
-        let mut perm: Vec<u32> = Vec::with_capacity(kept.len());
         case_start.push(0u32);
-        // Only the values: nothing looks a case up by its id once the log is built.
-        new_case_ids.values.reserve(case_order.len());
-        for &(_, old) in &case_order {
-            let old = old as usize;
-            new_case_ids.values.push(self.case_ids.values[old].clone());
-            cases.push(infos[old].expect("only used cases are ordered"));
-            let evs = &kept[kept_start[old] as usize..kept_start[old + 1] as usize];
-            perm.extend_from_slice(evs);
-            case_start.push(perm.len() as u32);
+        case_start.par_extend(
+            case_order
+                .par_iter()
+                .map(|&(_, old)| kept_start[old as usize + 1] - kept_start[old as usize]),
+        );
+        for i in 1..case_start.len() {
+            case_start[i] += case_start[i - 1];
         }
+        // ... the cases' ids and facts in their new order (only the values: nothing looks a
+        // case up by its id once the log is built) ...
+        let mut new_case_ids = Interner::default();
+        let ids = &self.case_ids.values;
+        new_case_ids.values = case_order
+            .par_iter()
+            .map(|&(_, old)| ids[old as usize].clone())
+            .collect();
+        let cases: Vec<CaseInfo> = case_order
+            .par_iter()
+            .map(|&(_, old)| info(old).expect("only used cases are ordered"))
+            .collect();
+        // ... and the order of the events, laid out by ranges of cases on rayon's threads.
+        let mut perm: Vec<u32> = Vec::with_capacity(kept.len());
+        for_case_ranges(
+            &mut perm,
+            kept.len(),
+            &case_start,
+            per_task,
+            |cases, out| {
+                let mut w = 0;
+                for &(_, old) in &case_order[cases] {
+                    let evs = &kept
+                        [kept_start[old as usize] as usize..kept_start[old as usize + 1] as usize];
+                    out[w..w + evs.len()].copy_from_slice(evs);
+                    w += evs.len();
+                }
+            },
+        );
         drop((kept, kept_start, infos));
         // The anomalies' events by log index.
-        let mut new_index = vec![0u32; n_cases];
-        for (new, &(_, old)) in case_order.iter().enumerate() {
-            new_index[old as usize] = new as u32;
-        }
+        let anomalies: Vec<(u32, LifecycleAnomaly)> = if anomalies.is_empty() {
+            Vec::new()
+        } else {
+            let mut new_index = vec![0u32; n_cases];
+            for (new, &(_, old)) in case_order.iter().enumerate() {
+                new_index[old as usize] = new as u32;
+            }
+            anomalies
+                .into_iter()
+                .map(|(c, k, a)| (case_start[new_index[c as usize] as usize] + k, a))
+                .collect()
+        };
         drop(case_order);
-        let anomalies: Vec<(u32, LifecycleAnomaly)> = anomalies
-            .into_iter()
-            .map(|(c, k, a)| (case_start[new_index[c as usize] as usize] + k, a))
-            .collect();
-        drop(new_index);
         // Each column gathered into the memory of the one of its type gathered before (fresh
         // memory costs a page fault a page, and freed memory is not at once given back).
         let mut spare: Vec<u32> = Vec::new();
@@ -184,9 +206,13 @@ impl EventLog {
         drop(perm);
         // Each event's case (in the memory of the last column gathered).
         spare.clear();
-        for (c, w) in case_start.windows(2).enumerate() {
-            spare.extend(std::iter::repeat_n(c as u32, (w[1] - w[0]) as usize));
-        }
+        for_case_ranges(&mut spare, n_kept, &case_start, per_task, |cases, out| {
+            let first = case_start[cases.start] as usize;
+            for c in cases {
+                let (lo, hi) = (case_start[c] as usize, case_start[c + 1] as usize);
+                out[lo - first..hi - first].fill(c as u32);
+            }
+        });
         self.ev_case = spare;
         self.case_start = case_start;
         self.cases = cases;
@@ -334,6 +360,69 @@ impl EventLog {
     }
 }
 
+/// Groups the events by case, stably (input order within a case): returns where each case's
+/// events start (and, last, the number of events) and the events in that order. Rows that
+/// already come grouped by case, in the order of the cases' ids (as the readers number a log
+/// whose rows come grouped), are in that order already: they are recognised and numbered on
+/// rayon's threads; any other order is sorted by counting.
+fn group_by_case(ev_case: &[u32], n_cases: usize) -> (Vec<u32>, Vec<u32>) {
+    let n_ev = ev_case.len();
+    let mut start = vec![0u32; n_cases + 1];
+    let mut grouped = Vec::with_capacity(n_ev);
+    if ev_case.par_windows(2).all(|w| w[0] <= w[1]) {
+        // Case `c` starts at the first event of a case from `c` on.
+        let mut c = 0usize;
+        for (e, &k) in ev_case.iter().enumerate() {
+            while c <= k as usize {
+                start[c] = e as u32;
+                c += 1;
+            }
+        }
+        start[c..].fill(n_ev as u32);
+        grouped.par_extend((0..n_ev as u32).into_par_iter());
+        return (start, grouped);
+    }
+    for &c in ev_case {
+        start[c as usize + 1] += 1;
+    }
+    for i in 0..n_cases {
+        start[i + 1] += start[i];
+    }
+    grouped.resize(n_ev, 0);
+    let mut pos = start.clone();
+    for (e, &c) in ev_case.iter().enumerate() {
+        grouped[pos[c as usize] as usize] = e as u32;
+        pos[c as usize] += 1;
+    }
+    (start, grouped)
+}
+
+/// Fills `out` (emptied first) with `len` values, `per_task` cases at a time on rayon's
+/// threads: `fill` gets a range of cases and the part of `out` from `case_start` of its first
+/// case to that of the case after its last one.
+fn for_case_ranges<F>(out: &mut Vec<u32>, len: usize, case_start: &[u32], per_task: usize, fill: F)
+where
+    F: Fn(Range<usize>, &mut [u32]) + Sync,
+{
+    out.clear();
+    out.resize(len, 0);
+    let n_cases = case_start.len().saturating_sub(1);
+    let mut tasks: Vec<(Range<usize>, &mut [u32])> = Vec::new();
+    let mut rest: &mut [u32] = out;
+    let mut lo = 0;
+    while lo < n_cases {
+        let hi = lo.saturating_add(per_task).min(n_cases);
+        let n = (case_start[hi] - case_start[lo]) as usize;
+        let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
+        tasks.push((lo..hi, head));
+        rest = tail;
+        lo = hi;
+    }
+    tasks
+        .into_par_iter()
+        .for_each(|(cases, part)| fill(cases, part));
+}
+
 /// Replaces `v` by its values at the indexes `perm` (on rayon's threads), written in the memory
 /// of `spare`; `spare` is left with the memory of `v`.
 fn gather<T: Copy + Send + Sync>(v: &mut Vec<T>, perm: &[u32], spare: &mut Vec<T>) {
@@ -394,6 +483,37 @@ mod tests {
                 pool().install(|| format!("{:?}", b.finish_in(per_task)))
             };
             prop_assert_eq!(read(usize::MAX), read(per_task));
+        }
+    }
+
+    /// Each event's case: either ascending (rows grouped by case in the order of the cases'
+    /// ids, some ids with no event), or any order (shuffled, repeats, ties).
+    fn event_cases() -> impl Strategy<Value = (Vec<u32>, usize)> {
+        (1usize..40).prop_flat_map(|n_cases| {
+            let n = n_cases as u32;
+            let any = proptest::collection::vec(0..n, 0..200);
+            let grouped = any.clone().prop_map(|mut v| {
+                v.sort_unstable();
+                v
+            });
+            (prop_oneof![any, grouped], Just(n_cases))
+        })
+    }
+
+    proptest! {
+        /// Grouping the events by case (the fast path for rows that come grouped, and the
+        /// counting sort for any other order) gives what a stable sort of the events by case
+        /// gives, and each case's start is the number of events of the cases before it.
+        #[test]
+        fn grouping_by_case_equals_a_stable_sort((cases, n_cases) in event_cases()) {
+            let mut expected: Vec<u32> = (0..cases.len() as u32).collect();
+            expected.sort_by_key(|&e| cases[e as usize]);
+            let expected_start: Vec<u32> = (0..=n_cases as u32)
+                .map(|c| cases.iter().filter(|&&k| k < c).count() as u32)
+                .collect();
+            let (start, grouped) = pool().install(|| super::group_by_case(&cases, n_cases));
+            prop_assert_eq!(grouped, expected);
+            prop_assert_eq!(start, expected_start);
         }
     }
 

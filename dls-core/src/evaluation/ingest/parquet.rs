@@ -95,7 +95,10 @@ pub fn ingest_parquet<R: ChunkReader + 'static>(
         next_group: 0,
         reader: None,
     };
-    let mut next = source.next_part()?;
+    // The first parts are smaller (from two batches, doubling up to `PART_ROWS`), so that the
+    // first part, decoded before anything else can run, is soon read on both cores.
+    let mut part_rows = 2 * SLICE_ROWS;
+    let mut next = source.next_part(part_rows)?;
     let mut pending: Option<(Parsed, u64)> = None;
     let mut rows = 0;
     while !next.is_empty() {
@@ -106,7 +109,10 @@ pub fn ingest_parquet<R: ChunkReader + 'static>(
             }
         };
         let (decoded, (parsed, ())) = rayon::join(
-            || source.next_part(),
+            || {
+                part_rows = (2 * part_rows).min(PART_ROWS);
+                source.next_part(part_rows)
+            },
             || {
                 rayon::join(
                     || {
@@ -222,11 +228,11 @@ struct Batches<R> {
 }
 
 impl<R: ChunkReader + 'static> Batches<R> {
-    /// The next batches, about [`PART_ROWS`] rows (fewer at the end; none after it).
-    fn next_part(&mut self) -> Result<Vec<RecordBatch>, EvalError> {
+    /// The next batches, about `part_rows` rows (fewer at the end; none after it).
+    fn next_part(&mut self, part_rows: usize) -> Result<Vec<RecordBatch>, EvalError> {
         let mut part = Vec::new();
         let mut rows = 0;
-        while rows < PART_ROWS {
+        while rows < part_rows {
             let Some((g, reader)) = &mut self.reader else {
                 if self.next_group == self.meta.metadata().num_row_groups() {
                     break;
